@@ -1,0 +1,1 @@
+//! pipeline.toml → typed `Pipeline` (stub; being written).

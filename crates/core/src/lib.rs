@@ -1,0 +1,31 @@
+//! The data model every stage shares, and nothing else: no I/O lives here.
+//!
+//! The flow is `ingest → normalize → score → render`; each stage takes the previous stage's type:
+//! - [`SourceDocument`]: what `ingest` returns — a file as rows of cells, each with its line and column.
+//! - [`DocumentRecords`]: what `normalize` returns per document — canonical [`Record`]s plus diagnostics.
+//!   A `Vec<DocumentRecords>` is the [`Ledger`].
+//! - [`Scorecard`]: what `score` returns — per-record check results with evidence, findings, rubric.
+//! - [`ParsedValue`]: the structured reading of an indicator's 指标值.
+//! - [`Diagnostic`]: a problem or repair with its severity, code and line; diagnostics ride along with
+//!   results instead of aborting the run.
+//! - [`RunContext`]: the budget year and as-of date a run is pinned to (for reproducible outputs).
+
+mod diagnostic;
+mod record;
+mod run;
+mod scorecard;
+mod source;
+mod value;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use record::{
+    DocumentFacts, DocumentRecords, Funds, FundsItem, Indicator, Ledger, Level1, Level2, PlanPoint,
+    Record, RecordKind, Sourced,
+};
+pub use run::RunContext;
+pub use scorecard::{
+    CheckInfo, CheckResult, CheckStatus, Evidence, Finding, Grade, GradeBands, RecordRef,
+    RecordScore, RubricInfo, Scorecard,
+};
+pub use source::{Cell, Layout, Row, SourceDocument};
+pub use value::{Comparator, ParsedValue, TimeKind, TimeSpec};

@@ -1,0 +1,279 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Diagnostic, Layout, ParsedValue};
+
+/// What kind of target table a record came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// 项目支出绩效目标表 / 申报表.
+    Project,
+    /// 部门整体支出绩效目标表 (a table, or a narrative section of a budget disclosure).
+    DepartmentOverall,
+}
+
+/// Canonical 一级指标.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Level1 {
+    #[serde(rename = "产出指标")]
+    Output,
+    #[serde(rename = "效益指标")]
+    Benefit,
+    #[serde(rename = "满意度指标")]
+    Satisfaction,
+    /// Newer templates raise 成本指标 to 一级 (with 经济成本/社会成本/生态环境成本 below it).
+    #[serde(rename = "成本指标")]
+    Cost,
+}
+
+impl Level1 {
+    pub const ALL: [Level1; 4] = [
+        Level1::Output,
+        Level1::Benefit,
+        Level1::Satisfaction,
+        Level1::Cost,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level1::Output => "产出指标",
+            Level1::Benefit => "效益指标",
+            Level1::Satisfaction => "满意度指标",
+            Level1::Cost => "成本指标",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Level1> {
+        Level1::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+}
+
+/// Canonical 二级指标: the nine categories of the national template plus the three cost kinds of the
+/// newer one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Level2 {
+    #[serde(rename = "数量指标")]
+    Quantity,
+    #[serde(rename = "质量指标")]
+    Quality,
+    #[serde(rename = "时效指标")]
+    Timeliness,
+    #[serde(rename = "成本指标")]
+    Cost,
+    #[serde(rename = "经济效益指标")]
+    Economic,
+    #[serde(rename = "社会效益指标")]
+    Social,
+    #[serde(rename = "生态效益指标")]
+    Ecological,
+    #[serde(rename = "可持续影响指标")]
+    Sustainable,
+    #[serde(rename = "服务对象满意度指标")]
+    Satisfaction,
+    #[serde(rename = "经济成本指标")]
+    EconomicCost,
+    #[serde(rename = "社会成本指标")]
+    SocialCost,
+    #[serde(rename = "生态环境成本指标")]
+    EcologicalCost,
+}
+
+impl Level2 {
+    pub const ALL: [Level2; 12] = [
+        Level2::Quantity,
+        Level2::Quality,
+        Level2::Timeliness,
+        Level2::Cost,
+        Level2::Economic,
+        Level2::Social,
+        Level2::Ecological,
+        Level2::Sustainable,
+        Level2::Satisfaction,
+        Level2::EconomicCost,
+        Level2::SocialCost,
+        Level2::EcologicalCost,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level2::Quantity => "数量指标",
+            Level2::Quality => "质量指标",
+            Level2::Timeliness => "时效指标",
+            Level2::Cost => "成本指标",
+            Level2::Economic => "经济效益指标",
+            Level2::Social => "社会效益指标",
+            Level2::Ecological => "生态效益指标",
+            Level2::Sustainable => "可持续影响指标",
+            Level2::Satisfaction => "服务对象满意度指标",
+            Level2::EconomicCost => "经济成本指标",
+            Level2::SocialCost => "社会成本指标",
+            Level2::EcologicalCost => "生态环境成本指标",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Level2> {
+        Level2::ALL.into_iter().find(|l| l.as_str() == name)
+    }
+
+    /// The 一级 a 二级 belongs to in the classic template (成本指标 under 产出指标).
+    pub fn parent(self) -> Level1 {
+        match self {
+            Level2::Quantity | Level2::Quality | Level2::Timeliness | Level2::Cost => {
+                Level1::Output
+            }
+            Level2::Economic | Level2::Social | Level2::Ecological | Level2::Sustainable => {
+                Level1::Benefit
+            }
+            Level2::Satisfaction => Level1::Satisfaction,
+            Level2::EconomicCost | Level2::SocialCost | Level2::EcologicalCost => Level1::Cost,
+        }
+    }
+}
+
+/// One 三级 indicator with its target value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// Canonical 一级, `None` when it could not be determined (a diagnostic says why).
+    pub level1: Option<Level1>,
+    pub level2: Option<Level2>,
+    /// The 一级 / 二级 text as written (after whitespace repair), or inherited from the row above.
+    pub level1_raw: Option<String>,
+    pub level2_raw: Option<String>,
+    /// 三级指标, with `指标1:` prefixes removed. Empty string when the cell was blank.
+    pub name: String,
+    /// 指标值 as written (cleaned of markup). Empty string when the cell was blank.
+    pub value: String,
+    /// 绩效指标描述, when the table has that column.
+    pub description: Option<String>,
+    /// 指标值确定依据, when the table has that column.
+    pub basis: Option<String>,
+    /// 1-based source line of the indicator's row.
+    pub line: u32,
+    pub parsed: ParsedValue,
+}
+
+/// One funds component (合计, 财政拨款, 其中：本级安排, 人员类项目支出 ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FundsItem {
+    /// The label as written, cleaned (`其中：2024年本级安排`).
+    pub label: String,
+    /// Amount in 万元; `None` when the cell is blank (never 0 for blank).
+    pub amount: Option<f64>,
+    pub line: u32,
+}
+
+/// Funds in 万元. Amounts written in 元 are converted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Funds {
+    pub total: Option<f64>,
+    pub fiscal: Option<f64>,
+    pub other: Option<f64>,
+    /// Every funds row in document order, including total, fiscal and other.
+    pub items: Vec<FundsItem>,
+}
+
+/// One point of a 资金支出计划: by `label` (`3月底`), `percent` of the funds are spent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanPoint {
+    pub label: String,
+    pub percent: Option<f64>,
+}
+
+/// A canonical performance-target record: one table (or one narrative department section).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub kind: RecordKind,
+    /// First and last source line of the table.
+    pub lines: [u32; 2],
+    /// Budget year: from the table, else the document, else the pipeline.
+    pub year: Option<i32>,
+    /// 项目名称 (for department-overall records: the unit's name or the section title).
+    pub name: Option<String>,
+    /// 项目编码.
+    pub code: Option<String>,
+    /// 预算单位 / 部门（单位）/ 实施单位 / 预算部门; else the document's page header.
+    pub unit: Option<String>,
+    /// 主管部门.
+    pub supervisor: Option<String>,
+    /// Other labelled header fields (项目属性, 项目期, 项目负责人 ...), keyed by canonical label.
+    pub attributes: BTreeMap<String, String>,
+    pub funds: Funds,
+    pub spending_plan: Vec<PlanPoint>,
+    /// 资金用途.
+    pub funds_use: Option<String>,
+    /// 年度目标 / 总体目标 / 绩效目标 text; `None` when the layout has none.
+    pub goal: Option<String>,
+    /// Sub-targets of a narrative goal (numbered items), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goal_items: Vec<String>,
+    pub indicators: Vec<Indicator>,
+    /// Source line of each header field (`name`, `unit`, `funds.total`, `goal` ...), so every number in a
+    /// packet can be traced back.
+    pub field_lines: BTreeMap<String, u32>,
+    /// Repairs and problems found while building this record.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Record {
+    pub fn new(kind: RecordKind, start_line: u32) -> Self {
+        Record {
+            kind,
+            lines: [start_line, start_line],
+            year: None,
+            name: None,
+            code: None,
+            unit: None,
+            supervisor: None,
+            attributes: BTreeMap::new(),
+            funds: Funds::default(),
+            spending_plan: Vec::new(),
+            funds_use: None,
+            goal: None,
+            goal_items: Vec::new(),
+            indicators: Vec::new(),
+            field_lines: BTreeMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+/// A value with the line it was read from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub line: u32,
+}
+
+/// Document-level facts a reviewer reconciles records against.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocumentFacts {
+    /// The number of projects the document says it contains (`309个项目`), when it says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stated_project_count: Option<Sourced<u32>>,
+    /// The 项目支出 total of the document's budget tables (万元), when it has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_expenditure_total: Option<Sourced<f64>>,
+    /// Budget year found in the document's title or cover.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+}
+
+/// The normaliser's output for one input file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRecords {
+    pub file: String,
+    pub layout: Layout,
+    pub encoding: String,
+    pub facts: DocumentFacts,
+    pub records: Vec<Record>,
+    /// Document-level diagnostics (ingest problems, skipped non-target content, counts).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Every document of a run, in input order: the normalise stage's output.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ledger {
+    pub documents: Vec<DocumentRecords>,
+}

@@ -1,0 +1,1 @@
+//! Files → `SourceDocument`s (stub; being written).

@@ -1,0 +1,1 @@
+//! `SourceDocument`s → `Ledger` (stub; being written).
