@@ -9,7 +9,10 @@ mod render;
 mod scoring;
 
 pub use render::RenderConfig;
-pub use scoring::ScoringConfig;
+pub use scoring::{
+    BandsConfig, CapConfig, CheckOverride, FindingsConfig, OnError, PluginConfig, RubricSettings,
+    SatisfactionBand, ScoringConfig,
+};
 
 /// A compiled pipeline: every path resolved against the pipeline file's folder.
 #[derive(Debug, Clone)]

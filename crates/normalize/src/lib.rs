@@ -1,34 +1,264 @@
-//! [`SourceDocument`]s → [`Ledger`]: canonical records driven by a label dictionary (stub: being written).
+//! [`SourceDocument`]s → [`Ledger`]: every performance-target table becomes one canonical [`Record`].
+//!
+//! Takes what `ingest` returns (rows of cells with provenance) and returns one [`DocumentRecords`] per
+//! document, in input order. Driven by a label dictionary ([`dictionary`], built-in `labels.toml` plus
+//! `[normalize.labels]`), not by the quirks of one file:
+//! - [`prepare`] cleans cells, drops page furniture and joins labels a layout broke over rows;
+//! - [`segment`] finds where target tables start and end, and what is something else;
+//! - [`table`] reads a table's header block (fields, funds, goal, spending plan) as a label/value stream;
+//! - [`indicators`] reads its indicator block with column-role inference and continuation rules;
+//! - [`narrative`] reads department-overall targets written as prose;
+//! - [`value`] parses each 指标值 into numbers, units, money, time; [`facts`] reads document-level facts.
+//!
+//! Every repair is a diagnostic on its record with the source line; content that is not a target table
+//! is skipped with an info diagnostic, never turned into a record.
+
+pub mod dictionary;
+mod facts;
+mod indicators;
+mod narrative;
+mod prepare;
+mod segment;
+mod table;
+pub mod text;
+#[path = "value_stub.rs"]
+pub mod value;
 
 use jixiao_config::NormalizeConfig;
-use jixiao_core::{DocumentRecords, Ledger, SourceDocument};
+use jixiao_core::{Diagnostic, DocumentRecords, Ledger, Record, RecordKind, SourceDocument};
+use rayon::prelude::*;
+
+pub use dictionary::{DictionaryError, LabelDictionary};
+
+use crate::prepare::{PRow, Prepared};
+use crate::segment::{TitleKind, section_heading, skipped_diagnostic, starts_table, title_kind};
+use crate::table::TableBuilder;
 
 /// Run-time input of the normalise stage: the label dictionary (built-in + `[normalize]` extensions)
 /// and the pipeline's budget year for records that name none.
 #[derive(Debug, Clone)]
 pub struct NormalizeContext {
+    pub dictionary: LabelDictionary,
     pub year: Option<i32>,
 }
 
 impl NormalizeContext {
-    pub fn new(_config: &NormalizeConfig, year: Option<i32>) -> Self {
-        NormalizeContext { year }
+    pub fn new(config: &NormalizeConfig, year: Option<i32>) -> Result<Self, DictionaryError> {
+        Ok(NormalizeContext { dictionary: LabelDictionary::new(&config.labels)?, year })
     }
 }
 
 /// Turns every document into records, in parallel, keeping the input order.
-pub fn normalize(docs: Vec<SourceDocument>, _ctx: &NormalizeContext) -> Ledger {
-    Ledger {
-        documents: docs
-            .into_iter()
-            .map(|d| DocumentRecords {
-                file: d.file,
-                layout: d.layout,
-                encoding: d.encoding,
-                facts: Default::default(),
-                records: Vec::new(),
-                diagnostics: d.diagnostics,
-            })
-            .collect(),
+pub fn normalize(docs: Vec<SourceDocument>, ctx: &NormalizeContext) -> Ledger {
+    Ledger { documents: docs.into_par_iter().map(|d| normalize_document(d, ctx)).collect() }
+}
+
+/// One document → its records and diagnostics.
+pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> DocumentRecords {
+    let dict = &ctx.dictionary;
+    let Prepared { rows, page_header, diagnostics: prep_diags } = prepare::prepare(&doc, dict);
+    let mut out = DocumentRecords {
+        file: doc.file,
+        layout: doc.layout,
+        encoding: doc.encoding,
+        facts: Default::default(),
+        records: Vec::new(),
+        diagnostics: doc.diagnostics,
+    };
+    out.diagnostics.extend(prep_diags);
+    let stream = !doc.layout.rows_are_reliable();
+    let mut outside: Vec<PRow> = Vec::new();
+    let mut non_table: Vec<PRow> = Vec::new();
+    let mut table: Option<TableBuilder> = None;
+    let mut i = 0;
+    while i < rows.len() {
+        let row = &rows[i];
+        let title = row.single().and_then(|c| title_kind(&c.text));
+        if let Some(t) = table.as_mut() {
+            let ends = match title {
+                Some(_) => t.has_content(),
+                None => {
+                    // A 项目名称 row after one the table already read starts the next table.
+                    (starts_table(row, dict)
+                        && (t.in_indicators()
+                            || t.record.field_lines.contains_key("name")
+                            || t.record.code.is_some()))
+                        || t.indicators.as_ref().is_some_and(|s| {
+                            s.started() && (row.gap_before || stream) && !s.accepts(row, dict)
+                        })
+                        || (t.in_indicators() && section_heading(row).is_some())
+                }
+            };
+            if !ends {
+                if let Some(text) = title.and(row.single()).map(|c| c.text.clone()) {
+                    t.set_title(&text, row.line);
+                } else {
+                    t.feed(row);
+                }
+                i += 1;
+                continue;
+            }
+            if let Some(t) = table.take() {
+                finish_table(t, &page_header, &mut out);
+            }
+        }
+        // Outside any table.
+        if let Some(kind) = title {
+            flush_outside(&mut outside, &mut out);
+            let record_kind = match kind {
+                TitleKind::Target(k) => k,
+                TitleKind::NotTarget => RecordKind::Project,
+            };
+            let mut t = TableBuilder::new(dict, record_kind, row.line, stream);
+            t.not_target = kind == TitleKind::NotTarget;
+            if let Some(c) = row.single() {
+                t.set_title(&c.text, row.line);
+            }
+            table = Some(t);
+        } else if starts_table(row, dict) {
+            flush_outside(&mut outside, &mut out);
+            let mut t = TableBuilder::new(dict, RecordKind::Project, row.line, stream);
+            t.feed(row);
+            table = Some(t);
+        } else if section_heading(row).is_some_and(segment::is_department_heading) {
+            flush_outside(&mut outside, &mut out);
+            let (record, used) = narrative::read_section(&rows[i..], page_header.as_ref());
+            if let Some(record) = record {
+                out.records.push(record);
+            }
+            i += used.max(1);
+            continue;
+        } else {
+            outside.push(row.clone());
+            non_table.push(row.clone());
+        }
+        i += 1;
+    }
+    if let Some(t) = table.take() {
+        finish_table(t, &page_header, &mut out);
+    }
+    flush_outside(&mut outside, &mut out);
+    out.facts = facts::collect(&non_table);
+    let doc_year = out.facts.year.or(ctx.year);
+    for record in &mut out.records {
+        if record.year.is_none() {
+            record.year = doc_year;
+        }
+    }
+    report_counts(&mut out);
+    out
+}
+
+fn flush_outside(outside: &mut Vec<PRow>, out: &mut DocumentRecords) {
+    if let Some(d) = skipped_diagnostic(outside) {
+        out.diagnostics.push(d);
+    }
+    outside.clear();
+}
+
+fn finish_table(mut t: TableBuilder, page_header: &Option<prepare::PageHeader>, out: &mut DocumentRecords) {
+    t.settle_unlabelled(false);
+    if let Some(state) = t.indicators.as_mut() {
+        state.finish(&mut t.record);
+    }
+    let record = t.record;
+    let [start, end] = record.lines;
+    if t.not_target {
+        out.diagnostics.push(Diagnostic::info(
+            "normalize.not-target-table",
+            format!(
+                "lines {start}–{end}: `{}` is a self-evaluation or score sheet, not a target table; skipped",
+                t.title.as_deref().unwrap_or("表")
+            ),
+            Some(start),
+        ));
+        return;
+    }
+    if record.indicators.is_empty() {
+        let named = record.name.is_some() || t.title.is_some();
+        if named && (t.title.is_some() || !record.funds.items.is_empty() || record.goal.is_some()) {
+            out.diagnostics.push(Diagnostic::error(
+                "normalize.table-not-understood",
+                format!(
+                    "lines {start}–{end}: table `{}` has no indicator rows that could be read; no record made (check that its 一级/二级/三级/指标值 columns are present)",
+                    record.name.as_deref().or(t.title.as_deref()).unwrap_or("?")
+                ),
+                Some(start),
+            ));
+        } else {
+            out.diagnostics.push(Diagnostic::info(
+                "normalize.skipped-content",
+                format!("lines {start}–{end}: a table with a 项目名称 column but no indicators (a list, not a target table); skipped"),
+                Some(start),
+            ));
+        }
+        return;
+    }
+    out.records.push(complete(record, page_header));
+}
+
+/// Fills what a table leaves to its document and checks what a reviewer would miss.
+fn complete(mut record: Record, page_header: &Option<prepare::PageHeader>) -> Record {
+    if record.kind == RecordKind::DepartmentOverall && record.name.is_none() {
+        record.name = record.unit.clone().or_else(|| record.supervisor.clone());
+    }
+    if record.unit.is_none() {
+        if let Some(header) = page_header {
+            record.unit = Some(header.name.clone());
+            if let Some(code) = &header.code {
+                record.attributes.entry("单位编码".into()).or_insert_with(|| code.clone());
+            }
+            record.diagnostics.push(Diagnostic::info(
+                "normalize.unit-from-page-header",
+                format!("no unit in the table; taken from the document's page header `{}`", header.name),
+                None,
+            ));
+        }
+    }
+    let line = Some(record.lines[0]);
+    if record.name.is_none() {
+        record.diagnostics.push(Diagnostic::warning("normalize.no-name", "the table names no project", line));
+    }
+    if record.funds.items.is_empty() {
+        record.diagnostics.push(Diagnostic::warning(
+            "normalize.no-funds",
+            "the table has no funds rows (年度资金总额 / 财政拨款 / 其他资金)",
+            line,
+        ));
+    }
+    if record.goal.is_none() && record.goal_items.is_empty() {
+        record.diagnostics.push(Diagnostic::info(
+            "normalize.no-goal",
+            "the table has no goal text (年度目标 / 总体目标)",
+            line,
+        ));
+    }
+    record
+}
+
+/// Tells the reader how many tables were found, next to what the document says it holds.
+fn report_counts(out: &mut DocumentRecords) {
+    let projects = out.records.iter().filter(|r| r.kind == RecordKind::Project).count();
+    let departments = out.records.len() - projects;
+    let mut message = format!("{projects} project tables and {departments} department-overall tables read");
+    let mut line = None;
+    if let Some(stated) = &out.facts.stated_project_count {
+        line = Some(stated.line);
+        if stated.value as usize != projects {
+            message.push_str(&format!(
+                "; the document says it covers {} projects (line {}): {} not in the document as tables",
+                stated.value,
+                stated.line,
+                stated.value as i64 - projects as i64
+            ));
+        }
+    }
+    out.diagnostics.push(Diagnostic::info("normalize.count", message, line));
+    if out.records.is_empty() && !out.diagnostics.iter().any(|d| d.severity == jixiao_core::Severity::Error) {
+        out.diagnostics.push(Diagnostic::warning(
+            "normalize.no-tables",
+            "no performance-target table found in this document",
+            None,
+        ));
     }
 }

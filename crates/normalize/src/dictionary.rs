@@ -1,0 +1,424 @@
+//! The label dictionary: which cell texts are labels (field names, 一级/二级 categories, funds rows,
+//! column titles) and what they mean. Built from `labels.toml` plus `[normalize.labels]`.
+//!
+//! Matching works on a folded key (see [`crate::text::fold_label`]) so spacing, width and bracket variants
+//! need no entries of their own. A label may carry its value in the same cell (`年度资金总额: 854万`,
+//! `年度资金总额(含本级) 50万元`): [`LabelDictionary::field`] returns that remainder.
+
+use std::collections::BTreeMap;
+
+use jixiao_config::LabelsConfig;
+use jixiao_core::{Level1, Level2};
+
+use crate::text::{fold_char, fold_label};
+
+const BUILTIN: &str = include_str!("labels.toml");
+
+/// A header field or structural label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Code,
+    Unit,
+    Supervisor,
+    Goal,
+    FundsUse,
+    SpendingPlan,
+    /// `attribute:<canonical>`: kept in `Record::attributes` under the canonical name.
+    Attribute(String),
+    FundsBlock,
+    IndicatorsBlock,
+    Column(Column),
+}
+
+/// Column titles of the indicator block (and the funds grid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Column {
+    Level1,
+    Level2,
+    Name,
+    Value,
+    Description,
+    Basis,
+    Comparator,
+    Unit,
+    Weight,
+    /// Only self-evaluation / score sheets have it.
+    Actual,
+    /// A funds-grid column title (`2024年预算申请数（万元）`), never an amount.
+    Funds,
+}
+
+/// What a funds row holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FundsRole {
+    Total,
+    Fiscal,
+    Other,
+    Item,
+}
+
+/// A label found at the start of a cell, with the cell's remaining text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelMatch<T> {
+    pub label: T,
+    /// Text after the label, its qualifier `(含本级)` and separator; empty for a bare label.
+    pub rest: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DictionaryError {
+    #[error("label dictionary: {0}")]
+    Parse(String),
+    #[error("label dictionary: unknown key `{key}` in [{section}]")]
+    UnknownKey { section: &'static str, key: String },
+}
+
+/// The compiled dictionary. Synonyms are kept longest first so `财政拨款小计` wins over `财政拨款`.
+#[derive(Debug, Clone, Default)]
+pub struct LabelDictionary {
+    fields: Vec<(String, Field)>,
+    level1: BTreeMap<String, Level1>,
+    level2: BTreeMap<String, Level2>,
+    funds: Vec<(String, FundsRole)>,
+}
+
+impl LabelDictionary {
+    /// The built-in dictionary extended by a pipeline's `[normalize.labels]`.
+    pub fn new(extra: &LabelsConfig) -> Result<Self, DictionaryError> {
+        let builtin: LabelsConfig =
+            toml::from_str(BUILTIN).map_err(|e| DictionaryError::Parse(e.to_string()))?;
+        let mut dict = LabelDictionary::default();
+        dict.extend(&builtin)?;
+        dict.extend(extra)?;
+        dict.fields.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
+        dict.funds.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
+        Ok(dict)
+    }
+
+    fn extend(&mut self, labels: &LabelsConfig) -> Result<(), DictionaryError> {
+        for (key, synonyms) in &labels.fields {
+            let field = parse_field_key(key)
+                .ok_or_else(|| DictionaryError::UnknownKey { section: "fields", key: key.clone() })?;
+            for s in synonyms {
+                self.fields.push((fold_label(s), field.clone()));
+            }
+        }
+        for (key, synonyms) in &labels.level1 {
+            let level = Level1::parse(key)
+                .ok_or_else(|| DictionaryError::UnknownKey { section: "level1", key: key.clone() })?;
+            for s in synonyms.iter().chain(std::iter::once(key)) {
+                self.level1.insert(fold_label(s), level);
+            }
+        }
+        for (key, synonyms) in &labels.level2 {
+            let level = Level2::parse(key)
+                .ok_or_else(|| DictionaryError::UnknownKey { section: "level2", key: key.clone() })?;
+            for s in synonyms.iter().chain(std::iter::once(key)) {
+                self.level2.insert(fold_label(s), level);
+            }
+        }
+        for (key, synonyms) in &labels.funds {
+            let role = match key.as_str() {
+                "total" => FundsRole::Total,
+                "fiscal" => FundsRole::Fiscal,
+                "other" => FundsRole::Other,
+                "items" => FundsRole::Item,
+                _ => return Err(DictionaryError::UnknownKey { section: "funds", key: key.clone() }),
+            };
+            for s in synonyms {
+                self.funds.push((fold_label(s), role));
+            }
+        }
+        Ok(())
+    }
+
+    /// The header field or structural label a cell starts with.
+    pub fn field(&self, raw: &str) -> Option<LabelMatch<Field>> {
+        // A year in front of a column title is not part of it: `2024年预算申请数（万元）`.
+        let raw = strip_year(raw);
+        let folded = fold_label(raw);
+        if folded.is_empty() {
+            return None;
+        }
+        // A bare label (possibly with a qualifier in brackets) first: `项目资金 (万元)`.
+        let bare = strip_qualifier(&folded);
+        if let Some((_, f)) = self.fields.iter().find(|(s, _)| *s == folded || *s == bare) {
+            return Some(LabelMatch { label: f.clone(), rest: String::new() });
+        }
+        self.fields.iter().find_map(|(syn, f)| {
+            split_label(raw, syn).map(|rest| LabelMatch { label: f.clone(), rest })
+        })
+    }
+
+    /// The canonical 一级 a cell names (whole-cell match only: `项目完成率` is not `项目完成`).
+    pub fn level1(&self, raw: &str) -> Option<Level1> {
+        let folded = fold_label(raw);
+        self.level1.get(&folded).or_else(|| self.level1.get(strip_qualifier(&folded))).copied()
+    }
+
+    /// The canonical 二级 a cell names (whole-cell match only).
+    pub fn level2(&self, raw: &str) -> Option<Level2> {
+        let folded = fold_label(raw);
+        self.level2.get(&folded).or_else(|| self.level2.get(strip_qualifier(&folded))).copied()
+    }
+
+    /// The funds role of a funds-row label, with any amount written in the same cell.
+    ///
+    /// Leading `其中：`, `(一)`, `1、` and a year (`2024年本级安排`) are not part of the label.
+    pub fn funds(&self, raw: &str) -> Option<LabelMatch<FundsRole>> {
+        let stripped = strip_funds_prefix(raw);
+        let folded = fold_label(stripped);
+        if folded.is_empty() {
+            return None;
+        }
+        let bare = strip_qualifier(&folded);
+        if let Some((_, r)) = self.funds.iter().find(|(s, _)| *s == folded || *s == bare) {
+            return Some(LabelMatch { label: *r, rest: String::new() });
+        }
+        // `年度资金总额(含本级和市县)`, `特定目标类项目经费:` and `年度资金总额: 854万`.
+        self.funds.iter().find_map(|(syn, r)| {
+            split_label(stripped, syn).map(|rest| LabelMatch { label: *r, rest })
+        })
+    }
+}
+
+fn parse_field_key(key: &str) -> Option<Field> {
+    Some(match key {
+        "name" => Field::Name,
+        "code" => Field::Code,
+        "unit" => Field::Unit,
+        "supervisor" => Field::Supervisor,
+        "goal" => Field::Goal,
+        "funds_use" => Field::FundsUse,
+        "spending_plan" => Field::SpendingPlan,
+        "funds_block" => Field::FundsBlock,
+        "indicators_block" => Field::IndicatorsBlock,
+        "column:level1" => Field::Column(Column::Level1),
+        "column:level2" => Field::Column(Column::Level2),
+        "column:name" => Field::Column(Column::Name),
+        "column:value" => Field::Column(Column::Value),
+        "column:description" => Field::Column(Column::Description),
+        "column:basis" => Field::Column(Column::Basis),
+        "column:comparator" => Field::Column(Column::Comparator),
+        "column:unit" => Field::Column(Column::Unit),
+        "column:weight" => Field::Column(Column::Weight),
+        "column:actual" => Field::Column(Column::Actual),
+        "column:funds" => Field::Column(Column::Funds),
+        _ => {
+            let name = key.strip_prefix("attribute:")?;
+            if name.is_empty() {
+                return None;
+            }
+            Field::Attribute(name.to_string())
+        }
+    })
+}
+
+/// `项目资金(万元)` → `项目资金`: a trailing bracketed qualifier of a folded label.
+fn strip_qualifier(folded: &str) -> &str {
+    if folded.ends_with(')') {
+        if let Some(open) = folded.rfind('(') {
+            if open > 0 {
+                return &folded[..open];
+            }
+        }
+    }
+    folded
+}
+
+/// Drops `其中：`, `（一）`, `1、`, `一、` and a leading year from a funds label.
+fn strip_funds_prefix(raw: &str) -> &str {
+    let mut s = raw.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    loop {
+        let before = s;
+        for p in ["其中：", "其中:", "其中", "含：", "含:"] {
+            if let Some(r) = s.strip_prefix(p) {
+                s = r.trim_start();
+            }
+        }
+        s = strip_enumeration(s);
+        // A year in front of the label: `2024年本级安排`, `2023年结转资金`.
+        s = strip_year(s);
+        if s == before {
+            return s;
+        }
+    }
+}
+
+/// Drops a leading `2024年` / `2024年度`.
+fn strip_year(s: &str) -> &str {
+    let s = s.trim_start();
+    let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 4 {
+        if let Some(r) = s[4..].trim_start().strip_prefix('年') {
+            return r.strip_prefix('度').unwrap_or(r).trim_start();
+        }
+    }
+    s
+}
+
+/// Drops one enumeration marker: `(一)`, `（二）`, `1、`, `2.`, `一、`, `(3)`.
+pub(crate) fn strip_enumeration(s: &str) -> &str {
+    let t = s.trim_start();
+    let is_num = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    if let Some(r) = t.strip_prefix('(').or_else(|| t.strip_prefix('（')) {
+        let n = r.chars().take_while(|c| is_num(*c)).count();
+        if n > 0 {
+            let after: String = r.chars().skip(n).take(1).collect();
+            if after == ")" || after == "）" {
+                let bytes: usize = r.chars().take(n + 1).map(char::len_utf8).sum();
+                return r[bytes..].trim_start();
+            }
+        }
+        return t;
+    }
+    let n = t.chars().take_while(|c| is_num(*c)).count();
+    if n > 0 && n <= 3 {
+        let num_bytes: usize = t.chars().take(n).map(char::len_utf8).sum();
+        let r = &t[num_bytes..];
+        for sep in ['、', '.', '．', ')', '）'] {
+            if let Some(rest) = r.strip_prefix(sep) {
+                // `2.5万元` is a number, not an enumeration.
+                if sep == '.' && rest.starts_with(|c: char| c.is_ascii_digit()) {
+                    return t;
+                }
+                return rest.trim_start();
+            }
+        }
+    }
+    t
+}
+
+/// When `raw` starts with the folded synonym `syn` followed by a separator (`:`, whitespace, or a
+/// bracketed qualifier), returns the text after it. `项目完成率` does not start with the label `项目完成`
+/// in this sense, `年度资金总额(含本级) 50万元` does start with `年度资金总额`.
+pub(crate) fn split_label(raw: &str, syn: &str) -> Option<String> {
+    let mut want = syn.chars().peekable();
+    let mut end = 0;
+    for (i, c) in raw.char_indices() {
+        if want.peek().is_none() {
+            end = i;
+            break;
+        }
+        match fold_char(c) {
+            None => continue,
+            Some(f) if Some(&f) == want.peek() => {
+                want.next();
+                end = i + c.len_utf8();
+            }
+            Some(_) => return None,
+        }
+    }
+    if want.peek().is_some() {
+        return None;
+    }
+    let mut rest = &raw[end..];
+    let mut separated = false;
+    // A stray closing bracket right after the label: `项目名称]邯财教[2022]98号…`.
+    if let Some(r) = rest.strip_prefix([']', '】']) {
+        rest = r;
+        separated = true;
+    }
+    let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    if trimmed.len() != rest.len() {
+        separated = true;
+        rest = trimmed;
+    }
+    if let Some(r) = rest.strip_prefix('(').or_else(|| rest.strip_prefix('（')) {
+        let close = r.find([')', '）'])?;
+        let close_len = r[close..].chars().next().map_or(1, char::len_utf8);
+        rest = &r[close + close_len..];
+        separated = true;
+    }
+    let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    if let Some(r) = trimmed.strip_prefix(':').or_else(|| trimmed.strip_prefix('：')) {
+        rest = r;
+        separated = true;
+    } else if trimmed.len() != rest.len() {
+        rest = trimmed;
+        separated = true;
+    }
+    let rest = rest.trim();
+    if rest.is_empty() || separated { Some(rest.to_string()) } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dict() -> LabelDictionary {
+        LabelDictionary::new(&LabelsConfig::default()).expect("builtin dictionary parses")
+    }
+
+    #[test]
+    fn fields_match_through_spacing_width_and_colons() {
+        let d = dict();
+        assert_eq!(d.field("项目名称").map(|m| m.label), Some(Field::Name));
+        assert_eq!(d.field("项目名称：").map(|m| m.label), Some(Field::Name));
+        assert_eq!(d.field("部门（单位）").map(|m| m.label), Some(Field::Unit));
+        assert_eq!(d.field("项目资金 (万元)").map(|m| m.label), Some(Field::FundsBlock));
+        assert_eq!(d.field("总\n体\n目\n标").map(|m| m.label), Some(Field::Goal));
+        assert_eq!(d.field("绩效 指标").map(|m| m.label), Some(Field::IndicatorsBlock));
+        assert_eq!(d.field("项目完成率"), None);
+        assert_eq!(d.field("人大业务经费"), None);
+    }
+
+    #[test]
+    fn inline_values_are_split_off() {
+        let d = dict();
+        let m = d.field("年度总体绩效目标(含本级和市县) 目标:逐步改善").expect("goal label");
+        assert_eq!(m.label, Field::Goal);
+        assert_eq!(m.rest, "目标:逐步改善");
+        let m = d.field("绩效目标：负责区直房地产管理").expect("goal label");
+        assert_eq!(m.rest, "负责区直房地产管理");
+        let m = d.field("指标值（包含数字及文字描述）").expect("value column");
+        assert_eq!(m.label, Field::Column(Column::Value));
+        assert_eq!(m.rest, "");
+    }
+
+    #[test]
+    fn levels_match_whole_cells_only() {
+        let d = dict();
+        assert_eq!(d.level1("项目完成"), Some(Level1::Output));
+        assert_eq!(d.level1("满意 度指 标"), Some(Level1::Satisfaction));
+        assert_eq!(d.level2("可持续影 响指标"), Some(Level2::Sustainable));
+        assert_eq!(d.level2("服务对 象满 意度 指 标"), Some(Level2::Satisfaction));
+        assert_eq!(d.level2("社会效益\n指标"), Some(Level2::Social));
+        assert_eq!(d.level2("社会效益指标完成率"), None);
+        assert_eq!(d.level1("数量指标"), None);
+    }
+
+    #[test]
+    fn funds_labels_ignore_enumeration_year_and_qizhong() {
+        let d = dict();
+        let role = |s: &str| d.funds(s).map(|m| m.label);
+        assert_eq!(role("合计"), Some(FundsRole::Total));
+        assert_eq!(role("年度资金总额："), Some(FundsRole::Total));
+        assert_eq!(role("其中：财政拨款"), Some(FundsRole::Fiscal));
+        assert_eq!(role("   (一)财政拨款小计"), Some(FundsRole::Fiscal));
+        assert_eq!(role("其中：2024年上级补助"), Some(FundsRole::Item));
+        assert_eq!(role("2023年结转资金"), Some(FundsRole::Item));
+        assert_eq!(role("非财政拨款"), Some(FundsRole::Other));
+        assert_eq!(role("     其中：人员类项目支出:"), Some(FundsRole::Item));
+        assert_eq!(role("年度资金总额(含本级和市县)"), Some(FundsRole::Total));
+        let m = d.funds("年度资金总额(含本级) 50万元").expect("total");
+        assert_eq!((m.label, m.rest.as_str()), (FundsRole::Total, "50万元"));
+        assert_eq!(role("用于各办公区电力供应。"), None);
+    }
+
+    #[test]
+    fn enumeration_markers() {
+        assert_eq!(strip_enumeration("(一)财政拨款"), "财政拨款");
+        assert_eq!(strip_enumeration("1、一般公共预算"), "一般公共预算");
+        assert_eq!(strip_enumeration("2.5万元"), "2.5万元");
+        assert_eq!(strip_enumeration("十二、其他"), "其他");
+    }
+
+    #[test]
+    fn unknown_extension_keys_are_rejected() {
+        let mut extra = LabelsConfig::default();
+        extra.level1.insert("产出".into(), vec!["x".into()]);
+        assert!(LabelDictionary::new(&extra).is_err());
+    }
+}

@@ -1,0 +1,459 @@
+//! The indicator block: rows of 一级 / 二级 / 三级 / 指标值 (and 绩效指标描述, 指标值确定依据 ...).
+//!
+//! Each row is read in two steps. First its leading label cells: a 一级 or 二级 name from the dictionary
+//! (merged cells leave them empty, so the last ones carry forward), or unknown text standing where the
+//! group columns are (`基本经费`). Then its data cells, given the roles of the column-title row: in
+//! order when there are as many cells as roles, else by nearest column. Rows that drift a cell left or
+//! right therefore read the same as straight ones, and every repair is a diagnostic on the record.
+
+use jixiao_core::{Diagnostic, Indicator, Level1, Level2, Record};
+
+use crate::dictionary::{Column, Field, LabelDictionary};
+use crate::prepare::{PCell, PRow};
+use crate::table::clip;
+use crate::value::parse_value;
+
+/// Column roles of an indicator block.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnMap {
+    /// (column, role) in column order; columns are meaningless when `positional` is false.
+    cols: Vec<(u32, Column)>,
+    positional: bool,
+}
+
+const DATA_ROLES_DEFAULT: [Column; 2] = [Column::Name, Column::Value];
+
+impl ColumnMap {
+    /// The column-title row of an indicator block (`一级指标 二级指标 三级指标 指标值`), if `row` is one.
+    pub fn from_header(row: &PRow, dict: &LabelDictionary) -> Option<ColumnMap> {
+        let cols: Vec<(u32, Column)> = row
+            .filled()
+            .filter_map(|c| match dict.field(&c.text) {
+                Some(m) if m.rest.is_empty() => match m.label {
+                    Field::Column(Column::Funds) => None,
+                    Field::Column(col) => Some((c.col, col)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let has_levels = cols.iter().any(|(_, c)| matches!(c, Column::Level1 | Column::Level2 | Column::Name));
+        (cols.len() >= 2 && has_levels).then_some(ColumnMap { cols, positional: true })
+    }
+
+    /// No column-title row: 三级 then 指标值, in order.
+    pub fn default_for(_row: &PRow) -> ColumnMap {
+        ColumnMap { cols: Vec::new(), positional: false }
+    }
+
+    /// Stream layouts give the column titles one cell at a time.
+    pub fn stream_titles(&mut self, text: &str, dict: &LabelDictionary) {
+        self.positional = false;
+        if let Some(Field::Column(col)) = dict.field(text).filter(|m| m.rest.is_empty()).map(|m| m.label) {
+            if col != Column::Funds && !self.cols.iter().any(|(_, c)| *c == col) {
+                let n = self.cols.len() as u32;
+                self.cols.push((n, col));
+            }
+        }
+    }
+
+    pub fn has_actual(&self) -> bool {
+        self.cols.iter().any(|(_, c)| *c == Column::Actual)
+    }
+
+    fn col_of(&self, role: Column) -> Option<u32> {
+        self.cols.iter().find(|(_, c)| *c == role).map(|(col, _)| *col)
+    }
+
+    /// The roles data cells can take, in column order.
+    fn data_roles(&self) -> Vec<(u32, Column)> {
+        let roles: Vec<(u32, Column)> = self
+            .cols
+            .iter()
+            .filter(|(_, c)| !matches!(c, Column::Level1 | Column::Level2))
+            .copied()
+            .collect();
+        if roles.is_empty() {
+            DATA_ROLES_DEFAULT.iter().enumerate().map(|(i, c)| (i as u32 + 100, *c)).collect()
+        } else {
+            roles
+        }
+    }
+}
+
+/// Reading state of an indicator block.
+#[derive(Debug, Clone)]
+pub struct IndicatorState {
+    map: ColumnMap,
+    stream: bool,
+    level1: Option<Level1>,
+    level1_raw: Option<String>,
+    level2: Option<Level2>,
+    level2_raw: Option<String>,
+    /// A stream layout's 三级 cell waiting for its 指标值.
+    pending_name: Option<(String, u32)>,
+    emitted: usize,
+}
+
+impl IndicatorState {
+    pub fn new(map: ColumnMap, stream: bool) -> Self {
+        IndicatorState {
+            map,
+            stream,
+            level1: None,
+            level1_raw: None,
+            level2: None,
+            level2_raw: None,
+            pending_name: None,
+            emitted: 0,
+        }
+    }
+
+    pub fn started(&self) -> bool {
+        self.emitted > 0 || self.pending_name.is_some()
+    }
+
+    /// Whether a row can belong to the block: used to decide where a table ends.
+    pub fn accepts(&self, row: &PRow, dict: &LabelDictionary) -> bool {
+        let Some(first) = row.filled().next() else { return true };
+        if is_note(&first.text) {
+            return false;
+        }
+        if self.stream {
+            return true;
+        }
+        row.filled().take(3).any(|c| dict.level1(&c.text).is_some() || dict.level2(&c.text).is_some())
+            || row.filled_count() >= 2
+            || first.col > 1
+    }
+
+    /// Reads one row of the block into `record`.
+    pub fn feed(&mut self, row: &PRow, dict: &LabelDictionary, record: &mut Record) {
+        if ColumnMap::from_header(row, dict).is_some() {
+            record.diagnostics.push(Diagnostic::info(
+                "normalize.repeated-header",
+                "column-title row repeated inside the table (page break) skipped",
+                Some(row.line),
+            ));
+            return;
+        }
+        let filled: Vec<&PCell> = row
+            .filled()
+            .skip_while(|c| {
+                dict.field(&c.text).is_some_and(|m| m.label == Field::IndicatorsBlock && m.rest.is_empty())
+            })
+            .collect();
+        if filled.is_empty() {
+            return;
+        }
+        let roles = self.map.data_roles();
+        let k = roles.len().max(1);
+        let first_data_col = roles.first().map(|(c, _)| *c);
+        let level2_col = self.map.col_of(Column::Level2);
+        let level1_col = self.map.col_of(Column::Level1);
+
+        let mut l1: Option<(Level1, &PCell)> = None;
+        let mut l2: Option<(Level2, &PCell)> = None;
+        let mut group: Option<&PCell> = None;
+        let mut j = 0;
+        while j < filled.len() {
+            let cell = filled[j];
+            let remaining = filled.len() - j - 1;
+            let eligible = !self.map.positional
+                || level2_col.is_some_and(|c| cell.col <= c)
+                || first_data_col.is_some_and(|c| cell.col < c)
+                || remaining >= k;
+            if !eligible || l2.is_some() {
+                break;
+            }
+            let as1 = dict.level1(&cell.text);
+            let as2 = dict.level2(&cell.text);
+            let next2 = filled.get(j + 1).and_then(|n| dict.level2(&n.text));
+            match (as1, as2) {
+                (Some(a), Some(b)) if l1.is_none() => {
+                    // 成本指标 and 满意度指标 name both levels: it is the 一级 when a 二级 follows it
+                    // (or for 满意度, when it stands in the 一级 column).
+                    let is_level1 = match a {
+                        Level1::Cost => next2.is_some_and(|n| n.parent() == Level1::Cost),
+                        _ => next2.is_some() || level1_col.is_none_or(|c| cell.col <= c),
+                    };
+                    if is_level1 {
+                        l1 = Some((a, cell));
+                    } else {
+                        l2 = Some((b, cell));
+                    }
+                }
+                (Some(a), None) if l1.is_none() => l1 = Some((a, cell)),
+                (_, Some(b)) => l2 = Some((b, cell)),
+                _ => {
+                    // Unknown text where the group columns are, with more cells after it than there
+                    // are data roles: a group label of the department's own (`基本经费`).
+                    let in_group_cols = self.map.positional
+                        && first_data_col.is_some_and(|c| cell.col < c)
+                        && remaining >= k;
+                    if in_group_cols && group.is_none() && l1.is_none() {
+                        group = Some(cell);
+                    } else {
+                        break;
+                    }
+                }
+            }
+            j += 1;
+        }
+        self.apply_levels(l1, l2, group, row.line, record);
+        let data = &filled[j..];
+        if data.is_empty() {
+            return;
+        }
+        if self.stream {
+            self.stream_data(data, record);
+            return;
+        }
+        let assigned = assign_roles(data, &roles, self.map.positional);
+        self.emit(assigned, row.line, l1.is_some() || l2.is_some(), record);
+    }
+
+    fn apply_levels(
+        &mut self,
+        l1: Option<(Level1, &PCell)>,
+        l2: Option<(Level2, &PCell)>,
+        group: Option<&PCell>,
+        line: u32,
+        record: &mut Record,
+    ) {
+        if l1.is_some() || l2.is_some() || group.is_some() {
+            self.flush_pending(record);
+        }
+        if let Some((level, cell)) = l1 {
+            self.level1 = Some(level);
+            self.level1_raw = Some(cell.text.clone());
+            self.level2 = None;
+            self.level2_raw = None;
+        }
+        if let Some(cell) = group {
+            self.level1 = None;
+            self.level1_raw = Some(cell.text.clone());
+            self.level2 = None;
+            self.level2_raw = None;
+        }
+        if let Some((level, cell)) = l2 {
+            self.level2 = Some(level);
+            self.level2_raw = Some(cell.text.clone());
+            let parent = level.parent();
+            let fits = |l: Level1| l == parent || (l == Level1::Cost && level == Level2::Cost);
+            if l1.is_none() {
+                match self.level1 {
+                    Some(current) if fits(current) => {}
+                    Some(current) => {
+                        record.diagnostics.push(Diagnostic::info(
+                            "normalize.level1-inferred",
+                            format!(
+                                "二级 `{}` does not belong to 一级 {}; 一级 taken as {} (its 一级 cell is missing or the 二级 stands in the 一级 column)",
+                                cell.text,
+                                current.as_str(),
+                                parent.as_str()
+                            ),
+                            Some(line),
+                        ));
+                        self.level1_raw = None;
+                        self.level1 = Some(parent);
+                    }
+                    // A department's own group label (`基本经费`) stays as the raw 一级.
+                    None if self.level1_raw.is_some() => self.level1 = Some(parent),
+                    None => {
+                        record.diagnostics.push(Diagnostic::info(
+                            "normalize.level1-inferred",
+                            format!("no 一级 written; taken as {} from 二级 `{}`", parent.as_str(), cell.text),
+                            Some(line),
+                        ));
+                        self.level1 = Some(parent);
+                    }
+                }
+            }
+        } else if let Some((Level1::Satisfaction, _)) = l1 {
+            // 满意度 has one 二级 only.
+            self.level2 = Some(Level2::Satisfaction);
+        }
+    }
+
+    /// Stream layouts: 三级 and 指标值 alternate.
+    fn stream_data(&mut self, data: &[&PCell], record: &mut Record) {
+        for cell in data {
+            if is_note(&cell.text) {
+                return;
+            }
+            match self.pending_name.take() {
+                None => self.pending_name = Some((cell.text.clone(), cell.line)),
+                Some((name, line)) => {
+                    let values = vec![(Column::Name, name), (Column::Value, cell.text.clone())];
+                    self.emit(values, line, false, record);
+                }
+            }
+        }
+    }
+
+    fn flush_pending(&mut self, record: &mut Record) {
+        if let Some((name, line)) = self.pending_name.take() {
+            self.emit(vec![(Column::Name, name)], line, true, record);
+        }
+    }
+
+    /// Ends the block: a stream layout's last name without a value becomes an indicator.
+    pub fn finish(&mut self, record: &mut Record) {
+        self.flush_pending(record);
+    }
+
+    fn emit(&mut self, cells: Vec<(Column, String)>, line: u32, had_labels: bool, record: &mut Record) {
+        let get = |role: Column| -> Option<String> {
+            let parts: Vec<&str> =
+                cells.iter().filter(|(c, _)| *c == role).map(|(_, t)| t.as_str()).collect();
+            (!parts.is_empty()).then(|| parts.join(" "))
+        };
+        let name = get(Column::Name).map(|n| strip_indicator_prefix(&n).to_string()).unwrap_or_default();
+        let mut value = get(Column::Value).unwrap_or_default();
+        if let Some(cmp) = get(Column::Comparator).filter(|c| !value.starts_with(c.as_str())) {
+            value = format!("{cmp}{value}");
+        }
+        if let Some(unit) = get(Column::Unit).filter(|u| !value.ends_with(u.as_str())) {
+            value.push_str(&unit);
+        }
+        let description = get(Column::Description);
+        let basis = get(Column::Basis);
+        if name.is_empty() && value.is_empty() {
+            // The tail of the row above, carried over a page break (`⇥⇥⇥⇥⇥…7号)`).
+            if let Some(prev) = record.indicators.last_mut().filter(|_| !had_labels) {
+                for (slot, part) in [(&mut prev.description, description), (&mut prev.basis, basis)] {
+                    if let Some(part) = part {
+                        slot.get_or_insert_with(String::new).push_str(&part);
+                        record.diagnostics.push(Diagnostic::info(
+                            "normalize.row-continued",
+                            format!("text `{}` on its own row joined to the indicator above", clip(&part)),
+                            Some(line),
+                        ));
+                    }
+                }
+            }
+            return;
+        }
+        // A value-only row under a row whose value is blank: the row above was split in two.
+        if name.is_empty() && !had_labels {
+            if let Some(prev) = record.indicators.last_mut().filter(|p| p.value.is_empty()) {
+                prev.parsed = parse_value(&value);
+                prev.value = value;
+                record.diagnostics.push(Diagnostic::info(
+                    "normalize.row-continued",
+                    format!("指标值 on its own row joined to the indicator `{}` above", clip(&prev.name)),
+                    Some(line),
+                ));
+                return;
+            }
+        }
+        if self.level2.is_none() && self.level1.is_none() && self.level1_raw.is_none() {
+            record.diagnostics.push(Diagnostic::warning(
+                "normalize.no-category",
+                format!("indicator `{}` has no 一级/二级 category", clip(&name)),
+                Some(line),
+            ));
+        }
+        record.indicators.push(Indicator {
+            level1: self.level1,
+            level2: self.level2,
+            level1_raw: self.level1_raw.clone(),
+            level2_raw: self.level2_raw.clone(),
+            name,
+            parsed: parse_value(&value),
+            value,
+            description,
+            basis,
+            line,
+        });
+        self.emitted += 1;
+    }
+}
+
+/// Gives each data cell a role: in order when counts match, else by nearest column title.
+fn assign_roles(data: &[&PCell], roles: &[(u32, Column)], positional: bool) -> Vec<(Column, String)> {
+    if data.len() == roles.len() || !positional {
+        let mut out: Vec<(Column, String)> =
+            data.iter().zip(roles).map(|(c, (_, r))| (*r, c.text.clone())).collect();
+        // More cells than roles without column positions: the value was split at spaces.
+        if data.len() > roles.len() {
+            let last_role = roles.last().map_or(Column::Value, |(_, r)| *r);
+            for c in &data[roles.len()..] {
+                out.push((last_role, c.text.clone()));
+            }
+        }
+        return out;
+    }
+    let mut out = Vec::with_capacity(data.len());
+    let mut min_index = 0;
+    for (n, cell) in data.iter().enumerate() {
+        let cells_left = data.len() - n - 1;
+        let last_allowed = roles.len().saturating_sub(cells_left + 1).max(min_index);
+        let candidates = &roles[min_index.min(roles.len() - 1)..=last_allowed.min(roles.len() - 1)];
+        let best = candidates
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, (col, _))| col.abs_diff(cell.col))
+            .map(|(i, _)| i + min_index.min(roles.len() - 1));
+        let index = best.unwrap_or(min_index).min(roles.len() - 1);
+        out.push((roles[index].1, cell.text.clone()));
+        min_index = (index + 1).min(roles.len() - 1);
+    }
+    out
+}
+
+/// `指标1:改善老旧小区环境卫生数量` → `改善老旧小区环境卫生数量`.
+pub fn strip_indicator_prefix(name: &str) -> &str {
+    let t = name.trim();
+    let Some(rest) = t.strip_prefix("指标") else { return t };
+    let digits = rest.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count();
+    if digits == 0 {
+        return t;
+    }
+    let bytes: usize = rest.chars().take(digits).map(char::len_utf8).sum();
+    let after = &rest[bytes..];
+    after
+        .strip_prefix(':')
+        .or_else(|| after.strip_prefix('：'))
+        .or_else(|| after.strip_prefix('、'))
+        .or_else(|| after.strip_prefix('.'))
+        .map_or(t, str::trim)
+}
+
+/// A note under a table (`注：各地请根据实际情况…`) ends it.
+pub fn is_note(text: &str) -> bool {
+    let t = text.trim_start();
+    ["注:", "注：", "说明:", "说明：", "备注:", "备注：", "填报说明"].iter().any(|p| t.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(strip_indicator_prefix("指标1:改善数量"), "改善数量");
+        assert_eq!(strip_indicator_prefix("指标2：消防专干人数"), "消防专干人数");
+        assert_eq!(strip_indicator_prefix("指标值"), "指标值");
+        assert_eq!(strip_indicator_prefix("指标完成率"), "指标完成率");
+    }
+
+    fn cell(text: &str, col: u32) -> PCell {
+        PCell { text: text.into(), col, line: 1 }
+    }
+
+    #[test]
+    fn roles_by_nearest_column_when_cells_are_missing() {
+        let roles = [(3, Column::Name), (4, Column::Description), (5, Column::Value), (6, Column::Basis)];
+        let a = cell("办公区倡导节约用电", 3);
+        let b = cell("反映节约用电", 4);
+        let c = cell("宣传氛围浓厚", 5);
+        let got = assign_roles(&[&a, &b, &c], &roles, true);
+        let got: Vec<Column> = got.into_iter().map(|(r, _)| r).collect();
+        assert_eq!(got, vec![Column::Name, Column::Description, Column::Value]);
+        let v = cell("≥98%", 5);
+        let got = assign_roles(&[&v], &[(4, Column::Name), (5, Column::Value)], true);
+        assert_eq!(got[0].0, Column::Value);
+    }
+}

@@ -1,0 +1,221 @@
+//! Rows as the normaliser reads them: cleaned cell text, page furniture removed, labels that a layout
+//! broke over several rows put back together.
+
+use std::collections::BTreeMap;
+
+use jixiao_core::{Diagnostic, Layout, SourceDocument};
+
+use crate::dictionary::LabelDictionary;
+use crate::text::fold_label;
+use crate::text::clean_cell;
+
+/// One cleaned cell; `col` is the 1-based column of the source (its position carries meaning).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PCell {
+    pub text: String,
+    pub col: u32,
+    pub line: u32,
+}
+
+/// One cleaned row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PRow {
+    pub line: u32,
+    /// A blank line (or more) stood before this row in the source.
+    pub gap_before: bool,
+    pub cells: Vec<PCell>,
+}
+
+impl PRow {
+    pub fn filled(&self) -> impl Iterator<Item = &PCell> {
+        self.cells.iter().filter(|c| !c.text.is_empty())
+    }
+    pub fn filled_count(&self) -> usize {
+        self.filled().count()
+    }
+    /// The only non-empty cell of the row, when it has exactly one.
+    pub fn single(&self) -> Option<&PCell> {
+        let mut it = self.filled();
+        let first = it.next()?;
+        if it.next().is_some() { None } else { Some(first) }
+    }
+}
+
+/// Page furniture: the document's page header (`550 峰峰机关事务`), with the department it names.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageHeader {
+    pub code: Option<String>,
+    pub name: String,
+}
+
+/// The rows of a document ready for segmentation, and what preparing them found.
+pub struct Prepared {
+    pub rows: Vec<PRow>,
+    pub page_header: Option<PageHeader>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Cleans cells, drops page furniture and repairs labels broken over rows.
+pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
+    let mut rows: Vec<PRow> = Vec::with_capacity(doc.rows.len());
+    let mut last_line = 0u32;
+    for row in &doc.rows {
+        let cells: Vec<PCell> = row
+            .cells
+            .iter()
+            .map(|c| PCell { text: clean_cell(&c.text), col: c.column, line: c.line })
+            .collect();
+        let gap_before = row.line > last_line + 1 || !doc.layout.rows_are_reliable();
+        last_line = row.cells.last().map_or(row.line, |c| c.line.max(row.line));
+        let row = PRow { line: row.line, gap_before, cells };
+        if row.filled_count() > 0 {
+            rows.push(row);
+        }
+    }
+    let mut diagnostics = Vec::new();
+    let page_header = if doc.layout.rows_are_reliable() {
+        drop_furniture(&mut rows, dict, &mut diagnostics)
+    } else {
+        None
+    };
+    if matches!(doc.layout, Layout::SpaceSeparated | Layout::Paragraph) {
+        merge_broken_labels(&mut rows, dict);
+    }
+    Prepared { rows, page_header, diagnostics }
+}
+
+/// Whether a cell is a page number (`- 12 -`, `第 3 页`, `3/45`).
+fn is_page_number(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let inner = t.trim_matches(|c| c == '-' || c == '—' || c == '–');
+    if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) && t != inner {
+        return true;
+    }
+    if let Some(r) = t.strip_prefix('第') {
+        if let Some(n) = r.strip_suffix('页') {
+            return n.chars().all(|c| c.is_ascii_digit() || "共第页".contains(c));
+        }
+    }
+    false
+}
+
+/// A short single-cell line printed on every page (a running head) is not part of any table.
+/// Titles and labels repeat too, and are kept.
+fn drop_furniture(
+    rows: &mut Vec<PRow>,
+    dict: &LabelDictionary,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<PageHeader> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for row in rows.iter() {
+        if let Some(cell) = row.single() {
+            if cell.col == 1 && cell.text.chars().count() <= 30 {
+                *counts.entry(cell.text.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let furniture: Vec<String> = counts
+        .into_iter()
+        .filter(|(text, n)| {
+            *n >= 3
+                && !crate::segment::is_title(text)
+                && !is_unit_note(text)
+                && dict.field(text).is_none()
+                && dict.level1(text).is_none()
+                && dict.level2(text).is_none()
+                && crate::value::parse_money(text).is_none()
+                && crate::segment::year_row(text).is_none()
+        })
+        .map(|(t, _)| t.to_string())
+        .collect();
+    // The running head that names the department: `550 峰峰机关事务`.
+    let page_header = furniture.iter().find_map(|t| {
+        let code: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let name = t[code.len()..].trim();
+        (code.len() >= 2 && !name.is_empty() && name.chars().all(|c| !c.is_ascii_digit()))
+            .then(|| PageHeader { code: Some(code), name: name.to_string() })
+    });
+    let before = rows.len();
+    rows.retain(|row| match row.single() {
+        Some(cell) if cell.col == 1 => {
+            !(is_page_number(&cell.text) || furniture.iter().any(|f| *f == cell.text))
+        }
+        _ => true,
+    });
+    let dropped = before - rows.len();
+    if dropped > 0 {
+        diagnostics.push(Diagnostic::info(
+            "normalize.page-furniture",
+            format!("skipped {dropped} page-header, footer or page-number lines"),
+            None,
+        ));
+    }
+    page_header
+}
+
+/// `单位：万元` / `单位：元`.
+pub fn is_unit_note(text: &str) -> bool {
+    let f = fold_label(text);
+    f.starts_with("单位:") && (f.ends_with("元") || f.ends_with("万元"))
+}
+
+/// Web-page layouts break a label over lines (`总体` / `目标`, `项目完成` / `指标`, `经济效益` / `指标`):
+/// join a cell with the first cell of the next row when together they make a label and the first part
+/// alone does not, or makes a shorter one.
+fn merge_broken_labels(rows: &mut Vec<PRow>, dict: &LabelDictionary) {
+    let is_label = |t: &str| {
+        dict.level1(t).is_some()
+            || dict.level2(t).is_some()
+            || dict.field(t).is_some_and(|m| m.rest.is_empty())
+    };
+    let mut i = 0;
+    while i + 1 < rows.len() {
+        let (Some(last), Some(next_first)) = (
+            rows[i].cells.iter().rev().find(|c| !c.text.is_empty()).map(|c| c.text.clone()),
+            rows[i + 1].cells.iter().find(|c| !c.text.is_empty()).map(|c| c.text.clone()),
+        ) else {
+            i += 1;
+            continue;
+        };
+        let joined = format!("{last}{next_first}");
+        let short_fragment = next_first.chars().count() <= 4;
+        if short_fragment && is_label(&joined) {
+            if let Some(cell) = rows[i].cells.iter_mut().rev().find(|c| !c.text.is_empty()) {
+                cell.text = joined;
+            }
+            let next = &mut rows[i + 1];
+            if let Some(pos) = next.cells.iter().position(|c| !c.text.is_empty()) {
+                next.cells.remove(pos);
+            }
+            if next.filled_count() == 0 {
+                rows.remove(i + 1);
+            } else {
+                // The rest of the next row continues the label's row.
+                let tail = rows.remove(i + 1);
+                rows[i].cells.extend(tail.cells);
+            }
+            continue;
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        assert!(is_page_number("- 12 -"));
+        assert!(is_page_number("第 3 页"));
+        assert!(!is_page_number("12"));
+        assert!(!is_page_number("第一季度"));
+    }
+
+    #[test]
+    fn unit_notes() {
+        assert!(is_unit_note("单位：万元"));
+        assert!(is_unit_note("单位:元"));
+        assert!(!is_unit_note("单位名称"));
+    }
+}

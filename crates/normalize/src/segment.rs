@@ -1,0 +1,192 @@
+//! Finding the tables of a document: where each target table starts and ends, and which content is
+//! something else (budget tables, narrative, procurement lists, self-evaluation forms).
+
+use jixiao_core::{Diagnostic, RecordKind};
+
+use crate::dictionary::{Field, LabelDictionary};
+use crate::text::fold_label;
+use crate::prepare::PRow;
+
+/// What a title line says about the table under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TitleKind {
+    Target(RecordKind),
+    /// 自评表, 评价表, 评分表: look like target tables, are not.
+    NotTarget,
+}
+
+/// Whether a line is the title of a performance-target (or self-evaluation) table.
+pub fn is_title(text: &str) -> bool {
+    title_kind(text).is_some()
+}
+
+/// Classifies a title line: `部门（单位）预算项目支出绩效目标表`, `（一）部门整体支出绩效目标申报表`,
+/// `1、运转保障-办公区电费绩效目标表`, `绩效目标申报表(基础设施建设类)`, `项目支出绩效自评表`.
+pub fn title_kind(text: &str) -> Option<TitleKind> {
+    let f = fold_label(text);
+    if f.chars().count() > 80 {
+        return None;
+    }
+    let body = f.strip_suffix(')').and_then(|s| s.rfind('(').map(|i| &s[..i])).unwrap_or(&f);
+    let is_table = body.ends_with('表');
+    if !is_table {
+        return None;
+    }
+    // `干部考核绩效目标表` is a target table about appraisals; `绩效自评表` is not a target table.
+    if ["自评", "绩效评价", "评价表", "评分表", "考评表", "监控表", "监控情况表"].iter().any(|w| body.contains(w)) {
+        return Some(TitleKind::NotTarget);
+    }
+    if !(body.contains("绩效目标") || body.contains("绩效指标")) {
+        return None;
+    }
+    Some(TitleKind::Target(if body.contains("部门整体") || body.contains("整体支出") {
+        RecordKind::DepartmentOverall
+    } else {
+        RecordKind::Project
+    }))
+}
+
+/// A project name that only a numbered title carries: `1、运转保障-办公区电费绩效目标表`.
+pub fn name_from_title(text: &str) -> Option<String> {
+    let t = text.trim();
+    let stripped = crate::dictionary::strip_enumeration(t);
+    if stripped.len() == t.len() {
+        return None;
+    }
+    // A closing bracket left over from a cut-off reference: `36、]邯财教[2022]98号…`.
+    let stripped = stripped.trim_start_matches([']', '】', ')', '）']).trim_start();
+    for suffix in ["项目支出绩效目标申报表", "项目支出绩效目标表", "绩效目标申报表", "绩效目标表"] {
+        if let Some(name) = stripped.strip_suffix(suffix) {
+            let name = name.trim();
+            if !name.is_empty() {
+                return Some(name.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// A row that only states the year: `（2021年度）`, `(2022年度)`, `预算年度：2024`.
+pub fn year_row(text: &str) -> Option<i32> {
+    let f = fold_label(text);
+    let f = f.strip_prefix("预算年度:").unwrap_or(&f);
+    let f = f.trim_start_matches('(').trim_end_matches(')');
+    let f = f.strip_suffix("年度").or_else(|| f.strip_suffix('年')).unwrap_or(f);
+    (f.len() == 4 && f.chars().all(|c| c.is_ascii_digit())).then(|| f.parse().ok()).flatten()
+}
+
+/// The first four-digit year (1990–2100) followed by 年 in a text.
+pub fn first_year(text: &str) -> Option<i32> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i + 4 < chars.len() + 1 {
+        let window = &chars[i..(i + 4).min(chars.len())];
+        if window.len() == 4 && window.iter().all(|c| c.is_ascii_digit()) {
+            let before_digit = i > 0 && chars[i - 1].is_ascii_digit();
+            let mut j = i + 4;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            if !before_digit && chars.get(j) == Some(&'年') {
+                let y: String = window.iter().collect();
+                if let Ok(y) = y.parse::<i32>() {
+                    if (1990..=2100).contains(&y) {
+                        return Some(y);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// How a row can begin a table when no title announced it.
+pub fn starts_table(row: &PRow, dict: &LabelDictionary) -> bool {
+    let mut filled = row.filled();
+    let Some(first) = filled.next() else { return false };
+    let Some(value) = filled.next() else { return false };
+    // `项目名称 | 预算资金 | …` is the column-title row of a list (procurement, budget tables).
+    let value_is_label = dict.field(&value.text).is_some()
+        || dict.funds(&value.text).is_some()
+        || dict.level1(&value.text).is_some();
+    matches!(dict.field(&first.text).map(|m| m.label), Some(Field::Name | Field::Code)) && !value_is_label
+}
+
+/// A top-level section heading of a narrative document: `五、部门整体绩效目标`, `八、政府采购预算情况`.
+pub fn section_heading(row: &PRow) -> Option<&str> {
+    let cell = row.single()?;
+    let t = cell.text.as_str();
+    let n = t.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).count();
+    if n == 0 || t.chars().count() > 40 {
+        return None;
+    }
+    let rest: String = t.chars().skip(n).collect();
+    rest.starts_with('、').then_some(t)
+}
+
+/// Whether a section heading opens a department-overall narrative (`五、部门整体绩效目标`).
+pub fn is_department_heading(text: &str) -> bool {
+    let f = fold_label(text);
+    f.contains("部门整体") && (f.ends_with("绩效目标") || f.ends_with("绩效目标情况"))
+}
+
+/// Describes skipped content for the info diagnostic.
+pub fn skipped_diagnostic(rows: &[PRow]) -> Option<Diagnostic> {
+    let first = rows.first()?;
+    let last = rows.last()?;
+    let tabular = rows.iter().filter(|r| r.filled_count() >= 3).count();
+    let what = if tabular * 2 >= rows.len() {
+        "tables that are not performance-target tables (budget, procurement or asset tables)"
+    } else {
+        "narrative or other non-table text"
+    };
+    Some(Diagnostic::info(
+        "normalize.skipped-content",
+        format!("lines {}–{}: {} rows of {what}, skipped", first.line, last.line, rows.len()),
+        Some(first.line),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles() {
+        use RecordKind::*;
+        let k = |s| title_kind(s);
+        assert_eq!(k("部门（单位）预算项目支出绩效目标表"), Some(TitleKind::Target(Project)));
+        assert_eq!(k("部门（单位）预算项目支出绩效目标申报表"), Some(TitleKind::Target(Project)));
+        assert_eq!(k("⇥部门整体支出绩效目标申报表"), Some(TitleKind::Target(DepartmentOverall)));
+        assert_eq!(k("绩效目标申报表(基础设施建设类)"), Some(TitleKind::Target(Project)));
+        assert_eq!(k("1、运转保障-办公区电费绩效目标表"), Some(TitleKind::Target(Project)));
+        assert_eq!(k("项目支出绩效自评表"), Some(TitleKind::NotTarget));
+        assert_eq!(k("88、干部考核绩效目标表"), Some(TitleKind::Target(Project)));
+        assert_eq!(k("部门预算收支总表"), None);
+        assert_eq!(k("五、部门整体绩效目标"), None);
+    }
+
+    #[test]
+    fn names_from_numbered_titles() {
+        assert_eq!(name_from_title("1、运转保障-办公区电费绩效目标表").as_deref(), Some("运转保障-办公区电费"));
+        assert_eq!(name_from_title("部门（单位）预算项目支出绩效目标表"), None);
+    }
+
+    #[test]
+    fn years() {
+        assert_eq!(year_row("（2021年度）"), Some(2021));
+        assert_eq!(year_row("(2022年度)"), Some(2022));
+        assert_eq!(year_row("预算年度：2024"), Some(2024));
+        assert_eq!(year_row("2024年2月"), None);
+        assert_eq!(first_year("攀枝花市西区2024年 区本级部门预算"), Some(2024));
+        assert_eq!(first_year("2024 年部门预算信息公开目录"), Some(2024));
+        assert_eq!(first_year("12024年"), None);
+    }
+
+    #[test]
+    fn headings() {
+        assert!(is_department_heading("五、部门整体绩效目标"));
+        assert!(!is_department_heading("六、部门主管专项资金预算安排情况及绩效目标"));
+    }
+}

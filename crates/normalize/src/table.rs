@@ -1,0 +1,504 @@
+//! One table → one [`Record`]: the header block (fields, funds, goal, spending plan) read as a stream of
+//! label/value cells, then the indicator block (see [`crate::indicators`]).
+//!
+//! The header is read as a stream because layouts disagree about rows: a label's value may sit in the
+//! next cell, several cells later, or on the next line (`总体目标 / 年度目标` then the goal text below).
+//! A label waits for the next cell that is not itself a label; a funds label only accepts an amount.
+
+use jixiao_core::{Diagnostic, FundsItem, PlanPoint, Record, RecordKind};
+
+use crate::dictionary::{Column, Field, FundsRole, LabelDictionary};
+use crate::indicators::{ColumnMap, IndicatorState};
+use crate::prepare::{PCell, PRow, is_unit_note};
+use crate::segment::{name_from_title, year_row};
+use crate::value::{parse_money, parse_percent};
+
+#[derive(Debug, Clone, PartialEq)]
+enum Pending {
+    Field(Field),
+    Funds(FundsRole, String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    None,
+    Funds { with_use: bool },
+    Goal,
+    FundsUse,
+    Plan,
+}
+
+/// A funds grid (部门整体 tables): amounts of one row spread over columns 合计 / 财政资金 / 其他资金.
+#[derive(Debug, Clone)]
+struct FundsGrid {
+    row_label: String,
+    columns: Vec<(u32, FundsRole)>,
+}
+
+/// Builds one record from the rows of one table.
+pub struct TableBuilder<'d> {
+    dict: &'d LabelDictionary,
+    pub record: Record,
+    pub title: Option<String>,
+    pub not_target: bool,
+    pending: Option<(Pending, u32)>,
+    block: Block,
+    grid: Option<FundsGrid>,
+    plan_labels: Vec<(u32, String, bool)>,
+    money_in_yuan: bool,
+    /// Text that no label claimed, with its line; see [`TableBuilder::settle_unlabelled`].
+    unlabelled: Vec<(String, u32)>,
+    previous_row_line: u32,
+    pub indicators: Option<IndicatorState>,
+    /// Whether a stream layout (no reliable rows/columns) is being read.
+    stream: bool,
+}
+
+impl<'d> TableBuilder<'d> {
+    pub fn new(dict: &'d LabelDictionary, kind: RecordKind, line: u32, stream: bool) -> Self {
+        TableBuilder {
+            dict,
+            record: Record::new(kind, line),
+            title: None,
+            not_target: false,
+            pending: None,
+            block: Block::None,
+            grid: None,
+            plan_labels: Vec::new(),
+            money_in_yuan: false,
+            unlabelled: Vec::new(),
+            previous_row_line: line,
+            indicators: None,
+            stream,
+        }
+    }
+
+    /// Whether the table has read anything beyond its title.
+    pub fn has_content(&self) -> bool {
+        self.record.name.is_some()
+            || self.record.code.is_some()
+            || !self.record.funds.items.is_empty()
+            || self.indicators.as_ref().is_some_and(|s| s.started())
+    }
+
+    pub fn in_indicators(&self) -> bool {
+        self.indicators.is_some()
+    }
+
+    pub fn set_title(&mut self, text: &str, line: u32) {
+        if self.record.name.is_none() {
+            if let Some(name) = name_from_title(text) {
+                self.record.name = Some(name);
+                self.record.field_lines.insert("title".into(), line);
+            }
+        }
+        if let Some(y) = crate::segment::first_year(text) {
+            self.record.year.get_or_insert(y);
+        }
+        self.title.get_or_insert_with(|| text.to_string());
+    }
+
+    /// Feeds one row of the table.
+    pub fn feed(&mut self, row: &PRow) {
+        self.record.lines[1] = self.record.lines[1].max(row.line);
+        if let Some(state) = self.indicators.as_mut() {
+            state.feed(row, self.dict, &mut self.record);
+            return;
+        }
+        if let Some(map) = ColumnMap::from_header(row, self.dict) {
+            self.close_pending(row.line);
+            self.settle_unlabelled(true);
+            self.not_target |= map.has_actual();
+            self.indicators = Some(IndicatorState::new(map, self.stream));
+            return;
+        }
+        if self.row_opens_indicators(row) {
+            self.close_pending(row.line);
+            self.settle_unlabelled(true);
+            let mut state = IndicatorState::new(ColumnMap::default_for(row), self.stream);
+            state.feed(row, self.dict, &mut self.record);
+            self.indicators = Some(state);
+            return;
+        }
+        if self.grid_row(row) {
+            return;
+        }
+        let cells: Vec<&PCell> = row.filled().collect();
+        for cell in cells {
+            self.header_cell(cell, row);
+            if self.indicators.is_some() {
+                break;
+            }
+        }
+        self.previous_row_line = row.line;
+    }
+
+    /// Unlabelled text right above the indicator block, in a table without goal text, is the goal whose
+    /// label cell was lost (a page break or an export that dropped it); other unlabelled text is reported.
+    pub fn settle_unlabelled(&mut self, at_indicators: bool) {
+        let mut texts = std::mem::take(&mut self.unlabelled);
+        if at_indicators && self.record.goal.is_none() {
+            if let Some((text, line)) = texts.pop_if(|(_, l)| *l == self.previous_row_line) {
+                self.record.diagnostics.push(Diagnostic::warning(
+                    "normalize.goal-label-missing",
+                    "text above the indicator block without a label taken as the goal (绩效目标 label missing)",
+                    Some(line),
+                ));
+                self.record.goal = Some(text);
+                self.record.field_lines.insert("goal".into(), line);
+            }
+        }
+        for (text, line) in texts {
+            self.record.diagnostics.push(Diagnostic::info(
+                "normalize.unlabelled-text",
+                format!("text without a label in the table header ignored: `{}`", clip(&text)),
+                Some(line),
+            ));
+        }
+    }
+
+    /// A row that carries a 一级/二级 label before any other label starts the indicators even without a
+    /// column-title row.
+    fn row_opens_indicators(&self, row: &PRow) -> bool {
+        let mut filled = row.filled();
+        let first_two: Vec<&PCell> = filled.by_ref().take(2).collect();
+        first_two.iter().any(|c| self.dict.level1(&c.text).is_some() || self.dict.level2(&c.text).is_some())
+            && first_two.iter().all(|c| {
+                self.dict.field(&c.text).is_none_or(|m| m.label == Field::IndicatorsBlock)
+            })
+    }
+
+    fn header_cell(&mut self, cell: &PCell, row: &PRow) {
+        let text = cell.text.as_str();
+        if let Some(m) = self.dict.field(text) {
+            match m.label {
+                Field::Column(Column::Funds) => {
+                    self.close_pending(cell.line);
+                    self.note_units(text, cell.line);
+                }
+                Field::Column(_) => {
+                    // A lone column title in a stream layout starts the indicator block.
+                    if self.stream {
+                        self.close_pending(cell.line);
+                        let mut map = ColumnMap::default_for(row);
+                        map.stream_titles(text, self.dict);
+                        self.indicators = Some(IndicatorState::new(map, true));
+                    }
+                }
+                Field::FundsBlock => {
+                    self.close_pending(cell.line);
+                    let with_use = text.contains("用途");
+                    self.block = Block::Funds { with_use };
+                    self.note_units(text, cell.line);
+                }
+                Field::IndicatorsBlock if m.rest.is_empty() => {
+                    self.close_pending(cell.line);
+                    let mut map = ColumnMap::default_for(row);
+                    if self.stream {
+                        map.stream_titles("", self.dict);
+                    }
+                    self.indicators = Some(IndicatorState::new(map, self.stream));
+                }
+                field => {
+                    self.close_pending(cell.line);
+                    self.block = match field {
+                        Field::Goal => Block::Goal,
+                        Field::FundsUse => Block::FundsUse,
+                        Field::SpendingPlan => Block::Plan,
+                        _ => Block::None,
+                    };
+                    if m.rest.is_empty() {
+                        self.pending = Some((Pending::Field(field), cell.line));
+                    } else {
+                        self.assign_field(&field, &m.rest, cell.line);
+                    }
+                }
+            }
+            return;
+        }
+        if let Some(m) = self.dict.funds(text) {
+            self.close_pending(cell.line);
+            if matches!(self.block, Block::None | Block::Goal | Block::FundsUse | Block::Plan) {
+                self.block = Block::Funds { with_use: false };
+            }
+            let label = funds_label_text(text, &m.rest);
+            if m.rest.is_empty() {
+                self.pending = Some((Pending::Funds(m.label, label), cell.line));
+            } else {
+                let amount = parse_money(&m.rest).map(|a| self.scale(a));
+                self.set_funds(m.label, label, amount, cell.line);
+            }
+            return;
+        }
+        self.plain_cell(cell);
+    }
+
+    fn plain_cell(&mut self, cell: &PCell) {
+        let text = cell.text.as_str();
+        match self.pending.take() {
+            Some((Pending::Field(field), _)) => {
+                self.assign_field(&field, text, cell.line);
+                return;
+            }
+            Some((Pending::Funds(role, label), line)) => {
+                if let Some(amount) = parse_money(text) {
+                    let amount = self.scale(amount);
+                    self.set_funds(role, label, Some(amount), cell.line);
+                    return;
+                }
+                self.set_funds(role, label, None, line);
+            }
+            None => {}
+        }
+        if let Some(y) = year_row(text) {
+            self.record.year.get_or_insert(y);
+            return;
+        }
+        if is_unit_note(text) {
+            self.note_units(text, cell.line);
+            return;
+        }
+        let block = self.block;
+        match block {
+            Block::Goal => self.append_text("goal", text, cell.line),
+            Block::FundsUse | Block::Funds { with_use: true } => {
+                self.append_text("funds_use", text, cell.line)
+            }
+            Block::Plan if self.plan_cell(cell) => {}
+            _ => self.unlabelled.push((text.to_string(), cell.line)),
+        }
+    }
+
+    fn assign_field(&mut self, field: &Field, text: &str, line: u32) {
+        let value = strip_goal_prefix(field, text);
+        let key = match field {
+            Field::Name => "name",
+            Field::Code => "code",
+            Field::Unit => "unit",
+            Field::Supervisor => "supervisor",
+            Field::Goal => "goal",
+            Field::FundsUse => "funds_use",
+            Field::SpendingPlan => {
+                self.plan_cell(&PCell { text: text.to_string(), col: 0, line });
+                return;
+            }
+            Field::Attribute(name) => {
+                self.record.attributes.entry(name.clone()).or_insert_with(|| value.to_string());
+                self.record.field_lines.entry(format!("attributes.{name}")).or_insert(line);
+                return;
+            }
+            _ => return,
+        };
+        if key == "goal" || key == "funds_use" {
+            // A second labelled goal (`年度绩效目标(含本级)` beside `年度总体绩效目标(含本级和市县)`)
+            // repeats the first for another funding scope: the first one is the table's goal.
+            let existing = if key == "goal" { &self.record.goal } else { &self.record.funds_use };
+            if existing.is_some() {
+                if existing.as_deref() != Some(value) {
+                    self.record.diagnostics.push(Diagnostic::info(
+                        "normalize.second-goal",
+                        format!("a second {key} text was not used: `{}`", clip(value)),
+                        Some(line),
+                    ));
+                }
+                return;
+            }
+            self.append_text(key, value, line);
+            return;
+        }
+        let slot = match key {
+            "name" => &mut self.record.name,
+            "code" => &mut self.record.code,
+            "unit" => &mut self.record.unit,
+            _ => &mut self.record.supervisor,
+        };
+        let from_title = key == "name" && !self.record.field_lines.contains_key("name");
+        if (slot.is_none() || from_title) && !value.is_empty() {
+            *slot = Some(value.to_string());
+            self.record.field_lines.insert(key.into(), line);
+        }
+    }
+
+    fn append_text(&mut self, key: &str, text: &str, line: u32) {
+        let slot = if key == "goal" { &mut self.record.goal } else { &mut self.record.funds_use };
+        if text.is_empty() {
+            return;
+        }
+        match slot {
+            Some(existing) => {
+                existing.push('\n');
+                existing.push_str(text);
+            }
+            None => {
+                *slot = Some(text.to_string());
+                self.record.field_lines.insert(key.into(), line);
+            }
+        }
+    }
+
+    /// A label left without a value: blank fields stay `None` (never 0 for funds).
+    fn close_pending(&mut self, line: u32) {
+        if let Some((p, at)) = self.pending.take() {
+            if let Pending::Funds(role, label) = p {
+                self.set_funds(role, label, None, at.min(line));
+            }
+        }
+    }
+
+    fn set_funds(&mut self, role: FundsRole, label: String, amount: Option<f64>, line: u32) {
+        let funds = &mut self.record.funds;
+        let (slot, key) = match role {
+            FundsRole::Total => (Some(&mut funds.total), "funds.total"),
+            FundsRole::Fiscal => (Some(&mut funds.fiscal), "funds.fiscal"),
+            FundsRole::Other => (Some(&mut funds.other), "funds.other"),
+            FundsRole::Item => (None, ""),
+        };
+        if let Some(slot) = slot {
+            if slot.is_none() && amount.is_some() {
+                *slot = amount;
+                self.record.field_lines.insert(key.into(), line);
+            }
+        }
+        funds.items.push(FundsItem { label, amount, line });
+    }
+
+    fn scale(&self, amount: f64) -> f64 {
+        if self.money_in_yuan { amount / 10_000.0 } else { amount }
+    }
+
+    fn note_units(&mut self, text: &str, _line: u32) {
+        if let Some(y) = crate::segment::first_year(text) {
+            self.record.year.get_or_insert(y);
+        }
+        let folded = crate::text::fold_label(text);
+        if folded.contains("(元)") || folded.ends_with(":元") || folded.ends_with("单位:元") {
+            self.money_in_yuan = true;
+        } else if folded.contains("万元") {
+            self.money_in_yuan = false;
+        }
+    }
+
+    /// 部门整体 funds grids: a row of funds labels (合计 / 财政资金 / 其他资金) makes columns; the rows
+    /// below put their amounts under them.
+    fn grid_row(&mut self, row: &PRow) -> bool {
+        let filled: Vec<&PCell> = row.filled().collect();
+        let labels: Vec<(&PCell, FundsRole)> = filled
+            .iter()
+            .filter_map(|c| self.dict.funds(&c.text).filter(|m| m.rest.is_empty()).map(|m| (*c, m.label)))
+            .collect();
+        let has_amount = filled.iter().any(|c| parse_money(&c.text).is_some());
+        if labels.len() >= 3 && !has_amount && !self.stream {
+            self.close_pending(row.line);
+            let (row_label, columns) = labels.split_at(1);
+            self.grid = Some(FundsGrid {
+                row_label: funds_label_text(&row_label[0].0.text, ""),
+                columns: columns.iter().map(|(c, r)| (c.col, *r)).collect(),
+            });
+            self.block = Block::Funds { with_use: false };
+            return true;
+        }
+        let Some(grid) = self.grid.clone() else { return false };
+        let amounts: Vec<(u32, Option<f64>)> = grid
+            .columns
+            .iter()
+            .map(|(col, _)| {
+                let cell = row.cells.iter().find(|c| c.col == *col);
+                (*col, cell.and_then(|c| parse_money(&c.text)).map(|a| self.scale(a)))
+            })
+            .collect();
+        let label_cell = filled.iter().find(|c| {
+            !grid.columns.iter().any(|(col, _)| *col == c.col) && parse_money(&c.text).is_none()
+        });
+        let other_text = label_cell.is_some_and(|c| self.dict.funds(&c.text).is_none());
+        if other_text || (label_cell.is_none() && amounts.iter().all(|(_, a)| a.is_none())) {
+            self.grid = None;
+            return false;
+        }
+        let label = label_cell.map_or(grid.row_label.clone(), |c| funds_label_text(&c.text, ""));
+        let role = label_cell.and_then(|c| self.dict.funds(&c.text)).map_or(FundsRole::Total, |m| m.label);
+        let mut first = None;
+        for ((_, column_role), (_, amount)) in grid.columns.iter().zip(&amounts) {
+            if role == FundsRole::Total {
+                let (slot, key) = match column_role {
+                    FundsRole::Total => (&mut self.record.funds.total, "funds.total"),
+                    FundsRole::Fiscal => (&mut self.record.funds.fiscal, "funds.fiscal"),
+                    FundsRole::Other => (&mut self.record.funds.other, "funds.other"),
+                    FundsRole::Item => continue,
+                };
+                if slot.is_none() && amount.is_some() {
+                    *slot = *amount;
+                    self.record.field_lines.insert(key.into(), row.line);
+                }
+            }
+            if first.is_none() && *column_role == FundsRole::Total {
+                first = Some(*amount);
+            }
+        }
+        let amount = first.flatten().or_else(|| amounts.iter().find_map(|(_, a)| *a));
+        self.record.funds.items.push(FundsItem { label, amount, line: row.line });
+        true
+    }
+
+    /// 资金支出计划: period labels (`3月底`) and percentages, matched by column where the layout has
+    /// columns, else in order.
+    fn plan_cell(&mut self, cell: &PCell) -> bool {
+        let text = cell.text.trim();
+        if let Some(percent) = parse_percent(text).filter(|_| !is_plan_label(text)) {
+            let idx = self
+                .plan_labels
+                .iter()
+                .position(|(col, _, done)| !done && *col == cell.col)
+                .or_else(|| self.plan_labels.iter().position(|(_, _, done)| !done));
+            if let Some(i) = idx {
+                self.plan_labels[i].2 = true;
+                let label = self.plan_labels[i].1.clone();
+                if let Some(point) = self.record.spending_plan.iter_mut().find(|p| p.label == label) {
+                    point.percent = Some(percent);
+                }
+            }
+            return true;
+        }
+        if is_plan_label(text) {
+            self.plan_labels.push((cell.col, text.to_string(), false));
+            self.record.spending_plan.push(PlanPoint { label: text.to_string(), percent: None });
+            self.record.field_lines.entry("spending_plan".into()).or_insert(cell.line);
+            return true;
+        }
+        false
+    }
+}
+
+fn is_plan_label(text: &str) -> bool {
+    let n = text.chars().count();
+    n <= 8
+        && !text.contains('%')
+        && (text.ends_with("月底") || text.ends_with("季度") || text.ends_with("年底") || text.ends_with('月'))
+}
+
+/// The funds label as a reader wants to see it: the cell without its inline amount.
+fn funds_label_text(text: &str, rest: &str) -> String {
+    let label = if rest.is_empty() { text } else { text.strip_suffix(rest).unwrap_or(text) };
+    label.trim().trim_end_matches([':', '：']).trim().to_string()
+}
+
+/// `目标:逐步改善…` → `逐步改善…`: the sub-label some templates put before the goal text.
+fn strip_goal_prefix<'a>(field: &Field, text: &'a str) -> &'a str {
+    if *field != Field::Goal {
+        return text.trim();
+    }
+    let t = text.trim();
+    for p in ["目标:", "目标：", "年度目标:", "年度目标："] {
+        if let Some(r) = t.strip_prefix(p) {
+            return r.trim();
+        }
+    }
+    t
+}
+
+pub fn clip(text: &str) -> String {
+    let mut s: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        s.push('…');
+    }
+    s
+}

@@ -1,0 +1,128 @@
+//! Cell text hygiene: what every cell goes through before it is matched or shown.
+//!
+//! Two different needs, kept apart on purpose: [`clean_cell`] keeps the text as the reader wrote it (a
+//! record shows the value as written) and only removes extraction residue; [`fold_label`] builds a
+//! matching key that throws away everything two spellings of one label may differ in.
+
+mod clean;
+mod tables;
+
+pub use clean::clean_cell;
+
+/// Full-width ASCII (U+FF01–U+FF5E) → half-width and the ideographic space → a space; nothing else.
+///
+/// Number scanning needs `９５％` to read as `95%`; NFKC would also rewrite Chinese punctuation in prose,
+/// which is why this is a targeted map.
+pub fn normalize_width(text: &str) -> String {
+    text.chars().map(half_width).collect()
+}
+
+/// One character of [`normalize_width`].
+pub fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// The unified (simplified) ideograph for a radical code point or a traditional character that PDF
+/// extraction or a mixed-script source puts into a simplified table; other characters unchanged.
+pub fn fold_han(c: char) -> char {
+    let code = c as u32;
+    // Kangxi radicals first map to their (possibly traditional) ideograph: ⾨ → 門 → 门.
+    let c = if (0x2F00..=0x2FD5).contains(&code) {
+        tables::KANGXI
+            .chars()
+            .nth((code - 0x2F00) as usize)
+            .unwrap_or(c)
+    } else if (0x2E80..=0x2EF3).contains(&code) {
+        tables::radical_supplement(c).unwrap_or(c)
+    } else {
+        c
+    };
+    tables::simplified(c).unwrap_or(c)
+}
+
+/// One character of [`fold_label`]; `None` drops it (whitespace, zero-width marks, `*`/`★` emphasis).
+/// Exposed so that a caller can walk raw text and the folded key in step (to split a label off a cell).
+pub fn fold_char(c: char) -> Option<char> {
+    if c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}') {
+        return None;
+    }
+    Some(match half_width(c) {
+        '【' | '〔' | '〖' | '[' | '「' => '(',
+        '】' | '〕' | '〗' | ']' | '」' => ')',
+        '*' | '★' | '☆' | '※' => return None,
+        other => fold_han(other),
+    })
+}
+
+/// The matching key of a label: no whitespace at all, half-width ASCII, `()` for every bracket pair,
+/// no `*`/`★` emphasis marks, radicals and traditional characters folded to simplified, no trailing
+/// colon. Two spellings of one label (`服务对 象满 意度 指 标：`, `服务对象满意度指标`) get the same key.
+pub fn fold_label(text: &str) -> String {
+    let mut out: String = text.chars().filter_map(fold_char).collect();
+    while out.ends_with(':') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_folds_ascii_only() {
+        assert_eq!(normalize_width("≥９５％，ＡＢ　x"), "≥95%,AB x");
+        // Chinese punctuation outside the block stays as written.
+        assert_eq!(normalize_width("完成。、"), "完成。、");
+    }
+
+    #[test]
+    fn labels_fold_spacing_width_brackets_and_colons() {
+        assert_eq!(fold_label("服务对 象满 意度 指 标："), "服务对象满意度指标");
+        assert_eq!(fold_label("可持续影 响指标\n"), "可持续影响指标");
+        assert_eq!(fold_label("部门（单位）"), "部门(单位)");
+        assert_eq!(fold_label("【项目名称】:"), "(项目名称)");
+        assert_eq!(fold_label("〔年度目标〕"), "(年度目标)");
+        assert_eq!(fold_label("*项目名称"), "项目名称");
+        assert_eq!(fold_label("★ 指标值\u{3000}\u{a0}"), "指标值");
+        assert_eq!(fold_label("年度资金总额：："), "年度资金总额");
+        assert_eq!(fold_label("ＡＢＣ１２"), "ABC12");
+    }
+
+    #[test]
+    fn labels_fold_traditional_and_radicals() {
+        assert_eq!(fold_label("績效標"), "绩效标");
+        assert_eq!(fold_label("滿意度"), "满意度");
+        assert_eq!(fold_label("資金總額"), "资金总额");
+        assert_eq!(fold_label("部⻔"), "部门");
+        assert_eq!(fold_label("⽬标"), "目标");
+        assert_eq!(fold_label("⼈数"), "人数");
+        assert_eq!(fold_label("⾨"), "门");
+        assert_eq!(fold_label("⻓期⻅效"), "长期见效");
+        assert_eq!(fold_label("指標値"), "指标值");
+    }
+
+    #[test]
+    fn fold_char_drops_and_maps() {
+        assert_eq!(fold_char(' '), None);
+        assert_eq!(fold_char('\u{3000}'), None);
+        assert_eq!(fold_char('★'), None);
+        assert_eq!(fold_char('（'), Some('('));
+        assert_eq!(fold_char('：'), Some(':'));
+        assert_eq!(fold_char('標'), Some('标'));
+        assert_eq!(fold_char('项'), Some('项'));
+    }
+
+    #[test]
+    fn kangxi_table_is_complete_and_ordered() {
+        assert_eq!(tables::KANGXI.chars().count(), 214);
+        assert_eq!(fold_han('\u{2F00}'), '一');
+        assert_eq!(fold_han('\u{2FD5}'), '龠');
+        assert_eq!(fold_han('⽔'), '水');
+        assert_eq!(fold_han('⾦'), '金');
+    }
+}

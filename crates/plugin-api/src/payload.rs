@@ -1,0 +1,153 @@
+//! The JSON payloads that cross the plugin boundary. Field names are the wire format documented in
+//! docs/plugins.md; optional fields default so a C author can write the minimum.
+
+use std::collections::BTreeMap;
+
+use jixiao_core::Record;
+use serde::{Deserialize, Serialize};
+
+/// What a plugin says about itself (`manifest()` output).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub description: String,
+    pub checks: Vec<ManifestCheck>,
+    /// Parameter schema: key → type and whether it is required. Unknown keys are rejected by the host.
+    #[serde(default)]
+    pub params: BTreeMap<String, ParamSpec>,
+    /// `true` when `score` may be called from several threads at once.
+    #[serde(default)]
+    pub thread_safe: bool,
+}
+
+/// One check a plugin provides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestCheck {
+    /// Unique across the rubric (must not clash with `A1` … `D4` or another plugin's ids).
+    pub id: String,
+    /// Chinese title a reviewer reads.
+    pub title: String,
+    pub max_points: f64,
+    /// The rule in words, printed in the packet's annex.
+    #[serde(default)]
+    pub rule: String,
+}
+
+/// A parameter's declared type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamType {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    /// An array of strings.
+    StringArray,
+    Array,
+    Object,
+}
+
+impl ParamType {
+    /// Whether a JSON value has this type.
+    pub fn accepts(self, v: &serde_json::Value) -> bool {
+        use serde_json::Value as V;
+        match self {
+            ParamType::String => v.is_string(),
+            ParamType::Number => v.is_number(),
+            ParamType::Integer => v.is_i64() || v.is_u64(),
+            ParamType::Boolean => v.is_boolean(),
+            ParamType::StringArray => {
+                matches!(v, V::Array(items) if items.iter().all(V::is_string))
+            }
+            ParamType::Array => v.is_array(),
+            ParamType::Object => v.is_object(),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamType::String => "string",
+            ParamType::Number => "number",
+            ParamType::Integer => "integer",
+            ParamType::Boolean => "boolean",
+            ParamType::StringArray => "string_array",
+            ParamType::Array => "array",
+            ParamType::Object => "object",
+        }
+    }
+}
+
+/// One parameter in the manifest's schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParamSpec {
+    #[serde(rename = "type")]
+    pub kind: ParamType,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// What the host sends for one record: the canonical record (same JSON as `jixiao inspect`), the
+/// plugin's params from pipeline.toml, and the budget year under review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreRequest {
+    pub record: Record,
+    #[serde(default)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+    pub year: i32,
+}
+
+/// One check's outcome as a plugin reports it. The answer to a request is a JSON array of these.
+/// A check the plugin leaves out is recorded as "not scored" for that record (e.g. not applicable).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PluginCheckResult {
+    pub id: String,
+    /// 0 ≤ points ≤ the check's `max_points` (the host rejects anything else).
+    pub points: f64,
+    #[serde(default)]
+    pub evidence: Vec<PluginEvidence>,
+}
+
+/// Evidence behind a plugin's points (same meaning as the host's evidence).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PluginEvidence {
+    /// The 三级 indicator name or header field.
+    pub subject: String,
+    /// The cell text quoted.
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub line: Option<u32>,
+    /// Why, in Chinese, naming the fix.
+    pub reason: String,
+    #[serde(default)]
+    pub deduction: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_result_json_parses() {
+        let r: Vec<PluginCheckResult> =
+            serde_json::from_str(r#"[{"id":"X1","points":2,"evidence":[{"subject":"s","reason":"r"}]}]"#)
+                .unwrap();
+        assert_eq!(r[0].points, 2.0);
+        assert_eq!(r[0].evidence[0].deduction, 0.0);
+        assert_eq!(r[0].evidence[0].line, None);
+    }
+
+    #[test]
+    fn param_types_check_values() {
+        let arr = serde_json::json!(["a", "b"]);
+        assert!(ParamType::StringArray.accepts(&arr));
+        assert!(!ParamType::StringArray.accepts(&serde_json::json!(["a", 1])));
+        assert!(ParamType::Integer.accepts(&serde_json::json!(3)));
+        assert!(!ParamType::Integer.accepts(&serde_json::json!(3.5)));
+        assert!(!ParamType::String.accepts(&serde_json::json!(3)));
+    }
+}
