@@ -91,29 +91,45 @@ impl LabelDictionary {
         let mut dict = LabelDictionary::default();
         dict.extend(&builtin)?;
         dict.extend(extra)?;
-        dict.fields.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
-        dict.funds.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
+        dict.fields.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then(a.0.cmp(&b.0))
+        });
+        dict.funds.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then(a.0.cmp(&b.0))
+        });
         Ok(dict)
     }
 
     fn extend(&mut self, labels: &LabelsConfig) -> Result<(), DictionaryError> {
         for (key, synonyms) in &labels.fields {
-            let field = parse_field_key(key)
-                .ok_or_else(|| DictionaryError::UnknownKey { section: "fields", key: key.clone() })?;
+            let field = parse_field_key(key).ok_or_else(|| DictionaryError::UnknownKey {
+                section: "fields",
+                key: key.clone(),
+            })?;
             for s in synonyms {
                 self.fields.push((fold_label(s), field.clone()));
             }
         }
         for (key, synonyms) in &labels.level1 {
-            let level = Level1::parse(key)
-                .ok_or_else(|| DictionaryError::UnknownKey { section: "level1", key: key.clone() })?;
+            let level = Level1::parse(key).ok_or_else(|| DictionaryError::UnknownKey {
+                section: "level1",
+                key: key.clone(),
+            })?;
             for s in synonyms.iter().chain(std::iter::once(key)) {
                 self.level1.insert(fold_label(s), level);
             }
         }
         for (key, synonyms) in &labels.level2 {
-            let level = Level2::parse(key)
-                .ok_or_else(|| DictionaryError::UnknownKey { section: "level2", key: key.clone() })?;
+            let level = Level2::parse(key).ok_or_else(|| DictionaryError::UnknownKey {
+                section: "level2",
+                key: key.clone(),
+            })?;
             for s in synonyms.iter().chain(std::iter::once(key)) {
                 self.level2.insert(fold_label(s), level);
             }
@@ -124,7 +140,12 @@ impl LabelDictionary {
                 "fiscal" => FundsRole::Fiscal,
                 "other" => FundsRole::Other,
                 "items" => FundsRole::Item,
-                _ => return Err(DictionaryError::UnknownKey { section: "funds", key: key.clone() }),
+                _ => {
+                    return Err(DictionaryError::UnknownKey {
+                        section: "funds",
+                        key: key.clone(),
+                    });
+                }
             };
             for s in synonyms {
                 self.funds.push((fold_label(s), role));
@@ -144,23 +165,35 @@ impl LabelDictionary {
         // A bare label (possibly with a qualifier in brackets) first: `项目资金 (万元)`.
         let bare = strip_qualifier(&folded);
         if let Some((_, f)) = self.fields.iter().find(|(s, _)| *s == folded || *s == bare) {
-            return Some(LabelMatch { label: f.clone(), rest: String::new() });
+            return Some(LabelMatch {
+                label: f.clone(),
+                rest: String::new(),
+            });
         }
         self.fields.iter().find_map(|(syn, f)| {
-            split_label(raw, syn).map(|rest| LabelMatch { label: f.clone(), rest })
+            split_label(raw, syn).map(|rest| LabelMatch {
+                label: f.clone(),
+                rest,
+            })
         })
     }
 
     /// The canonical 一级 a cell names (whole-cell match only: `项目完成率` is not `项目完成`).
     pub fn level1(&self, raw: &str) -> Option<Level1> {
         let folded = fold_label(raw);
-        self.level1.get(&folded).or_else(|| self.level1.get(strip_qualifier(&folded))).copied()
+        self.level1
+            .get(&folded)
+            .or_else(|| self.level1.get(strip_qualifier(&folded)))
+            .copied()
     }
 
     /// The canonical 二级 a cell names (whole-cell match only).
     pub fn level2(&self, raw: &str) -> Option<Level2> {
         let folded = fold_label(raw);
-        self.level2.get(&folded).or_else(|| self.level2.get(strip_qualifier(&folded))).copied()
+        self.level2
+            .get(&folded)
+            .or_else(|| self.level2.get(strip_qualifier(&folded)))
+            .copied()
     }
 
     /// The funds role of a funds-row label, with any amount written in the same cell.
@@ -174,7 +207,10 @@ impl LabelDictionary {
         }
         let bare = strip_qualifier(&folded);
         if let Some((_, r)) = self.funds.iter().find(|(s, _)| *s == folded || *s == bare) {
-            return Some(LabelMatch { label: *r, rest: String::new() });
+            return Some(LabelMatch {
+                label: *r,
+                rest: String::new(),
+            });
         }
         // `年度资金总额(含本级和市县)`, `特定目标类项目经费:` and `年度资金总额: 854万`.
         self.funds.iter().find_map(|(syn, r)| {
@@ -217,12 +253,11 @@ fn parse_field_key(key: &str) -> Option<Field> {
 
 /// `项目资金(万元)` → `项目资金`: a trailing bracketed qualifier of a folded label.
 fn strip_qualifier(folded: &str) -> &str {
-    if folded.ends_with(')') {
-        if let Some(open) = folded.rfind('(') {
-            if open > 0 {
-                return &folded[..open];
-            }
-        }
+    if folded.ends_with(')')
+        && let Some(open) = folded.rfind('(')
+        && open > 0
+    {
+        return &folded[..open];
     }
     folded
 }
@@ -250,10 +285,10 @@ fn strip_funds_prefix(raw: &str) -> &str {
 fn strip_year(s: &str) -> &str {
     let s = s.trim_start();
     let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
-    if digits == 4 {
-        if let Some(r) = s[4..].trim_start().strip_prefix('年') {
-            return r.strip_prefix('度').unwrap_or(r).trim_start();
-        }
+    if digits == 4
+        && let Some(r) = s[4..].trim_start().strip_prefix('年')
+    {
+        return r.strip_prefix('度').unwrap_or(r).trim_start();
     }
     s
 }
@@ -332,7 +367,10 @@ pub(crate) fn split_label(raw: &str, syn: &str) -> Option<String> {
         separated = true;
     }
     let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
-    if let Some(r) = trimmed.strip_prefix(':').or_else(|| trimmed.strip_prefix('：')) {
+    if let Some(r) = trimmed
+        .strip_prefix(':')
+        .or_else(|| trimmed.strip_prefix('：'))
+    {
         rest = r;
         separated = true;
     } else if trimmed.len() != rest.len() {
@@ -340,7 +378,11 @@ pub(crate) fn split_label(raw: &str, syn: &str) -> Option<String> {
         separated = true;
     }
     let rest = rest.trim();
-    if rest.is_empty() || separated { Some(rest.to_string()) } else { None }
+    if rest.is_empty() || separated {
+        Some(rest.to_string())
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -357,9 +399,18 @@ mod tests {
         assert_eq!(d.field("项目名称").map(|m| m.label), Some(Field::Name));
         assert_eq!(d.field("项目名称：").map(|m| m.label), Some(Field::Name));
         assert_eq!(d.field("部门（单位）").map(|m| m.label), Some(Field::Unit));
-        assert_eq!(d.field("项目资金 (万元)").map(|m| m.label), Some(Field::FundsBlock));
-        assert_eq!(d.field("总\n体\n目\n标").map(|m| m.label), Some(Field::Goal));
-        assert_eq!(d.field("绩效 指标").map(|m| m.label), Some(Field::IndicatorsBlock));
+        assert_eq!(
+            d.field("项目资金 (万元)").map(|m| m.label),
+            Some(Field::FundsBlock)
+        );
+        assert_eq!(
+            d.field("总\n体\n目\n标").map(|m| m.label),
+            Some(Field::Goal)
+        );
+        assert_eq!(
+            d.field("绩效 指标").map(|m| m.label),
+            Some(Field::IndicatorsBlock)
+        );
         assert_eq!(d.field("项目完成率"), None);
         assert_eq!(d.field("人大业务经费"), None);
     }
@@ -367,12 +418,16 @@ mod tests {
     #[test]
     fn inline_values_are_split_off() {
         let d = dict();
-        let m = d.field("年度总体绩效目标(含本级和市县) 目标:逐步改善").expect("goal label");
+        let m = d
+            .field("年度总体绩效目标(含本级和市县) 目标:逐步改善")
+            .expect("goal label");
         assert_eq!(m.label, Field::Goal);
         assert_eq!(m.rest, "目标:逐步改善");
         let m = d.field("绩效目标：负责区直房地产管理").expect("goal label");
         assert_eq!(m.rest, "负责区直房地产管理");
-        let m = d.field("指标值（包含数字及文字描述）").expect("value column");
+        let m = d
+            .field("指标值（包含数字及文字描述）")
+            .expect("value column");
         assert_eq!(m.label, Field::Column(Column::Value));
         assert_eq!(m.rest, "");
     }
@@ -383,7 +438,10 @@ mod tests {
         assert_eq!(d.level1("项目完成"), Some(Level1::Output));
         assert_eq!(d.level1("满意 度指 标"), Some(Level1::Satisfaction));
         assert_eq!(d.level2("可持续影 响指标"), Some(Level2::Sustainable));
-        assert_eq!(d.level2("服务对 象满 意度 指 标"), Some(Level2::Satisfaction));
+        assert_eq!(
+            d.level2("服务对 象满 意度 指 标"),
+            Some(Level2::Satisfaction)
+        );
         assert_eq!(d.level2("社会效益\n指标"), Some(Level2::Social));
         assert_eq!(d.level2("社会效益指标完成率"), None);
         assert_eq!(d.level1("数量指标"), None);

@@ -12,23 +12,27 @@ use crate::value::parse_money;
 pub fn collect(rows: &[PRow]) -> DocumentFacts {
     let mut facts = DocumentFacts::default();
     for (i, row) in rows.iter().enumerate() {
-        if facts.year.is_none() && i < 40 {
-            if let Some(cell) = row.single() {
-                let t = &cell.text;
-                if t.contains("预算") || t.contains("绩效") || t.contains("年度") {
-                    facts.year = first_year(t).or_else(|| crate::segment::year_row(t));
-                }
+        if facts.year.is_none()
+            && i < 40
+            && let Some(cell) = row.single()
+        {
+            let t = &cell.text;
+            if t.contains("预算") || t.contains("绩效") || t.contains("年度") {
+                facts.year = first_year(t).or_else(|| crate::segment::year_row(t));
             }
         }
-        if facts.stated_project_count.is_none() {
-            if let Some(n) = stated_count(row) {
-                facts.stated_project_count = Some(Sourced { value: n, line: row.line });
-            }
+        if facts.stated_project_count.is_none()
+            && let Some(n) = stated_count(row)
+        {
+            facts.stated_project_count = Some(Sourced {
+                value: n,
+                line: row.line,
+            });
         }
-        if facts.project_expenditure_total.is_none() {
-            if let Some(total) = expenditure_total(rows, i) {
-                facts.project_expenditure_total = Some(total);
-            }
+        if facts.project_expenditure_total.is_none()
+            && let Some(total) = expenditure_total(rows, i)
+        {
+            facts.project_expenditure_total = Some(total);
         }
     }
     facts
@@ -42,8 +46,14 @@ fn stated_count(row: &PRow) -> Option<u32> {
         return None;
     }
     let idx = text.find("个项目")?;
-    let digits: String =
-        text[..idx].chars().rev().take_while(|c| c.is_ascii_digit()).collect::<Vec<_>>().into_iter().rev().collect();
+    let digits: String = text[..idx]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     digits.parse().ok()
 }
 
@@ -51,7 +61,11 @@ fn stated_count(row: &PRow) -> Option<u32> {
 /// its `合计` row.
 fn expenditure_total(rows: &[PRow], header: usize) -> Option<Sourced<f64>> {
     let row = rows.get(header)?;
-    let folded: Vec<(u32, String)> = row.cells.iter().map(|c| (c.col, fold_label(&c.text))).collect();
+    let folded: Vec<(u32, String)> = row
+        .cells
+        .iter()
+        .map(|c| (c.col, fold_label(&c.text)))
+        .collect();
     if !folded.iter().any(|(_, t)| t == "基本支出") {
         return None;
     }
@@ -60,6 +74,9 @@ fn expenditure_total(rows: &[PRow], header: usize) -> Option<Sourced<f64>> {
         let is_total = r.cells.iter().any(|c| fold_label(&c.text) == "合计");
         let cell = r.cells.iter().find(|c| c.col == col)?;
         let amount = parse_money(&cell.text)?;
-        is_total.then_some(Sourced { value: amount, line: r.line })
+        is_total.then_some(Sourced {
+            value: amount,
+            line: r.line,
+        })
     })
 }

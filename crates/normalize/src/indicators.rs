@@ -37,23 +37,74 @@ impl ColumnMap {
                 _ => None,
             })
             .collect();
-        let has_levels = cols.iter().any(|(_, c)| matches!(c, Column::Level1 | Column::Level2 | Column::Name));
-        (cols.len() >= 2 && has_levels).then_some(ColumnMap { cols, positional: true })
+        let has_levels = cols
+            .iter()
+            .any(|(_, c)| matches!(c, Column::Level1 | Column::Level2 | Column::Name));
+        (cols.len() >= 2 && has_levels).then_some(ColumnMap {
+            cols,
+            positional: true,
+        })
     }
 
     /// No column-title row: 三级 then 指标值, in order.
     pub fn default_for(_row: &PRow) -> ColumnMap {
-        ColumnMap { cols: Vec::new(), positional: false }
+        ColumnMap {
+            cols: Vec::new(),
+            positional: false,
+        }
+    }
+
+    /// Column roles read off the first indicator row when the table has no column-title row: where its
+    /// 一级 / 二级 labels stand, and its two data cells as 三级 and 指标值.
+    pub fn infer_from_row(row: &PRow, dict: &LabelDictionary) -> ColumnMap {
+        let mut cols = Vec::new();
+        let mut data = Vec::new();
+        for cell in row.filled() {
+            if !data.is_empty() {
+                data.push(cell.col);
+                continue;
+            }
+            if dict.level1(&cell.text).is_some() && !cols.iter().any(|(_, c)| *c == Column::Level1)
+            {
+                cols.push((cell.col, Column::Level1));
+            } else if dict.level2(&cell.text).is_some() {
+                cols.retain(|(_, c)| *c != Column::Level2);
+                cols.push((cell.col, Column::Level2));
+            } else if dict.field(&cell.text).is_none() {
+                data.push(cell.col);
+            }
+        }
+        if data.len() == 2 {
+            cols.push((data[0], Column::Name));
+            cols.push((data[1], Column::Value));
+            ColumnMap {
+                cols,
+                positional: true,
+            }
+        } else {
+            ColumnMap {
+                cols: Vec::new(),
+                positional: false,
+            }
+        }
+    }
+
+    pub fn is_positional(&self) -> bool {
+        self.positional
     }
 
     /// Stream layouts give the column titles one cell at a time.
     pub fn stream_titles(&mut self, text: &str, dict: &LabelDictionary) {
         self.positional = false;
-        if let Some(Field::Column(col)) = dict.field(text).filter(|m| m.rest.is_empty()).map(|m| m.label) {
-            if col != Column::Funds && !self.cols.iter().any(|(_, c)| *c == col) {
-                let n = self.cols.len() as u32;
-                self.cols.push((n, col));
-            }
+        if let Some(Field::Column(col)) = dict
+            .field(text)
+            .filter(|m| m.rest.is_empty())
+            .map(|m| m.label)
+            && col != Column::Funds
+            && !self.cols.iter().any(|(_, c)| *c == col)
+        {
+            let n = self.cols.len() as u32;
+            self.cols.push((n, col));
         }
     }
 
@@ -62,7 +113,10 @@ impl ColumnMap {
     }
 
     fn col_of(&self, role: Column) -> Option<u32> {
-        self.cols.iter().find(|(_, c)| *c == role).map(|(col, _)| *col)
+        self.cols
+            .iter()
+            .find(|(_, c)| *c == role)
+            .map(|(col, _)| *col)
     }
 
     /// The roles data cells can take, in column order.
@@ -74,7 +128,11 @@ impl ColumnMap {
             .copied()
             .collect();
         if roles.is_empty() {
-            DATA_ROLES_DEFAULT.iter().enumerate().map(|(i, c)| (i as u32 + 100, *c)).collect()
+            DATA_ROLES_DEFAULT
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i as u32 + 100, *c))
+                .collect()
         } else {
             roles
         }
@@ -115,14 +173,18 @@ impl IndicatorState {
 
     /// Whether a row can belong to the block: used to decide where a table ends.
     pub fn accepts(&self, row: &PRow, dict: &LabelDictionary) -> bool {
-        let Some(first) = row.filled().next() else { return true };
+        let Some(first) = row.filled().next() else {
+            return true;
+        };
         if is_note(&first.text) {
             return false;
         }
         if self.stream {
             return true;
         }
-        row.filled().take(3).any(|c| dict.level1(&c.text).is_some() || dict.level2(&c.text).is_some())
+        row.filled()
+            .take(3)
+            .any(|c| dict.level1(&c.text).is_some() || dict.level2(&c.text).is_some())
             || row.filled_count() >= 2
             || first.col > 1
     }
@@ -140,7 +202,8 @@ impl IndicatorState {
         let filled: Vec<&PCell> = row
             .filled()
             .skip_while(|c| {
-                dict.field(&c.text).is_some_and(|m| m.label == Field::IndicatorsBlock && m.rest.is_empty())
+                dict.field(&c.text)
+                    .is_some_and(|m| m.label == Field::IndicatorsBlock && m.rest.is_empty())
             })
             .collect();
         if filled.is_empty() {
@@ -159,11 +222,29 @@ impl IndicatorState {
         while j < filled.len() {
             let cell = filled[j];
             let remaining = filled.len() - j - 1;
+            // A 二级 right after a 一级 label belongs to it even when the row is shifted right.
+            let follows_level1 = l1.is_some() && l2.is_none() && remaining >= 1;
             let eligible = !self.map.positional
                 || level2_col.is_some_and(|c| cell.col <= c)
                 || first_data_col.is_some_and(|c| cell.col < c)
-                || remaining >= k;
-            if !eligible || l2.is_some() {
+                || remaining >= k
+                || follows_level1;
+            if !eligible {
+                break;
+            }
+            if l2.is_some() {
+                // The same 二级 written in the 一级 and the 二级 column (`社会效益指标 | 社会效益指标`):
+                // the second one is the 二级, the first stood for the missing 一级.
+                let repeated = dict
+                    .level2(&cell.text)
+                    .filter(|_| l1.is_none() && remaining >= k);
+                match repeated {
+                    Some(b) if self.map.positional && level2_col.is_none_or(|c| cell.col <= c) => {
+                        l2 = Some((b, cell));
+                        j += 1;
+                    }
+                    _ => {}
+                }
                 break;
             }
             let as1 = dict.level1(&cell.text);
@@ -209,7 +290,21 @@ impl IndicatorState {
             self.stream_data(data, record);
             return;
         }
-        let assigned = assign_roles(data, &roles, self.map.positional);
+        // A row shifted left or right: its last label shows by how much, its data cells move with it.
+        let shift: i64 = match (l2, level2_col, l1, level1_col) {
+            (Some((_, c)), Some(expected), _, _) => c.col as i64 - expected as i64,
+            (None, _, Some((_, c)), Some(expected)) => c.col as i64 - expected as i64,
+            _ => 0,
+        };
+        let shifted: Vec<PCell> = data
+            .iter()
+            .map(|c| PCell {
+                col: (c.col as i64 - shift).max(0) as u32,
+                ..(*c).clone()
+            })
+            .collect();
+        let shifted: Vec<&PCell> = shifted.iter().collect();
+        let assigned = assign_roles(&shifted, &roles, self.map.positional);
         self.emit(assigned, row.line, l1.is_some() || l2.is_some(), record);
     }
 
@@ -263,7 +358,11 @@ impl IndicatorState {
                     None => {
                         record.diagnostics.push(Diagnostic::info(
                             "normalize.level1-inferred",
-                            format!("no 一级 written; taken as {} from 二级 `{}`", parent.as_str(), cell.text),
+                            format!(
+                                "no 一级 written; taken as {} from 二级 `{}`",
+                                parent.as_str(),
+                                cell.text
+                            ),
                             Some(line),
                         ));
                         self.level1 = Some(parent);
@@ -303,13 +402,24 @@ impl IndicatorState {
         self.flush_pending(record);
     }
 
-    fn emit(&mut self, cells: Vec<(Column, String)>, line: u32, had_labels: bool, record: &mut Record) {
+    fn emit(
+        &mut self,
+        cells: Vec<(Column, String)>,
+        line: u32,
+        had_labels: bool,
+        record: &mut Record,
+    ) {
         let get = |role: Column| -> Option<String> {
-            let parts: Vec<&str> =
-                cells.iter().filter(|(c, _)| *c == role).map(|(_, t)| t.as_str()).collect();
+            let parts: Vec<&str> = cells
+                .iter()
+                .filter(|(c, _)| *c == role)
+                .map(|(_, t)| t.as_str())
+                .collect();
             (!parts.is_empty()).then(|| parts.join(" "))
         };
-        let name = get(Column::Name).map(|n| strip_indicator_prefix(&n).to_string()).unwrap_or_default();
+        let name = get(Column::Name)
+            .map(|n| strip_indicator_prefix(&n).to_string())
+            .unwrap_or_default();
         let mut value = get(Column::Value).unwrap_or_default();
         if let Some(cmp) = get(Column::Comparator).filter(|c| !value.starts_with(c.as_str())) {
             value = format!("{cmp}{value}");
@@ -322,12 +432,18 @@ impl IndicatorState {
         if name.is_empty() && value.is_empty() {
             // The tail of the row above, carried over a page break (`⇥⇥⇥⇥⇥…7号)`).
             if let Some(prev) = record.indicators.last_mut().filter(|_| !had_labels) {
-                for (slot, part) in [(&mut prev.description, description), (&mut prev.basis, basis)] {
+                for (slot, part) in [
+                    (&mut prev.description, description),
+                    (&mut prev.basis, basis),
+                ] {
                     if let Some(part) = part {
                         slot.get_or_insert_with(String::new).push_str(&part);
                         record.diagnostics.push(Diagnostic::info(
                             "normalize.row-continued",
-                            format!("text `{}` on its own row joined to the indicator above", clip(&part)),
+                            format!(
+                                "text `{}` on its own row joined to the indicator above",
+                                clip(&part)
+                            ),
                             Some(line),
                         ));
                     }
@@ -336,17 +452,37 @@ impl IndicatorState {
             return;
         }
         // A value-only row under a row whose value is blank: the row above was split in two.
-        if name.is_empty() && !had_labels {
-            if let Some(prev) = record.indicators.last_mut().filter(|p| p.value.is_empty()) {
-                prev.parsed = parse_value(&value);
-                prev.value = value;
-                record.diagnostics.push(Diagnostic::info(
-                    "normalize.row-continued",
-                    format!("指标值 on its own row joined to the indicator `{}` above", clip(&prev.name)),
-                    Some(line),
-                ));
-                return;
-            }
+        if name.is_empty()
+            && !had_labels
+            && let Some(prev) = record.indicators.last_mut().filter(|p| p.value.is_empty())
+        {
+            prev.parsed = parse_value(&value);
+            prev.value = value;
+            record.diagnostics.push(Diagnostic::info(
+                "normalize.row-continued",
+                format!(
+                    "指标值 on its own row joined to the indicator `{}` above",
+                    clip(&prev.name)
+                ),
+                Some(line),
+            ));
+            return;
+        }
+        // The same 三级 again right under one without a value: a row split over two lines.
+        if let Some(prev) = record.indicators.last_mut().filter(|p| {
+            p.value.is_empty() && !name.is_empty() && p.name == name && !value.is_empty()
+        }) {
+            prev.parsed = parse_value(&value);
+            prev.value = value;
+            record.diagnostics.push(Diagnostic::info(
+                "normalize.row-continued",
+                format!(
+                    "indicator `{}` continued on the next row; joined",
+                    clip(&name)
+                ),
+                Some(line),
+            ));
+            return;
         }
         if self.level2.is_none() && self.level1.is_none() && self.level1_raw.is_none() {
             record.diagnostics.push(Diagnostic::warning(
@@ -372,10 +508,17 @@ impl IndicatorState {
 }
 
 /// Gives each data cell a role: in order when counts match, else by nearest column title.
-fn assign_roles(data: &[&PCell], roles: &[(u32, Column)], positional: bool) -> Vec<(Column, String)> {
+fn assign_roles(
+    data: &[&PCell],
+    roles: &[(u32, Column)],
+    positional: bool,
+) -> Vec<(Column, String)> {
     if data.len() == roles.len() || !positional {
-        let mut out: Vec<(Column, String)> =
-            data.iter().zip(roles).map(|(c, (_, r))| (*r, c.text.clone())).collect();
+        let mut out: Vec<(Column, String)> = data
+            .iter()
+            .zip(roles)
+            .map(|(c, (_, r))| (*r, c.text.clone()))
+            .collect();
         // More cells than roles without column positions: the value was split at spaces.
         if data.len() > roles.len() {
             let last_role = roles.last().map_or(Column::Value, |(_, r)| *r);
@@ -406,8 +549,13 @@ fn assign_roles(data: &[&PCell], roles: &[(u32, Column)], positional: bool) -> V
 /// `指标1:改善老旧小区环境卫生数量` → `改善老旧小区环境卫生数量`.
 pub fn strip_indicator_prefix(name: &str) -> &str {
     let t = name.trim();
-    let Some(rest) = t.strip_prefix("指标") else { return t };
-    let digits = rest.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count();
+    let Some(rest) = t.strip_prefix("指标") else {
+        return t;
+    };
+    let digits = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count();
     if digits == 0 {
         return t;
     }
@@ -424,7 +572,17 @@ pub fn strip_indicator_prefix(name: &str) -> &str {
 /// A note under a table (`注：各地请根据实际情况…`) ends it.
 pub fn is_note(text: &str) -> bool {
     let t = text.trim_start();
-    ["注:", "注：", "说明:", "说明：", "备注:", "备注：", "填报说明"].iter().any(|p| t.starts_with(p))
+    [
+        "注:",
+        "注：",
+        "说明:",
+        "说明：",
+        "备注:",
+        "备注：",
+        "填报说明",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
 }
 
 #[cfg(test)]
@@ -434,18 +592,30 @@ mod tests {
     #[test]
     fn prefixes() {
         assert_eq!(strip_indicator_prefix("指标1:改善数量"), "改善数量");
-        assert_eq!(strip_indicator_prefix("指标2：消防专干人数"), "消防专干人数");
+        assert_eq!(
+            strip_indicator_prefix("指标2：消防专干人数"),
+            "消防专干人数"
+        );
         assert_eq!(strip_indicator_prefix("指标值"), "指标值");
         assert_eq!(strip_indicator_prefix("指标完成率"), "指标完成率");
     }
 
     fn cell(text: &str, col: u32) -> PCell {
-        PCell { text: text.into(), col, line: 1 }
+        PCell {
+            text: text.into(),
+            col,
+            line: 1,
+        }
     }
 
     #[test]
     fn roles_by_nearest_column_when_cells_are_missing() {
-        let roles = [(3, Column::Name), (4, Column::Description), (5, Column::Value), (6, Column::Basis)];
+        let roles = [
+            (3, Column::Name),
+            (4, Column::Description),
+            (5, Column::Value),
+            (6, Column::Basis),
+        ];
         let a = cell("办公区倡导节约用电", 3);
         let b = cell("反映节约用电", 4);
         let c = cell("宣传氛围浓厚", 5);

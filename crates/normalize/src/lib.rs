@@ -7,13 +7,15 @@
 //! - [`segment`] finds where target tables start and end, and what is something else;
 //! - [`table`] reads a table's header block (fields, funds, goal, spending plan) as a label/value stream;
 //! - [`indicators`] reads its indicator block with column-role inference and continuation rules;
-//! - [`narrative`] reads department-overall targets written as prose;
+//! - [`narrative`] reads department-overall targets written as prose; [`export`] reads budget-system
+//!   exports with one row per indicator;
 //! - [`value`] parses each 指标值 into numbers, units, money, time; [`facts`] reads document-level facts.
 //!
 //! Every repair is a diagnostic on its record with the source line; content that is not a target table
 //! is skipped with an info diagnostic, never turned into a record.
 
 pub mod dictionary;
+mod export;
 mod facts;
 mod indicators;
 mod narrative;
@@ -21,7 +23,6 @@ mod prepare;
 mod segment;
 mod table;
 pub mod text;
-#[path = "value_stub.rs"]
 pub mod value;
 
 use jixiao_config::NormalizeConfig;
@@ -44,19 +45,31 @@ pub struct NormalizeContext {
 
 impl NormalizeContext {
     pub fn new(config: &NormalizeConfig, year: Option<i32>) -> Result<Self, DictionaryError> {
-        Ok(NormalizeContext { dictionary: LabelDictionary::new(&config.labels)?, year })
+        Ok(NormalizeContext {
+            dictionary: LabelDictionary::new(&config.labels)?,
+            year,
+        })
     }
 }
 
 /// Turns every document into records, in parallel, keeping the input order.
 pub fn normalize(docs: Vec<SourceDocument>, ctx: &NormalizeContext) -> Ledger {
-    Ledger { documents: docs.into_par_iter().map(|d| normalize_document(d, ctx)).collect() }
+    Ledger {
+        documents: docs
+            .into_par_iter()
+            .map(|d| normalize_document(d, ctx))
+            .collect(),
+    }
 }
 
 /// One document → its records and diagnostics.
 pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> DocumentRecords {
     let dict = &ctx.dictionary;
-    let Prepared { rows, page_header, diagnostics: prep_diags } = prepare::prepare(&doc, dict);
+    let Prepared {
+        rows,
+        page_header,
+        diagnostics: prep_diags,
+    } = prepare::prepare(&doc, dict);
     let mut out = DocumentRecords {
         file: doc.file,
         layout: doc.layout,
@@ -74,6 +87,17 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
     while i < rows.len() {
         let row = &rows[i];
         let title = row.single().and_then(|c| title_kind(&c.text));
+        if let Some(header) = export::flat_header(row, dict)
+            .filter(|_| !table.as_ref().is_some_and(|t| t.has_content()))
+        {
+            table = None;
+            flush_outside(&mut outside, &mut out);
+            let (records, used) = export::read_flat(&rows[i + 1..], &header, dict);
+            out.records
+                .extend(records.into_iter().map(|r| complete(r, &page_header)));
+            i += 1 + used;
+            continue;
+        }
         if let Some(t) = table.as_mut() {
             let ends = match title {
                 Some(_) => t.has_content(),
@@ -156,7 +180,11 @@ fn flush_outside(outside: &mut Vec<PRow>, out: &mut DocumentRecords) {
     outside.clear();
 }
 
-fn finish_table(mut t: TableBuilder, page_header: &Option<prepare::PageHeader>, out: &mut DocumentRecords) {
+fn finish_table(
+    mut t: TableBuilder,
+    page_header: &Option<prepare::PageHeader>,
+    out: &mut DocumentRecords,
+) {
     t.settle_unlabelled(false);
     if let Some(state) = t.indicators.as_mut() {
         state.finish(&mut t.record);
@@ -202,22 +230,32 @@ fn complete(mut record: Record, page_header: &Option<prepare::PageHeader>) -> Re
     if record.kind == RecordKind::DepartmentOverall && record.name.is_none() {
         record.name = record.unit.clone().or_else(|| record.supervisor.clone());
     }
-    if record.unit.is_none() {
-        if let Some(header) = page_header {
-            record.unit = Some(header.name.clone());
-            if let Some(code) = &header.code {
-                record.attributes.entry("单位编码".into()).or_insert_with(|| code.clone());
-            }
-            record.diagnostics.push(Diagnostic::info(
-                "normalize.unit-from-page-header",
-                format!("no unit in the table; taken from the document's page header `{}`", header.name),
-                None,
-            ));
+    if record.unit.is_none()
+        && let Some(header) = page_header
+    {
+        record.unit = Some(header.name.clone());
+        if let Some(code) = &header.code {
+            record
+                .attributes
+                .entry("单位编码".into())
+                .or_insert_with(|| code.clone());
         }
+        record.diagnostics.push(Diagnostic::info(
+            "normalize.unit-from-page-header",
+            format!(
+                "no unit in the table; taken from the document's page header `{}`",
+                header.name
+            ),
+            None,
+        ));
     }
     let line = Some(record.lines[0]);
     if record.name.is_none() {
-        record.diagnostics.push(Diagnostic::warning("normalize.no-name", "the table names no project", line));
+        record.diagnostics.push(Diagnostic::warning(
+            "normalize.no-name",
+            "the table names no project",
+            line,
+        ));
     }
     if record.funds.items.is_empty() {
         record.diagnostics.push(Diagnostic::warning(
@@ -238,9 +276,14 @@ fn complete(mut record: Record, page_header: &Option<prepare::PageHeader>) -> Re
 
 /// Tells the reader how many tables were found, next to what the document says it holds.
 fn report_counts(out: &mut DocumentRecords) {
-    let projects = out.records.iter().filter(|r| r.kind == RecordKind::Project).count();
+    let projects = out
+        .records
+        .iter()
+        .filter(|r| r.kind == RecordKind::Project)
+        .count();
     let departments = out.records.len() - projects;
-    let mut message = format!("{projects} project tables and {departments} department-overall tables read");
+    let mut message =
+        format!("{projects} project tables and {departments} department-overall tables read");
     let mut line = None;
     if let Some(stated) = &out.facts.stated_project_count {
         line = Some(stated.line);
@@ -253,8 +296,14 @@ fn report_counts(out: &mut DocumentRecords) {
             ));
         }
     }
-    out.diagnostics.push(Diagnostic::info("normalize.count", message, line));
-    if out.records.is_empty() && !out.diagnostics.iter().any(|d| d.severity == jixiao_core::Severity::Error) {
+    out.diagnostics
+        .push(Diagnostic::info("normalize.count", message, line));
+    if out.records.is_empty()
+        && !out
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == jixiao_core::Severity::Error)
+    {
         out.diagnostics.push(Diagnostic::warning(
             "normalize.no-tables",
             "no performance-target table found in this document",

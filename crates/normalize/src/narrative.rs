@@ -9,7 +9,9 @@ use crate::segment::section_heading;
 /// Reads the section that starts at `rows[0]` (the heading) up to the next top-level heading.
 /// Returns the record and how many rows it used.
 pub fn read_section(rows: &[PRow], page_header: Option<&PageHeader>) -> (Option<Record>, usize) {
-    let Some(first) = rows.first() else { return (None, 0) };
+    let Some(first) = rows.first() else {
+        return (None, 0);
+    };
     let end = rows
         .iter()
         .enumerate()
@@ -29,7 +31,11 @@ pub fn read_section(rows: &[PRow], page_header: Option<&PageHeader>) -> (Option<
     // Paragraphs under a sub-heading `（一）…` / `1、…`; the first plain paragraph is the overall goal.
     let mut items: Vec<String> = Vec::new();
     for row in body {
-        let text: String = row.filled().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
+        let text: String = row
+            .filled()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         if text.is_empty() {
             continue;
         }
@@ -44,7 +50,7 @@ pub fn read_section(rows: &[PRow], page_header: Option<&PageHeader>) -> (Option<
             record.goal = Some(text);
             record.field_lines.insert("goal".into(), row.line);
         } else if let Some(last) = items.last_mut() {
-            last.push_str("；");
+            last.push('；');
             last.push_str(&text);
         } else if let Some(goal) = record.goal.as_mut() {
             goal.push('\n');
@@ -72,5 +78,8 @@ fn is_bracket_heading(text: &str) -> bool {
 /// `1、事务局`, `2、保障机关综合服务工作`.
 fn is_numbered_item(text: &str) -> bool {
     let digits = text.chars().take_while(|c| c.is_ascii_digit()).count();
-    digits > 0 && digits <= 3 && text.chars().nth(digits) == Some('、') && text.chars().count() <= 40
+    digits > 0
+        && digits <= 3
+        && text.chars().nth(digits) == Some('、')
+        && text.chars().count() <= 40
 }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use jixiao_core::{Diagnostic, Layout, SourceDocument};
 
 use crate::dictionary::LabelDictionary;
-use crate::text::fold_label;
 use crate::text::clean_cell;
+use crate::text::fold_label;
 
 /// One cleaned cell; `col` is the 1-based column of the source (its position carries meaning).
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +37,11 @@ impl PRow {
     pub fn single(&self) -> Option<&PCell> {
         let mut it = self.filled();
         let first = it.next()?;
-        if it.next().is_some() { None } else { Some(first) }
+        if it.next().is_some() {
+            None
+        } else {
+            Some(first)
+        }
     }
 }
 
@@ -63,11 +67,19 @@ pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
         let cells: Vec<PCell> = row
             .cells
             .iter()
-            .map(|c| PCell { text: clean_cell(&c.text), col: c.column, line: c.line })
+            .map(|c| PCell {
+                text: clean_cell(&c.text),
+                col: c.column,
+                line: c.line,
+            })
             .collect();
         let gap_before = row.line > last_line + 1 || !doc.layout.rows_are_reliable();
         last_line = row.cells.last().map_or(row.line, |c| c.line.max(row.line));
-        let row = PRow { line: row.line, gap_before, cells };
+        let row = PRow {
+            line: row.line,
+            gap_before,
+            cells,
+        };
         if row.filled_count() > 0 {
             rows.push(row);
         }
@@ -81,7 +93,11 @@ pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
     if matches!(doc.layout, Layout::SpaceSeparated | Layout::Paragraph) {
         merge_broken_labels(&mut rows, dict);
     }
-    Prepared { rows, page_header, diagnostics }
+    Prepared {
+        rows,
+        page_header,
+        diagnostics,
+    }
 }
 
 /// Whether a cell is a page number (`- 12 -`, `第 3 页`, `3/45`).
@@ -91,10 +107,12 @@ fn is_page_number(text: &str) -> bool {
     if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) && t != inner {
         return true;
     }
-    if let Some(r) = t.strip_prefix('第') {
-        if let Some(n) = r.strip_suffix('页') {
-            return n.chars().all(|c| c.is_ascii_digit() || "共第页".contains(c));
-        }
+    if let Some(r) = t.strip_prefix('第')
+        && let Some(n) = r.strip_suffix('页')
+    {
+        return n
+            .chars()
+            .all(|c| c.is_ascii_digit() || "共第页".contains(c));
     }
     false
 }
@@ -108,10 +126,11 @@ fn drop_furniture(
 ) -> Option<PageHeader> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for row in rows.iter() {
-        if let Some(cell) = row.single() {
-            if cell.col == 1 && cell.text.chars().count() <= 30 {
-                *counts.entry(cell.text.as_str()).or_default() += 1;
-            }
+        if let Some(cell) = row.single()
+            && cell.col == 1
+            && cell.text.chars().count() <= 30
+        {
+            *counts.entry(cell.text.as_str()).or_default() += 1;
         }
     }
     let furniture: Vec<String> = counts
@@ -132,13 +151,17 @@ fn drop_furniture(
     let page_header = furniture.iter().find_map(|t| {
         let code: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
         let name = t[code.len()..].trim();
-        (code.len() >= 2 && !name.is_empty() && name.chars().all(|c| !c.is_ascii_digit()))
-            .then(|| PageHeader { code: Some(code), name: name.to_string() })
+        (code.len() >= 2 && !name.is_empty() && name.chars().all(|c| !c.is_ascii_digit())).then(
+            || PageHeader {
+                code: Some(code),
+                name: name.to_string(),
+            },
+        )
     });
     let before = rows.len();
     rows.retain(|row| match row.single() {
         Some(cell) if cell.col == 1 => {
-            !(is_page_number(&cell.text) || furniture.iter().any(|f| *f == cell.text))
+            !(is_page_number(&cell.text) || furniture.contains(&cell.text))
         }
         _ => true,
     });
@@ -171,8 +194,17 @@ fn merge_broken_labels(rows: &mut Vec<PRow>, dict: &LabelDictionary) {
     let mut i = 0;
     while i + 1 < rows.len() {
         let (Some(last), Some(next_first)) = (
-            rows[i].cells.iter().rev().find(|c| !c.text.is_empty()).map(|c| c.text.clone()),
-            rows[i + 1].cells.iter().find(|c| !c.text.is_empty()).map(|c| c.text.clone()),
+            rows[i]
+                .cells
+                .iter()
+                .rev()
+                .find(|c| !c.text.is_empty())
+                .map(|c| c.text.clone()),
+            rows[i + 1]
+                .cells
+                .iter()
+                .find(|c| !c.text.is_empty())
+                .map(|c| c.text.clone()),
         ) else {
             i += 1;
             continue;

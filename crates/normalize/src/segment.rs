@@ -4,8 +4,8 @@
 use jixiao_core::{Diagnostic, RecordKind};
 
 use crate::dictionary::{Field, LabelDictionary};
-use crate::text::fold_label;
 use crate::prepare::PRow;
+use crate::text::fold_label;
 
 /// What a title line says about the table under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,23 +27,39 @@ pub fn title_kind(text: &str) -> Option<TitleKind> {
     if f.chars().count() > 80 {
         return None;
     }
-    let body = f.strip_suffix(')').and_then(|s| s.rfind('(').map(|i| &s[..i])).unwrap_or(&f);
+    let body = f
+        .strip_suffix(')')
+        .and_then(|s| s.rfind('(').map(|i| &s[..i]))
+        .unwrap_or(&f);
     let is_table = body.ends_with('表');
     if !is_table {
         return None;
     }
     // `干部考核绩效目标表` is a target table about appraisals; `绩效自评表` is not a target table.
-    if ["自评", "绩效评价", "评价表", "评分表", "考评表", "监控表", "监控情况表"].iter().any(|w| body.contains(w)) {
+    if [
+        "自评",
+        "绩效评价",
+        "评价表",
+        "评分表",
+        "考评表",
+        "监控表",
+        "监控情况表",
+    ]
+    .iter()
+    .any(|w| body.contains(w))
+    {
         return Some(TitleKind::NotTarget);
     }
     if !(body.contains("绩效目标") || body.contains("绩效指标")) {
         return None;
     }
-    Some(TitleKind::Target(if body.contains("部门整体") || body.contains("整体支出") {
-        RecordKind::DepartmentOverall
-    } else {
-        RecordKind::Project
-    }))
+    Some(TitleKind::Target(
+        if body.contains("部门整体") || body.contains("整体支出") {
+            RecordKind::DepartmentOverall
+        } else {
+            RecordKind::Project
+        },
+    ))
 }
 
 /// A project name that only a numbered title carries: `1、运转保障-办公区电费绩效目标表`.
@@ -54,8 +70,15 @@ pub fn name_from_title(text: &str) -> Option<String> {
         return None;
     }
     // A closing bracket left over from a cut-off reference: `36、]邯财教[2022]98号…`.
-    let stripped = stripped.trim_start_matches([']', '】', ')', '）']).trim_start();
-    for suffix in ["项目支出绩效目标申报表", "项目支出绩效目标表", "绩效目标申报表", "绩效目标表"] {
+    let stripped = stripped
+        .trim_start_matches([']', '】', ')', '）'])
+        .trim_start();
+    for suffix in [
+        "项目支出绩效目标申报表",
+        "项目支出绩效目标表",
+        "绩效目标申报表",
+        "绩效目标表",
+    ] {
         if let Some(name) = stripped.strip_suffix(suffix) {
             let name = name.trim();
             if !name.is_empty() {
@@ -71,8 +94,13 @@ pub fn year_row(text: &str) -> Option<i32> {
     let f = fold_label(text);
     let f = f.strip_prefix("预算年度:").unwrap_or(&f);
     let f = f.trim_start_matches('(').trim_end_matches(')');
-    let f = f.strip_suffix("年度").or_else(|| f.strip_suffix('年')).unwrap_or(f);
-    (f.len() == 4 && f.chars().all(|c| c.is_ascii_digit())).then(|| f.parse().ok()).flatten()
+    let f = f
+        .strip_suffix("年度")
+        .or_else(|| f.strip_suffix('年'))
+        .unwrap_or(f);
+    (f.len() == 4 && f.chars().all(|c| c.is_ascii_digit()))
+        .then(|| f.parse().ok())
+        .flatten()
 }
 
 /// The first four-digit year (1990–2100) followed by 年 in a text.
@@ -89,10 +117,10 @@ pub fn first_year(text: &str) -> Option<i32> {
             }
             if !before_digit && chars.get(j) == Some(&'年') {
                 let y: String = window.iter().collect();
-                if let Ok(y) = y.parse::<i32>() {
-                    if (1990..=2100).contains(&y) {
-                        return Some(y);
-                    }
+                if let Ok(y) = y.parse::<i32>()
+                    && (1990..=2100).contains(&y)
+                {
+                    return Some(y);
                 }
             }
         }
@@ -104,20 +132,31 @@ pub fn first_year(text: &str) -> Option<i32> {
 /// How a row can begin a table when no title announced it.
 pub fn starts_table(row: &PRow, dict: &LabelDictionary) -> bool {
     let mut filled = row.filled();
-    let Some(first) = filled.next() else { return false };
-    let Some(value) = filled.next() else { return false };
+    let Some(first) = filled.next() else {
+        return false;
+    };
+    let Some(value) = filled.next() else {
+        return false;
+    };
     // `项目名称 | 预算资金 | …` is the column-title row of a list (procurement, budget tables).
     let value_is_label = dict.field(&value.text).is_some()
         || dict.funds(&value.text).is_some()
-        || dict.level1(&value.text).is_some();
-    matches!(dict.field(&first.text).map(|m| m.label), Some(Field::Name | Field::Code)) && !value_is_label
+        || dict.level1(&value.text).is_some()
+        || dict.level2(&value.text).is_some();
+    matches!(
+        dict.field(&first.text).map(|m| m.label),
+        Some(Field::Name | Field::Code)
+    ) && !value_is_label
 }
 
 /// A top-level section heading of a narrative document: `五、部门整体绩效目标`, `八、政府采购预算情况`.
 pub fn section_heading(row: &PRow) -> Option<&str> {
     let cell = row.single()?;
     let t = cell.text.as_str();
-    let n = t.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).count();
+    let n = t
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .count();
     if n == 0 || t.chars().count() > 40 {
         return None;
     }
@@ -143,7 +182,12 @@ pub fn skipped_diagnostic(rows: &[PRow]) -> Option<Diagnostic> {
     };
     Some(Diagnostic::info(
         "normalize.skipped-content",
-        format!("lines {}–{}: {} rows of {what}, skipped", first.line, last.line, rows.len()),
+        format!(
+            "lines {}–{}: {} rows of {what}, skipped",
+            first.line,
+            last.line,
+            rows.len()
+        ),
         Some(first.line),
     ))
 }
@@ -156,20 +200,41 @@ mod tests {
     fn titles() {
         use RecordKind::*;
         let k = |s| title_kind(s);
-        assert_eq!(k("部门（单位）预算项目支出绩效目标表"), Some(TitleKind::Target(Project)));
-        assert_eq!(k("部门（单位）预算项目支出绩效目标申报表"), Some(TitleKind::Target(Project)));
-        assert_eq!(k("⇥部门整体支出绩效目标申报表"), Some(TitleKind::Target(DepartmentOverall)));
-        assert_eq!(k("绩效目标申报表(基础设施建设类)"), Some(TitleKind::Target(Project)));
-        assert_eq!(k("1、运转保障-办公区电费绩效目标表"), Some(TitleKind::Target(Project)));
+        assert_eq!(
+            k("部门（单位）预算项目支出绩效目标表"),
+            Some(TitleKind::Target(Project))
+        );
+        assert_eq!(
+            k("部门（单位）预算项目支出绩效目标申报表"),
+            Some(TitleKind::Target(Project))
+        );
+        assert_eq!(
+            k("⇥部门整体支出绩效目标申报表"),
+            Some(TitleKind::Target(DepartmentOverall))
+        );
+        assert_eq!(
+            k("绩效目标申报表(基础设施建设类)"),
+            Some(TitleKind::Target(Project))
+        );
+        assert_eq!(
+            k("1、运转保障-办公区电费绩效目标表"),
+            Some(TitleKind::Target(Project))
+        );
         assert_eq!(k("项目支出绩效自评表"), Some(TitleKind::NotTarget));
-        assert_eq!(k("88、干部考核绩效目标表"), Some(TitleKind::Target(Project)));
+        assert_eq!(
+            k("88、干部考核绩效目标表"),
+            Some(TitleKind::Target(Project))
+        );
         assert_eq!(k("部门预算收支总表"), None);
         assert_eq!(k("五、部门整体绩效目标"), None);
     }
 
     #[test]
     fn names_from_numbered_titles() {
-        assert_eq!(name_from_title("1、运转保障-办公区电费绩效目标表").as_deref(), Some("运转保障-办公区电费"));
+        assert_eq!(
+            name_from_title("1、运转保障-办公区电费绩效目标表").as_deref(),
+            Some("运转保障-办公区电费")
+        );
         assert_eq!(name_from_title("部门（单位）预算项目支出绩效目标表"), None);
     }
 
@@ -187,6 +252,8 @@ mod tests {
     #[test]
     fn headings() {
         assert!(is_department_heading("五、部门整体绩效目标"));
-        assert!(!is_department_heading("六、部门主管专项资金预算安排情况及绩效目标"));
+        assert!(!is_department_heading(
+            "六、部门主管专项资金预算安排情况及绩效目标"
+        ));
     }
 }

@@ -86,11 +86,11 @@ impl<'d> TableBuilder<'d> {
     }
 
     pub fn set_title(&mut self, text: &str, line: u32) {
-        if self.record.name.is_none() {
-            if let Some(name) = name_from_title(text) {
-                self.record.name = Some(name);
-                self.record.field_lines.insert("title".into(), line);
-            }
+        if self.record.name.is_none()
+            && let Some(name) = name_from_title(text)
+        {
+            self.record.name = Some(name);
+            self.record.field_lines.insert("title".into(), line);
         }
         if let Some(y) = crate::segment::first_year(text) {
             self.record.year.get_or_insert(y);
@@ -115,8 +115,26 @@ impl<'d> TableBuilder<'d> {
         if self.row_opens_indicators(row) {
             self.close_pending(row.line);
             self.settle_unlabelled(true);
-            let mut state = IndicatorState::new(ColumnMap::default_for(row), self.stream);
-            state.feed(row, self.dict, &mut self.record);
+            // Column roles come from this first row itself: its labels and its two data cells.
+            let map = ColumnMap::infer_from_row(row, self.dict);
+            if !map.is_positional() {
+                self.record.diagnostics.push(Diagnostic::info(
+                    "normalize.no-column-titles",
+                    "indicator rows without a column-title row: read as 一级/二级/三级/指标值 in order",
+                    Some(row.line),
+                ));
+            }
+            let mut state = IndicatorState::new(map, self.stream);
+            let rest = PRow {
+                cells: row
+                    .cells
+                    .iter()
+                    .filter(|c| !self.is_bare_field(c))
+                    .cloned()
+                    .collect(),
+                ..row.clone()
+            };
+            state.feed(&rest, self.dict, &mut self.record);
             self.indicators = Some(state);
             return;
         }
@@ -137,21 +155,25 @@ impl<'d> TableBuilder<'d> {
     /// label cell was lost (a page break or an export that dropped it); other unlabelled text is reported.
     pub fn settle_unlabelled(&mut self, at_indicators: bool) {
         let mut texts = std::mem::take(&mut self.unlabelled);
-        if at_indicators && self.record.goal.is_none() {
-            if let Some((text, line)) = texts.pop_if(|(_, l)| *l == self.previous_row_line) {
-                self.record.diagnostics.push(Diagnostic::warning(
+        if at_indicators
+            && self.record.goal.is_none()
+            && let Some((text, line)) = texts.pop_if(|(_, l)| *l == self.previous_row_line)
+        {
+            self.record.diagnostics.push(Diagnostic::warning(
                     "normalize.goal-label-missing",
                     "text above the indicator block without a label taken as the goal (绩效目标 label missing)",
                     Some(line),
                 ));
-                self.record.goal = Some(text);
-                self.record.field_lines.insert("goal".into(), line);
-            }
+            self.record.goal = Some(text);
+            self.record.field_lines.insert("goal".into(), line);
         }
         for (text, line) in texts {
             self.record.diagnostics.push(Diagnostic::info(
                 "normalize.unlabelled-text",
-                format!("text without a label in the table header ignored: `{}`", clip(&text)),
+                format!(
+                    "text without a label in the table header ignored: `{}`",
+                    clip(&text)
+                ),
                 Some(line),
             ));
         }
@@ -159,13 +181,33 @@ impl<'d> TableBuilder<'d> {
 
     /// A row that carries a 一级/二级 label before any other label starts the indicators even without a
     /// column-title row.
+    ///
+    /// Bare field labels in front (`总体绩效目标 | 项目完成 | 数量指标 | …` when the column-title row is
+    /// missing) do not prevent it: they are labels without a value.
     fn row_opens_indicators(&self, row: &PRow) -> bool {
-        let mut filled = row.filled();
-        let first_two: Vec<&PCell> = filled.by_ref().take(2).collect();
-        first_two.iter().any(|c| self.dict.level1(&c.text).is_some() || self.dict.level2(&c.text).is_some())
+        let mut cells = row.filled().skip_while(|c| {
+            self.dict.field(&c.text).is_some_and(|m| m.rest.is_empty()) && !self.is_level(c)
+        });
+        let first_two: Vec<&PCell> = cells.by_ref().take(2).collect();
+        first_two.iter().any(|c| self.is_level(c))
             && first_two.iter().all(|c| {
-                self.dict.field(&c.text).is_none_or(|m| m.label == Field::IndicatorsBlock)
+                self.dict
+                    .field(&c.text)
+                    .is_none_or(|m| m.label == Field::IndicatorsBlock)
             })
+    }
+
+    fn is_bare_field(&self, cell: &PCell) -> bool {
+        !cell.text.is_empty()
+            && !self.is_level(cell)
+            && self
+                .dict
+                .field(&cell.text)
+                .is_some_and(|m| m.rest.is_empty() && m.label != Field::IndicatorsBlock)
+    }
+
+    fn is_level(&self, cell: &PCell) -> bool {
+        self.dict.level1(&cell.text).is_some() || self.dict.level2(&cell.text).is_some()
     }
 
     fn header_cell(&mut self, cell: &PCell, row: &PRow) {
@@ -218,7 +260,10 @@ impl<'d> TableBuilder<'d> {
         }
         if let Some(m) = self.dict.funds(text) {
             self.close_pending(cell.line);
-            if matches!(self.block, Block::None | Block::Goal | Block::FundsUse | Block::Plan) {
+            if matches!(
+                self.block,
+                Block::None | Block::Goal | Block::FundsUse | Block::Plan
+            ) {
                 self.block = Block::Funds { with_use: false };
             }
             let label = funds_label_text(text, &m.rest);
@@ -279,12 +324,22 @@ impl<'d> TableBuilder<'d> {
             Field::Goal => "goal",
             Field::FundsUse => "funds_use",
             Field::SpendingPlan => {
-                self.plan_cell(&PCell { text: text.to_string(), col: 0, line });
+                self.plan_cell(&PCell {
+                    text: text.to_string(),
+                    col: 0,
+                    line,
+                });
                 return;
             }
             Field::Attribute(name) => {
-                self.record.attributes.entry(name.clone()).or_insert_with(|| value.to_string());
-                self.record.field_lines.entry(format!("attributes.{name}")).or_insert(line);
+                self.record
+                    .attributes
+                    .entry(name.clone())
+                    .or_insert_with(|| value.to_string());
+                self.record
+                    .field_lines
+                    .entry(format!("attributes.{name}"))
+                    .or_insert(line);
                 return;
             }
             _ => return,
@@ -292,7 +347,11 @@ impl<'d> TableBuilder<'d> {
         if key == "goal" || key == "funds_use" {
             // A second labelled goal (`年度绩效目标(含本级)` beside `年度总体绩效目标(含本级和市县)`)
             // repeats the first for another funding scope: the first one is the table's goal.
-            let existing = if key == "goal" { &self.record.goal } else { &self.record.funds_use };
+            let existing = if key == "goal" {
+                &self.record.goal
+            } else {
+                &self.record.funds_use
+            };
             if existing.is_some() {
                 if existing.as_deref() != Some(value) {
                     self.record.diagnostics.push(Diagnostic::info(
@@ -320,7 +379,11 @@ impl<'d> TableBuilder<'d> {
     }
 
     fn append_text(&mut self, key: &str, text: &str, line: u32) {
-        let slot = if key == "goal" { &mut self.record.goal } else { &mut self.record.funds_use };
+        let slot = if key == "goal" {
+            &mut self.record.goal
+        } else {
+            &mut self.record.funds_use
+        };
         if text.is_empty() {
             return;
         }
@@ -338,10 +401,10 @@ impl<'d> TableBuilder<'d> {
 
     /// A label left without a value: blank fields stay `None` (never 0 for funds).
     fn close_pending(&mut self, line: u32) {
-        if let Some((p, at)) = self.pending.take() {
-            if let Pending::Funds(role, label) = p {
-                self.set_funds(role, label, None, at.min(line));
-            }
+        if let Some((p, at)) = self.pending.take()
+            && let Pending::Funds(role, label) = p
+        {
+            self.set_funds(role, label, None, at.min(line));
         }
     }
 
@@ -353,17 +416,26 @@ impl<'d> TableBuilder<'d> {
             FundsRole::Other => (Some(&mut funds.other), "funds.other"),
             FundsRole::Item => (None, ""),
         };
-        if let Some(slot) = slot {
-            if slot.is_none() && amount.is_some() {
-                *slot = amount;
-                self.record.field_lines.insert(key.into(), line);
-            }
+        if let Some(slot) = slot
+            && slot.is_none()
+            && amount.is_some()
+        {
+            *slot = amount;
+            self.record.field_lines.insert(key.into(), line);
         }
-        funds.items.push(FundsItem { label, amount, line });
+        funds.items.push(FundsItem {
+            label,
+            amount,
+            line,
+        });
     }
 
     fn scale(&self, amount: f64) -> f64 {
-        if self.money_in_yuan { amount / 10_000.0 } else { amount }
+        if self.money_in_yuan {
+            amount / 10_000.0
+        } else {
+            amount
+        }
     }
 
     fn note_units(&mut self, text: &str, _line: u32) {
@@ -384,7 +456,12 @@ impl<'d> TableBuilder<'d> {
         let filled: Vec<&PCell> = row.filled().collect();
         let labels: Vec<(&PCell, FundsRole)> = filled
             .iter()
-            .filter_map(|c| self.dict.funds(&c.text).filter(|m| m.rest.is_empty()).map(|m| (*c, m.label)))
+            .filter_map(|c| {
+                self.dict
+                    .funds(&c.text)
+                    .filter(|m| m.rest.is_empty())
+                    .map(|m| (*c, m.label))
+            })
             .collect();
         let has_amount = filled.iter().any(|c| parse_money(&c.text).is_some());
         if labels.len() >= 3 && !has_amount && !self.stream {
@@ -397,13 +474,19 @@ impl<'d> TableBuilder<'d> {
             self.block = Block::Funds { with_use: false };
             return true;
         }
-        let Some(grid) = self.grid.clone() else { return false };
+        let Some(grid) = self.grid.clone() else {
+            return false;
+        };
         let amounts: Vec<(u32, Option<f64>)> = grid
             .columns
             .iter()
             .map(|(col, _)| {
                 let cell = row.cells.iter().find(|c| c.col == *col);
-                (*col, cell.and_then(|c| parse_money(&c.text)).map(|a| self.scale(a)))
+                (
+                    *col,
+                    cell.and_then(|c| parse_money(&c.text))
+                        .map(|a| self.scale(a)),
+                )
             })
             .collect();
         let label_cell = filled.iter().find(|c| {
@@ -415,7 +498,9 @@ impl<'d> TableBuilder<'d> {
             return false;
         }
         let label = label_cell.map_or(grid.row_label.clone(), |c| funds_label_text(&c.text, ""));
-        let role = label_cell.and_then(|c| self.dict.funds(&c.text)).map_or(FundsRole::Total, |m| m.label);
+        let role = label_cell
+            .and_then(|c| self.dict.funds(&c.text))
+            .map_or(FundsRole::Total, |m| m.label);
         let mut first = None;
         for ((_, column_role), (_, amount)) in grid.columns.iter().zip(&amounts) {
             if role == FundsRole::Total {
@@ -434,8 +519,14 @@ impl<'d> TableBuilder<'d> {
                 first = Some(*amount);
             }
         }
-        let amount = first.flatten().or_else(|| amounts.iter().find_map(|(_, a)| *a));
-        self.record.funds.items.push(FundsItem { label, amount, line: row.line });
+        let amount = first
+            .flatten()
+            .or_else(|| amounts.iter().find_map(|(_, a)| *a));
+        self.record.funds.items.push(FundsItem {
+            label,
+            amount,
+            line: row.line,
+        });
         true
     }
 
@@ -452,7 +543,12 @@ impl<'d> TableBuilder<'d> {
             if let Some(i) = idx {
                 self.plan_labels[i].2 = true;
                 let label = self.plan_labels[i].1.clone();
-                if let Some(point) = self.record.spending_plan.iter_mut().find(|p| p.label == label) {
+                if let Some(point) = self
+                    .record
+                    .spending_plan
+                    .iter_mut()
+                    .find(|p| p.label == label)
+                {
                     point.percent = Some(percent);
                 }
             }
@@ -460,8 +556,14 @@ impl<'d> TableBuilder<'d> {
         }
         if is_plan_label(text) {
             self.plan_labels.push((cell.col, text.to_string(), false));
-            self.record.spending_plan.push(PlanPoint { label: text.to_string(), percent: None });
-            self.record.field_lines.entry("spending_plan".into()).or_insert(cell.line);
+            self.record.spending_plan.push(PlanPoint {
+                label: text.to_string(),
+                percent: None,
+            });
+            self.record
+                .field_lines
+                .entry("spending_plan".into())
+                .or_insert(cell.line);
             return true;
         }
         false
@@ -472,13 +574,24 @@ fn is_plan_label(text: &str) -> bool {
     let n = text.chars().count();
     n <= 8
         && !text.contains('%')
-        && (text.ends_with("月底") || text.ends_with("季度") || text.ends_with("年底") || text.ends_with('月'))
+        && (text.ends_with("月底")
+            || text.ends_with("季度")
+            || text.ends_with("年底")
+            || text.ends_with('月'))
 }
 
 /// The funds label as a reader wants to see it: the cell without its inline amount.
 fn funds_label_text(text: &str, rest: &str) -> String {
-    let label = if rest.is_empty() { text } else { text.strip_suffix(rest).unwrap_or(text) };
-    label.trim().trim_end_matches([':', '：']).trim().to_string()
+    let label = if rest.is_empty() {
+        text
+    } else {
+        text.strip_suffix(rest).unwrap_or(text)
+    };
+    label
+        .trim()
+        .trim_end_matches([':', '：'])
+        .trim()
+        .to_string()
 }
 
 /// `目标:逐步改善…` → `逐步改善…`: the sub-label some templates put before the goal text.

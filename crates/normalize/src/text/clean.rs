@@ -71,7 +71,8 @@ fn tag_end(chars: &[char], start: usize) -> Option<usize> {
     if chars.get(i) == Some(&'!') || chars.get(i) == Some(&'/') {
         i += 1;
     }
-    if !chars.get(i).is_some_and(|c| c.is_ascii_alphabetic()) && chars.get(start + 1) != Some(&'!') {
+    if !chars.get(i).is_some_and(|c| c.is_ascii_alphabetic()) && chars.get(start + 1) != Some(&'!')
+    {
         return None;
     }
     // Bounded look-ahead keeps the pass linear on a stray `<a` without `>`.
@@ -185,7 +186,10 @@ mod tests {
         assert_eq!(clean_cell("一<br/>二<br>三"), "一 二 三");
         assert_eq!(clean_cell("<span style=\"x\">12</span>个"), "12 个");
         assert_eq!(clean_cell("<!-- c -->ok"), "ok");
-        assert_eq!(clean_cell("办公厅<关于做好工作的通知>"), "办公厅<关于做好工作的通知>");
+        assert_eq!(
+            clean_cell("办公厅<关于做好工作的通知>"),
+            "办公厅<关于做好工作的通知>"
+        );
         assert_eq!(clean_cell("<=90天"), "<=90天");
         assert_eq!(clean_cell("a <b"), "a <b");
     }

@@ -13,7 +13,12 @@ struct Prefix {
 }
 
 const fn p(written: &'static str, cmp: Comparator) -> Prefix {
-    Prefix { written, cmp, weak: false, adjacent: false }
+    Prefix {
+        written,
+        cmp,
+        weak: false,
+        adjacent: false,
+    }
 }
 
 const PREFIXES: &[Prefix] = &[
@@ -33,8 +38,18 @@ const PREFIXES: &[Prefix] = &[
     p("至少", Ge),
     p("最少", Ge),
     p("最低", Ge),
-    Prefix { written: "达到", cmp: Ge, weak: true, adjacent: false },
-    Prefix { written: "达", cmp: Ge, weak: true, adjacent: true },
+    Prefix {
+        written: "达到",
+        cmp: Ge,
+        weak: true,
+        adjacent: false,
+    },
+    Prefix {
+        written: "达",
+        cmp: Ge,
+        weak: true,
+        adjacent: true,
+    },
     p("≤", Le),
     p("<=", Le),
     p("=<", Le),
@@ -52,7 +67,12 @@ const PREFIXES: &[Prefix] = &[
     p("最多", Le),
     p("至多", Le),
     p("最高", Le),
-    Prefix { written: "控制在", cmp: Le, weak: true, adjacent: false },
+    Prefix {
+        written: "控制在",
+        cmp: Le,
+        weak: true,
+        adjacent: false,
+    },
     p("=", Eq),
     p("等于", Eq),
     p(">", Gt),
@@ -84,8 +104,33 @@ const SUFFIXES: &[(&str, Comparator)] = &[
 pub(crate) fn is_clause_break(c: char) -> bool {
     matches!(
         c,
-        '，' | ',' | '。' | ';' | '；' | '、' | ':' | '：' | '!' | '！' | '?' | '？' | '(' | ')' | '（' | '）'
-            | '[' | ']' | '【' | '】' | '《' | '》' | '+' | '/' | '|' | '"' | '“' | '”'
+        '，' | ','
+            | '。'
+            | ';'
+            | '；'
+            | '、'
+            | ':'
+            | '：'
+            | '!'
+            | '！'
+            | '?'
+            | '？'
+            | '('
+            | ')'
+            | '（'
+            | '）'
+            | '['
+            | ']'
+            | '【'
+            | '】'
+            | '《'
+            | '》'
+            | '+'
+            | '/'
+            | '|'
+            | '"'
+            | '“'
+            | '”'
     )
 }
 
@@ -113,7 +158,9 @@ pub(crate) fn prefix(chars: &[char], from: usize, to: usize) -> Option<(Comparat
             .max_by_key(|(_, end)| *end);
         match best {
             Some((pre, end)) => {
-                let touches = chars.get(end..to).is_some_and(|gap| gap.iter().all(|c| *c == ' '));
+                let touches = chars
+                    .get(end..to)
+                    .is_some_and(|gap| gap.iter().all(|c| *c == ' '));
                 if !pre.adjacent || touches {
                     found = Some((pre.cmp, pre.weak));
                 }

@@ -96,14 +96,26 @@ fn read_all(chars: &[char], nums: &[Num]) -> Vec<Reading> {
     for n in nums {
         if n.role != Role::Plain {
             prev_end = n.end;
-            out.push(Reading { unit_end: n.end, end: n.end, ..Reading::default() });
+            out.push(Reading {
+                unit_end: n.end,
+                end: n.end,
+                ..Reading::default()
+            });
             continue;
         }
         let mut clause = n.start;
-        while clause > prev_end && !chars.get(clause - 1).is_some_and(|c| compare::is_clause_break(*c)) {
+        while clause > prev_end
+            && !chars
+                .get(clause - 1)
+                .is_some_and(|c| compare::is_clause_break(*c))
+        {
             clause -= 1;
         }
-        let mut r = Reading { unit_end: n.end, end: n.end, ..Reading::default() };
+        let mut r = Reading {
+            unit_end: n.end,
+            end: n.end,
+            ..Reading::default()
+        };
         if let Some((u, kind, end)) = unit::read_unit(chars, n.end) {
             r.unit = Some(u);
             r.kind = Some(kind);
@@ -115,7 +127,9 @@ fn read_all(chars: &[char], nums: &[Num]) -> Vec<Reading> {
                 r.unit = r.unit.map(|u| format!("{u}/{per}"));
                 r.rate = true;
                 r.end = end;
-            } else if rate_marker(chars.get(clause..n.start).unwrap_or_default()) {
+            } else if rate_marker(chars.get(clause..n.start).unwrap_or_default())
+                || in_product(chars, n, &r)
+            {
                 r.rate = true;
             }
         }
@@ -148,16 +162,37 @@ fn per_unit(chars: &[char], at: usize) -> Option<(String, usize)> {
     if chars.get(i) != Some(&'/') {
         return None;
     }
-    let start = i + 1;
+    i += 1;
+    while chars.get(i) == Some(&' ') {
+        i += 1;
+    }
+    let start = i;
     let mut end = start;
     while end - start < 8
-        && chars.get(end).is_some_and(|c| is_han(*c) || matches!(c, '·' | '/') || c.is_ascii_alphabetic())
+        && chars.get(end).is_some_and(|c| {
+            is_han(*c) || matches!(c, '·' | '/' | '²' | '³') || c.is_ascii_alphabetic()
+        })
     {
         end += 1;
     }
     let per: String = chars.get(start..end)?.iter().collect();
     let per = per.trim_end_matches('/');
     (!per.is_empty()).then(|| (per.to_string(), end))
+}
+
+/// An amount that is a factor of a product (`4次*500元/次=2000元`, `1000*2元`, `2元×8人`): a rate, the
+/// total is the amount after `=`.
+fn in_product(chars: &[char], n: &Num, r: &Reading) -> bool {
+    let is_times = |c: Option<&char>| matches!(c, Some('×' | '*' | 'x' | 'X' | '✕'));
+    let mut b = n.start;
+    while b > 0 && chars.get(b - 1) == Some(&' ') {
+        b -= 1;
+    }
+    let mut a = r.unit_end;
+    while chars.get(a) == Some(&' ') {
+        a += 1;
+    }
+    (b > 0 && is_times(chars.get(b - 1))) || is_times(chars.get(a))
 }
 
 /// Words before an amount that make it a rate: 每人/每个床位 (每年 is an annual total), 人均, 户均, 单价,
@@ -217,7 +252,8 @@ fn money_of(chars: &[char], n: &Num, r: &Reading) -> Option<f64> {
             let terminal = match chars.get(i) {
                 None => true,
                 Some(c) if is_han(*c) => {
-                    compare::suffix(chars, i).is_some() || matches!(chars.get(i..i + 2), Some(['左', '右']))
+                    compare::suffix(chars, i).is_some()
+                        || matches!(chars.get(i..i + 2), Some(['左', '右']))
                 }
                 Some(_) => true,
             };

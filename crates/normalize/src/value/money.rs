@@ -16,7 +16,11 @@ pub fn parse_money(text: &str) -> Option<f64> {
     let trimmed = text.trim();
     let gap = trimmed.contains("  ") || trimmed.contains(['\t', '\u{3000}']);
     let prepared = scan::prepare(text);
-    let chars = if gap { prepared } else { join_split_number(prepared) };
+    let chars = if gap {
+        prepared
+    } else {
+        join_split_number(prepared)
+    };
     let mut nums = scan::numbers(&chars);
     super::time::classify(&chars, &mut nums);
     for n in nums.iter().filter(|n| n.role == Role::Plain) {
@@ -65,12 +69,16 @@ fn join_split_number(chars: Vec<char>) -> Vec<char> {
         });
     let head_str: String = head.iter().collect();
     let core = head_str.trim_end();
-    if !tail_is_unit || !core.contains(' ') || core.contains("  ") || !core.starts_with(|c: char| c.is_ascii_digit())
+    if !tail_is_unit
+        || !core.contains(' ')
+        || core.contains("  ")
+        || !core.starts_with(|c: char| c.is_ascii_digit())
     {
         return chars;
     }
     let joined: String = core.chars().filter(|c| *c != ' ').collect();
-    let well_formed = joined.matches('.').count() <= 1 && !joined.ends_with('.') && !joined.contains(",.");
+    let well_formed =
+        joined.matches('.').count() <= 1 && !joined.ends_with('.') && !joined.contains(",.");
     if !well_formed {
         return chars;
     }
@@ -97,7 +105,10 @@ mod tests {
     fn units_and_labels() {
         assert_eq!(parse_money("50万元"), Some(50.0));
         assert_eq!(parse_money("年度资金总额(含本级) 50万元"), Some(50.0));
-        assert_eq!(parse_money("854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)"), Some(854.0));
+        assert_eq!(
+            parse_money("854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)"),
+            Some(854.0)
+        );
         assert_eq!(parse_money("5000元"), Some(0.5));
         assert_eq!(parse_money("25千元"), Some(2.5));
         assert_eq!(parse_money("1.2亿元"), Some(12_000.0));

@@ -88,7 +88,8 @@ fn digits_at(chars: &[char], start: usize, max: usize) -> Option<(u32, usize)> {
 /// `Y.M.D`, `Y-M-D`, `Y/M/D` (one separator throughout), and `Y.M` when it is one end of a range
 /// (`2024.1-2024.12`). Pushes the tokens and returns the end.
 fn separated_date(chars: &[char], start: usize, out: &mut Vec<Num>) -> Option<usize> {
-    let (year, y_end) = digits_at(chars, start, 4).filter(|(y, e)| e - start == 4 && (1990..=2100).contains(y))?;
+    let (year, y_end) =
+        digits_at(chars, start, 4).filter(|(y, e)| e - start == 4 && (1990..=2100).contains(y))?;
     let sep = *chars.get(y_end).filter(|c| matches!(c, '.' | '-' | '/'))?;
     let (month, m_end) = digits_at(chars, y_end + 1, 2).filter(|(m, _)| (1..=12).contains(m))?;
     let day = if chars.get(m_end) == Some(&sep) {
@@ -249,7 +250,17 @@ mod tests {
     fn separated_dates_are_date_tokens() {
         let nums = numbers(&prepare("2024.1.1-2024.12.31"));
         let roles: Vec<Role> = nums.iter().map(|n| n.role).collect();
-        assert_eq!(roles, [Role::Year, Role::Month, Role::Day, Role::Year, Role::Month, Role::Day]);
+        assert_eq!(
+            roles,
+            [
+                Role::Year,
+                Role::Month,
+                Role::Day,
+                Role::Year,
+                Role::Month,
+                Role::Day
+            ]
+        );
         let nums = numbers(&prepare("2024.1-2024.12"));
         assert!(nums.iter().all(|n| n.role != Role::Plain));
         // A lone Y.M stays a decimal number.
@@ -265,7 +276,16 @@ mod tests {
         assert_eq!(values("十二个"), vec![12.0]);
         assert_eq!(values("二十五人"), vec![25.0]);
         assert_eq!(values("一百二十件"), vec![120.0]);
-        for word in ["一般", "统一", "一致", "进一步", "一等奖", "一次性补助", "三三联动", "十四五规划"] {
+        for word in [
+            "一般",
+            "统一",
+            "一致",
+            "进一步",
+            "一等奖",
+            "一次性补助",
+            "三三联动",
+            "十四五规划",
+        ] {
             assert_eq!(values(word), Vec::<f64>::new(), "{word}");
         }
     }

@@ -31,15 +31,16 @@ pub(crate) fn classify(chars: &[char], nums: &mut [Num]) {
             b -= 1;
         }
         let before_is_month = b > 0 && chars.get(b - 1) == Some(&'月');
+        // `≤1月` is a length of time; a calendar month takes no comparator sign.
+        let compared = b > 0 && matches!(chars.get(b - 1), Some('≤' | '≥' | '<' | '>' | '='));
         n.role = if n.int_digits == 4
             && whole(1990.0, 2100.0)
             && (next == Some('年') || (next == Some('全') && chars.get(after + 1) == Some(&'年')))
         {
             Role::Year
-        } else if n.int_digits > 0 && whole(1.0, 12.0) && next == Some('月') {
+        } else if n.int_digits > 0 && whole(1.0, 12.0) && next == Some('月') && !compared {
             Role::Month
-        } else if whole(1.0, 31.0) && matches!(next, Some('日' | '号')) && before_is_month
-        {
+        } else if whole(1.0, 31.0) && matches!(next, Some('日' | '号')) && before_is_month {
             Role::Day
         } else {
             Role::Plain
@@ -53,7 +54,9 @@ pub(crate) fn classify(chars: &[char], nums: &mut [Num]) {
         let sep = next_non_space(chars, left.end);
         let joined = is_range_sep(chars.get(sep)) && next_non_space(chars, sep + 1) == right.start;
         let role = match right.role {
-            Role::Year if left.int_digits == 4 && (1990.0..=2100.0).contains(&left.value) => Role::Year,
+            Role::Year if left.int_digits == 4 && (1990.0..=2100.0).contains(&left.value) => {
+                Role::Year
+            }
             Role::Month if left.integer && (1.0..=12.0).contains(&left.value) => Role::Month,
             _ => continue,
         };
@@ -84,13 +87,20 @@ fn contains(chars: &[char], word: &str) -> bool {
 }
 
 fn starts_with(chars: &[char], at: usize, word: &str) -> bool {
-    word.chars().enumerate().all(|(k, w)| chars.get(at + k) == Some(&w))
+    word.chars()
+        .enumerate()
+        .all(|(k, w)| chars.get(at + k) == Some(&w))
 }
 
 /// The temporal reading. `main_kind` is the unit kind of the main number: a percentage is never time.
 /// Precedence: deadline (…前, 年底) → a range of dates (period) → a calendar point (date) → years only
 /// (period) → a length of time (duration).
-pub(crate) fn spec(chars: &[char], nums: &[Num], main_kind: Option<Kind>, durations: bool) -> Option<TimeSpec> {
+pub(crate) fn spec(
+    chars: &[char],
+    nums: &[Num],
+    main_kind: Option<Kind>,
+    durations: bool,
+) -> Option<TimeSpec> {
     if main_kind == Some(Kind::Percent) {
         return None;
     }
@@ -102,10 +112,15 @@ pub(crate) fn spec(chars: &[char], nums: &[Num], main_kind: Option<Kind>, durati
         }
     }
     let dated: Vec<&Num> = nums.iter().filter(|n| n.role != Role::Plain).collect();
-    let deadline_word = ["年底", "月底", "年末", "月末", "底前"].iter().any(|w| contains(chars, w));
+    let deadline_word = ["年底", "月底", "年末", "月末", "底前"]
+        .iter()
+        .any(|w| contains(chars, w))
+        || (!dated.is_empty() && ["截止", "截至"].iter().any(|w| contains(chars, w)));
     let before_date = dated.iter().any(|n| {
         let end = date_part_end(chars, n);
-        ["前", "之前", "以前", "为止"].iter().any(|w| starts_with(chars, end, w))
+        ["前", "之前", "以前", "为止"]
+            .iter()
+            .any(|w| starts_with(chars, end, w))
     });
     let range = dated.windows(2).any(|pair| match pair {
         [a, b] => {
@@ -128,4 +143,32 @@ pub(crate) fn spec(chars: &[char], nums: &[Num], main_kind: Option<Kind>, durati
         return None;
     };
     Some(TimeSpec { kind, years })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::scan;
+
+    fn roles(s: &str) -> Vec<Role> {
+        let chars = scan::prepare(s);
+        let mut nums = scan::numbers(&chars);
+        classify(&chars, &mut nums);
+        nums.iter().map(|n| n.role).collect()
+    }
+
+    #[test]
+    fn calendar_roles() {
+        use Role::{Day, Month, Plain, Year};
+        assert_eq!(roles("2024年1-12月"), [Year, Month, Month]);
+        assert_eq!(roles("2024-2025年"), [Year, Year]);
+        assert_eq!(roles("每年11月15日"), [Month, Day]);
+        assert_eq!(roles("2023 年度"), [Year]);
+        assert_eq!(roles("12个月"), [Plain]);
+        assert_eq!(roles("≤1月"), [Plain]);
+        assert_eq!(roles("13月"), [Plain]);
+        assert_eq!(roles("2024"), [Plain]);
+        assert_eq!(roles("1980年"), [Plain]);
+        assert_eq!(roles("15日"), [Plain]);
+    }
 }

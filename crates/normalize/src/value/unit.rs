@@ -41,7 +41,11 @@ pub(crate) struct Unit {
 }
 
 const fn u(canonical: &'static str, kind: Kind, chinese_classifier: bool) -> Unit {
-    Unit { canonical, kind, chinese_classifier }
+    Unit {
+        canonical,
+        kind,
+        chinese_classifier,
+    }
 }
 
 use Kind::{Count, Duration, Measure, Money, Percent};
@@ -66,7 +70,6 @@ const UNITS: &[(&str, Unit)] = &[
     ("月", u("月", Duration, false)),
     ("年", u("年", Duration, true)),
     ("季度", u("季度", Duration, true)),
-    ("季", u("季度", Duration, true)),
     ("周", u("周", Duration, true)),
     ("天", u("天", Duration, true)),
     ("日", u("日", Duration, false)),
@@ -132,6 +135,9 @@ const UNITS: &[(&str, Unit)] = &[
     ("队", u("队", Count, false)),
     ("届", u("届", Count, false)),
     ("倍", u("倍", Count, false)),
+    ("箱", u("箱", Count, false)),
+    ("岁", u("岁", Count, false)),
+    ("对", u("对", Count, false)),
     // Measures.
     ("平方米", u("平方米", Measure, false)),
     ("平米", u("平方米", Measure, false)),
@@ -202,15 +208,27 @@ pub(crate) fn read_unit(chars: &[char], at: usize) -> Option<(String, Kind, usiz
     while chars.get(i) == Some(&' ') {
         i += 1;
     }
-    let skip_approx = |i: usize| if matches!(chars.get(i), Some('余' | '多')) { i + 1 } else { i };
+    let skip_approx = |i: usize| {
+        if matches!(chars.get(i), Some('余' | '多')) {
+            i + 1
+        } else {
+            i
+        }
+    };
     if let Some(&m) = chars.get(i).filter(|c| matches!(c, '万' | '亿')) {
         let after = skip_approx(i + 1);
         match match_unit(chars, after) {
             Some((unit, end)) if unit.canonical == "元" => {
-                let (canonical, scale) = if m == '万' { ("万元", Scale::Wan) } else { ("亿元", Scale::Yi) };
+                let (canonical, scale) = if m == '万' {
+                    ("万元", Scale::Wan)
+                } else {
+                    ("亿元", Scale::Yi)
+                };
                 return Some((canonical.to_string(), Kind::Money(scale), end));
             }
-            Some((unit, end)) if !matches!(unit.kind, Kind::Money(_) | Kind::Bare(_) | Kind::Percent) => {
+            Some((unit, end))
+                if !matches!(unit.kind, Kind::Money(_) | Kind::Bare(_) | Kind::Percent) =>
+            {
                 return Some((format!("{m}{}", unit.canonical), unit.kind, end));
             }
             _ => {}
