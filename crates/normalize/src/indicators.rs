@@ -191,6 +191,19 @@ impl IndicatorState {
 
     /// Reads one row of the block into `record`.
     pub fn feed(&mut self, row: &PRow, dict: &LabelDictionary, record: &mut Record) {
+        // Stream layouts give the column titles one per row.
+        if self.stream
+            && let Some(cell) = row.single()
+            && matches!(
+                dict.field(&cell.text)
+                    .filter(|m| m.rest.is_empty())
+                    .map(|m| m.label),
+                Some(Field::Column(_))
+            )
+        {
+            self.map.stream_titles(&cell.text, dict);
+            return;
+        }
         if ColumnMap::from_header(row, dict).is_some() {
             record.diagnostics.push(Diagnostic::info(
                 "normalize.repeated-header",
@@ -288,6 +301,18 @@ impl IndicatorState {
         }
         if self.stream {
             self.stream_data(data, record);
+            return;
+        }
+        // Tree and list layouts write `服务人数：≥300人` in one cell.
+        if !self.map.positional
+            && data.len() == 1
+            && let Some((name, value)) = split_name_value(&data[0].text)
+        {
+            let cells = vec![
+                (Column::Name, name.to_string()),
+                (Column::Value, value.to_string()),
+            ];
+            self.emit(cells, row.line, l1.is_some() || l2.is_some(), record);
             return;
         }
         // A row shifted left or right: its last label shows by how much, its data cells move with it.
@@ -544,6 +569,16 @@ fn assign_roles(
         min_index = (index + 1).min(roles.len() - 1);
     }
     out
+}
+
+/// `服务人数：≥300人` → (`服务人数`, `≥300人`); `指标1:…` prefixes are not a split.
+fn split_name_value(text: &str) -> Option<(&str, &str)> {
+    let stripped = strip_indicator_prefix(text);
+    let idx = stripped.find(['：', ':'])?;
+    let name = stripped[..idx].trim();
+    let sep_len = stripped[idx..].chars().next().map_or(1, char::len_utf8);
+    let value = stripped[idx + sep_len..].trim();
+    (!name.is_empty() && name.chars().count() <= 30 && !value.is_empty()).then_some((name, value))
 }
 
 /// `指标1:改善老旧小区环境卫生数量` → `改善老旧小区环境卫生数量`.

@@ -25,6 +25,9 @@ mod table;
 pub mod text;
 pub mod value;
 
+#[cfg(test)]
+mod tests;
+
 use jixiao_config::NormalizeConfig;
 use jixiao_core::{Diagnostic, DocumentRecords, Ledger, Record, RecordKind, SourceDocument};
 use rayon::prelude::*;

@@ -136,7 +136,10 @@ pub fn starts_table(row: &PRow, dict: &LabelDictionary) -> bool {
         return false;
     };
     let Some(value) = filled.next() else {
-        return false;
+        // `项目名称：社区养老` — label and value in one cell.
+        return dict
+            .field(&first.text)
+            .is_some_and(|m| matches!(m.label, Field::Name | Field::Code) && !m.rest.is_empty());
     };
     // `项目名称 | 预算资金 | …` is the column-title row of a list (procurement, budget tables).
     let value_is_label = dict.field(&value.text).is_some()
