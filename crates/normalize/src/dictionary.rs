@@ -361,9 +361,11 @@ pub(crate) fn split_label(raw: &str, syn: &str) -> Option<String> {
         rest = trimmed;
     }
     if let Some(r) = rest.strip_prefix('(').or_else(|| rest.strip_prefix('（')) {
-        let close = r.find([')', '）'])?;
-        let close_len = r[close..].chars().next().map_or(1, char::len_utf8);
-        rest = &r[close + close_len..];
+        // A qualifier cut off by the page edge (`指标值（包含数字及文字`) runs to the end of the cell.
+        rest = match r.find([')', '）']) {
+            Some(close) => &r[close + r[close..].chars().next().map_or(1, char::len_utf8)..],
+            None => "",
+        };
         separated = true;
     }
     let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');

@@ -151,6 +151,8 @@ pub struct IndicatorState {
     /// A stream layout's 三级 cell waiting for its 指标值.
     pending_name: Option<(String, u32)>,
     emitted: usize,
+    /// The previous row was a column-title row repeated at a page break.
+    after_page_break: bool,
 }
 
 impl IndicatorState {
@@ -164,6 +166,7 @@ impl IndicatorState {
             level2_raw: None,
             pending_name: None,
             emitted: 0,
+            after_page_break: false,
         }
     }
 
@@ -210,8 +213,10 @@ impl IndicatorState {
                 "column-title row repeated inside the table (page break) skipped",
                 Some(row.line),
             ));
+            self.after_page_break = true;
             return;
         }
+        let after_page_break = std::mem::take(&mut self.after_page_break);
         let filled: Vec<&PCell> = row
             .filled()
             .skip_while(|c| {
@@ -330,6 +335,26 @@ impl IndicatorState {
             .collect();
         let shifted: Vec<&PCell> = shifted.iter().collect();
         let assigned = assign_roles(&shifted, &roles, self.map.positional);
+        // The rest of a 三级 cell that a page break cut (`…各单位财务记账规范有保障` / `位财务记账规范有保障`).
+        if after_page_break
+            && l1.is_none()
+            && l2.is_none()
+            && assigned.iter().all(|(r, _)| *r == Column::Name)
+            && let (Some(prev), Some((_, text))) = (record.indicators.last_mut(), assigned.first())
+        {
+            if !prev.name.ends_with(text.as_str()) {
+                prev.name.push_str(text);
+            }
+            record.diagnostics.push(Diagnostic::info(
+                "normalize.row-continued",
+                format!(
+                    "三级 fragment `{}` after a page break joined to the indicator above",
+                    clip(text)
+                ),
+                Some(row.line),
+            ));
+            return;
+        }
         self.emit(assigned, row.line, l1.is_some() || l2.is_some(), record);
     }
 

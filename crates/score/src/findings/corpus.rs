@@ -1,0 +1,180 @@
+//! Findings across records: identical indicator text copied across projects or across the benefit
+//! categories of one project, and a document's projects reconciled with its budget tables.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jixiao_config::FindingsConfig;
+use jixiao_core::{DocumentRecords, Finding, Indicator, Level2, Record, RecordKind, RecordRef, Severity};
+
+use crate::text::{copy_key, is_benefit, is_blank, is_satisfaction, round2, subject_of};
+
+/// Identical name + value in at least `copied_min_projects` project records (any documents).
+pub fn copied_across_projects(
+    records: &[(RecordRef, &Record)],
+    cfg: &FindingsConfig,
+) -> Vec<Finding> {
+    // key → (first indicator, records in ledger order, without repeats)
+    let mut seen: BTreeMap<(String, String), (&Indicator, Vec<RecordRef>)> = BTreeMap::new();
+    for (r, rec) in records.iter().filter(|(_, rec)| rec.kind == RecordKind::Project) {
+        for i in &rec.indicators {
+            if is_blank(&i.name) || is_blank(&i.value) {
+                continue;
+            }
+            if is_satisfaction(i) && !cfg.copied_include_satisfaction {
+                continue;
+            }
+            let entry = seen.entry((copy_key(&i.name), copy_key(&i.value))).or_insert((i, Vec::new()));
+            if entry.1.last() != Some(r) {
+                entry.1.push(r.clone());
+            }
+        }
+    }
+    let mut out: Vec<Finding> = seen
+        .into_values()
+        .filter(|(_, refs)| refs.len() >= cfg.copied_min_projects.max(2))
+        .map(|(i, refs)| Finding {
+            code: "copied-indicator".into(),
+            severity: Severity::Warning,
+            message: format!(
+                "指标“{}：{}”在{}个项目中完全相同，可能是照抄模板，请按项目实际设定",
+                subject_of(i),
+                i.value,
+                refs.len()
+            ),
+            line: Some(i.line),
+            text: Some(format!("{}：{}", i.name, i.value)),
+            records: refs,
+        })
+        .collect();
+    // Deterministic: by first record, then text.
+    out.sort_by(|a, b| (a.records.first(), &a.text).cmp(&(b.records.first(), &b.text)));
+    out
+}
+
+/// The same text (name + value, or value alone) under several benefit categories of one project.
+pub fn copied_across_benefits(r: &RecordRef, rec: &Record, cfg: &FindingsConfig) -> Vec<Finding> {
+    let mut by_text: BTreeMap<String, (BTreeSet<Level2>, &Indicator)> = BTreeMap::new();
+    for i in rec.indicators.iter().filter(|i| is_benefit(i) && !is_blank(&i.value)) {
+        let Some(l2) = i.level2 else { continue };
+        by_text.entry(copy_key(&i.value)).or_insert((BTreeSet::new(), i)).0.insert(l2);
+    }
+    let min = cfg.benefit_copy_min_categories.max(2);
+    let mut out: Vec<Finding> = by_text
+        .into_values()
+        .filter(|(cats, _)| cats.len() >= min)
+        .map(|(cats, i)| {
+            let names: Vec<&str> = cats.iter().map(|c| c.as_str()).collect();
+            Finding {
+                code: "copied-across-benefit-categories".into(),
+                severity: Severity::Warning,
+                message: format!(
+                    "项目“{}”的{}填写了相同的指标值，请按各类效益分别设定",
+                    rec.name.as_deref().unwrap_or("（未命名）"),
+                    names.join("、")
+                ),
+                records: vec![r.clone()],
+                line: Some(i.line),
+                text: Some(i.value.clone()),
+            }
+        })
+        .collect();
+    out.sort_by_key(|f| f.line);
+    out
+}
+
+/// A document's project records against its budget tables' 项目支出 total. A difference within the
+/// rounding of the records (0.005 万元 each, at least 0.01) is reported as a rounding difference
+/// (info), anything larger as a mismatch (warning).
+pub fn reconcile_document(doc_index: usize, doc: &DocumentRecords) -> Option<Finding> {
+    let stated = doc.facts.project_expenditure_total.as_ref()?;
+    let projects: Vec<&Record> = doc.records.iter().filter(|r| r.kind == RecordKind::Project).collect();
+    let sum: f64 = projects.iter().filter_map(|r| r.funds.total).sum();
+    let diff = round2(sum - stated.value);
+    if diff.abs() < 1e-9 {
+        return None;
+    }
+    let rounding = (0.005 * projects.len() as f64).max(0.01) + 1e-9;
+    let (code, severity, what) = if diff.abs() <= rounding {
+        ("project-total-rounding", Severity::Info, "属于四舍五入差异")
+    } else {
+        ("project-total-mismatch", Severity::Warning, "请核对是否有项目未编制绩效目标")
+    };
+    Some(Finding {
+        code: code.into(),
+        severity,
+        message: format!(
+            "{}：{}个项目绩效目标表资金合计{:.2}万元，预算表项目支出{:.2}万元，相差{:.2}万元，{}",
+            doc.file,
+            projects.len(),
+            round2(sum),
+            stated.value,
+            diff,
+            what
+        ),
+        records: vec![RecordRef { document: doc_index, record: 0, file: doc.file.clone(), lines: [stated.line, stated.line] }],
+        line: Some(stated.line),
+        text: Some(format!("{:.2}", stated.value)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::*;
+    use jixiao_core::{DocumentFacts, Layout, Sourced};
+
+    fn rref(k: usize) -> RecordRef {
+        RecordRef { document: 0, record: k, file: "f".into(), lines: [1, 2] }
+    }
+
+    #[test]
+    fn copies_counted_per_project() {
+        let i = ind(Level2::Social, "社会效益", "促进发展", words());
+        let recs: Vec<Record> = (0..5).map(|_| record(vec![i.clone(), i.clone()])).collect();
+        let pairs: Vec<(RecordRef, &Record)> = recs.iter().enumerate().map(|(k, r)| (rref(k), r)).collect();
+        let cfg = FindingsConfig::default();
+        let f = copied_across_projects(&pairs, &cfg);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].records.len(), 5);
+        assert!(copied_across_projects(&pairs[..4], &cfg).is_empty());
+    }
+
+    #[test]
+    fn benefit_copies() {
+        let rec = record(vec![
+            ind(Level2::Social, "安全管理良好运行", "综合利用种植苗圃、打造生态恢复示范景观观点，满足民众需求", words()),
+            ind(Level2::Ecological, "安全管理良好运行", "综合利用种植苗圃、打造生态恢复示范景观观点，满足民众需求.", words()),
+            ind(Level2::Economic, "节约土地", "带来经济收入", words()),
+        ]);
+        let f = copied_across_benefits(&rref(0), &rec, &FindingsConfig::default());
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("社会效益指标、生态效益指标"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn reconciliation_rounding_vs_mismatch() {
+        // 004: the projects add up to 12692.07, the budget table says 12692.08.
+        let mut a = record(vec![]);
+        a.funds.total = Some(12000.0);
+        let mut b = record(vec![]);
+        b.funds.total = Some(692.07);
+        let mut doc = DocumentRecords {
+            file: "004.txt".into(),
+            layout: Layout::Tabbed,
+            encoding: "utf-8".into(),
+            facts: DocumentFacts {
+                project_expenditure_total: Some(Sourced { value: 12692.08, line: 650 }),
+                ..DocumentFacts::default()
+            },
+            records: vec![a, b],
+            diagnostics: vec![],
+        };
+        let f = reconcile_document(0, &doc).unwrap();
+        assert_eq!((f.code.as_str(), f.severity), ("project-total-rounding", Severity::Info));
+        assert!(f.message.contains("-0.01"), "{}", f.message);
+        doc.facts.project_expenditure_total = Some(Sourced { value: 13000.0, line: 650 });
+        assert_eq!(reconcile_document(0, &doc).unwrap().code, "project-total-mismatch");
+        doc.facts.project_expenditure_total = Some(Sourced { value: 12692.07, line: 650 });
+        assert!(reconcile_document(0, &doc).is_none());
+    }
+}
