@@ -1,6 +1,8 @@
 //! Document-level facts a reviewer reconciles the records against: the number of projects the
 //! document says it holds, the 项目支出 total of its budget tables, and its budget year.
 
+use std::collections::BTreeMap;
+
 use jixiao_core::{DocumentFacts, Sourced};
 
 use crate::prepare::PRow;
@@ -79,4 +81,25 @@ fn expenditure_total(rows: &[PRow], header: usize) -> Option<Sourced<f64>> {
             line: r.line,
         })
     })
+}
+
+/// Unit codes from a table of contents whose entries read `101001攀枝花市西区人民代表大会常务委员会办公室…… 1`
+/// (code, unit name, leader dots, page): unit name → code.
+pub fn unit_codes(rows: &[PRow]) -> BTreeMap<String, String> {
+    let mut codes = BTreeMap::new();
+    for row in rows {
+        let Some(first) = row.filled().next() else { continue };
+        let text = first.text.trim();
+        let code: String = text.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if code.len() < 3 || code.len() > 12 {
+            continue;
+        }
+        let rest = &text[code.len()..];
+        let Some(dots) = rest.find("..").or_else(|| rest.find('…')) else { continue };
+        let name = rest[..dots].trim();
+        if !name.is_empty() && !name.chars().any(|c| c.is_ascii_digit()) {
+            codes.insert(name.to_string(), code);
+        }
+    }
+    codes
 }

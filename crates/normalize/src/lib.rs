@@ -166,6 +166,13 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
     }
     flush_outside(&mut outside, &mut out);
     out.facts = facts::collect(&non_table);
+    let codes = facts::unit_codes(&non_table);
+    for record in &mut out.records {
+        let code = record.unit.as_ref().and_then(|u| codes.get(u));
+        if let Some(code) = code {
+            record.attributes.entry("单位编码".into()).or_insert_with(|| code.clone());
+        }
+    }
     let doc_year = out.facts.year.or(ctx.year);
     for record in &mut out.records {
         if record.year.is_none() {

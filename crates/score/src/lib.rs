@@ -1,1 +1,189 @@
-//! stub
+//! The score stage: a [`Ledger`] of canonical records → a [`Scorecard`].
+//!
+//! - Takes: the ledger (from `normalize`) and a [`ScoreContext`], built once per run from
+//!   `[scoring]` by [`ScoreContext::new`] (rubric resolved, plugins opened and checked).
+//! - Returns: one [`RecordScore`] per record in ledger order (every check's points with evidence,
+//!   the total, the grade), the corpus-level [`Finding`]s, the rubric actually used, and the stage's
+//!   diagnostics (plugin faults).
+//!
+//! Map: [`rubric`] resolves the configuration; [`checks`] holds A1–D4 (one module per family);
+//! [`grade`] bands, caps and consequences; [`findings`] the problems that are counted, not scored;
+//! [`summary`] department and corpus means for the packets; [`host`] the plugin host.
+//!
+//! Totals: a record's `total` is the sum of its scored checks (built-in and plugin, plugin points ×
+//! `weight`), `max_points` the sum of their maxima, and the grade is read from
+//! `100 × total / max_points` — so with the default rubric and no plugins it is the familiar
+//! 100-point score; a disabled check or a "not scored" plugin check leaves the maximum instead of
+//! counting as zero. See docs/scoring.md.
+
+pub mod checks;
+pub mod findings;
+pub mod grade;
+pub mod host;
+pub mod rubric;
+pub mod summary;
+pub mod text;
+
+use std::path::Path;
+
+use jixiao_config::ScoringConfig;
+use jixiao_core::{
+    CheckResult, CheckStatus, Diagnostic, Finding, Ledger, Record, RecordRef, RecordScore,
+    RubricInfo, Scorecard,
+};
+use rayon::prelude::*;
+
+pub use grade::consequence;
+pub use host::call::LoadedPlugin;
+pub use host::{PluginError, file_sha256, inspect_plugin};
+pub use jixiao_plugin_api::Manifest as PluginManifest;
+pub use rubric::{Rubric, RubricError};
+pub use summary::{Summary, by_department, percent, summarize};
+
+/// Why scoring cannot start.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Rubric(#[from] RubricError),
+    /// A plugin with `on_error = "fail"` could not be loaded or configured.
+    #[error(transparent)]
+    Plugin(#[from] PluginError),
+}
+
+impl SetupError {
+    /// As a diagnostic for the run's report.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let code = match self {
+            SetupError::Rubric(_) => "score.rubric",
+            SetupError::Plugin(_) => "score.plugin-load",
+        };
+        Diagnostic::error(code, self.to_string(), None)
+    }
+}
+
+/// Everything scoring needs besides the records; build once per run.
+pub struct ScoreContext {
+    pub rubric: Rubric,
+    pub plugins: Vec<LoadedPlugin>,
+    /// The budget year under review; records without a year of their own inherit it.
+    pub year: i32,
+    /// Problems found while loading (skipped plugins), carried into the scorecard.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ScoreContext {
+    /// Resolves the rubric (`base_dir` is the pipeline file's folder) and loads the plugins.
+    /// Every problem is collected before failing.
+    pub fn new(config: &ScoringConfig, base_dir: &Path, year: i32) -> Result<ScoreContext, Vec<SetupError>> {
+        let mut errors: Vec<SetupError> = Vec::new();
+        let rubric = match Rubric::resolve(config, base_dir) {
+            Ok(r) => Some(r),
+            Err(es) => {
+                errors.extend(es.into_iter().map(SetupError::from));
+                None
+            }
+        };
+        let mut taken: Vec<String> = checks::BUILTIN.iter().map(|c| c.id.to_string()).collect();
+        let mut plugins = Vec::new();
+        let mut diagnostics = Vec::new();
+        for cfg in &config.plugins {
+            match host::call::load(cfg, base_dir, &taken) {
+                host::call::Loaded::Ready(p) => {
+                    taken.extend(p.manifest.checks.iter().map(|c| c.id.clone()));
+                    diagnostics.extend(p.disabled_diagnostic());
+                    plugins.push(*p);
+                }
+                host::call::Loaded::Skipped(d) => diagnostics.push(d),
+                host::call::Loaded::Fatal(e) => errors.push(e.into()),
+            }
+        }
+        match rubric {
+            Some(rubric) if errors.is_empty() => Ok(ScoreContext { rubric, plugins, year, diagnostics }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The rubric as recorded in the scorecard: built-in checks, then each plugin's.
+    pub fn rubric_info(&self) -> RubricInfo {
+        let mut checks = self.rubric.check_infos();
+        for p in &self.plugins {
+            checks.extend(p.check_infos());
+        }
+        RubricInfo {
+            name: self.rubric.name.clone(),
+            version: self.rubric.version.clone(),
+            bands: self.rubric.bands.clone(),
+            checks,
+        }
+    }
+}
+
+pub(crate) fn record_ref(document: usize, record: usize, file: &str, rec: &Record) -> RecordRef {
+    RecordRef { document, record, file: file.to_string(), lines: rec.lines }
+}
+
+/// Scores every record of the ledger (in parallel, order preserved) and lists the findings.
+pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
+    let jobs: Vec<(RecordRef, &Record)> = ledger
+        .documents
+        .iter()
+        .enumerate()
+        .flat_map(|(d, doc)| {
+            doc.records.iter().enumerate().map(move |(k, rec)| (record_ref(d, k, &doc.file, rec), rec))
+        })
+        .collect();
+    let scored: Vec<(RecordScore, Vec<Diagnostic>)> =
+        jobs.into_par_iter().map(|(r, rec)| score_record(r, rec, ctx)).collect();
+    let mut diagnostics = ctx.diagnostics.clone();
+    let mut records = Vec::with_capacity(scored.len());
+    for (s, d) in scored {
+        records.push(s);
+        diagnostics.extend(d);
+    }
+    let findings: Vec<Finding> = findings::find(ledger, &ctx.rubric, ctx.year);
+    Scorecard { rubric: ctx.rubric_info(), records, findings, diagnostics }
+}
+
+/// One record's score card (built-in checks, then plugins).
+pub fn score_record(r: RecordRef, rec: &Record, ctx: &ScoreContext) -> (RecordScore, Vec<Diagnostic>) {
+    let cx = checks::CheckCx { rubric: &ctx.rubric, year: rec.year.unwrap_or(ctx.year) };
+    let mut results: Vec<CheckResult> = ctx
+        .rubric
+        .checks
+        .iter()
+        .filter(|c| checks::applies(c, rec.kind))
+        .map(|c| checks::run(c, rec, &cx))
+        .collect();
+    let mut diags = Vec::new();
+    for p in &ctx.plugins {
+        let (res, d) = p.score(rec, &r, cx.year);
+        results.extend(res);
+        diags.extend(d);
+    }
+    let scored = results.iter().filter(|c| c.status == CheckStatus::Scored);
+    let total = text::round2(scored.clone().map(|c| c.points).sum());
+    let max_points = text::round2(scored.map(|c| c.max_points).sum());
+    let pct = if max_points > 0.0 { 100.0 * total / max_points } else { 0.0 };
+    let grade = grade::apply_caps(grade::grade_for(pct, &ctx.rubric.bands), &ctx.rubric.caps, &mut results);
+    let department = [&rec.supervisor, &rec.unit]
+        .into_iter()
+        .flatten()
+        .find(|s| !s.trim().is_empty())
+        .cloned()
+        .unwrap_or_else(|| "（未注明单位）".to_string());
+    let score = RecordScore {
+        record: r,
+        kind: rec.kind,
+        name: rec.name.clone().unwrap_or_else(|| "（未命名）".to_string()),
+        department,
+        funds_total: rec.funds.total,
+        total,
+        max_points,
+        grade,
+        checks: results,
+    };
+    (score, diags)
+}
+
+#[cfg(test)]
+mod tests;

@@ -9,7 +9,7 @@ use crate::text::{ev_field, is_blank, is_cost, is_filled, level1_of, meaningful,
 /// Funds are compared to 0.01 万元 (the tables' own rounding).
 pub const FUNDS_EPS: f64 = 0.01 + 1e-9;
 
-pub static A1: CheckDef = CheckDef {
+pub const A1: CheckDef = CheckDef {
     id: "A1",
     title: "基础信息完整",
     max_points: 4.0,
@@ -92,7 +92,7 @@ pub fn parts_mismatch(rec: &Record) -> Option<Evidence> {
     })
 }
 
-pub static A2: CheckDef = CheckDef {
+pub const A2: CheckDef = CheckDef {
     id: "A2",
     title: "年度目标明确",
     max_points: 4.0,
@@ -134,7 +134,7 @@ fn a2(rec: &Record, _cx: &CheckCx) -> Outcome {
     }
 }
 
-pub static A3: CheckDef = CheckDef {
+pub const A3: CheckDef = CheckDef {
     id: "A3",
     title: "一级指标完整",
     max_points: 6.0,
@@ -161,7 +161,7 @@ fn a3(rec: &Record, _cx: &CheckCx) -> Outcome {
     deduct(6.0, ev)
 }
 
-pub static A4: CheckDef = CheckDef {
+pub const A4: CheckDef = CheckDef {
     id: "A4",
     title: "产出指标二级完整",
     max_points: 8.0,
@@ -184,7 +184,7 @@ fn a4(rec: &Record, _cx: &CheckCx) -> Outcome {
     deduct(8.0, ev)
 }
 
-pub static A5: CheckDef = CheckDef {
+pub const A5: CheckDef = CheckDef {
     id: "A5",
     title: "效益指标已填写",
     max_points: 4.0,
@@ -203,7 +203,7 @@ fn a5(rec: &Record, _cx: &CheckCx) -> Outcome {
     }
 }
 
-pub static A6: CheckDef = CheckDef {
+pub const A6: CheckDef = CheckDef {
     id: "A6",
     title: "指标无空项",
     max_points: 4.0,
@@ -261,9 +261,12 @@ mod tests {
         let o = run_with(a1, &r);
         assert_eq!(o.points, 3.0);
         assert!(o.evidence[0].reason.contains("不符"));
+        // No name, no unit, total 0 and fiscal 1 ≠ 0: all four points lost.
         let mut r = Record::new(RecordKind::Project, 1);
+        r.funds.total = Some(0.0);
         r.funds.fiscal = Some(1.0);
-        assert_eq!(run_with(a1, &r).points, 0.0);
+        let o = run_with(a1, &r);
+        assert_eq!((o.points, o.evidence.len()), (0.0, 4));
     }
 
     #[test]
@@ -286,7 +289,7 @@ mod tests {
     fn a2_branches() {
         assert_eq!(run_with(a2, &full()).points, 4.0);
         let mut r = full();
-        r.goal = Some("道路保洁".into());
+        r.goal = Some("保洁道路120万平方米".into());
         assert_eq!(run_with(a2, &r).points, 2.0);
         r.goal = Some("西区道路保洁项目。".into());
         assert_eq!(run_with(a2, &r).points, 1.0);

@@ -11,7 +11,7 @@ use crate::text::{
 /// A value longer than this (in characters) is a narrative, not a target.
 pub const NARRATIVE_CHARS: usize = 40;
 
-pub static B1: CheckDef = CheckDef {
+pub const B1: CheckDef = CheckDef {
     id: "B1",
     title: "指标量化程度",
     max_points: 15.0,
@@ -54,7 +54,7 @@ fn b1(rec: &Record, _cx: &CheckCx) -> Outcome {
     Outcome { points, evidence }
 }
 
-pub static B2: CheckDef = CheckDef {
+pub const B2: CheckDef = CheckDef {
     id: "B2",
     title: "表述不笼统",
     max_points: 10.0,
@@ -82,7 +82,7 @@ fn b2(rec: &Record, cx: &CheckCx) -> Outcome {
     deduct(10.0, ev)
 }
 
-pub static B3: CheckDef = CheckDef {
+pub const B3: CheckDef = CheckDef {
     id: "B3",
     title: "指标值规范",
     max_points: 5.0,

@@ -31,7 +31,7 @@ pub fn cost_amounts(rec: &Record) -> CostAmounts<'_> {
     out
 }
 
-pub static C1: CheckDef = CheckDef {
+pub const C1: CheckDef = CheckDef {
     id: "C1",
     title: "成本指标货币化",
     max_points: 6.0,
@@ -58,7 +58,7 @@ fn c1(rec: &Record, _cx: &CheckCx) -> Outcome {
     }
 }
 
-pub static C2: CheckDef = CheckDef {
+pub const C2: CheckDef = CheckDef {
     id: "C2",
     title: "成本与资金匹配",
     max_points: 10.0,
@@ -111,7 +111,7 @@ fn c2(rec: &Record, cx: &CheckCx) -> Outcome {
     Outcome { points, evidence }
 }
 
-pub static C3: CheckDef = CheckDef {
+pub const C3: CheckDef = CheckDef {
     id: "C3",
     title: "数量指标可衡量",
     max_points: 4.0,

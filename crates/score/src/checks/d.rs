@@ -41,7 +41,7 @@ fn outcome(
     }
 }
 
-pub static D1: CheckDef = CheckDef {
+pub const D1: CheckDef = CheckDef {
     id: "D1",
     title: "时效指标具体",
     max_points: 6.0,
@@ -64,7 +64,7 @@ fn d1(rec: &Record, cx: &CheckCx) -> Outcome {
     outcome(rec, 6.0, found, "没有时效指标，请写明完成时间", Level2::Timeliness.as_str())
 }
 
-pub static D2: CheckDef = CheckDef {
+pub const D2: CheckDef = CheckDef {
     id: "D2",
     title: "满意度指标量化",
     max_points: 6.0,
@@ -90,7 +90,7 @@ fn d2(rec: &Record, _cx: &CheckCx) -> Outcome {
     outcome(rec, 6.0, found, "没有满意度指标，请补充服务对象满意度", "满意度指标")
 }
 
-pub static D3: CheckDef = CheckDef {
+pub const D3: CheckDef = CheckDef {
     id: "D3",
     title: "满意度目标合理",
     max_points: 3.0,
@@ -110,7 +110,7 @@ fn d3(rec: &Record, cx: &CheckCx) -> Outcome {
     outcome(rec, 3.0, found, "没有满意度指标，无法判断目标值", "满意度指标")
 }
 
-pub static D4: CheckDef = CheckDef {
+pub const D4: CheckDef = CheckDef {
     id: "D4",
     title: "质量指标可衡量",
     max_points: 5.0,

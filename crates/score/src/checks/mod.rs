@@ -95,7 +95,7 @@ pub fn deduct(max: f64, mut evidence: Vec<Evidence>) -> Outcome {
 #[cfg(test)]
 pub(crate) mod testkit {
     //! Hand-made records for the check tests.
-    use jixiao_core::{Indicator, Level1, Level2, ParsedValue, Record, RecordKind};
+    use jixiao_core::{Indicator, Level2, ParsedValue, Record, RecordKind};
 
     use super::{CheckCx, Outcome};
     use crate::rubric::Rubric;
@@ -146,7 +146,6 @@ pub(crate) mod testkit {
         f(rec, &CheckCx { rubric: &rubric, year: 2024 })
     }
 
-    pub fn _l1(_: Level1) {}
 }
 
 #[cfg(test)]

@@ -1,0 +1,193 @@
+//! The plugin host: opens plugin libraries safely and in a fixed order of checks —
+//! 1. sha256 pin of the file, BEFORE opening it (opening runs the library's initialisers);
+//! 2. the entry symbol `jixiao_plugin_v1` (if absent, other `jixiao_plugin_vN` are probed to name the
+//!    version the plugin was built for);
+//! 3. the table header's `abi_version` and `table_size`, before any other field is read;
+//! 4. the manifest (JSON), then the configured params against the manifest's schema.
+//!
+//! Libraries are never unloaded: each is leaked (`Box::leak`) for the life of the process, because a
+//! plugin's thread-local destructors and our copied fn pointers must stay valid.
+//! Calling plugins per record lives in [`call`].
+
+pub mod call;
+
+use std::ffi::c_void;
+use std::path::{Path, PathBuf};
+
+use jixiao_plugin_api::{
+    ABI_VERSION, ENTRY_SYMBOL, ENTRY_SYMBOL_PREFIX, EntryFn, Manifest, PluginTable, STATUS_OK,
+    TableHeader,
+};
+use libloading::Library;
+use sha2::{Digest, Sha256};
+
+/// Why a plugin could not be loaded or configured. Every message names the plugin's file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PluginError {
+    #[error("plugin {path}: cannot read the file: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("plugin {path}: sha256 pin mismatch: pipeline.toml pins {expected}, the file is {actual}; the library was NOT opened — rebuild or update the pin")]
+    PinMismatch { path: PathBuf, expected: String, actual: String },
+    #[error("plugin {path}: cannot open the library: {message}")]
+    Open { path: PathBuf, message: String },
+    #[error("plugin {path}: no entry symbol `jixiao_plugin_v{expected}` — not a jixiao plugin (or built without export_scorer!)")]
+    MissingSymbol { path: PathBuf, expected: u32 },
+    #[error("plugin {path}: built for plugin ABI v{found}, this jixiao speaks ABI v{expected}; rebuild the plugin against jixiao-plugin-api for v{expected}")]
+    WrongAbi { path: PathBuf, found: u32, expected: u32 },
+    #[error("plugin {path}: invalid plugin table: {message}")]
+    BadTable { path: PathBuf, message: String },
+    #[error("plugin {path}: invalid manifest: {message}")]
+    Manifest { path: PathBuf, message: String },
+    #[error("plugin {plugin} ({path}): {message}")]
+    Config { plugin: String, path: PathBuf, message: String },
+}
+
+/// Lower-case hex SHA-256 of a file (what `sha256 = "..."` pins).
+pub fn file_sha256(path: &Path) -> Result<String, PluginError> {
+    let bytes = std::fs::read(path).map_err(|e| PluginError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut h = Sha256::new();
+    h.update(&bytes);
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A library opened and checked: its table and manifest.
+pub struct Opened {
+    pub table: &'static PluginTable,
+    pub manifest: Manifest,
+}
+
+/// Opens a plugin: pin (when given), symbol, ABI, manifest — in that order.
+pub fn open(path: &Path, pin: Option<&str>) -> Result<Opened, PluginError> {
+    if let Some(expected) = pin {
+        let actual = file_sha256(path)?;
+        if !actual.eq_ignore_ascii_case(expected.trim()) {
+            return Err(PluginError::PinMismatch {
+                path: path.to_path_buf(),
+                expected: expected.trim().to_ascii_lowercase(),
+                actual,
+            });
+        }
+    } else if !path.is_file() {
+        return Err(PluginError::Read { path: path.to_path_buf(), message: "no such file".into() });
+    }
+    // SAFETY: loading a library runs its initialisers; the user configured this file (and pinned it
+    // if they chose to). This is the one trust decision of the plugin system.
+    let lib = unsafe { Library::new(path) }
+        .map_err(|e| PluginError::Open { path: path.to_path_buf(), message: e.to_string() })?;
+    // Never unloaded: see the module comment.
+    let lib: &'static Library = Box::leak(Box::new(lib));
+    let table = entry_table(lib, path)?;
+    let manifest = read_manifest(table, path)?;
+    Ok(Opened { table, manifest })
+}
+
+fn entry_table(lib: &'static Library, path: &Path) -> Result<&'static PluginTable, PluginError> {
+    // SAFETY: the symbol's type is fixed by the ABI; a library that exports the name with another
+    // type breaks the contract the header states.
+    let entry = match unsafe { lib.get::<EntryFn>(ENTRY_SYMBOL) } {
+        Ok(sym) => *sym,
+        Err(_) => {
+            let other = (0..=16u32).filter(|v| *v != ABI_VERSION).find(|v| {
+                let name = format!("{ENTRY_SYMBOL_PREFIX}{v}");
+                // SAFETY: only the symbol's presence is checked; it is never called.
+                unsafe { lib.get::<*const c_void>(name.as_bytes()) }.is_ok()
+            });
+            return Err(match other {
+                Some(found) => PluginError::WrongAbi { path: path.to_path_buf(), found, expected: ABI_VERSION },
+                None => PluginError::MissingSymbol { path: path.to_path_buf(), expected: ABI_VERSION },
+            });
+        }
+    };
+    // SAFETY: calling the entry symbol with the ABI's signature.
+    let ptr = unsafe { entry() };
+    if ptr.is_null() {
+        return Err(PluginError::BadTable { path: path.to_path_buf(), message: "the entry symbol returned NULL".into() });
+    }
+    // SAFETY: every ABI version's table starts with the header; read only that first.
+    let header = unsafe { std::ptr::read(ptr.cast::<TableHeader>()) };
+    if header.abi_version != ABI_VERSION {
+        return Err(PluginError::WrongAbi { path: path.to_path_buf(), found: header.abi_version, expected: ABI_VERSION });
+    }
+    let need = std::mem::size_of::<PluginTable>();
+    if (header.table_size as usize) < need {
+        return Err(PluginError::BadTable {
+            path: path.to_path_buf(),
+            message: format!("table_size {} is smaller than the v1 table ({need} bytes)", header.table_size),
+        });
+    }
+    // SAFETY: version and size checked; the table is a static of the (never unloaded) library.
+    Ok(unsafe { &*ptr })
+}
+
+/// The host-owned sink: plugin output is copied into a `Vec<u8>` the host allocated.
+pub(crate) struct SinkBuf {
+    pub data: Vec<u8>,
+    pub overflow: bool,
+}
+
+/// Plugin output above this is cut off (a runaway plugin must not exhaust memory).
+const MAX_OUTPUT: usize = 64 << 20;
+
+pub(crate) extern "C" fn sink(ctx: *mut c_void, data: *const u8, len: usize) {
+    if ctx.is_null() || data.is_null() || len == 0 {
+        return;
+    }
+    // SAFETY: ctx is the `&mut SinkBuf` the host passed for this call; data/len come from the plugin,
+    // which the ABI obliges to pass a readable buffer.
+    let (buf, bytes) = unsafe { (&mut *ctx.cast::<SinkBuf>(), std::slice::from_raw_parts(data, len)) };
+    if buf.data.len().saturating_add(len) > MAX_OUTPUT {
+        buf.overflow = true;
+        return;
+    }
+    buf.data.extend_from_slice(bytes);
+}
+
+fn read_manifest(table: &PluginTable, path: &Path) -> Result<Manifest, PluginError> {
+    let mut buf = SinkBuf { data: Vec::new(), overflow: false };
+    let status = (table.manifest)(sink, (&mut buf as *mut SinkBuf).cast());
+    let err = |message: String| PluginError::Manifest { path: path.to_path_buf(), message };
+    if status != STATUS_OK {
+        return Err(err(format!("manifest() returned status {status}: {}", String::from_utf8_lossy(&buf.data))));
+    }
+    let m: Manifest = serde_json::from_slice(&buf.data).map_err(|e| err(format!("not valid manifest JSON: {e}")))?;
+    if m.name.trim().is_empty() || m.checks.is_empty() {
+        return Err(err("a manifest needs a name and at least one check".into()));
+    }
+    let mut ids: Vec<&str> = m.checks.iter().map(|c| c.id.as_str()).collect();
+    ids.sort_unstable();
+    if ids.windows(2).any(|w| w.first() == w.get(1)) {
+        return Err(err("check ids are not unique".into()));
+    }
+    if let Some(c) = m.checks.iter().find(|c| !(c.max_points.is_finite() && c.max_points > 0.0)) {
+        return Err(err(format!("check {}: max_points must be > 0", c.id)));
+    }
+    Ok(m)
+}
+
+/// `jixiao plugins check PATH`: opens a plugin (no pin) and returns its manifest.
+pub fn inspect_plugin(path: &Path) -> Result<Manifest, PluginError> {
+    open(path, None).map(|o| o.manifest)
+}
+
+/// Validates configured params against a manifest's schema: required keys present, no unknown keys,
+/// types as declared. Returns every problem.
+pub fn validate_params(m: &Manifest, params: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, spec) in &m.params {
+        match params.get(k) {
+            None if spec.required => out.push(format!("params.{k} is required ({})", spec.kind.as_str())),
+            Some(v) if !spec.kind.accepts(v) => {
+                out.push(format!("params.{k} must be of type {}, got {v}", spec.kind.as_str()))
+            }
+            _ => {}
+        }
+    }
+    for k in params.keys().filter(|k| !m.params.contains_key(*k)) {
+        let known: Vec<&str> = m.params.keys().map(String::as_str).collect();
+        out.push(format!("params.{k} is not a parameter of this plugin (known: {})", known.join(", ")));
+    }
+    out
+}
