@@ -243,7 +243,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.checks["B2"].enabled, Some(false));
-        assert_eq!(c.bands.as_ref().map(|b| (b.excellent, b.good)), Some((92.0, 80.0)));
+        assert_eq!(
+            c.bands.as_ref().map(|b| (b.excellent, b.good)),
+            Some((92.0, 80.0))
+        );
         assert_eq!(c.plugins[0].on_error, OnError::Fail);
         assert!(c.plugins[0].params.contains_key("banned"));
     }

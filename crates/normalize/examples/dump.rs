@@ -6,8 +6,97 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let path = &args[0];
     let text = std::fs::read_to_string(path).expect("utf-8 file");
-    let rows = text
-        .lines()
+    let layout = match args.get(1).map(String::as_str) {
+        Some("cell") => Layout::CellPerLine,
+        Some("para") => Layout::Paragraph,
+        Some("space") => Layout::SpaceSeparated,
+        _ => Layout::Tabbed,
+    };
+    let rows = if layout == Layout::Tabbed {
+        tabbed(&text)
+    } else {
+        other(&text, layout)
+    };
+    let doc = SourceDocument {
+        file: path.clone(),
+        layout,
+        encoding: "UTF-8".into(),
+        rows,
+        diagnostics: vec![],
+    };
+    report(doc, &args);
+}
+
+/// Crude stand-ins for ingest's readers, for trying the normaliser before ingest is built.
+fn other(text: &str, layout: Layout) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut cur: Vec<Cell> = Vec::new();
+    let mut start = 0;
+    fn flush(cur: &mut Vec<Cell>, rows: &mut Vec<Row>, start: u32) {
+        if !cur.is_empty() {
+            rows.push(Row {
+                line: start,
+                sheet: None,
+                indent: 0,
+                cells: std::mem::take(cur),
+            });
+        }
+    }
+    for (i, l) in text.lines().enumerate() {
+        let n = i as u32 + 1;
+        match layout {
+            Layout::SpaceSeparated => {
+                let cells: Vec<Cell> = l
+                    .split_whitespace()
+                    .enumerate()
+                    .map(|(j, c)| Cell {
+                        text: c.into(),
+                        line: n,
+                        column: j as u32 + 1,
+                    })
+                    .collect();
+                if !cells.is_empty() {
+                    rows.push(Row {
+                        line: n,
+                        sheet: None,
+                        indent: 0,
+                        cells,
+                    });
+                }
+            }
+            _ if l.trim().is_empty() => flush(&mut cur, &mut rows, start),
+            Layout::CellPerLine if l.starts_with('\t') => {
+                if cur.is_empty() {
+                    start = n;
+                }
+                let col = cur.len() as u32 + 1;
+                cur.push(Cell {
+                    text: l.trim().into(),
+                    line: n,
+                    column: col,
+                });
+            }
+            _ => {
+                if cur.is_empty() {
+                    start = n;
+                    cur.push(Cell {
+                        text: String::new(),
+                        line: n,
+                        column: 1,
+                    });
+                }
+                if let Some(c) = cur.last_mut() {
+                    c.text.push_str(l.trim());
+                }
+            }
+        }
+    }
+    flush(&mut cur, &mut rows, start);
+    rows
+}
+
+fn tabbed(text: &str) -> Vec<Row> {
+    text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| Row {
@@ -24,14 +113,10 @@ fn main() {
                 })
                 .collect(),
         })
-        .collect();
-    let doc = SourceDocument {
-        file: path.clone(),
-        layout: Layout::Tabbed,
-        encoding: "UTF-8".into(),
-        rows,
-        diagnostics: vec![],
-    };
+        .collect()
+}
+
+fn report(doc: SourceDocument, args: &[String]) {
     let ctx =
         jixiao_normalize::NormalizeContext::new(&Default::default(), Some(2024)).expect("dict");
     let out = jixiao_normalize::normalize_document(doc, &ctx);

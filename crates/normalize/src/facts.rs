@@ -88,14 +88,18 @@ fn expenditure_total(rows: &[PRow], header: usize) -> Option<Sourced<f64>> {
 pub fn unit_codes(rows: &[PRow]) -> BTreeMap<String, String> {
     let mut codes = BTreeMap::new();
     for row in rows {
-        let Some(first) = row.filled().next() else { continue };
+        let Some(first) = row.filled().next() else {
+            continue;
+        };
         let text = first.text.trim();
         let code: String = text.chars().take_while(|c| c.is_ascii_digit()).collect();
         if code.len() < 3 || code.len() > 12 {
             continue;
         }
         let rest = &text[code.len()..];
-        let Some(dots) = rest.find("..").or_else(|| rest.find('…')) else { continue };
+        let Some(dots) = rest.find("..").or_else(|| rest.find('…')) else {
+            continue;
+        };
         let name = rest[..dots].trim();
         if !name.is_empty() && !name.chars().any(|c| c.is_ascii_digit()) {
             codes.insert(name.to_string(), code);

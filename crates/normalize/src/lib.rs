@@ -170,7 +170,10 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
     for record in &mut out.records {
         let code = record.unit.as_ref().and_then(|u| codes.get(u));
         if let Some(code) = code {
-            record.attributes.entry("单位编码".into()).or_insert_with(|| code.clone());
+            record
+                .attributes
+                .entry("单位编码".into())
+                .or_insert_with(|| code.clone());
         }
     }
     let doc_year = out.facts.year.or(ctx.year);

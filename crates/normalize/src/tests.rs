@@ -298,3 +298,16 @@ fn tree_layout_with_colon_values() {
         ]
     );
 }
+
+#[test]
+fn department_grid_in_cell_per_line_layout() {
+    let text = "部门整体支出绩效目标申报表\n\n（2024年度）\n\n预算单位\t某区人大办\n\n\
+预算资金（万元)\t年度资金总额:\t合计\t财政资金\t其他资金\n\n\t\t1,048.54\t1,048.54\t\n\n\
+\t其中：人员类项目支出:\t732.97\t732.97\t\n\n绩效指标\t一级指标\t二级指标\t指标值\n\n\t基本经费\t数量指标\t29人\n";
+    let (recs, _) = records(Layout::CellPerLine, text);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(
+        (recs[0].funds.total, recs[0].funds.fiscal),
+        (Some(1048.54), Some(1048.54))
+    );
+}

@@ -23,7 +23,11 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 
 /// Backs the table's `manifest` entry.
-pub fn manifest_entry<S: Scorer>(instance: fn() -> &'static S, sink: SinkFn, ctx: *mut c_void) -> i32 {
+pub fn manifest_entry<S: Scorer>(
+    instance: fn() -> &'static S,
+    sink: SinkFn,
+    ctx: *mut c_void,
+) -> i32 {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         serde_json::to_vec(&instance().manifest()).map_err(|e| e.to_string())
     }));
@@ -106,7 +110,11 @@ mod tests {
             match req.record.name.as_deref() {
                 Some("panic") => panic!("boom in plugin"),
                 Some("error") => Err("refused".into()),
-                _ => Ok(vec![PluginCheckResult { id: "P1".into(), points: 1.0, evidence: vec![] }]),
+                _ => Ok(vec![PluginCheckResult {
+                    id: "P1".into(),
+                    points: 1.0,
+                    evidence: vec![],
+                }]),
             }
         }
     }
@@ -130,7 +138,12 @@ mod tests {
         let mut out = Vec::new();
         // SAFETY: request points to req.len() bytes; out outlives the call.
         let status = unsafe {
-            (table.score)(req.as_ptr(), req.len(), collect, &mut out as *mut Vec<u8> as *mut _)
+            (table.score)(
+                req.as_ptr(),
+                req.len(),
+                collect,
+                &mut out as *mut Vec<u8> as *mut _,
+            )
         };
         (status, String::from_utf8_lossy(&out).into_owned())
     }
@@ -156,7 +169,14 @@ mod tests {
         let table = unsafe { &*jixiao_plugin_v1() };
         let mut out = Vec::new();
         // SAFETY: three readable bytes.
-        let status = unsafe { (table.score)(b"{{{".as_ptr(), 3, collect, &mut out as *mut Vec<u8> as *mut _) };
+        let status = unsafe {
+            (table.score)(
+                b"{{{".as_ptr(),
+                3,
+                collect,
+                &mut out as *mut Vec<u8> as *mut _,
+            )
+        };
         assert_eq!(status, crate::STATUS_ERROR);
         let mut m = Vec::new();
         let status = (table.manifest)(collect, &mut m as *mut Vec<u8> as *mut _);

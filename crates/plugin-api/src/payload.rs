@@ -133,9 +133,10 @@ mod tests {
 
     #[test]
     fn minimal_result_json_parses() {
-        let r: Vec<PluginCheckResult> =
-            serde_json::from_str(r#"[{"id":"X1","points":2,"evidence":[{"subject":"s","reason":"r"}]}]"#)
-                .unwrap();
+        let r: Vec<PluginCheckResult> = serde_json::from_str(
+            r#"[{"id":"X1","points":2,"evidence":[{"subject":"s","reason":"r"}]}]"#,
+        )
+        .unwrap();
         assert_eq!(r[0].points, 2.0);
         assert_eq!(r[0].evidence[0].deduction, 0.0);
         assert_eq!(r[0].evidence[0].line, None);

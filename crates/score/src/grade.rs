@@ -63,7 +63,11 @@ mod tests {
     use jixiao_core::CheckStatus;
 
     fn bands() -> GradeBands {
-        GradeBands { excellent: 90.0, good: 80.0, fair: 60.0 }
+        GradeBands {
+            excellent: 90.0,
+            good: 80.0,
+            fair: 60.0,
+        }
     }
 
     #[test]
@@ -85,8 +89,15 @@ mod tests {
             max_points: 6.0,
             evidence: vec![],
         }];
-        let cap = Cap { check: "A3".into(), below: 6.0, max_grade: Grade::Fair };
-        assert_eq!(apply_caps(Grade::Excellent, std::slice::from_ref(&cap), &mut checks), Grade::Fair);
+        let cap = Cap {
+            check: "A3".into(),
+            below: 6.0,
+            max_grade: Grade::Fair,
+        };
+        assert_eq!(
+            apply_caps(Grade::Excellent, std::slice::from_ref(&cap), &mut checks),
+            Grade::Fair
+        );
         assert_eq!(checks[0].evidence.len(), 1);
         // Already worse than the cap: unchanged.
         assert_eq!(apply_caps(Grade::Poor, &[cap], &mut checks), Grade::Poor);

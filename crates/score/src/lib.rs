@@ -74,7 +74,11 @@ pub struct ScoreContext {
 impl ScoreContext {
     /// Resolves the rubric (`base_dir` is the pipeline file's folder) and loads the plugins.
     /// Every problem is collected before failing.
-    pub fn new(config: &ScoringConfig, base_dir: &Path, year: i32) -> Result<ScoreContext, Vec<SetupError>> {
+    pub fn new(
+        config: &ScoringConfig,
+        base_dir: &Path,
+        year: i32,
+    ) -> Result<ScoreContext, Vec<SetupError>> {
         let mut errors: Vec<SetupError> = Vec::new();
         let rubric = match Rubric::resolve(config, base_dir) {
             Ok(r) => Some(r),
@@ -98,7 +102,12 @@ impl ScoreContext {
             }
         }
         match rubric {
-            Some(rubric) if errors.is_empty() => Ok(ScoreContext { rubric, plugins, year, diagnostics }),
+            Some(rubric) if errors.is_empty() => Ok(ScoreContext {
+                rubric,
+                plugins,
+                year,
+                diagnostics,
+            }),
             _ => Err(errors),
         }
     }
@@ -119,7 +128,12 @@ impl ScoreContext {
 }
 
 pub(crate) fn record_ref(document: usize, record: usize, file: &str, rec: &Record) -> RecordRef {
-    RecordRef { document, record, file: file.to_string(), lines: rec.lines }
+    RecordRef {
+        document,
+        record,
+        file: file.to_string(),
+        lines: rec.lines,
+    }
 }
 
 /// Scores every record of the ledger (in parallel, order preserved) and lists the findings.
@@ -129,11 +143,16 @@ pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
         .iter()
         .enumerate()
         .flat_map(|(d, doc)| {
-            doc.records.iter().enumerate().map(move |(k, rec)| (record_ref(d, k, &doc.file, rec), rec))
+            doc.records
+                .iter()
+                .enumerate()
+                .map(move |(k, rec)| (record_ref(d, k, &doc.file, rec), rec))
         })
         .collect();
-    let scored: Vec<(RecordScore, Vec<Diagnostic>)> =
-        jobs.into_par_iter().map(|(r, rec)| score_record(r, rec, ctx)).collect();
+    let scored: Vec<(RecordScore, Vec<Diagnostic>)> = jobs
+        .into_par_iter()
+        .map(|(r, rec)| score_record(r, rec, ctx))
+        .collect();
     let mut diagnostics = ctx.diagnostics.clone();
     let mut records = Vec::with_capacity(scored.len());
     for (s, d) in scored {
@@ -141,12 +160,24 @@ pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
         diagnostics.extend(d);
     }
     let findings: Vec<Finding> = findings::find(ledger, &ctx.rubric, ctx.year);
-    Scorecard { rubric: ctx.rubric_info(), records, findings, diagnostics }
+    Scorecard {
+        rubric: ctx.rubric_info(),
+        records,
+        findings,
+        diagnostics,
+    }
 }
 
 /// One record's score card (built-in checks, then plugins).
-pub fn score_record(r: RecordRef, rec: &Record, ctx: &ScoreContext) -> (RecordScore, Vec<Diagnostic>) {
-    let cx = checks::CheckCx { rubric: &ctx.rubric, year: rec.year.unwrap_or(ctx.year) };
+pub fn score_record(
+    r: RecordRef,
+    rec: &Record,
+    ctx: &ScoreContext,
+) -> (RecordScore, Vec<Diagnostic>) {
+    let cx = checks::CheckCx {
+        rubric: &ctx.rubric,
+        year: rec.year.unwrap_or(ctx.year),
+    };
     let mut results: Vec<CheckResult> = ctx
         .rubric
         .checks
@@ -163,8 +194,16 @@ pub fn score_record(r: RecordRef, rec: &Record, ctx: &ScoreContext) -> (RecordSc
     let scored = results.iter().filter(|c| c.status == CheckStatus::Scored);
     let total = text::round2(scored.clone().map(|c| c.points).sum());
     let max_points = text::round2(scored.map(|c| c.max_points).sum());
-    let pct = if max_points > 0.0 { 100.0 * total / max_points } else { 0.0 };
-    let grade = grade::apply_caps(grade::grade_for(pct, &ctx.rubric.bands), &ctx.rubric.caps, &mut results);
+    let pct = if max_points > 0.0 {
+        100.0 * total / max_points
+    } else {
+        0.0
+    };
+    let grade = grade::apply_caps(
+        grade::grade_for(pct, &ctx.rubric.bands),
+        &ctx.rubric.caps,
+        &mut results,
+    );
     let department = [&rec.supervisor, &rec.unit]
         .into_iter()
         .flatten()

@@ -15,9 +15,40 @@ pub const DEFAULT_RUBRIC_VERSION: &str = "2024.1";
 
 /// B2's built-in vague words (domain rubric).
 pub const DEFAULT_VAGUE_WORDS: &[&str] = &[
-    "提高", "提升", "明显", "显著", "有效", "及时", "加强", "增强", "改善", "促进", "稳步", "进一步",
-    "持续", "逐步", "良好", "满意", "正常", "确保", "保障", "按时", "按期", "按计划", "较好", "全面",
-    "不断", "积极", "切实", "稳定", "完善", "规范", "顺利", "圆满", "到位", "落实",
+    "提高",
+    "提升",
+    "明显",
+    "显著",
+    "有效",
+    "及时",
+    "加强",
+    "增强",
+    "改善",
+    "促进",
+    "稳步",
+    "进一步",
+    "持续",
+    "逐步",
+    "良好",
+    "满意",
+    "正常",
+    "确保",
+    "保障",
+    "按时",
+    "按期",
+    "按计划",
+    "较好",
+    "全面",
+    "不断",
+    "积极",
+    "切实",
+    "稳定",
+    "完善",
+    "规范",
+    "顺利",
+    "圆满",
+    "到位",
+    "落实",
 ];
 
 /// A problem with the scoring configuration or the rubric file.
@@ -74,13 +105,20 @@ impl Default for Rubric {
             version: DEFAULT_RUBRIC_VERSION.to_string(),
             checks: BUILTIN
                 .iter()
-                .map(|def| ActiveCheck { def, max_points: def.max_points })
+                .map(|def| ActiveCheck {
+                    def,
+                    max_points: def.max_points,
+                })
                 .collect(),
             vague_words: DEFAULT_VAGUE_WORDS.iter().map(|w| w.to_string()).collect(),
             satisfaction_full: 80.0,
             satisfaction_partial: 60.0,
             cost_tolerance: 0.01,
-            bands: GradeBands { excellent: 90.0, good: 80.0, fair: 60.0 },
+            bands: GradeBands {
+                excellent: 90.0,
+                good: 80.0,
+                fair: 60.0,
+            },
             caps: Vec::new(),
             findings: FindingsConfig::default(),
         }
@@ -100,7 +138,11 @@ impl Rubric {
         }
         rubric.overlay(&config.inline_rubric(), &mut errors);
         rubric.validate(&mut errors);
-        if errors.is_empty() { Ok(rubric) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(rubric)
+        } else {
+            Err(errors)
+        }
     }
 
     fn overlay(&mut self, s: &RubricSettings, errors: &mut Vec<RubricError>) {
@@ -134,7 +176,8 @@ impl Rubric {
                     // Re-enabled by a later layer: put it back in rubric order.
                     let max_points = o.points.unwrap_or(def.max_points);
                     self.checks.push(ActiveCheck { def, max_points });
-                    self.checks.sort_by_key(|c| BUILTIN.iter().position(|d| d.id == c.def.id));
+                    self.checks
+                        .sort_by_key(|c| BUILTIN.iter().position(|d| d.id == c.def.id));
                 }
             }
             if let Some(p) = o.points
@@ -157,7 +200,11 @@ impl Rubric {
             self.cost_tolerance = t;
         }
         if let Some(b) = &s.bands {
-            self.bands = GradeBands { excellent: b.excellent, good: b.good, fair: b.fair };
+            self.bands = GradeBands {
+                excellent: b.excellent,
+                good: b.good,
+                fair: b.fair,
+            };
         }
         for cap in &s.caps {
             let grade = Grade::ALL.into_iter().find(|g| g.as_str() == cap.max_grade);
@@ -192,7 +239,8 @@ impl Rubric {
                 self.cost_tolerance
             )));
         }
-        if !(self.satisfaction_partial < self.satisfaction_full && self.satisfaction_full <= 100.0) {
+        if !(self.satisfaction_partial < self.satisfaction_full && self.satisfaction_full <= 100.0)
+        {
             errors.push(RubricError::Invalid(format!(
                 "satisfaction: need partial < full ≤ 100, got {} / {}",
                 self.satisfaction_partial, self.satisfaction_full
@@ -229,10 +277,7 @@ fn load_file(path: &Path) -> Result<RubricSettings, RubricError> {
         message: e.to_string(),
     })?;
     toml::from_str(&text).map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map(|s| line_col(&text, s.start))
-            .unwrap_or((1, 1));
+        let (line, column) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
         RubricError::Parse {
             path: path.to_path_buf(),
             line,
@@ -275,8 +320,11 @@ mod tests {
         .unwrap();
         assert!(!r.checks.iter().any(|c| c.def.id == "B2"));
         assert_eq!(r.checks[0].max_points, 8.0);
-        let errs = Rubric::resolve(&cfg("[checks.Z9]\npoints = 1\n[bands]\ngood = 95\n"), Path::new("."))
-            .unwrap_err();
+        let errs = Rubric::resolve(
+            &cfg("[checks.Z9]\npoints = 1\n[bands]\ngood = 95\n"),
+            Path::new("."),
+        )
+        .unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(errs[0].to_string().contains("Z9"));
     }
@@ -285,7 +333,11 @@ mod tests {
     fn rubric_file_is_overlaid_and_errors_carry_positions() {
         let dir = std::env::temp_dir().join(format!("jixiao-rubric-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("r.toml"), "name = \"某区规则\"\nversion = \"3\"\nextra_vague_words = [\"有序\"]\n").unwrap();
+        std::fs::write(
+            dir.join("r.toml"),
+            "name = \"某区规则\"\nversion = \"3\"\nextra_vague_words = [\"有序\"]\n",
+        )
+        .unwrap();
         let r = Rubric::resolve(&cfg("rubric = \"r.toml\"\nversion = \"3.1\""), &dir).unwrap();
         assert_eq!((r.name.as_str(), r.version.as_str()), ("某区规则", "3.1"));
         assert!(r.vague_words.iter().any(|w| w == "有序"));

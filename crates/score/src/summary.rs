@@ -31,12 +31,19 @@ pub struct Summary {
 
 /// A record's score as a percentage of the points available to it.
 pub fn percent(s: &RecordScore) -> f64 {
-    if s.max_points > 0.0 { round2(100.0 * s.total / s.max_points) } else { 0.0 }
+    if s.max_points > 0.0 {
+        round2(100.0 * s.total / s.max_points)
+    } else {
+        0.0
+    }
 }
 
 /// Summarises any set of record scores.
 pub fn summarize<'a>(scores: impl IntoIterator<Item = &'a RecordScore>) -> Summary {
-    let mut s = Summary { min: f64::INFINITY, ..Summary::default() };
+    let mut s = Summary {
+        min: f64::INFINITY,
+        ..Summary::default()
+    };
     let (mut sum, mut wsum, mut wfunds) = (0.0, 0.0, 0.0);
     for r in scores {
         let p = percent(r);
@@ -56,15 +63,22 @@ pub fn summarize<'a>(scores: impl IntoIterator<Item = &'a RecordScore>) -> Summa
         return s;
     }
     s.mean = round2(sum / s.records as f64);
-    s.weighted_mean = if wfunds > 0.0 { round2(wsum / wfunds) } else { s.mean };
+    s.weighted_mean = if wfunds > 0.0 {
+        round2(wsum / wfunds)
+    } else {
+        s.mean
+    };
     s.funds = round2(s.funds);
     s
 }
 
 /// Project records per department (sorted by department name), and all projects.
 pub fn by_department(card: &Scorecard) -> (BTreeMap<String, Summary>, Summary) {
-    let projects: Vec<&RecordScore> =
-        card.records.iter().filter(|r| r.kind == RecordKind::Project).collect();
+    let projects: Vec<&RecordScore> = card
+        .records
+        .iter()
+        .filter(|r| r.kind == RecordKind::Project)
+        .collect();
     let mut groups: BTreeMap<String, Vec<&RecordScore>> = BTreeMap::new();
     for r in &projects {
         groups.entry(r.department.clone()).or_default().push(r);
@@ -80,7 +94,12 @@ mod tests {
 
     fn rs(total: f64, funds: Option<f64>, grade: Grade) -> RecordScore {
         RecordScore {
-            record: RecordRef { document: 0, record: 0, file: "f".into(), lines: [1, 1] },
+            record: RecordRef {
+                document: 0,
+                record: 0,
+                file: "f".into(),
+                lines: [1, 1],
+            },
             kind: RecordKind::Project,
             name: "p".into(),
             department: "d".into(),
@@ -94,7 +113,11 @@ mod tests {
 
     #[test]
     fn plain_and_weighted_means() {
-        let v = [rs(90.0, Some(30.0), Grade::Excellent), rs(60.0, Some(10.0), Grade::Fair), rs(30.0, None, Grade::Poor)];
+        let v = [
+            rs(90.0, Some(30.0), Grade::Excellent),
+            rs(60.0, Some(10.0), Grade::Fair),
+            rs(30.0, None, Grade::Poor),
+        ];
         let s = summarize(&v);
         assert_eq!(s.records, 3);
         assert_eq!(s.mean, 60.0);

@@ -13,22 +13,47 @@ use crate::{ScoreContext, score};
 
 /// A record that meets every rule of the default rubric.
 fn exemplary() -> Record {
-    let money = ParsedValue { money_wan: Some(10.0), comparator: Some(Comparator::Le), ..num(&[10.0], Some("万元")) };
+    let money = ParsedValue {
+        money_wan: Some(10.0),
+        comparator: Some(Comparator::Le),
+        ..num(&[10.0], Some("万元"))
+    };
     let deadline = ParsedValue {
-        time: Some(TimeSpec { kind: TimeKind::Deadline, years: vec![2024] }),
+        time: Some(TimeSpec {
+            kind: TimeKind::Deadline,
+            years: vec![2024],
+        }),
         ..num(&[2024.0, 12.0], None)
     };
     record(vec![
-        ind(Level2::Quantity, "保洁面积", "120万平方米", num(&[120.0], Some("平方米"))),
-        ind(Level2::Quality, "验收合格率", "100%", num(&[100.0], Some("%"))),
+        ind(
+            Level2::Quantity,
+            "保洁面积",
+            "120万平方米",
+            num(&[120.0], Some("平方米")),
+        ),
+        ind(
+            Level2::Quality,
+            "验收合格率",
+            "100%",
+            num(&[100.0], Some("%")),
+        ),
         ind(Level2::Timeliness, "完成时间", "2024年12月底前", deadline),
         ind(Level2::Cost, "保洁成本", "≤10万元", money),
-        ind(Level2::Social, "道路整洁率", "≥95%", num(&[95.0], Some("%"))),
+        ind(
+            Level2::Social,
+            "道路整洁率",
+            "≥95%",
+            num(&[95.0], Some("%")),
+        ),
         ind(
             Level2::Satisfaction,
             "群众满意度",
             "≥90%",
-            ParsedValue { comparator: Some(Comparator::Ge), ..num(&[90.0], Some("%")) },
+            ParsedValue {
+                comparator: Some(Comparator::Ge),
+                ..num(&[90.0], Some("%"))
+            },
         ),
     ])
 }
@@ -55,7 +80,10 @@ fn ctx(toml_text: &str) -> ScoreContext {
 fn exemplary_record_scores_100_and_excellent() {
     let card = score(&ledger(vec![exemplary()]), &ctx(""));
     let s = &card.records[0];
-    assert_eq!((s.total, s.max_points, s.grade), (100.0, 100.0, Grade::Excellent));
+    assert_eq!(
+        (s.total, s.max_points, s.grade),
+        (100.0, 100.0, Grade::Excellent)
+    );
     assert_eq!(s.checks.len(), 16);
     assert_eq!(card.rubric.checks.len(), 16);
     assert!(card.findings.is_empty(), "{:?}", card.findings);
@@ -81,7 +109,10 @@ fn weak_record_is_graded_down_with_evidence() {
 
 #[test]
 fn disabled_check_leaves_the_maximum() {
-    let card = score(&ledger(vec![exemplary()]), &ctx("[checks.B2]\nenabled = false\n"));
+    let card = score(
+        &ledger(vec![exemplary()]),
+        &ctx("[checks.B2]\nenabled = false\n"),
+    );
     assert_eq!(card.records[0].max_points, 90.0);
     assert_eq!(card.records[0].total, 90.0);
 }

@@ -55,7 +55,8 @@ pub fn meaningful(s: &str) -> String {
 /// Text as compared for copies: whitespace and trailing punctuation do not make a row different.
 pub fn copy_key(s: &str) -> String {
     let m: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    m.trim_end_matches(['.', '。', '；', ';', '，', ',']).to_string()
+    m.trim_end_matches(['.', '。', '；', ';', '，', ','])
+        .to_string()
 }
 
 /// The vague words a value uses, in list order.
@@ -107,7 +108,11 @@ pub fn ev_field(
     Evidence {
         subject: subject.to_string(),
         text: text.into(),
-        line: rec.field_lines.get(field_key).copied().or(Some(rec.lines[0])),
+        line: rec
+            .field_lines
+            .get(field_key)
+            .copied()
+            .or(Some(rec.lines[0])),
         reason: reason.into(),
         deduction,
     }

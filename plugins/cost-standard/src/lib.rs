@@ -29,10 +29,17 @@ fn is_cost(i: &Indicator) -> bool {
 }
 
 /// The check on one record, or `None` when it does not apply.
-pub fn check(rec: &Record, standards: &serde_json::Map<String, serde_json::Value>) -> Option<PluginCheckResult> {
+pub fn check(
+    rec: &Record,
+    standards: &serde_json::Map<String, serde_json::Value>,
+) -> Option<PluginCheckResult> {
     let name = rec.name.as_deref().unwrap_or("");
     let (keyword, standard) = standards.iter().find_map(|(k, v)| {
-        let hit = name.contains(k.as_str()) || rec.indicators.iter().any(|i| is_cost(i) && i.name.contains(k.as_str()));
+        let hit = name.contains(k.as_str())
+            || rec
+                .indicators
+                .iter()
+                .any(|i| is_cost(i) && i.name.contains(k.as_str()));
         hit.then_some(k.as_str()).zip(v.as_f64())
     })?;
     let costs: Vec<(&Indicator, f64)> = rec
@@ -53,7 +60,11 @@ pub fn check(rec: &Record, standards: &serde_json::Map<String, serde_json::Value
     };
     let per = cost_wan * 10_000.0 / person_days;
     if per <= standard + 1e-6 {
-        return Some(PluginCheckResult { id: "CS1".into(), points: 5.0, evidence: vec![] });
+        return Some(PluginCheckResult {
+            id: "CS1".into(),
+            points: 5.0,
+            evidence: vec![],
+        });
     }
     Some(PluginCheckResult {
         id: "CS1".into(),
@@ -80,11 +91,16 @@ impl Scorer for CostStandard {
                 id: "CS1".into(),
                 title: "会议培训费符合标准".into(),
                 max_points: 5.0,
-                rule: "成本指标÷(人数×天数)不超过params.standards中对应的元/人天标准：5分，超标0分".into(),
+                rule: "成本指标÷(人数×天数)不超过params.standards中对应的元/人天标准：5分，超标0分"
+                    .into(),
             }],
             params: [(
                 "standards".to_string(),
-                ParamSpec { kind: ParamType::Object, required: true, description: "关键词 → 元/人天".into() },
+                ParamSpec {
+                    kind: ParamType::Object,
+                    required: true,
+                    description: "关键词 → 元/人天".into(),
+                },
             )]
             .into_iter()
             .collect(),
@@ -123,7 +139,12 @@ mod tests {
             description: None,
             basis: None,
             line: 3,
-            parsed: ParsedValue { numbers: vec![n], unit: Some(unit.into()), money_wan: money, ..ParsedValue::default() },
+            parsed: ParsedValue {
+                numbers: vec![n],
+                unit: Some(unit.into()),
+                money_wan: money,
+                ..ParsedValue::default()
+            },
         }
     }
 
@@ -139,16 +160,26 @@ mod tests {
     }
 
     fn standards() -> serde_json::Map<String, serde_json::Value> {
-        serde_json::json!({"培训": 650, "会议": 550}).as_object().cloned().unwrap_or_default()
+        serde_json::json!({"培训": 650, "会议": 550})
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
     }
 
     #[test]
     fn within_and_over_standard() {
         // 100 人 × 3 天 = 300 人天; 650 元 × 300 = 19.5 万元.
-        assert_eq!(check(&training(19.5), &standards()).map(|r| r.points), Some(5.0));
+        assert_eq!(
+            check(&training(19.5), &standards()).map(|r| r.points),
+            Some(5.0)
+        );
         let over = check(&training(30.0), &standards()).unwrap();
         assert_eq!(over.points, 0.0);
-        assert!(over.evidence[0].reason.contains("1000元/人天"), "{}", over.evidence[0].reason);
+        assert!(
+            over.evidence[0].reason.contains("1000元/人天"),
+            "{}",
+            over.evidence[0].reason
+        );
     }
 
     #[test]
@@ -166,7 +197,10 @@ mod tests {
     fn bad_params_are_a_reported_error() {
         let req = ScoreRequest {
             record: training(1.0),
-            params: serde_json::json!({"standards": {"培训": "多"}}).as_object().cloned().unwrap_or_default(),
+            params: serde_json::json!({"standards": {"培训": "多"}})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
             year: 2024,
         };
         assert!(CostStandard.score(&req).unwrap_err().contains("培训"));

@@ -19,7 +19,11 @@ pub struct LocalRules;
 
 fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
     v.and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -29,7 +33,11 @@ impl LocalRules {
         let rules = req.params.get("required")?.as_object()?;
         let mut wanted: Vec<(String, String)> = Vec::new();
         for (keyword, names) in rules.iter().filter(|(k, _)| name.contains(k.as_str())) {
-            wanted.extend(strings(Some(names)).into_iter().map(|n| (keyword.clone(), n)));
+            wanted.extend(
+                strings(Some(names))
+                    .into_iter()
+                    .map(|n| (keyword.clone(), n)),
+            );
         }
         if wanted.is_empty() {
             return None; // not applicable to this project type
@@ -37,7 +45,12 @@ impl LocalRules {
         let per = 5.0 / wanted.len() as f64;
         let evidence: Vec<PluginEvidence> = wanted
             .iter()
-            .filter(|(_, n)| !req.record.indicators.iter().any(|i| i.name.contains(n.as_str())))
+            .filter(|(_, n)| {
+                !req.record
+                    .indicators
+                    .iter()
+                    .any(|i| i.name.contains(n.as_str()))
+            })
             .map(|(k, n)| PluginEvidence {
                 subject: n.clone(),
                 text: name.to_string(),
@@ -47,7 +60,11 @@ impl LocalRules {
             })
             .collect();
         let points = (5.0 - per * evidence.len() as f64).max(0.0);
-        Some(PluginCheckResult { id: "LR1".into(), points, evidence })
+        Some(PluginCheckResult {
+            id: "LR1".into(),
+            points,
+            evidence,
+        })
     }
 
     fn banned(&self, req: &ScoreRequest) -> PluginCheckResult {
@@ -55,7 +72,11 @@ impl LocalRules {
         let rec = &req.record;
         let mut cells: Vec<(String, String, Option<u32>)> = Vec::new();
         if let Some(g) = &rec.goal {
-            cells.push(("年度目标".into(), g.clone(), rec.field_lines.get("goal").copied()));
+            cells.push((
+                "年度目标".into(),
+                g.clone(),
+                rec.field_lines.get("goal").copied(),
+            ));
         }
         for i in &rec.indicators {
             cells.push((i.name.clone(), i.value.clone(), Some(i.line)));
@@ -63,7 +84,10 @@ impl LocalRules {
         let mut left = 5.0_f64;
         let mut evidence = Vec::new();
         for (subject, text, line) in cells {
-            if let Some(p) = phrases.iter().find(|p| !p.is_empty() && text.contains(p.as_str())) {
+            if let Some(p) = phrases
+                .iter()
+                .find(|p| !p.is_empty() && text.contains(p.as_str()))
+            {
                 let d = left.min(1.0);
                 left -= d;
                 evidence.push(PluginEvidence {
@@ -75,13 +99,21 @@ impl LocalRules {
                 });
             }
         }
-        PluginCheckResult { id: "LR2".into(), points: left, evidence }
+        PluginCheckResult {
+            id: "LR2".into(),
+            points: left,
+            evidence,
+        }
     }
 }
 
 impl Scorer for LocalRules {
     fn manifest(&self) -> Manifest {
-        let param = |kind, description: &str| ParamSpec { kind, required: false, description: description.into() };
+        let param = |kind, description: &str| ParamSpec {
+            kind,
+            required: false,
+            description: description.into(),
+        };
         Manifest {
             name: "local-rules".into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -101,8 +133,14 @@ impl Scorer for LocalRules {
                 },
             ],
             params: [
-                ("required".to_string(), param(ParamType::Object, "项目类型关键词 → 必备指标名称列表")),
-                ("banned_phrases".to_string(), param(ParamType::StringArray, "禁用表述")),
+                (
+                    "required".to_string(),
+                    param(ParamType::Object, "项目类型关键词 → 必备指标名称列表"),
+                ),
+                (
+                    "banned_phrases".to_string(),
+                    param(ParamType::StringArray, "禁用表述"),
+                ),
             ]
             .into_iter()
             .collect(),
@@ -147,22 +185,33 @@ mod tests {
             "required": {"培训": ["培训人数", "培训合格率"]},
             "banned_phrases": ["原则上", "力争"]
         });
-        ScoreRequest { record: r, params: params.as_object().cloned().unwrap_or_default(), year: 2024 }
+        ScoreRequest {
+            record: r,
+            params: params.as_object().cloned().unwrap_or_default(),
+            year: 2024,
+        }
     }
 
     #[test]
     fn required_indicators_by_project_type() {
-        let out = LocalRules.score(&req("干部培训经费", &[("培训人数", "200人")])).unwrap();
+        let out = LocalRules
+            .score(&req("干部培训经费", &[("培训人数", "200人")]))
+            .unwrap();
         assert_eq!(out[0].id, "LR1");
         assert_eq!(out[0].points, 2.5);
         assert_eq!(out[0].evidence[0].subject, "培训合格率");
         let out = LocalRules.score(&req("办公楼维修", &[])).unwrap();
-        assert!(out.iter().all(|r| r.id != "LR1"), "not applicable → left out");
+        assert!(
+            out.iter().all(|r| r.id != "LR1"),
+            "not applicable → left out"
+        );
     }
 
     #[test]
     fn banned_phrases_cost_a_point_each() {
-        let out = LocalRules.score(&req("办公楼维修", &[("完成率", "力争100%")])).unwrap();
+        let out = LocalRules
+            .score(&req("办公楼维修", &[("完成率", "力争100%")]))
+            .unwrap();
         let lr2 = out.iter().find(|r| r.id == "LR2").unwrap();
         assert_eq!(lr2.points, 3.0);
         assert_eq!(lr2.evidence.len(), 2);

@@ -21,10 +21,24 @@ pub const A1: CheckDef = CheckDef {
 fn a1(rec: &Record, _cx: &CheckCx) -> Outcome {
     let mut ev = Vec::new();
     if rec.name.as_deref().is_none_or(is_blank) {
-        ev.push(ev_field(rec, "项目名称", "name", "", "项目名称未填写，请补充", 1.0));
+        ev.push(ev_field(
+            rec,
+            "项目名称",
+            "name",
+            "",
+            "项目名称未填写，请补充",
+            1.0,
+        ));
     }
     if rec.unit.as_deref().is_none_or(is_blank) && rec.supervisor.as_deref().is_none_or(is_blank) {
-        ev.push(ev_field(rec, "预算单位", "unit", "", "预算单位未填写，请补充", 1.0));
+        ev.push(ev_field(
+            rec,
+            "预算单位",
+            "unit",
+            "",
+            "预算单位未填写，请补充",
+            1.0,
+        ));
     }
     let total = rec.funds.total;
     match total {
@@ -51,7 +65,11 @@ pub fn department_components(rec: &Record) -> Option<f64> {
         .funds
         .items
         .iter()
-        .filter(|i| ["人员类", "运转类", "特定目标类"].iter().any(|k| i.label.contains(k)))
+        .filter(|i| {
+            ["人员类", "运转类", "特定目标类"]
+                .iter()
+                .any(|k| i.label.contains(k))
+        })
         .filter_map(|i| i.amount)
         .collect();
     (!parts.is_empty()).then(|| parts.iter().sum())
@@ -106,7 +124,14 @@ fn a2(rec: &Record, _cx: &CheckCx) -> Outcome {
         None if rec.goal_items.is_empty() => {
             return Outcome {
                 points: 0.0,
-                evidence: vec![ev_field(rec, "年度目标", "goal", "", "表式中没有年度目标栏，请按标准表式补充年度绩效目标", 4.0)],
+                evidence: vec![ev_field(
+                    rec,
+                    "年度目标",
+                    "goal",
+                    "",
+                    "表式中没有年度目标栏，请按标准表式补充年度绩效目标",
+                    4.0,
+                )],
             };
         }
         other => {
@@ -122,15 +147,31 @@ fn a2(rec: &Record, _cx: &CheckCx) -> Outcome {
     let (points, reason) = if m.is_empty() {
         (0.0, "年度目标未填写，请写明年度内要完成的产出和效果")
     } else if !name.is_empty() && (m == name || name.contains(&m)) {
-        (1.0, "年度目标只重复了项目名称，请写明要完成的任务、数量和效果")
+        (
+            1.0,
+            "年度目标只重复了项目名称，请写明要完成的任务、数量和效果",
+        )
     } else if m.chars().count() < 15 {
-        (2.0, "年度目标过于简略（不足15个有效字符），请写明产出、数量和效果")
+        (
+            2.0,
+            "年度目标过于简略（不足15个有效字符），请写明产出、数量和效果",
+        )
     } else {
-        return Outcome { points: 4.0, evidence: vec![] };
+        return Outcome {
+            points: 4.0,
+            evidence: vec![],
+        };
     };
     Outcome {
         points,
-        evidence: vec![ev_field(rec, "年度目标", "goal", goal, reason, 4.0 - points)],
+        evidence: vec![ev_field(
+            rec,
+            "年度目标",
+            "goal",
+            goal,
+            reason,
+            4.0 - points,
+        )],
     }
 }
 
@@ -152,10 +193,16 @@ fn a3(rec: &Record, _cx: &CheckCx) -> Outcome {
     let mut ev = Vec::new();
     for l in [Level1::Output, Level1::Benefit, Level1::Satisfaction] {
         // The newer template's 一级 成本指标 is an output in the classic sense.
-        let ok = present(l)
-            || (l == Level1::Output && rec.indicators.iter().any(is_cost));
+        let ok = present(l) || (l == Level1::Output && rec.indicators.iter().any(is_cost));
         if !ok {
-            ev.push(ev_field(rec, l.as_str(), "indicators", "", format!("缺少{}，请补充", l.as_str()), 2.0));
+            ev.push(ev_field(
+                rec,
+                l.as_str(),
+                "indicators",
+                "",
+                format!("缺少{}，请补充", l.as_str()),
+                2.0,
+            ));
         }
     }
     deduct(6.0, ev)
@@ -172,13 +219,29 @@ pub const A4: CheckDef = CheckDef {
 
 fn a4(rec: &Record, _cx: &CheckCx) -> Outcome {
     let mut ev = Vec::new();
-    for l2 in [Level2::Quantity, Level2::Quality, Level2::Timeliness, Level2::Cost] {
+    for l2 in [
+        Level2::Quantity,
+        Level2::Quality,
+        Level2::Timeliness,
+        Level2::Cost,
+    ] {
         let ok = rec.indicators.iter().any(|i| {
             (!is_blank(&i.name) || !is_blank(&i.value))
-                && if l2 == Level2::Cost { is_cost(i) } else { i.level2 == Some(l2) }
+                && if l2 == Level2::Cost {
+                    is_cost(i)
+                } else {
+                    i.level2 == Some(l2)
+                }
         });
         if !ok {
-            ev.push(ev_field(rec, l2.as_str(), "indicators", "", format!("产出指标缺少{}，请补充", l2.as_str()), 2.0));
+            ev.push(ev_field(
+                rec,
+                l2.as_str(),
+                "indicators",
+                "",
+                format!("产出指标缺少{}，请补充", l2.as_str()),
+                2.0,
+            ));
         }
     }
     deduct(8.0, ev)
@@ -194,12 +257,26 @@ pub const A5: CheckDef = CheckDef {
 };
 
 fn a5(rec: &Record, _cx: &CheckCx) -> Outcome {
-    if rec.indicators.iter().any(|i| crate::text::is_benefit(i) && is_filled(i)) {
-        return Outcome { points: 4.0, evidence: vec![] };
+    if rec
+        .indicators
+        .iter()
+        .any(|i| crate::text::is_benefit(i) && is_filled(i))
+    {
+        return Outcome {
+            points: 4.0,
+            evidence: vec![],
+        };
     }
     Outcome {
         points: 0.0,
-        evidence: vec![ev_field(rec, "效益指标", "indicators", "", "没有填写完整的效益指标，请补充经济、社会、生态或可持续影响指标", 4.0)],
+        evidence: vec![ev_field(
+            rec,
+            "效益指标",
+            "indicators",
+            "",
+            "没有填写完整的效益指标，请补充经济、社会、生态或可持续影响指标",
+            4.0,
+        )],
     }
 }
 
@@ -216,7 +293,14 @@ fn a6(rec: &Record, _cx: &CheckCx) -> Outcome {
     if rec.indicators.is_empty() {
         return Outcome {
             points: 0.0,
-            evidence: vec![ev_field(rec, "绩效指标", "indicators", "", "表中没有任何绩效指标，请填写指标表", 4.0)],
+            evidence: vec![ev_field(
+                rec,
+                "绩效指标",
+                "indicators",
+                "",
+                "表中没有任何绩效指标，请填写指标表",
+                4.0,
+            )],
         };
     }
     let mut ev = Vec::new();
@@ -244,12 +328,42 @@ mod tests {
 
     fn full() -> Record {
         record(vec![
-            ind(Level2::Quantity, "保洁面积", "120万平方米", num(&[120.0], Some("平方米"))),
-            ind(Level2::Quality, "验收合格率", "100%", num(&[100.0], Some("%"))),
-            ind(Level2::Timeliness, "完成时间", "2024年12月底前", num(&[2024.0, 12.0], None)),
-            ind(Level2::Cost, "保洁成本", "≤10万元", num(&[10.0], Some("万元"))),
-            ind(Level2::Social, "道路整洁度", "≥95%", num(&[95.0], Some("%"))),
-            ind(Level2::Satisfaction, "群众满意度", "≥90%", num(&[90.0], Some("%"))),
+            ind(
+                Level2::Quantity,
+                "保洁面积",
+                "120万平方米",
+                num(&[120.0], Some("平方米")),
+            ),
+            ind(
+                Level2::Quality,
+                "验收合格率",
+                "100%",
+                num(&[100.0], Some("%")),
+            ),
+            ind(
+                Level2::Timeliness,
+                "完成时间",
+                "2024年12月底前",
+                num(&[2024.0, 12.0], None),
+            ),
+            ind(
+                Level2::Cost,
+                "保洁成本",
+                "≤10万元",
+                num(&[10.0], Some("万元")),
+            ),
+            ind(
+                Level2::Social,
+                "道路整洁度",
+                "≥95%",
+                num(&[95.0], Some("%")),
+            ),
+            ind(
+                Level2::Satisfaction,
+                "群众满意度",
+                "≥90%",
+                num(&[90.0], Some("%")),
+            ),
         ])
     }
 
@@ -278,7 +392,11 @@ mod tests {
         r.funds.items = ["人员类项目支出", "运转类项目支出", "特定目标类项目支出"]
             .iter()
             .zip([5.0, 3.0, 1.0])
-            .map(|(l, a)| jixiao_core::FundsItem { label: l.to_string(), amount: Some(a), line: 3 })
+            .map(|(l, a)| jixiao_core::FundsItem {
+                label: l.to_string(),
+                amount: Some(a),
+                line: 3,
+            })
             .collect();
         assert_eq!(run_with(a1, &r).points, 3.0, "5+3+1 ≠ 10");
         r.funds.total = Some(9.0);

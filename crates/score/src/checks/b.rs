@@ -4,8 +4,8 @@ use jixiao_core::{Level1, Record};
 
 use super::{CheckCx, CheckDef, Outcome, deduct};
 use crate::text::{
-    ev_field, ev_value, has_number, is_benefit, is_blank, is_yes_no_placeholder, mentions_satisfaction,
-    vague_hits,
+    ev_field, ev_value, has_number, is_benefit, is_blank, is_yes_no_placeholder,
+    mentions_satisfaction, vague_hits,
 };
 
 /// A value longer than this (in characters) is a narrative, not a target.
@@ -25,14 +25,24 @@ fn b1(rec: &Record, _cx: &CheckCx) -> Outcome {
     if all == 0 {
         return Outcome {
             points: 0.0,
-            evidence: vec![ev_field(rec, "绩效指标", "indicators", "", "没有绩效指标，无法量化", 15.0)],
+            evidence: vec![ev_field(
+                rec,
+                "绩效指标",
+                "indicators",
+                "",
+                "没有绩效指标，无法量化",
+                15.0,
+            )],
         };
     }
     let quantified = rec.indicators.iter().filter(|i| has_number(i)).count();
     let q = quantified as f64 / all as f64;
     let points = 15.0 * (q / 0.8).min(1.0);
     if points >= 15.0 {
-        return Outcome { points, evidence: vec![] };
+        return Outcome {
+            points,
+            evidence: vec![],
+        };
     }
     let mut evidence = vec![ev_field(
         rec,
@@ -73,7 +83,10 @@ fn b2(rec: &Record, cx: &CheckCx) -> Outcome {
             (!hits.is_empty()).then(|| {
                 ev_value(
                     i,
-                    format!("指标值使用笼统词语“{}”且没有数值，请改为可衡量的目标值", hits.join("、")),
+                    format!(
+                        "指标值使用笼统词语“{}”且没有数值，请改为可衡量的目标值",
+                        hits.join("、")
+                    ),
                     3.0,
                 )
             })
@@ -102,7 +115,11 @@ fn b3(rec: &Record, _cx: &CheckCx) -> Outcome {
             ev.push(ev_value(i, "指标值重复了指标名称，请填写目标值", 1.0));
         }
         if v.chars().count() > NARRATIVE_CHARS {
-            ev.push(ev_value(i, "指标值是一段叙述（超过40字），请提炼为简明的目标值", 1.0));
+            ev.push(ev_value(
+                i,
+                "指标值是一段叙述（超过40字），请提炼为简明的目标值",
+                1.0,
+            ));
         }
         if is_benefit(i) && (mentions_satisfaction(&i.name) || mentions_satisfaction(v)) {
             ev.push(ev_value(
@@ -161,11 +178,23 @@ mod tests {
         let ok = ind(Level2::Quantity, "人数", "230人", num(&[230.0], Some("人")));
         assert_eq!(run_with(b3, &record(vec![ok])).points, 5.0);
         let repeat = ind(Level2::Quantity, "安全管理", "安全管理", words());
-        let sat = ind(Level2::Social, "群众满意度", "≥90%", num(&[90.0], Some("%")));
+        let sat = ind(
+            Level2::Social,
+            "群众满意度",
+            "≥90%",
+            num(&[90.0], Some("%")),
+        );
         let yn = ind(Level2::Quality, "是否达标", "是/否", words());
         let long = ind(Level2::Social, "效益", &"加".repeat(41), words());
         let o = run_with(b3, &record(vec![repeat, sat, yn.clone()]));
         assert_eq!(o.points, 2.0);
-        assert_eq!(run_with(b3, &record(vec![long, yn.clone(), yn.clone(), yn.clone(), yn])).points, 0.0);
+        assert_eq!(
+            run_with(
+                b3,
+                &record(vec![long, yn.clone(), yn.clone(), yn.clone(), yn])
+            )
+            .points,
+            0.0
+        );
     }
 }

@@ -20,7 +20,10 @@ impl CostAmounts<'_> {
 }
 
 pub fn cost_amounts(rec: &Record) -> CostAmounts<'_> {
-    let mut out = CostAmounts { totals: Vec::new(), unit_rates: Vec::new() };
+    let mut out = CostAmounts {
+        totals: Vec::new(),
+        unit_rates: Vec::new(),
+    };
     for i in rec.indicators.iter().filter(|i| is_cost(i)) {
         if i.parsed.unit_rate {
             out.unit_rates.push(i);
@@ -41,19 +44,39 @@ pub const C1: CheckDef = CheckDef {
 };
 
 fn c1(rec: &Record, _cx: &CheckCx) -> Outcome {
-    let costs: Vec<&Indicator> =
-        rec.indicators.iter().filter(|i| is_cost(i) && !is_blank(&i.value)).collect();
-    if costs.iter().any(|i| i.parsed.money_wan.is_some() || i.parsed.unit_rate) {
-        return Outcome { points: 6.0, evidence: vec![] };
+    let costs: Vec<&Indicator> = rec
+        .indicators
+        .iter()
+        .filter(|i| is_cost(i) && !is_blank(&i.value))
+        .collect();
+    if costs
+        .iter()
+        .any(|i| i.parsed.money_wan.is_some() || i.parsed.unit_rate)
+    {
+        return Outcome {
+            points: 6.0,
+            evidence: vec![],
+        };
     }
     match costs.first() {
         Some(first) => Outcome {
             points: 2.0,
-            evidence: vec![ev_value(first, "成本指标没有以元或万元表示的金额，请写明成本金额", 4.0)],
+            evidence: vec![ev_value(
+                first,
+                "成本指标没有以元或万元表示的金额，请写明成本金额",
+                4.0,
+            )],
         },
         None => Outcome {
             points: 0.0,
-            evidence: vec![ev_field(rec, "成本指标", "indicators", "", "没有填写成本指标，请按预算测算写明成本金额", 6.0)],
+            evidence: vec![ev_field(
+                rec,
+                "成本指标",
+                "indicators",
+                "",
+                "没有填写成本指标，请按预算测算写明成本金额",
+                6.0,
+            )],
         },
     }
 }
@@ -72,26 +95,47 @@ fn c2(rec: &Record, cx: &CheckCx) -> Outcome {
     let Some(funds) = rec.funds.total.filter(|t| *t > 0.0) else {
         return Outcome {
             points: 0.0,
-            evidence: vec![ev_field(rec, "资金总额", "funds.total", "", "资金总额缺失，无法核对成本与资金是否匹配", 10.0)],
+            evidence: vec![ev_field(
+                rec,
+                "资金总额",
+                "funds.total",
+                "",
+                "资金总额缺失，无法核对成本与资金是否匹配",
+                10.0,
+            )],
         };
     };
     if costs.totals.is_empty() {
         if let Some(first) = costs.unit_rates.first() {
             return Outcome {
                 points: 5.0,
-                evidence: vec![ev_value(first, "成本指标只有单价，无法与资金总额核对，需人工复核", 5.0)],
+                evidence: vec![ev_value(
+                    first,
+                    "成本指标只有单价，无法与资金总额核对，需人工复核",
+                    5.0,
+                )],
             };
         }
         return Outcome {
             points: 0.0,
-            evidence: vec![ev_field(rec, "成本指标", "indicators", "", "没有以金额表示的成本总额，无法与资金总额核对", 10.0)],
+            evidence: vec![ev_field(
+                rec,
+                "成本指标",
+                "indicators",
+                "",
+                "没有以金额表示的成本总额，无法与资金总额核对",
+                10.0,
+            )],
         };
     }
     let sum = costs.sum();
     let ratio = sum / funds;
     let tol = cx.rubric.cost_tolerance;
     let points = if (ratio - 1.0).abs() <= tol + 1e-9 {
-        return Outcome { points: 10.0, evidence: vec![] };
+        return Outcome {
+            points: 10.0,
+            evidence: vec![],
+        };
     } else if ratio > 1.0 {
         0.0
     } else if ratio >= 0.9 {
@@ -102,12 +146,30 @@ fn c2(rec: &Record, cx: &CheckCx) -> Outcome {
         0.0
     };
     let why = if ratio > 1.0 {
-        format!("成本指标合计{sum}万元超过资金总额{funds}万元（{:.0}%），请按预算核实成本", ratio * 100.0)
+        format!(
+            "成本指标合计{sum}万元超过资金总额{funds}万元（{:.0}%），请按预算核实成本",
+            ratio * 100.0
+        )
     } else {
-        format!("成本指标合计{sum}万元只占资金总额{funds}万元的{:.0}%，请补全成本构成", ratio * 100.0)
+        format!(
+            "成本指标合计{sum}万元只占资金总额{funds}万元的{:.0}%，请补全成本构成",
+            ratio * 100.0
+        )
     };
-    let mut evidence = vec![ev_field(rec, "成本指标", "funds.total", format!("{sum}/{funds}"), why, 10.0 - points)];
-    evidence.extend(costs.totals.iter().map(|(i, _)| ev_value(i, "计入成本合计", 0.0)));
+    let mut evidence = vec![ev_field(
+        rec,
+        "成本指标",
+        "funds.total",
+        format!("{sum}/{funds}"),
+        why,
+        10.0 - points,
+    )];
+    evidence.extend(
+        costs
+            .totals
+            .iter()
+            .map(|(i, _)| ev_value(i, "计入成本合计", 0.0)),
+    );
     Outcome { points, evidence }
 }
 
@@ -121,22 +183,42 @@ pub const C3: CheckDef = CheckDef {
 };
 
 fn c3(rec: &Record, _cx: &CheckCx) -> Outcome {
-    let qty: Vec<&Indicator> =
-        rec.indicators.iter().filter(|i| i.level2 == Some(Level2::Quantity)).collect();
+    let qty: Vec<&Indicator> = rec
+        .indicators
+        .iter()
+        .filter(|i| i.level2 == Some(Level2::Quantity))
+        .collect();
     if qty.iter().any(|i| has_number(i) && i.parsed.unit.is_some()) {
-        return Outcome { points: 4.0, evidence: vec![] };
+        return Outcome {
+            points: 4.0,
+            evidence: vec![],
+        };
     }
     if let Some(bare) = qty.iter().find(|i| has_number(i)) {
         return Outcome {
             points: 2.0,
-            evidence: vec![ev_value(bare, "数量指标只有数字没有计量单位，请补充单位", 2.0)],
+            evidence: vec![ev_value(
+                bare,
+                "数量指标只有数字没有计量单位，请补充单位",
+                2.0,
+            )],
         };
     }
     let evidence = match qty.first() {
         Some(i) => ev_value(i, "数量指标没有数值，请写明数量和单位", 4.0),
-        None => ev_field(rec, "数量指标", "indicators", "", "没有数量指标，请补充", 4.0),
+        None => ev_field(
+            rec,
+            "数量指标",
+            "indicators",
+            "",
+            "没有数量指标，请补充",
+            4.0,
+        ),
     };
-    Outcome { points: 0.0, evidence: vec![evidence] }
+    Outcome {
+        points: 0.0,
+        evidence: vec![evidence],
+    }
 }
 
 #[cfg(test)]
@@ -146,23 +228,44 @@ mod tests {
     use jixiao_core::ParsedValue;
 
     fn money(x: f64) -> ParsedValue {
-        ParsedValue { money_wan: Some(x), ..num(&[x], Some("万元")) }
+        ParsedValue {
+            money_wan: Some(x),
+            ..num(&[x], Some("万元"))
+        }
     }
 
     fn rate() -> ParsedValue {
-        ParsedValue { unit_rate: true, ..num(&[100.0], Some("元/吨")) }
+        ParsedValue {
+            unit_rate: true,
+            ..num(&[100.0], Some("元/吨"))
+        }
     }
 
     #[test]
     fn c1_branches() {
-        assert_eq!(run_with(c1, &record(vec![ind(Level2::Cost, "成本", "10万元", money(10.0))])).points, 6.0);
-        assert_eq!(run_with(c1, &record(vec![ind(Level2::Cost, "成本", "控制在预算内", words())])).points, 2.0);
+        assert_eq!(
+            run_with(
+                c1,
+                &record(vec![ind(Level2::Cost, "成本", "10万元", money(10.0))])
+            )
+            .points,
+            6.0
+        );
+        assert_eq!(
+            run_with(
+                c1,
+                &record(vec![ind(Level2::Cost, "成本", "控制在预算内", words())])
+            )
+            .points,
+            2.0
+        );
         assert_eq!(run_with(c1, &record(vec![])).points, 0.0);
     }
 
     #[test]
     fn c2_branches() {
-        let c = |x: f64| run_with(c2, &record(vec![ind(Level2::Cost, "成本", "x", money(x))])).points;
+        let c =
+            |x: f64| run_with(c2, &record(vec![ind(Level2::Cost, "成本", "x", money(x))])).points;
         // Funds are 10 万元 in the test record.
         assert_eq!(c(10.0), 10.0);
         assert_eq!(c(10.05), 10.0);
@@ -170,20 +273,62 @@ mod tests {
         assert_eq!(c(6.0), 4.0);
         assert_eq!(c(2.0), 0.0);
         assert_eq!(c(109.5), 0.0, "the 000 landfill case");
-        assert_eq!(run_with(c2, &record(vec![ind(Level2::Cost, "单价", "100元/吨", rate())])).points, 5.0);
+        assert_eq!(
+            run_with(
+                c2,
+                &record(vec![ind(Level2::Cost, "单价", "100元/吨", rate())])
+            )
+            .points,
+            5.0
+        );
         assert_eq!(run_with(c2, &record(vec![])).points, 0.0);
         let two = record(vec![
             ind(Level2::Cost, "a", "≤6万元", money(6.0)),
             ind(Level2::Cost, "b", "4万元", money(4.0)),
             ind(Level2::Cost, "c", "100元/吨", rate()),
         ]);
-        assert_eq!(run_with(c2, &two).points, 10.0, "6 + 4 = 10, unit rate excluded");
+        assert_eq!(
+            run_with(c2, &two).points,
+            10.0,
+            "6 + 4 = 10, unit rate excluded"
+        );
     }
 
     #[test]
     fn c3_branches() {
-        assert_eq!(run_with(c3, &record(vec![ind(Level2::Quantity, "人数", "230人", num(&[230.0], Some("人")))])).points, 4.0);
-        assert_eq!(run_with(c3, &record(vec![ind(Level2::Quantity, "人数", "230", num(&[230.0], None))])).points, 2.0);
-        assert_eq!(run_with(c3, &record(vec![ind(Level2::Quantity, "人数", "若干", words())])).points, 0.0);
+        assert_eq!(
+            run_with(
+                c3,
+                &record(vec![ind(
+                    Level2::Quantity,
+                    "人数",
+                    "230人",
+                    num(&[230.0], Some("人"))
+                )])
+            )
+            .points,
+            4.0
+        );
+        assert_eq!(
+            run_with(
+                c3,
+                &record(vec![ind(
+                    Level2::Quantity,
+                    "人数",
+                    "230",
+                    num(&[230.0], None)
+                )])
+            )
+            .points,
+            2.0
+        );
+        assert_eq!(
+            run_with(
+                c3,
+                &record(vec![ind(Level2::Quantity, "人数", "若干", words())])
+            )
+            .points,
+            0.0
+        );
     }
 }

@@ -32,8 +32,14 @@ fn outcome(
     category: &str,
 ) -> Outcome {
     match found {
-        Some((_, p, _)) if p >= max => Outcome { points: max, evidence: vec![] },
-        Some((i, p, why)) => Outcome { points: p, evidence: vec![ev_value(i, why, max - p)] },
+        Some((_, p, _)) if p >= max => Outcome {
+            points: max,
+            evidence: vec![],
+        },
+        Some((i, p, why)) => Outcome {
+            points: p,
+            evidence: vec![ev_value(i, why, max - p)],
+        },
         None => Outcome {
             points: 0.0,
             evidence: vec![ev_field(rec, category, "indicators", "", missing, max)],
@@ -59,9 +65,18 @@ fn d1(rec: &Record, cx: &CheckCx) -> Outcome {
         Some(t) if t.years.is_empty() || t.years.contains(&cx.year) => (6.0, ""),
         Some(_) => (3.0, "时效指标写的不是预算年度，请改为本年度的完成时间"),
         None if has_number(i) => (3.0, "时效指标是及时率等比率，请写明具体完成时限"),
-        None => (1.0, "时效指标只有“及时/按时/按计划”等描述，请写明具体完成时间"),
+        None => (
+            1.0,
+            "时效指标只有“及时/按时/按计划”等描述，请写明具体完成时间",
+        ),
     });
-    outcome(rec, 6.0, found, "没有时效指标，请写明完成时间", Level2::Timeliness.as_str())
+    outcome(
+        rec,
+        6.0,
+        found,
+        "没有时效指标，请写明完成时间",
+        Level2::Timeliness.as_str(),
+    )
 }
 
 pub const D2: CheckDef = CheckDef {
@@ -74,7 +89,9 @@ pub const D2: CheckDef = CheckDef {
 };
 
 fn satisfaction_rows(rec: &Record) -> impl Iterator<Item = &Indicator> {
-    rec.indicators.iter().filter(|i| is_satisfaction(i) && !is_blank(&i.value))
+    rec.indicators
+        .iter()
+        .filter(|i| is_satisfaction(i) && !is_blank(&i.value))
 }
 
 fn d2(rec: &Record, _cx: &CheckCx) -> Outcome {
@@ -87,7 +104,13 @@ fn d2(rec: &Record, _cx: &CheckCx) -> Outcome {
             (1.0, "满意度只有文字描述，请写成“≥90%”的形式")
         }
     });
-    outcome(rec, 6.0, found, "没有满意度指标，请补充服务对象满意度", "满意度指标")
+    outcome(
+        rec,
+        6.0,
+        found,
+        "没有满意度指标，请补充服务对象满意度",
+        "满意度指标",
+    )
 }
 
 pub const D3: CheckDef = CheckDef {
@@ -107,7 +130,13 @@ fn d3(rec: &Record, cx: &CheckCx) -> Outcome {
         Some(_) => (0.0, "满意度目标值不在合理区间，请设定在80%—100%"),
         None => (0.0, "满意度没有目标数值，请设定在80%—100%"),
     });
-    outcome(rec, 3.0, found, "没有满意度指标，无法判断目标值", "满意度指标")
+    outcome(
+        rec,
+        3.0,
+        found,
+        "没有满意度指标，无法判断目标值",
+        "满意度指标",
+    )
 }
 
 pub const D4: CheckDef = CheckDef {
@@ -121,7 +150,9 @@ pub const D4: CheckDef = CheckDef {
 
 /// `符合…标准` (in that order) or `验收合格`: a quality target a reviewer can verify.
 pub fn names_standard(v: &str) -> bool {
-    v.contains("验收合格") || v.find("符合").is_some_and(|k| v.get(k..).is_some_and(|t| t.contains("标准")))
+    v.contains("验收合格")
+        || v.find("符合")
+            .is_some_and(|k| v.get(k..).is_some_and(|t| t.contains("标准")))
 }
 
 fn d4(rec: &Record, _cx: &CheckCx) -> Outcome {
@@ -133,10 +164,19 @@ fn d4(rec: &Record, _cx: &CheckCx) -> Outcome {
         if has_number(i) || names_standard(&i.value) {
             (5.0, "")
         } else {
-            (1.0, "质量指标只有定性描述，请写明合格率等数值或“符合××标准”")
+            (
+                1.0,
+                "质量指标只有定性描述，请写明合格率等数值或“符合××标准”",
+            )
         }
     });
-    outcome(rec, 5.0, found, "没有质量指标，请补充", Level2::Quality.as_str())
+    outcome(
+        rec,
+        5.0,
+        found,
+        "没有质量指标，请补充",
+        Level2::Quality.as_str(),
+    )
 }
 
 #[cfg(test)]
@@ -147,18 +187,30 @@ mod tests {
 
     fn time(years: &[i32]) -> ParsedValue {
         ParsedValue {
-            time: Some(TimeSpec { kind: TimeKind::Deadline, years: years.to_vec() }),
+            time: Some(TimeSpec {
+                kind: TimeKind::Deadline,
+                years: years.to_vec(),
+            }),
             ..num(&[12.0], None)
         }
     }
 
     fn pct(x: f64, cmp: Option<Comparator>) -> ParsedValue {
-        ParsedValue { comparator: cmp, ..num(&[x], Some("%")) }
+        ParsedValue {
+            comparator: cmp,
+            ..num(&[x], Some("%"))
+        }
     }
 
     #[test]
     fn d1_branches() {
-        let t = |p: ParsedValue| run_with(d1, &record(vec![ind(Level2::Timeliness, "完成时间", "x", p)])).points;
+        let t = |p: ParsedValue| {
+            run_with(
+                d1,
+                &record(vec![ind(Level2::Timeliness, "完成时间", "x", p)]),
+            )
+            .points
+        };
         assert_eq!(t(time(&[2024])), 6.0);
         assert_eq!(t(time(&[])), 6.0);
         assert_eq!(t(time(&[2023])), 3.0);
@@ -176,7 +228,10 @@ mod tests {
     #[test]
     fn d2_d3_branches() {
         let s = |p: ParsedValue| record(vec![ind(Level2::Satisfaction, "满意度", "x", p)]);
-        assert_eq!(run_with(d2, &s(pct(90.0, Some(Comparator::Ge)))).points, 6.0);
+        assert_eq!(
+            run_with(d2, &s(pct(90.0, Some(Comparator::Ge)))).points,
+            6.0
+        );
         assert_eq!(run_with(d2, &s(pct(90.0, None))).points, 5.0);
         assert_eq!(run_with(d2, &s(words())).points, 1.0);
         assert_eq!(run_with(d2, &record(vec![])).points, 0.0);
@@ -188,7 +243,9 @@ mod tests {
 
     #[test]
     fn d4_branches() {
-        let q = |v: &str, p: ParsedValue| run_with(d4, &record(vec![ind(Level2::Quality, "质量", v, p)])).points;
+        let q = |v: &str, p: ParsedValue| {
+            run_with(d4, &record(vec![ind(Level2::Quality, "质量", v, p)])).points
+        };
         assert_eq!(q("合格率100%", pct(100.0, None)), 5.0);
         assert_eq!(q("符合国家环卫作业标准", words()), 5.0);
         assert_eq!(q("验收合格", words()), 5.0);

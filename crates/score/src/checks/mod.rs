@@ -45,8 +45,22 @@ pub struct CheckDef {
 
 /// The sixteen checks in rubric order.
 pub static BUILTIN: [CheckDef; 16] = [
-    a::A1, a::A2, a::A3, a::A4, a::A5, a::A6, b::B1, b::B2, b::B3, c::C1, c::C2, c::C3, d::D1, d::D2,
-    d::D3, d::D4,
+    a::A1,
+    a::A2,
+    a::A3,
+    a::A4,
+    a::A5,
+    a::A6,
+    b::B1,
+    b::B2,
+    b::B3,
+    c::C1,
+    c::C2,
+    c::C3,
+    d::D1,
+    d::D2,
+    d::D3,
+    d::D4,
 ];
 
 /// Whether an active check applies to a record of this kind.
@@ -89,7 +103,10 @@ pub fn deduct(max: f64, mut evidence: Vec<Evidence>) -> Outcome {
         e.deduction = d;
         left -= d;
     }
-    Outcome { points: left.max(0.0), evidence }
+    Outcome {
+        points: left.max(0.0),
+        evidence,
+    }
 }
 
 #[cfg(test)]
@@ -125,7 +142,10 @@ pub(crate) mod testkit {
     }
 
     pub fn words() -> ParsedValue {
-        ParsedValue { qualitative: true, ..ParsedValue::default() }
+        ParsedValue {
+            qualitative: true,
+            ..ParsedValue::default()
+        }
     }
 
     pub fn record(indicators: Vec<Indicator>) -> Record {
@@ -143,9 +163,14 @@ pub(crate) mod testkit {
 
     pub fn run_with(f: fn(&jixiao_core::Record, &CheckCx) -> Outcome, rec: &Record) -> Outcome {
         let rubric = Rubric::default();
-        f(rec, &CheckCx { rubric: &rubric, year: 2024 })
+        f(
+            rec,
+            &CheckCx {
+                rubric: &rubric,
+                year: 2024,
+            },
+        )
     }
-
 }
 
 #[cfg(test)]
@@ -175,8 +200,20 @@ mod tests {
         a6.max_points = 8.0;
         let a6 = a6.clone();
         let mut rec = testkit::record(vec![]);
-        rec.indicators.push(testkit::ind(jixiao_core::Level2::Quantity, "x", "", testkit::words()));
-        let r = run(&a6, &rec, &CheckCx { rubric: &rubric, year: 2024 });
+        rec.indicators.push(testkit::ind(
+            jixiao_core::Level2::Quantity,
+            "x",
+            "",
+            testkit::words(),
+        ));
+        let r = run(
+            &a6,
+            &rec,
+            &CheckCx {
+                rubric: &rubric,
+                year: 2024,
+            },
+        );
         // Default scale: 4 − 1 = 3 → doubled.
         assert_eq!((r.points, r.max_points), (6.0, 8.0));
         assert_eq!(r.evidence[0].deduction, 2.0);

@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jixiao_config::FindingsConfig;
-use jixiao_core::{DocumentRecords, Finding, Indicator, Level2, Record, RecordKind, RecordRef, Severity};
+use jixiao_core::{
+    DocumentRecords, Finding, Indicator, Level2, Record, RecordKind, RecordRef, Severity,
+};
 
 use crate::text::{copy_key, is_benefit, is_blank, is_satisfaction, round2, subject_of};
 
@@ -15,7 +17,10 @@ pub fn copied_across_projects(
 ) -> Vec<Finding> {
     // key → (first indicator, records in ledger order, without repeats)
     let mut seen: BTreeMap<(String, String), (&Indicator, Vec<RecordRef>)> = BTreeMap::new();
-    for (r, rec) in records.iter().filter(|(_, rec)| rec.kind == RecordKind::Project) {
+    for (r, rec) in records
+        .iter()
+        .filter(|(_, rec)| rec.kind == RecordKind::Project)
+    {
         for i in &rec.indicators {
             if is_blank(&i.name) || is_blank(&i.value) {
                 continue;
@@ -23,7 +28,9 @@ pub fn copied_across_projects(
             if is_satisfaction(i) && !cfg.copied_include_satisfaction {
                 continue;
             }
-            let entry = seen.entry((copy_key(&i.name), copy_key(&i.value))).or_insert((i, Vec::new()));
+            let entry = seen
+                .entry((copy_key(&i.name), copy_key(&i.value)))
+                .or_insert((i, Vec::new()));
             if entry.1.last() != Some(r) {
                 entry.1.push(r.clone());
             }
@@ -54,9 +61,17 @@ pub fn copied_across_projects(
 /// The same text (name + value, or value alone) under several benefit categories of one project.
 pub fn copied_across_benefits(r: &RecordRef, rec: &Record, cfg: &FindingsConfig) -> Vec<Finding> {
     let mut by_text: BTreeMap<String, (BTreeSet<Level2>, &Indicator)> = BTreeMap::new();
-    for i in rec.indicators.iter().filter(|i| is_benefit(i) && !is_blank(&i.value)) {
+    for i in rec
+        .indicators
+        .iter()
+        .filter(|i| is_benefit(i) && !is_blank(&i.value))
+    {
         let Some(l2) = i.level2 else { continue };
-        by_text.entry(copy_key(&i.value)).or_insert((BTreeSet::new(), i)).0.insert(l2);
+        by_text
+            .entry(copy_key(&i.value))
+            .or_insert((BTreeSet::new(), i))
+            .0
+            .insert(l2);
     }
     let min = cfg.benefit_copy_min_categories.max(2);
     let mut out: Vec<Finding> = by_text
@@ -87,7 +102,11 @@ pub fn copied_across_benefits(r: &RecordRef, rec: &Record, cfg: &FindingsConfig)
 /// (info), anything larger as a mismatch (warning).
 pub fn reconcile_document(doc_index: usize, doc: &DocumentRecords) -> Option<Finding> {
     let stated = doc.facts.project_expenditure_total.as_ref()?;
-    let projects: Vec<&Record> = doc.records.iter().filter(|r| r.kind == RecordKind::Project).collect();
+    let projects: Vec<&Record> = doc
+        .records
+        .iter()
+        .filter(|r| r.kind == RecordKind::Project)
+        .collect();
     let sum: f64 = projects.iter().filter_map(|r| r.funds.total).sum();
     let diff = round2(sum - stated.value);
     if diff.abs() < 1e-9 {
@@ -97,7 +116,11 @@ pub fn reconcile_document(doc_index: usize, doc: &DocumentRecords) -> Option<Fin
     let (code, severity, what) = if diff.abs() <= rounding {
         ("project-total-rounding", Severity::Info, "属于四舍五入差异")
     } else {
-        ("project-total-mismatch", Severity::Warning, "请核对是否有项目未编制绩效目标")
+        (
+            "project-total-mismatch",
+            Severity::Warning,
+            "请核对是否有项目未编制绩效目标",
+        )
     };
     Some(Finding {
         code: code.into(),
@@ -111,7 +134,12 @@ pub fn reconcile_document(doc_index: usize, doc: &DocumentRecords) -> Option<Fin
             diff,
             what
         ),
-        records: vec![RecordRef { document: doc_index, record: 0, file: doc.file.clone(), lines: [stated.line, stated.line] }],
+        records: vec![RecordRef {
+            document: doc_index,
+            record: 0,
+            file: doc.file.clone(),
+            lines: [stated.line, stated.line],
+        }],
         line: Some(stated.line),
         text: Some(format!("{:.2}", stated.value)),
     })
@@ -124,14 +152,20 @@ mod tests {
     use jixiao_core::{DocumentFacts, Layout, Sourced};
 
     fn rref(k: usize) -> RecordRef {
-        RecordRef { document: 0, record: k, file: "f".into(), lines: [1, 2] }
+        RecordRef {
+            document: 0,
+            record: k,
+            file: "f".into(),
+            lines: [1, 2],
+        }
     }
 
     #[test]
     fn copies_counted_per_project() {
         let i = ind(Level2::Social, "社会效益", "促进发展", words());
         let recs: Vec<Record> = (0..5).map(|_| record(vec![i.clone(), i.clone()])).collect();
-        let pairs: Vec<(RecordRef, &Record)> = recs.iter().enumerate().map(|(k, r)| (rref(k), r)).collect();
+        let pairs: Vec<(RecordRef, &Record)> =
+            recs.iter().enumerate().map(|(k, r)| (rref(k), r)).collect();
         let cfg = FindingsConfig::default();
         let f = copied_across_projects(&pairs, &cfg);
         assert_eq!(f.len(), 1);
@@ -142,13 +176,27 @@ mod tests {
     #[test]
     fn benefit_copies() {
         let rec = record(vec![
-            ind(Level2::Social, "安全管理良好运行", "综合利用种植苗圃、打造生态恢复示范景观观点，满足民众需求", words()),
-            ind(Level2::Ecological, "安全管理良好运行", "综合利用种植苗圃、打造生态恢复示范景观观点，满足民众需求.", words()),
+            ind(
+                Level2::Social,
+                "安全管理良好运行",
+                "综合利用种植苗圃、打造生态恢复示范景观观点，满足民众需求",
+                words(),
+            ),
+            ind(
+                Level2::Ecological,
+                "安全管理良好运行",
+                "综合利用种植苗圃、打造生态恢复示范景观观点，满足民众需求.",
+                words(),
+            ),
             ind(Level2::Economic, "节约土地", "带来经济收入", words()),
         ]);
         let f = copied_across_benefits(&rref(0), &rec, &FindingsConfig::default());
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.contains("社会效益指标、生态效益指标"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("社会效益指标、生态效益指标"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
@@ -163,18 +211,33 @@ mod tests {
             layout: Layout::Tabbed,
             encoding: "utf-8".into(),
             facts: DocumentFacts {
-                project_expenditure_total: Some(Sourced { value: 12692.08, line: 650 }),
+                project_expenditure_total: Some(Sourced {
+                    value: 12692.08,
+                    line: 650,
+                }),
                 ..DocumentFacts::default()
             },
             records: vec![a, b],
             diagnostics: vec![],
         };
         let f = reconcile_document(0, &doc).unwrap();
-        assert_eq!((f.code.as_str(), f.severity), ("project-total-rounding", Severity::Info));
+        assert_eq!(
+            (f.code.as_str(), f.severity),
+            ("project-total-rounding", Severity::Info)
+        );
         assert!(f.message.contains("-0.01"), "{}", f.message);
-        doc.facts.project_expenditure_total = Some(Sourced { value: 13000.0, line: 650 });
-        assert_eq!(reconcile_document(0, &doc).unwrap().code, "project-total-mismatch");
-        doc.facts.project_expenditure_total = Some(Sourced { value: 12692.07, line: 650 });
+        doc.facts.project_expenditure_total = Some(Sourced {
+            value: 13000.0,
+            line: 650,
+        });
+        assert_eq!(
+            reconcile_document(0, &doc).unwrap().code,
+            "project-total-mismatch"
+        );
+        doc.facts.project_expenditure_total = Some(Sourced {
+            value: 12692.07,
+            line: 650,
+        });
         assert!(reconcile_document(0, &doc).is_none());
     }
 }

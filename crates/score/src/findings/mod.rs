@@ -16,7 +16,12 @@ pub fn find(ledger: &Ledger, rubric: &Rubric, year: i32) -> Vec<Finding> {
     for (d, doc) in ledger.documents.iter().enumerate() {
         for (k, rec) in doc.records.iter().enumerate() {
             let r = crate::record_ref(d, k, &doc.file, rec);
-            out.extend(record::record_findings(rec, &r, rec.year.unwrap_or(year), rubric));
+            out.extend(record::record_findings(
+                rec,
+                &r,
+                rec.year.unwrap_or(year),
+                rubric,
+            ));
             if rec.kind == RecordKind::Project {
                 out.extend(corpus::copied_across_benefits(&r, rec, &rubric.findings));
             }

@@ -2,13 +2,16 @@
 //! other years, percentages over 100 %, satisfaction rows that do not measure satisfaction,
 //! indicators under the wrong category, unfilled 是/否 placeholders.
 
-use jixiao_core::{Comparator, Finding, Indicator, Level2, Record, RecordKind, RecordRef, Severity};
+use jixiao_core::{
+    Comparator, Finding, Indicator, Level2, Record, RecordKind, RecordRef, Severity,
+};
 
 use crate::checks::a::parts_mismatch;
 use crate::checks::c::cost_amounts;
 use crate::rubric::Rubric;
 use crate::text::{
-    is_percent, is_satisfaction, is_yes_no_placeholder, level1_of, mentions_satisfaction, subject_of,
+    is_percent, is_satisfaction, is_yes_no_placeholder, level1_of, mentions_satisfaction,
+    subject_of,
 };
 
 fn at(code: &str, severity: Severity, r: &RecordRef, i: &Indicator, message: String) -> Finding {
@@ -91,9 +94,13 @@ fn indicator_findings(i: &Indicator, r: &RecordRef, year: i32, name: &str, out: 
     if crate::text::is_cost(i)
         && matches!(i.parsed.comparator, Some(Comparator::Ge | Comparator::Gt))
     {
-        out.push(at("cost-lower-bound", Severity::Warning, r, i, format!(
-            "项目“{name}”的成本指标写成下限（≥），成本应是上限，请改为“≤”"
-        )));
+        out.push(at(
+            "cost-lower-bound",
+            Severity::Warning,
+            r,
+            i,
+            format!("项目“{name}”的成本指标写成下限（≥），成本应是上限，请改为“≤”"),
+        ));
     }
     if i.level2 == Some(Level2::Timeliness)
         && let Some(t) = &i.parsed.time
@@ -101,41 +108,76 @@ fn indicator_findings(i: &Indicator, r: &RecordRef, year: i32, name: &str, out: 
         && !t.years.contains(&year)
     {
         let ys: Vec<String> = t.years.iter().map(i32::to_string).collect();
-        out.push(at("time-other-year", Severity::Warning, r, i, format!(
-            "项目“{name}”的时效指标写的是{}年，不是预算年度{year}年", ys.join("、")
-        )));
+        out.push(at(
+            "time-other-year",
+            Severity::Warning,
+            r,
+            i,
+            format!(
+                "项目“{name}”的时效指标写的是{}年，不是预算年度{year}年",
+                ys.join("、")
+            ),
+        ));
     }
     if is_percent(i) && i.parsed.numbers.iter().any(|x| *x > 100.0) {
-        out.push(at("percent-over-100", Severity::Warning, r, i, format!(
-            "项目“{name}”的指标值百分比超过100%，请核实"
-        )));
+        out.push(at(
+            "percent-over-100",
+            Severity::Warning,
+            r,
+            i,
+            format!("项目“{name}”的指标值百分比超过100%，请核实"),
+        ));
     }
     if is_satisfaction(i)
         && !i.value.trim().is_empty()
         && !mentions_satisfaction(&i.name)
         && !mentions_satisfaction(&i.value)
     {
-        out.push(at("satisfaction-not-measure", Severity::Warning, r, i, format!(
-            "项目“{name}”的满意度指标不是满意度的衡量，请改为服务对象满意度"
-        )));
+        out.push(at(
+            "satisfaction-not-measure",
+            Severity::Warning,
+            r,
+            i,
+            format!("项目“{name}”的满意度指标不是满意度的衡量，请改为服务对象满意度"),
+        ));
     }
     if mentions_satisfaction(&i.name) && !is_satisfaction(i) && level1_of(i).is_some() {
-        let cat = i.level2.map(Level2::as_str).or(i.level2_raw.as_deref()).unwrap_or("其他类别");
-        out.push(at("wrong-category", Severity::Warning, r, i, format!(
-            "项目“{name}”的满意度指标填在{cat}下，请移到满意度指标"
-        )));
+        let cat = i
+            .level2
+            .map(Level2::as_str)
+            .or(i.level2_raw.as_deref())
+            .unwrap_or("其他类别");
+        out.push(at(
+            "wrong-category",
+            Severity::Warning,
+            r,
+            i,
+            format!("项目“{name}”的满意度指标填在{cat}下，请移到满意度指标"),
+        ));
     } else if let (Some(l1), Some(l2)) = (i.level1, i.level2)
         && l2.parent() != l1
         && !(l1 == jixiao_core::Level1::Cost || l2 == Level2::Cost)
     {
-        out.push(at("wrong-category", Severity::Warning, r, i, format!(
-            "项目“{name}”的二级指标{}不属于一级指标{}", l2.as_str(), l1.as_str()
-        )));
+        out.push(at(
+            "wrong-category",
+            Severity::Warning,
+            r,
+            i,
+            format!(
+                "项目“{name}”的二级指标{}不属于一级指标{}",
+                l2.as_str(),
+                l1.as_str()
+            ),
+        ));
     }
     if is_yes_no_placeholder(&i.value) {
-        out.push(at("placeholder-yes-no", Severity::Warning, r, i, format!(
-            "项目“{name}”的指标值是未选择的“是/否”占位"
-        )));
+        out.push(at(
+            "placeholder-yes-no",
+            Severity::Warning,
+            r,
+            i,
+            format!("项目“{name}”的指标值是未选择的“是/否”占位"),
+        ));
     }
 }
 
@@ -146,18 +188,34 @@ mod tests {
     use jixiao_core::{ParsedValue, TimeKind, TimeSpec};
 
     fn rref() -> RecordRef {
-        RecordRef { document: 0, record: 0, file: "f".into(), lines: [1, 2] }
+        RecordRef {
+            document: 0,
+            record: 0,
+            file: "f".into(),
+            lines: [1, 2],
+        }
     }
 
     fn codes(rec: &Record) -> Vec<String> {
-        record_findings(rec, &rref(), 2024, &Rubric::default()).into_iter().map(|f| f.code).collect()
+        record_findings(rec, &rref(), 2024, &Rubric::default())
+            .into_iter()
+            .map(|f| f.code)
+            .collect()
     }
 
     #[test]
     fn landfill_cost_over_funds() {
         // samples/000 西区生活垃圾填埋场封场管理委托运营费: 109.5万元 cost target, 10万元 funds.
-        let money = ParsedValue { money_wan: Some(109.5), ..num(&[109.5], Some("万元")) };
-        let rec = record(vec![ind(Level2::Cost, "100元/吨，按照渗滤液处理量进行结算", "109.5万元", money)]);
+        let money = ParsedValue {
+            money_wan: Some(109.5),
+            ..num(&[109.5], Some("万元"))
+        };
+        let rec = record(vec![ind(
+            Level2::Cost,
+            "100元/吨，按照渗滤液处理量进行结算",
+            "109.5万元",
+            money,
+        )]);
         let f = record_findings(&rec, &rref(), 2024, &Rubric::default());
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].code, "cost-over-funds");
@@ -172,7 +230,10 @@ mod tests {
             ..num(&[5.0], Some("万元"))
         };
         let other_year = ParsedValue {
-            time: Some(TimeSpec { kind: TimeKind::Deadline, years: vec![2023] }),
+            time: Some(TimeSpec {
+                kind: TimeKind::Deadline,
+                years: vec![2023],
+            }),
             ..num(&[2023.0], None)
         };
         let rec = record(vec![
@@ -181,16 +242,42 @@ mod tests {
             ind(Level2::Quality, "达标率", "120%", num(&[120.0], Some("%"))),
             ind(Level2::Quality, "是否达标", "是/否", words()),
         ]);
-        assert_eq!(codes(&rec), ["cost-lower-bound", "time-other-year", "percent-over-100", "placeholder-yes-no"]);
+        assert_eq!(
+            codes(&rec),
+            [
+                "cost-lower-bound",
+                "time-other-year",
+                "percent-over-100",
+                "placeholder-yes-no"
+            ]
+        );
     }
 
     #[test]
     fn satisfaction_rows_and_categories() {
-        let mut wrong = ind(Level2::Sustainable, "群众满意度", "≥90%", num(&[90.0], Some("%")));
+        let mut wrong = ind(
+            Level2::Sustainable,
+            "群众满意度",
+            "≥90%",
+            num(&[90.0], Some("%")),
+        );
         wrong.line = 20;
-        let not_measure = ind(Level2::Satisfaction, "投诉处理", "100%", num(&[100.0], Some("%")));
-        assert_eq!(codes(&record(vec![wrong, not_measure])), ["wrong-category", "satisfaction-not-measure"]);
-        let fine = ind(Level2::Satisfaction, "群众满意度", "≥90%", num(&[90.0], Some("%")));
+        let not_measure = ind(
+            Level2::Satisfaction,
+            "投诉处理",
+            "100%",
+            num(&[100.0], Some("%")),
+        );
+        assert_eq!(
+            codes(&record(vec![wrong, not_measure])),
+            ["wrong-category", "satisfaction-not-measure"]
+        );
+        let fine = ind(
+            Level2::Satisfaction,
+            "群众满意度",
+            "≥90%",
+            num(&[90.0], Some("%")),
+        );
         assert!(codes(&record(vec![fine])).is_empty());
     }
 

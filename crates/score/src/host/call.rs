@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use jixiao_config::{OnError, PluginConfig};
-use jixiao_core::{CheckInfo, CheckResult, CheckStatus, Diagnostic, Evidence, Record, RecordRef, Severity};
+use jixiao_core::{
+    CheckInfo, CheckResult, CheckStatus, Diagnostic, Evidence, Record, RecordRef, Severity,
+};
 use jixiao_plugin_api::{Manifest, PluginCheckResult, PluginTable, STATUS_OK, STATUS_PANIC};
 use serde::Serialize;
 
@@ -50,7 +52,11 @@ pub fn load(cfg: &PluginConfig, base_dir: &Path, taken: &[String]) -> Loaded {
     let path = base_dir.join(&cfg.path);
     let fail = |e: PluginError| match cfg.on_error {
         OnError::Fail => Loaded::Fatal(e),
-        OnError::Skip => Loaded::Skipped(Diagnostic::warning("score.plugin-load", format!("{e}; plugin skipped"), None)),
+        OnError::Skip => Loaded::Skipped(Diagnostic::warning(
+            "score.plugin-load",
+            format!("{e}; plugin skipped"),
+            None,
+        )),
     };
     let opened = match open(&path, cfg.sha256.as_deref()) {
         Ok(o) => o,
@@ -66,12 +72,19 @@ pub fn load(cfg: &PluginConfig, base_dir: &Path, taken: &[String]) -> Loaded {
     }
     for c in &opened.manifest.checks {
         if taken.iter().any(|t| t == &c.id) {
-            problems.push(format!("check id {} clashes with a check already in the rubric", c.id));
+            problems.push(format!(
+                "check id {} clashes with a check already in the rubric",
+                c.id
+            ));
         }
     }
     let mut disabled = None;
     if !problems.is_empty() {
-        let e = PluginError::Config { plugin: opened.manifest.name.clone(), path: path.clone(), message: problems.join("; ") };
+        let e = PluginError::Config {
+            plugin: opened.manifest.name.clone(),
+            path: path.clone(),
+            message: problems.join("; "),
+        };
         if cfg.on_error == OnError::Fail {
             return Loaded::Fatal(e);
         }
@@ -108,11 +121,22 @@ impl LoadedPlugin {
 
     /// The load-time diagnostic of a disabled plugin, if any.
     pub fn disabled_diagnostic(&self) -> Option<Diagnostic> {
-        self.disabled.as_ref().map(|m| Diagnostic::warning("score.plugin-config", format!("{m}; its checks are not scored"), None))
+        self.disabled.as_ref().map(|m| {
+            Diagnostic::warning(
+                "score.plugin-config",
+                format!("{m}; its checks are not scored"),
+                None,
+            )
+        })
     }
 
     /// Scores one record: one result per manifest check, in manifest order.
-    pub fn score(&self, rec: &Record, r: &RecordRef, year: i32) -> (Vec<CheckResult>, Option<Diagnostic>) {
+    pub fn score(
+        &self,
+        rec: &Record,
+        r: &RecordRef,
+        year: i32,
+    ) -> (Vec<CheckResult>, Option<Diagnostic>) {
         if let Some(reason) = &self.disabled {
             return (self.not_scored(reason), None);
         }
@@ -143,15 +167,32 @@ impl LoadedPlugin {
     }
 
     fn call(&self, rec: &Record, year: i32) -> Result<Vec<PluginCheckResult>, String> {
-        let req = serde_json::to_vec(&Request { record: rec, params: &self.params, year })
-            .map_err(|e| format!("cannot serialise the request: {e}"))?;
-        let mut buf = SinkBuf { data: Vec::new(), overflow: false };
+        let req = serde_json::to_vec(&Request {
+            record: rec,
+            params: &self.params,
+            year,
+        })
+        .map_err(|e| format!("cannot serialise the request: {e}"))?;
+        let mut buf = SinkBuf {
+            data: Vec::new(),
+            overflow: false,
+        };
         let status = {
             // A poisoned lock only means another call panicked on the host side; the plugin's own
             // state is not ours to judge, so go on.
-            let _guard = self.serial.as_ref().map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
+            let _guard = self
+                .serial
+                .as_ref()
+                .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
             // SAFETY: the table passed the ABI checks; `req` and `buf` outlive the call.
-            unsafe { (self.table.score)(req.as_ptr(), req.len(), sink, (&mut buf as *mut SinkBuf).cast()) }
+            unsafe {
+                (self.table.score)(
+                    req.as_ptr(),
+                    req.len(),
+                    sink,
+                    (&mut buf as *mut SinkBuf).cast(),
+                )
+            }
         };
         let text = || String::from_utf8_lossy(&buf.data).into_owned();
         if buf.overflow {
@@ -162,8 +203,8 @@ impl LoadedPlugin {
             STATUS_PANIC => return Err(format!("panicked: {}", text())),
             s => return Err(format!("returned status {s}: {}", text())),
         }
-        let results: Vec<PluginCheckResult> =
-            serde_json::from_slice(&buf.data).map_err(|e| format!("returned invalid JSON ({e})"))?;
+        let results: Vec<PluginCheckResult> = serde_json::from_slice(&buf.data)
+            .map_err(|e| format!("returned invalid JSON ({e})"))?;
         let mut seen: Vec<&str> = Vec::new();
         for res in &results {
             let Some(check) = self.manifest.checks.iter().find(|c| c.id == res.id) else {
@@ -173,8 +214,14 @@ impl LoadedPlugin {
                 return Err(format!("returned check {} twice", res.id));
             }
             seen.push(&res.id);
-            if !(res.points.is_finite() && res.points >= 0.0 && res.points <= check.max_points + 1e-9) {
-                return Err(format!("check {} scored {} points, outside 0–{}", res.id, res.points, check.max_points));
+            if !(res.points.is_finite()
+                && res.points >= 0.0
+                && res.points <= check.max_points + 1e-9)
+            {
+                return Err(format!(
+                    "check {} scored {} points, outside 0–{}",
+                    res.id, res.points, check.max_points
+                ));
             }
         }
         Ok(results)
@@ -203,13 +250,21 @@ impl LoadedPlugin {
                         })
                         .collect(),
                 },
-                None => self.one_not_scored(c.id.clone(), c.max_points, "插件未对本项目给出结果（不适用）"),
+                None => self.one_not_scored(
+                    c.id.clone(),
+                    c.max_points,
+                    "插件未对本项目给出结果（不适用）",
+                ),
             })
             .collect()
     }
 
     fn not_scored(&self, reason: &str) -> Vec<CheckResult> {
-        self.manifest.checks.iter().map(|c| self.one_not_scored(c.id.clone(), c.max_points, reason)).collect()
+        self.manifest
+            .checks
+            .iter()
+            .map(|c| self.one_not_scored(c.id.clone(), c.max_points, reason))
+            .collect()
     }
 
     fn one_not_scored(&self, id: String, max: f64, reason: &str) -> CheckResult {

@@ -26,20 +26,38 @@ use sha2::{Digest, Sha256};
 pub enum PluginError {
     #[error("plugin {path}: cannot read the file: {message}")]
     Read { path: PathBuf, message: String },
-    #[error("plugin {path}: sha256 pin mismatch: pipeline.toml pins {expected}, the file is {actual}; the library was NOT opened — rebuild or update the pin")]
-    PinMismatch { path: PathBuf, expected: String, actual: String },
+    #[error(
+        "plugin {path}: sha256 pin mismatch: pipeline.toml pins {expected}, the file is {actual}; the library was NOT opened — rebuild or update the pin"
+    )]
+    PinMismatch {
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
     #[error("plugin {path}: cannot open the library: {message}")]
     Open { path: PathBuf, message: String },
-    #[error("plugin {path}: no entry symbol `jixiao_plugin_v{expected}` — not a jixiao plugin (or built without export_scorer!)")]
+    #[error(
+        "plugin {path}: no entry symbol `jixiao_plugin_v{expected}` — not a jixiao plugin (or built without export_scorer!)"
+    )]
     MissingSymbol { path: PathBuf, expected: u32 },
-    #[error("plugin {path}: built for plugin ABI v{found}, this jixiao speaks ABI v{expected}; rebuild the plugin against jixiao-plugin-api for v{expected}")]
-    WrongAbi { path: PathBuf, found: u32, expected: u32 },
+    #[error(
+        "plugin {path}: built for plugin ABI v{found}, this jixiao speaks ABI v{expected}; rebuild the plugin against jixiao-plugin-api for v{expected}"
+    )]
+    WrongAbi {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
     #[error("plugin {path}: invalid plugin table: {message}")]
     BadTable { path: PathBuf, message: String },
     #[error("plugin {path}: invalid manifest: {message}")]
     Manifest { path: PathBuf, message: String },
     #[error("plugin {plugin} ({path}): {message}")]
-    Config { plugin: String, path: PathBuf, message: String },
+    Config {
+        plugin: String,
+        path: PathBuf,
+        message: String,
+    },
 }
 
 /// Lower-case hex SHA-256 of a file (what `sha256 = "..."` pins).
@@ -71,12 +89,17 @@ pub fn open(path: &Path, pin: Option<&str>) -> Result<Opened, PluginError> {
             });
         }
     } else if !path.is_file() {
-        return Err(PluginError::Read { path: path.to_path_buf(), message: "no such file".into() });
+        return Err(PluginError::Read {
+            path: path.to_path_buf(),
+            message: "no such file".into(),
+        });
     }
     // SAFETY: loading a library runs its initialisers; the user configured this file (and pinned it
     // if they chose to). This is the one trust decision of the plugin system.
-    let lib = unsafe { Library::new(path) }
-        .map_err(|e| PluginError::Open { path: path.to_path_buf(), message: e.to_string() })?;
+    let lib = unsafe { Library::new(path) }.map_err(|e| PluginError::Open {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     // Never unloaded: see the module comment.
     let lib: &'static Library = Box::leak(Box::new(lib));
     let table = entry_table(lib, path)?;
@@ -96,26 +119,43 @@ fn entry_table(lib: &'static Library, path: &Path) -> Result<&'static PluginTabl
                 unsafe { lib.get::<*const c_void>(name.as_bytes()) }.is_ok()
             });
             return Err(match other {
-                Some(found) => PluginError::WrongAbi { path: path.to_path_buf(), found, expected: ABI_VERSION },
-                None => PluginError::MissingSymbol { path: path.to_path_buf(), expected: ABI_VERSION },
+                Some(found) => PluginError::WrongAbi {
+                    path: path.to_path_buf(),
+                    found,
+                    expected: ABI_VERSION,
+                },
+                None => PluginError::MissingSymbol {
+                    path: path.to_path_buf(),
+                    expected: ABI_VERSION,
+                },
             });
         }
     };
     // SAFETY: calling the entry symbol with the ABI's signature.
     let ptr = unsafe { entry() };
     if ptr.is_null() {
-        return Err(PluginError::BadTable { path: path.to_path_buf(), message: "the entry symbol returned NULL".into() });
+        return Err(PluginError::BadTable {
+            path: path.to_path_buf(),
+            message: "the entry symbol returned NULL".into(),
+        });
     }
     // SAFETY: every ABI version's table starts with the header; read only that first.
     let header = unsafe { std::ptr::read(ptr.cast::<TableHeader>()) };
     if header.abi_version != ABI_VERSION {
-        return Err(PluginError::WrongAbi { path: path.to_path_buf(), found: header.abi_version, expected: ABI_VERSION });
+        return Err(PluginError::WrongAbi {
+            path: path.to_path_buf(),
+            found: header.abi_version,
+            expected: ABI_VERSION,
+        });
     }
     let need = std::mem::size_of::<PluginTable>();
     if (header.table_size as usize) < need {
         return Err(PluginError::BadTable {
             path: path.to_path_buf(),
-            message: format!("table_size {} is smaller than the v1 table ({need} bytes)", header.table_size),
+            message: format!(
+                "table_size {} is smaller than the v1 table ({need} bytes)",
+                header.table_size
+            ),
         });
     }
     // SAFETY: version and size checked; the table is a static of the (never unloaded) library.
@@ -137,7 +177,12 @@ pub(crate) extern "C" fn sink(ctx: *mut c_void, data: *const u8, len: usize) {
     }
     // SAFETY: ctx is the `&mut SinkBuf` the host passed for this call; data/len come from the plugin,
     // which the ABI obliges to pass a readable buffer.
-    let (buf, bytes) = unsafe { (&mut *ctx.cast::<SinkBuf>(), std::slice::from_raw_parts(data, len)) };
+    let (buf, bytes) = unsafe {
+        (
+            &mut *ctx.cast::<SinkBuf>(),
+            std::slice::from_raw_parts(data, len),
+        )
+    };
     if buf.data.len().saturating_add(len) > MAX_OUTPUT {
         buf.overflow = true;
         return;
@@ -146,13 +191,23 @@ pub(crate) extern "C" fn sink(ctx: *mut c_void, data: *const u8, len: usize) {
 }
 
 fn read_manifest(table: &PluginTable, path: &Path) -> Result<Manifest, PluginError> {
-    let mut buf = SinkBuf { data: Vec::new(), overflow: false };
+    let mut buf = SinkBuf {
+        data: Vec::new(),
+        overflow: false,
+    };
     let status = (table.manifest)(sink, (&mut buf as *mut SinkBuf).cast());
-    let err = |message: String| PluginError::Manifest { path: path.to_path_buf(), message };
+    let err = |message: String| PluginError::Manifest {
+        path: path.to_path_buf(),
+        message,
+    };
     if status != STATUS_OK {
-        return Err(err(format!("manifest() returned status {status}: {}", String::from_utf8_lossy(&buf.data))));
+        return Err(err(format!(
+            "manifest() returned status {status}: {}",
+            String::from_utf8_lossy(&buf.data)
+        )));
     }
-    let m: Manifest = serde_json::from_slice(&buf.data).map_err(|e| err(format!("not valid manifest JSON: {e}")))?;
+    let m: Manifest = serde_json::from_slice(&buf.data)
+        .map_err(|e| err(format!("not valid manifest JSON: {e}")))?;
     if m.name.trim().is_empty() || m.checks.is_empty() {
         return Err(err("a manifest needs a name and at least one check".into()));
     }
@@ -161,7 +216,11 @@ fn read_manifest(table: &PluginTable, path: &Path) -> Result<Manifest, PluginErr
     if ids.windows(2).any(|w| w.first() == w.get(1)) {
         return Err(err("check ids are not unique".into()));
     }
-    if let Some(c) = m.checks.iter().find(|c| !(c.max_points.is_finite() && c.max_points > 0.0)) {
+    if let Some(c) = m
+        .checks
+        .iter()
+        .find(|c| !(c.max_points.is_finite() && c.max_points > 0.0))
+    {
         return Err(err(format!("check {}: max_points must be > 0", c.id)));
     }
     Ok(m)
@@ -174,20 +233,29 @@ pub fn inspect_plugin(path: &Path) -> Result<Manifest, PluginError> {
 
 /// Validates configured params against a manifest's schema: required keys present, no unknown keys,
 /// types as declared. Returns every problem.
-pub fn validate_params(m: &Manifest, params: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+pub fn validate_params(
+    m: &Manifest,
+    params: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<String> {
     let mut out = Vec::new();
     for (k, spec) in &m.params {
         match params.get(k) {
-            None if spec.required => out.push(format!("params.{k} is required ({})", spec.kind.as_str())),
-            Some(v) if !spec.kind.accepts(v) => {
-                out.push(format!("params.{k} must be of type {}, got {v}", spec.kind.as_str()))
+            None if spec.required => {
+                out.push(format!("params.{k} is required ({})", spec.kind.as_str()))
             }
+            Some(v) if !spec.kind.accepts(v) => out.push(format!(
+                "params.{k} must be of type {}, got {v}",
+                spec.kind.as_str()
+            )),
             _ => {}
         }
     }
     for k in params.keys().filter(|k| !m.params.contains_key(*k)) {
         let known: Vec<&str> = m.params.keys().map(String::as_str).collect();
-        out.push(format!("params.{k} is not a parameter of this plugin (known: {})", known.join(", ")));
+        out.push(format!(
+            "params.{k} is not a parameter of this plugin (known: {})",
+            known.join(", ")
+        ));
     }
     out
 }
