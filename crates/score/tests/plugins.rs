@@ -423,3 +423,47 @@ fn non_thread_safe_plugin_is_called_serially_under_rayon() {
             .any(|c| c.id == "F1" && c.status == CheckStatus::Scored && c.points == 3.0)
     }));
 }
+
+/// Throughput benchmark (not a pass/fail test): `cargo test -p jixiao-score --test plugins --
+/// --ignored --nocapture throughput`. Debug builds are several times slower than release.
+#[test]
+#[ignore]
+fn throughput_with_and_without_plugins() {
+    let records: Vec<Record> = (0..5000)
+        .map(|k| training_record(&format!("干部培训{k}"), 19.5))
+        .collect();
+    let l = ledger(records);
+    let local = rust_plugin(
+        "jixiao-plugin-local-rules",
+        "jixiao_plugin_local_rules",
+        "plugins/local-rules/src",
+    );
+    let c = c_plugin(
+        "plugins/c-example/indicator_count.c",
+        "indicator_count",
+        &[],
+    );
+    for (label, cfg) in [
+        ("built-in rubric only", String::new()),
+        (
+            "+ local-rules + C plugin",
+            format!(
+                "[[plugins]]\npath = {:?}\nparams = {{ banned_phrases = [\"原则上\"] }}\n[[plugins]]\npath = {:?}\n",
+                local.display().to_string(),
+                c.display().to_string()
+            ),
+        ),
+    ] {
+        let ctx = ScoreContext::new(&config(&cfg), Path::new("/"), 2024)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let t = std::time::Instant::now();
+        let card = score(&l, &ctx);
+        let secs = t.elapsed().as_secs_f64();
+        assert_eq!(card.records.len(), 5000);
+        println!(
+            "{label}: {:.0} records/s ({} records in {secs:.3} s)",
+            5000.0 / secs,
+            card.records.len()
+        );
+    }
+}

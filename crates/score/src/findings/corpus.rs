@@ -58,41 +58,51 @@ pub fn copied_across_projects(
     out
 }
 
-/// The same text (name + value, or value alone) under several benefit categories of one project.
+/// The same value, or the same 三级 name, under several benefit categories of one project (000's
+/// 社会/生态效益 rows share the name 安全管理良好运行 and differ only by a trailing clause).
 pub fn copied_across_benefits(r: &RecordRef, rec: &Record, cfg: &FindingsConfig) -> Vec<Finding> {
-    let mut by_text: BTreeMap<String, (BTreeSet<Level2>, &Indicator)> = BTreeMap::new();
+    let mut groups: BTreeMap<(u8, String), (BTreeSet<Level2>, &Indicator)> = BTreeMap::new();
     for i in rec
         .indicators
         .iter()
         .filter(|i| is_benefit(i) && !is_blank(&i.value))
     {
         let Some(l2) = i.level2 else { continue };
-        by_text
-            .entry(copy_key(&i.value))
+        groups
+            .entry((0, copy_key(&i.value)))
             .or_insert((BTreeSet::new(), i))
             .0
             .insert(l2);
+        if !is_blank(&i.name) {
+            groups
+                .entry((1, copy_key(&i.name)))
+                .or_insert((BTreeSet::new(), i))
+                .0
+                .insert(l2);
+        }
     }
     let min = cfg.benefit_copy_min_categories.max(2);
-    let mut out: Vec<Finding> = by_text
-        .into_values()
-        .filter(|(cats, _)| cats.len() >= min)
-        .map(|(cats, i)| {
-            let names: Vec<&str> = cats.iter().map(|c| c.as_str()).collect();
-            Finding {
-                code: "copied-across-benefit-categories".into(),
-                severity: Severity::Warning,
-                message: format!(
-                    "项目“{}”的{}填写了相同的指标值，请按各类效益分别设定",
-                    rec.name.as_deref().unwrap_or("（未命名）"),
-                    names.join("、")
-                ),
-                records: vec![r.clone()],
-                line: Some(i.line),
-                text: Some(i.value.clone()),
-            }
-        })
-        .collect();
+    let mut reported: Vec<(BTreeSet<Level2>, u32)> = Vec::new();
+    let mut out = Vec::new();
+    for ((_, _), (cats, i)) in groups {
+        if cats.len() < min || reported.iter().any(|(c, l)| *c == cats && *l == i.line) {
+            continue;
+        }
+        let names: Vec<&str> = cats.iter().map(|c| c.as_str()).collect();
+        out.push(Finding {
+            code: "copied-across-benefit-categories".into(),
+            severity: Severity::Warning,
+            message: format!(
+                "项目“{}”的{}填写了相同的指标，请按各类效益分别设定",
+                rec.name.as_deref().unwrap_or("（未命名）"),
+                names.join("、")
+            ),
+            records: vec![r.clone()],
+            line: Some(i.line),
+            text: Some(format!("{}：{}", i.name, i.value)),
+        });
+        reported.push((cats, i.line));
+    }
     out.sort_by_key(|f| f.line);
     out
 }
@@ -191,7 +201,11 @@ mod tests {
             ind(Level2::Economic, "节约土地", "带来经济收入", words()),
         ]);
         let f = copied_across_benefits(&rref(0), &rec, &FindingsConfig::default());
-        assert_eq!(f.len(), 1);
+        assert_eq!(
+            f.len(),
+            1,
+            "name and value groups of the same rows report once: {f:?}"
+        );
         assert!(
             f[0].message.contains("社会效益指标、生态效益指标"),
             "{}",
