@@ -170,12 +170,17 @@ impl LabelDictionary {
                 rest: String::new(),
             });
         }
-        self.fields.iter().find_map(|(syn, f)| {
-            split_label(raw, syn).map(|rest| LabelMatch {
-                label: f.clone(),
-                rest,
+        // Short synonyms (`项目`, `目标`, `部门`) begin too many ordinary texts (`项目(工程)验收合格率`):
+        // they only ever match a whole cell.
+        self.fields
+            .iter()
+            .filter(|(syn, _)| syn.chars().count() > 2)
+            .find_map(|(syn, f)| {
+                split_label(raw, syn).map(|rest| LabelMatch {
+                    label: f.clone(),
+                    rest,
+                })
             })
-        })
     }
 
     /// The canonical 一级 a cell names (whole-cell match only: `项目完成率` is not `项目完成`).
@@ -414,6 +419,8 @@ mod tests {
             Some(Field::IndicatorsBlock)
         );
         assert_eq!(d.field("项目完成率"), None);
+        assert_eq!(d.field("项目(工程)验收合格率"), None);
+        assert_eq!(d.field("项目").map(|m| m.label), Some(Field::Name));
         assert_eq!(d.field("人大业务经费"), None);
     }
 

@@ -113,6 +113,9 @@ impl ColumnMap {
     }
 
     fn col_of(&self, role: Column) -> Option<u32> {
+        if !self.positional {
+            return None;
+        }
         self.cols
             .iter()
             .find(|(_, c)| *c == role)

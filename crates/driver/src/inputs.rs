@@ -1,0 +1,208 @@
+//! `[[inputs]]` patterns → the sorted, deduplicated list of files to read.
+//!
+//! Pipeline patterns are resolved against the pipeline's folder, `--input` overrides against the
+//! current directory (the user typed them there). Files are named in outputs relative to the pipeline's
+//! folder with `/` separators, so records.json and the manifest do not depend on where the run started
+//! or on the operating system.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+use jixiao_core::{Diagnostic, Layout};
+use jixiao_ingest::InputFile;
+
+use crate::DriverError;
+
+/// One pattern to expand, with the overrides of the `[[inputs]]` entry it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputSpec {
+    /// A path or glob pattern (`samples/*.txt`).
+    pub pattern: String,
+    /// Folder a relative pattern is resolved against.
+    pub root: PathBuf,
+    pub encoding: Option<String>,
+    /// A `jixiao_core::Layout` name.
+    pub layout: Option<String>,
+}
+
+/// The files a run reads, and the problems found while listing them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResolvedInputs {
+    pub files: Vec<InputFile>,
+    /// One error per pattern that matched no file (naming the pattern), and per unreadable folder.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Expands every pattern. A malformed pattern or an unknown layout is a configuration error; a pattern
+/// that matches nothing is an error *diagnostic*, so the other inputs are still read.
+///
+/// When one file is matched by several entries the first entry's overrides win. The result is sorted
+/// by display name, which makes the run independent of the order the file system lists folders in.
+pub fn resolve(specs: &[InputSpec], display_base: &Path) -> Result<ResolvedInputs, DriverError> {
+    let mut out = ResolvedInputs::default();
+    let mut seen = BTreeSet::new();
+    for spec in specs {
+        let layout = match spec.layout.as_deref() {
+            None => None,
+            Some(name) => Some(Layout::parse(name).ok_or_else(|| {
+                DriverError::Config(format!(
+                    "unknown layout {name:?} for input {:?}; expected one of: {}",
+                    spec.pattern,
+                    Layout::ALL.map(Layout::as_str).join(", ")
+                ))
+            })?),
+        };
+        let mut matched = 0usize;
+        for path in expand(spec, &mut out.diagnostics)? {
+            matched += 1;
+            // Canonical paths catch `a/./b.txt` vs `a/b.txt`; a path that cannot be canonicalised
+            // (removed meanwhile) is kept and left to ingest to report.
+            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if seen.insert(key) {
+                out.files.push(InputFile {
+                    display: display_name(&path, display_base),
+                    path,
+                    encoding: spec.encoding.clone(),
+                    layout,
+                });
+            }
+        }
+        if matched == 0 {
+            out.diagnostics.push(Diagnostic::error(
+                "run.input-unmatched",
+                format!(
+                    "input pattern `{}` matched no file (looked in {}); fix the path in [[inputs]] or --input",
+                    spec.pattern,
+                    display_or_dot(&spec.root)
+                ),
+                None,
+            ));
+        }
+    }
+    out.files.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(out)
+}
+
+/// The regular files one pattern names. An existing literal path is taken as is, so file names with
+/// glob characters (`[2024]表.txt`) still work.
+fn expand(spec: &InputSpec, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBuf>, DriverError> {
+    let joined = spec.root.join(&spec.pattern);
+    if joined.is_file() {
+        return Ok(vec![joined]);
+    }
+    let text = joined.to_string_lossy();
+    let paths = glob::glob(&text).map_err(|e| {
+        DriverError::Config(format!("input pattern `{}` is malformed: {e}", spec.pattern))
+    })?;
+    let mut files = Vec::new();
+    for entry in paths {
+        match entry {
+            Ok(p) if p.is_file() => files.push(p),
+            Ok(_) => {}
+            Err(e) => diags.push(Diagnostic::error(
+                "run.input-unreadable",
+                format!(
+                    "cannot list {} while expanding `{}`: {}",
+                    e.path().display(),
+                    spec.pattern,
+                    e.error()
+                ),
+                None,
+            )),
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// `path` relative to `base` when it lies below it, `/`-separated, without `./` noise.
+pub fn display_name(path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| match c {
+            Component::RootDir => String::new(),
+            other => other.as_os_str().to_string_lossy().into_owned(),
+        })
+        .collect();
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+fn display_or_dot(p: &Path) -> String {
+    if p.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        p.display().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(root: &Path, pattern: &str) -> InputSpec {
+        InputSpec {
+            pattern: pattern.into(),
+            root: root.to_path_buf(),
+            encoding: None,
+            layout: None,
+        }
+    }
+
+    #[test]
+    fn globs_are_sorted_deduplicated_and_relative() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        for name in ["b.txt", "a.txt", "c.csv"] {
+            std::fs::write(dir.path().join(name), "x")?;
+        }
+        let specs = [spec(dir.path(), "*.txt"), spec(dir.path(), "./a.txt")];
+        let r = resolve(&specs, dir.path())?;
+        let names: Vec<&str> = r.files.iter().map(|f| f.display.as_str()).collect();
+        assert_eq!(names, ["a.txt", "b.txt"]);
+        assert!(r.diagnostics.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn unmatched_pattern_is_an_error_naming_it() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let r = resolve(&[spec(dir.path(), "nothing/*.txt")], dir.path())?;
+        assert!(r.files.is_empty());
+        assert_eq!(r.diagnostics.len(), 1);
+        assert!(r.diagnostics[0].message.contains("`nothing/*.txt`"));
+        assert_eq!(r.diagnostics[0].severity, jixiao_core::Severity::Error);
+        Ok(())
+    }
+
+    #[test]
+    fn bad_layout_and_bad_glob_are_config_errors() {
+        let mut s = spec(Path::new("."), "*.txt");
+        s.layout = Some("sideways".into());
+        assert!(matches!(
+            resolve(&[s], Path::new(".")),
+            Err(DriverError::Config(_))
+        ));
+        let bad = spec(Path::new("."), "[unclosed");
+        assert!(matches!(
+            resolve(&[bad], Path::new(".")),
+            Err(DriverError::Config(_))
+        ));
+    }
+
+    #[test]
+    fn display_names_use_slashes_and_drop_dot() {
+        assert_eq!(
+            display_name(Path::new("./samples/a.txt"), Path::new(".")),
+            "samples/a.txt"
+        );
+        assert_eq!(
+            display_name(Path::new("x/y.txt"), Path::new("other")),
+            "x/y.txt"
+        );
+    }
+}
