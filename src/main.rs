@@ -1,1 +1,36 @@
-fn main() {}
+//! The `jixiao` binary: a thin layer over the stage crates and the driver.
+//!
+//! Map:
+//! - `cli.rs`: the clap definitions (flags, help, examples);
+//! - `commands/`: one file per subcommand (`inspect`, `run`, `validate`, `init`), each returning an
+//!   an exit status or a `commands::Failure` that carries one;
+//! - `logging.rs`: tracing to stderr (human or JSON lines, colour only on a terminal);
+//! - `pipeline_file.rs`: loading `pipeline.toml` (I/O failures → 74, invalid config → 78);
+//! - `view.rs`: the `inspect --format table` text view.
+//!
+//! Exit codes are decided by `jixiao_driver::exit` (documented in docs/exit-codes.md); clap's own
+//! usage errors exit with 2.
+
+mod cli;
+mod commands;
+mod logging;
+mod pipeline_file;
+mod view;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    logging::init(&cli.log);
+    let status = match commands::dispatch(cli) {
+        Ok(status) => status,
+        Err(failure) => {
+            // `{:#}` prints anyhow's context chain on one line: "cannot read x: No such file".
+            tracing::error!("{:#}", failure.error);
+            failure.status
+        }
+    };
+    ExitCode::from(status.code())
+}

@@ -1,1 +1,245 @@
-//! The driver (stub; being written).
+//! The driver: runs the stages of a [`Pipeline`] and is the only code that writes to the output
+//! directory.
+//!
+//! Map:
+//! - [`run`] (this file): lock → recover → resolve → ingest → normalize → publish, under a rayon pool
+//!   of `--jobs` threads; returns a [`RunReport`] or a [`DriverError`].
+//! - [`inputs`]: `[[inputs]]` globs → the sorted, deduplicated file list.
+//! - [`lock`]: the run lock on the output directory (exit 75 when held).
+//! - [`publish`]: staging folder, fsync, rename into place; recovery of interrupted runs.
+//! - [`stages`]: the stage list and the artifacts of a packet — the seam for score and render.
+//! - [`manifest`]: `manifest.json` with hashes of the pipeline, inputs and artifacts.
+//! - [`exit`]: the exit-code contract as pure functions of a run's outcome.
+//!
+//! Problems inside inputs never make [`run`] fail: they are diagnostics, counted in [`RunReport`] and
+//! classified by [`exit::classify`]. [`DriverError`] is for what stops a run (lock, I/O, config).
+
+mod error;
+pub mod exit;
+pub mod inputs;
+pub mod lock;
+pub mod manifest;
+pub mod publish;
+pub mod stages;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use jixiao_config::Pipeline;
+use jixiao_core::{Diagnostic, Ledger, Severity};
+use jixiao_normalize::NormalizeContext;
+use rayon::prelude::*;
+
+pub use error::{DriverError, LockHolder};
+pub use exit::{Counts, ExitStatus};
+pub use inputs::{InputSpec, ResolvedInputs};
+pub use manifest::{ArtifactEntry, InputEntry, Manifest};
+pub use stages::{Artifact, Products, Stage, StageTiming};
+
+/// Command-line overrides of the pipeline file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunOverrides {
+    /// Replaces every `[[inputs]]` entry when not empty; relative to the current directory.
+    pub inputs: Vec<String>,
+    /// Replaces `[output] directory`; relative to the current directory.
+    pub out: Option<PathBuf>,
+    /// Worker threads (0 = all cores, 1 = serial); replaces `[run] jobs`. Never changes the output.
+    pub jobs: Option<usize>,
+}
+
+/// What a run did. Published artifacts are listed in `published` (empty when the status does not
+/// publish, see [`ExitStatus::publishes`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunReport {
+    pub ledger: Ledger,
+    /// Run-level diagnostics (unmatched patterns, unreadable folders).
+    pub diagnostics: Vec<Diagnostic>,
+    pub inputs: Vec<InputEntry>,
+    pub counts: Counts,
+    pub exit: ExitStatus,
+    pub out_dir: PathBuf,
+    pub published: Vec<ArtifactEntry>,
+    pub timings: Vec<StageTiming>,
+    /// What recovery did about interrupted earlier runs.
+    pub notes: Vec<String>,
+}
+
+/// The exit status of any run outcome: the one function the CLI maps to a process exit code.
+pub fn exit_status(result: &Result<RunReport, DriverError>) -> ExitStatus {
+    match result {
+        Ok(report) => report.exit,
+        Err(e) => e.exit_status(),
+    }
+}
+
+/// The output directory a run writes to: `--out` as given, else `[output] directory` relative to the
+/// pipeline's folder.
+pub fn output_dir(pipeline: &Pipeline, overrides: &RunOverrides) -> PathBuf {
+    match &overrides.out {
+        Some(dir) => dir.clone(),
+        None => pipeline.base_dir.join(&pipeline.output.directory),
+    }
+}
+
+/// The input patterns of a run: `--input` overrides, else the pipeline's `[[inputs]]`.
+pub fn input_specs(pipeline: &Pipeline, overrides: &RunOverrides) -> Vec<InputSpec> {
+    if !overrides.inputs.is_empty() {
+        return overrides
+            .inputs
+            .iter()
+            .map(|p| InputSpec {
+                pattern: p.clone(),
+                root: PathBuf::new(),
+                encoding: None,
+                layout: None,
+            })
+            .collect();
+    }
+    pipeline
+        .inputs
+        .iter()
+        .flat_map(|entry| {
+            entry.paths.iter().map(|p| InputSpec {
+                pattern: p.clone(),
+                root: pipeline.base_dir.clone(),
+                encoding: entry.encoding.clone(),
+                layout: entry.layout.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Runs a pipeline. Config problems the driver finds fail before the output directory is touched; a
+/// held lock fails before any work; a packet is published only when the run read at least one record.
+pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, DriverError> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: Stage, timings: &mut Vec<StageTiming>| {
+        let t = StageTiming {
+            stage,
+            duration: clock.elapsed(),
+        };
+        tracing::debug!(stage = stage.as_str(), ms = t.duration.as_millis() as u64, "stage done");
+        timings.push(t);
+        clock = Instant::now();
+    };
+    let ctx = NormalizeContext::new(&pipeline.normalize, Some(pipeline.pipeline.year))
+        .map_err(|e| DriverError::Config(e.to_string()))?;
+    let resolved = inputs::resolve(&input_specs(pipeline, overrides), &pipeline.base_dir)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(overrides.jobs.or(pipeline.run.jobs).unwrap_or(0))
+        .build()
+        .map_err(|e| DriverError::io("cannot start worker threads", "", std::io::Error::other(e)))?;
+
+    let out_dir = output_dir(pipeline, overrides);
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| DriverError::io("cannot create output directory", &out_dir, e))?;
+    let _lock = lock::RunLock::acquire(&out_dir)?;
+    let notes = publish::recover(&out_dir)?;
+    for n in &notes {
+        tracing::warn!("{n}");
+    }
+    lap(Stage::Resolve, &mut timings);
+
+    let (docs, digests) = pool.install(|| {
+        let docs = jixiao_ingest::ingest(&resolved.files);
+        let digests: Vec<_> = resolved
+            .files
+            .par_iter()
+            .map(|f| manifest::digest_file(&f.path))
+            .collect();
+        (docs, digests)
+    });
+    lap(Stage::Ingest, &mut timings);
+    let ledger = pool.install(|| jixiao_normalize::normalize(docs, &ctx));
+    lap(Stage::Normalize, &mut timings);
+
+    log_diagnostics(&ledger, &resolved.diagnostics);
+    let inputs: Vec<InputEntry> = ledger
+        .documents
+        .iter()
+        .zip(&digests)
+        .map(|(doc, d)| InputEntry::new(doc, d.as_ref()))
+        .collect();
+    let mut counts = Counts::of_ledger(&ledger);
+    for d in &resolved.diagnostics {
+        counts.add(d.severity);
+    }
+    let exit = exit::classify(&counts);
+    let products = Products { ledger };
+    let mut published = Vec::new();
+    if exit.publishes() {
+        let mut arts = stages::artifacts(&products)?;
+        published = arts.iter().map(ArtifactEntry::of).collect();
+        let manifest = Manifest {
+            manifest_version: manifest::MANIFEST_VERSION,
+            jixiao_version: env!("CARGO_PKG_VERSION").to_string(),
+            pipeline: manifest::PipelineEntry {
+                file: inputs::display_name(&pipeline.file, Path::new("")),
+                sha256: manifest::digest_file(&pipeline.file).map(|d| d.sha256),
+            },
+            inputs: inputs.clone(),
+            diagnostics: resolved.diagnostics.clone(),
+            artifacts: published.clone(),
+            exit_code: exit.code(),
+        };
+        arts.push(Artifact {
+            path: publish::MANIFEST.into(),
+            bytes: stages::pretty_json(&manifest, publish::MANIFEST)?,
+        });
+        published.push(ArtifactEntry::of(&arts[arts.len() - 1]));
+        publish::publish(&out_dir, &arts)?;
+    } else {
+        tracing::error!(
+            "no input yielded a record: nothing published, {} left as it was",
+            out_dir.display()
+        );
+    }
+    lap(Stage::Publish, &mut timings);
+
+    Ok(RunReport {
+        ledger: products.ledger,
+        diagnostics: resolved.diagnostics,
+        inputs,
+        counts,
+        exit,
+        out_dir,
+        published,
+        timings,
+        notes,
+    })
+}
+
+/// Warnings and errors go to the log as they are found with `file:line`; info diagnostics (repairs)
+/// only at debug level, or a 300-table document would drown the errors.
+fn log_diagnostics(ledger: &Ledger, run: &[Diagnostic]) {
+    for d in run {
+        log_one("", d);
+    }
+    for doc in &ledger.documents {
+        let all = doc
+            .diagnostics
+            .iter()
+            .chain(doc.records.iter().flat_map(|r| r.diagnostics.iter()));
+        for d in all {
+            log_one(&doc.file, d);
+        }
+    }
+}
+
+fn log_one(file: &str, d: &Diagnostic) {
+    let at = match (file, d.line) {
+        ("", _) => String::new(),
+        (f, Some(l)) => format!("{f}:{l}: "),
+        (f, None) => format!("{f}: "),
+    };
+    match d.severity {
+        Severity::Error => tracing::error!(code = %d.code, "{at}{}", d.message),
+        Severity::Warning => tracing::warn!(code = %d.code, "{at}{}", d.message),
+        Severity::Info => tracing::debug!(code = %d.code, "{at}{}", d.message),
+    }
+}
+
+#[cfg(test)]
+#[path = "run_tests.rs"]
+mod tests;

@@ -81,3 +81,75 @@ pub fn render(doc: &DocumentRecords) -> String {
     }
     out
 }
+
+/// Each bundled sample, read and normalised in-process, against its reviewed golden file
+/// `tests/golden/<sample>.txt`. To see a change, run with `JIXIAO_BLESS=1`, then review the diff of the
+/// golden file against the source text before committing it: a golden file regenerated without review
+/// is a defect.
+fn check(sample: &str) {
+    let path = crate::root().join("samples").join(sample);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc = jixiao_ingest::read_bytes(sample, &bytes, None, None);
+    let ctx = jixiao_normalize::NormalizeContext::new(&Default::default(), Some(2024)).expect("dictionary");
+    let records = jixiao_normalize::normalize_document(doc, &ctx);
+    let actual = render(&records);
+    let golden = crate::root().join("tests/golden").join(sample.replace('/', "__").replace(".txt", ".golden"));
+    if std::env::var_os("JIXIAO_BLESS").is_some() {
+        std::fs::write(&golden, &actual).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&golden)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with JIXIAO_BLESS=1 and review)", golden.display()));
+    if expected != actual {
+        let diff: Vec<String> = expected
+            .lines()
+            .zip(actual.lines())
+            .enumerate()
+            .filter(|(_, (e, a))| e != a)
+            .take(10)
+            .map(|(i, (e, a))| format!("line {}:\n  golden: {e}\n  actual: {a}", i + 1))
+            .collect();
+        panic!(
+            "{sample}: records differ from {} ({} vs {} lines)\n{}",
+            golden.display(),
+            expected.lines().count(),
+            actual.lines().count(),
+            diff.join("\n")
+        );
+    }
+}
+
+#[test]
+fn golden_000_panzhihua() {
+    check("000-panzhihua-xiqu-2024-project-targets.txt");
+}
+
+#[test]
+fn golden_001_yanbian() {
+    check("001-yanbian-2021-project-targets.txt");
+}
+
+#[test]
+fn golden_002_renhe() {
+    check("002-renhe-renda-2024-targets.txt");
+}
+
+#[test]
+fn golden_003_yongning() {
+    check("003-yongning-tuanjiexilu-2024-project-targets.txt");
+}
+
+#[test]
+fn golden_004_fengfeng() {
+    check("004-fengfeng-jiguanshiwu-2024-budget-disclosure.txt");
+}
+
+#[test]
+fn golden_extra_guangyuan() {
+    check("extra/guangyuan-zhaohua-2021-leprosy-project.txt");
+}
+
+#[test]
+fn golden_extra_yueyang() {
+    check("extra/yueyang-county-2022-farmland-project.txt");
+}

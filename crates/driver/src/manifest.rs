@@ -1,0 +1,156 @@
+//! `manifest.json`: what a packet was made from and what it contains, with hashes, so a reader can
+//! verify a packet and a later run can tell whether anything changed.
+//!
+//! No wall-clock time, host name, absolute temp path or thread count goes in here: the same inputs and
+//! config give a byte-identical manifest (stage timings go to the log instead).
+
+use std::path::Path;
+
+use jixiao_core::{Diagnostic, DocumentRecords};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::exit::Counts;
+use crate::stages::Artifact;
+
+/// Bumped when a field changes meaning or disappears (adding a field does not bump it).
+pub const MANIFEST_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Manifest {
+    pub manifest_version: u32,
+    pub jixiao_version: String,
+    pub pipeline: PipelineEntry,
+    pub inputs: Vec<InputEntry>,
+    /// Run-level problems (patterns that matched nothing ...). Per-input ones are in records.json.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every other file of the packet, in publishing order.
+    pub artifacts: Vec<ArtifactEntry>,
+    pub exit_code: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PipelineEntry {
+    /// The pipeline file as named on the command line.
+    pub file: String,
+    /// `None` when the pipeline was not read from a file.
+    pub sha256: Option<String>,
+}
+
+/// One input file and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputEntry {
+    pub file: String,
+    /// `None` when the file could not be read (its error is in records.json).
+    pub size: Option<u64>,
+    pub sha256: Option<String>,
+    pub layout: String,
+    pub encoding: String,
+    pub records: usize,
+    pub diagnostics: DiagnosticCounts,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DiagnosticCounts {
+    pub info: usize,
+    pub warning: usize,
+    pub error: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArtifactEntry {
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// Size and hash of a file's bytes as read now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDigest {
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// Lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Hashes a file; `None` when it cannot be read (the reader reports why).
+pub fn digest_file(path: &Path) -> Option<FileDigest> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(FileDigest {
+        size: bytes.len() as u64,
+        sha256: sha256_hex(&bytes),
+    })
+}
+
+impl InputEntry {
+    pub fn new(doc: &DocumentRecords, digest: Option<&FileDigest>) -> InputEntry {
+        let c = Counts::of_document(doc);
+        InputEntry {
+            file: doc.file.clone(),
+            size: digest.map(|d| d.size),
+            sha256: digest.map(|d| d.sha256.clone()),
+            layout: doc.layout.as_str().to_string(),
+            encoding: doc.encoding.clone(),
+            records: c.records,
+            diagnostics: DiagnosticCounts {
+                info: c.info,
+                warning: c.warnings,
+                error: c.errors,
+            },
+        }
+    }
+}
+
+impl ArtifactEntry {
+    pub fn of(a: &Artifact) -> ArtifactEntry {
+        ArtifactEntry {
+            path: a.path.clone(),
+            size: a.bytes.len() as u64,
+            sha256: sha256_hex(&a.bytes),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_known_input() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn input_entry_counts_record_diagnostics_too() {
+        let mut rec = jixiao_core::Record::new(jixiao_core::RecordKind::Project, 1);
+        rec.diagnostics.push(Diagnostic::error("x", "bad", Some(3)));
+        let doc = DocumentRecords {
+            file: "a.txt".into(),
+            layout: jixiao_core::Layout::Tabbed,
+            encoding: "UTF-8".into(),
+            facts: Default::default(),
+            records: vec![rec],
+            diagnostics: vec![Diagnostic::warning("y", "hmm", None)],
+        };
+        let e = InputEntry::new(&doc, None);
+        assert_eq!(e.records, 1);
+        assert_eq!(
+            e.diagnostics,
+            DiagnosticCounts {
+                info: 0,
+                warning: 1,
+                error: 1
+            }
+        );
+        assert_eq!(e.sha256, None);
+    }
+}

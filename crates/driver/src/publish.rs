@@ -1,0 +1,204 @@
+//! Atomic packets: artifacts are written to a staging folder next to the target, synced, then renamed
+//! into place. Only ever called with the run lock held.
+//!
+//! The protocol, and why each step is there:
+//! 1. Write every artifact under `<out>/.staging-<pid>-<n>/` and fsync it. A kill here leaves the
+//!    previous packet untouched; the staging folder is removed by the next run.
+//! 2. Write and fsync the `.commit` marker (it lists the previous packet's files that the new one no
+//!    longer has). From here on the new packet is complete on disk.
+//! 3. Rename each file over its target (an atomic replace on every OS we run on), `manifest.json` last,
+//!    then delete the obsolete files and the staging folder. A kill during step 3 leaves a staging
+//!    folder *with* a marker: the next run finishes the renames before anything else
+//!    ([`recover`]), so a reader never sees a half-written file and the packet converges to the new one.
+//!
+//! Renaming a whole directory would make step 3 a single operation, but replacing a non-empty
+//! directory is not atomic on Windows or portable on Unix; per-file renames are.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::DriverError;
+use crate::stages::Artifact;
+
+/// The run manifest's file name; always renamed last.
+pub const MANIFEST: &str = "manifest.json";
+const STAGING_PREFIX: &str = ".staging-";
+const COMMIT_MARKER: &str = ".commit";
+
+static STAGING_SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// Finishes or removes what killed runs left in `out`. Returns a note per folder handled (for the log).
+/// Safe because the caller holds the lock: every staging folder present belongs to a dead run.
+pub fn recover(out: &Path) -> Result<Vec<String>, DriverError> {
+    let mut notes = Vec::new();
+    let entries = fs::read_dir(out).map_err(|e| DriverError::io("cannot list", out, e))?;
+    let mut stale: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(STAGING_PREFIX))
+        .map(|e| e.path())
+        .collect();
+    stale.sort();
+    for dir in stale {
+        let marker = dir.join(COMMIT_MARKER);
+        if marker.is_file() {
+            let obsolete = fs::read_to_string(&marker)
+                .map_err(|e| DriverError::io("cannot read", &marker, e))?;
+            let files = staged_files(&dir)?;
+            commit(out, &dir, &files, obsolete.lines())?;
+            notes.push(format!(
+                "finished publishing the packet of an interrupted run ({})",
+                dir.display()
+            ));
+        } else {
+            fs::remove_dir_all(&dir).map_err(|e| DriverError::io("cannot remove", &dir, e))?;
+            notes.push(format!(
+                "removed the staging folder of an interrupted run ({})",
+                dir.display()
+            ));
+        }
+    }
+    Ok(notes)
+}
+
+/// Publishes `artifacts` into `out` atomically (see the module docs). `out` must exist.
+pub fn publish(out: &Path, artifacts: &[Artifact]) -> Result<(), DriverError> {
+    for a in artifacts {
+        check_relative(&a.path)?;
+    }
+    let staging = out.join(format!(
+        "{STAGING_PREFIX}{}-{}",
+        std::process::id(),
+        STAGING_SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    fs::create_dir(&staging).map_err(|e| DriverError::io("cannot create", &staging, e))?;
+    for a in artifacts {
+        let path = staging.join(&a.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| DriverError::io("cannot create", parent, e))?;
+        }
+        write_synced(&path, &a.bytes)?;
+    }
+    sync_dir(&staging)?;
+    let new: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+    let obsolete: Vec<String> = previous_artifacts(out)
+        .into_iter()
+        .filter(|p| !new.contains(p.as_str()) && check_relative(p).is_ok())
+        .collect();
+    write_synced(&staging.join(COMMIT_MARKER), obsolete.join("\n").as_bytes())?;
+    sync_dir(&staging)?;
+    let files: Vec<String> = artifacts.iter().map(|a| a.path.clone()).collect();
+    commit(out, &staging, &files, obsolete.iter().map(String::as_str))
+}
+
+/// Step 3: renames (manifest last), deletes obsolete files, removes the staging folder.
+fn commit<'a>(
+    out: &Path,
+    staging: &Path,
+    files: &[String],
+    obsolete: impl Iterator<Item = &'a str>,
+) -> Result<(), DriverError> {
+    let mut ordered: Vec<&String> = files.iter().collect();
+    ordered.sort_by_key(|p| (p.as_str() == MANIFEST, p.as_str()));
+    let mut dirs = BTreeSet::from([out.to_path_buf()]);
+    for rel in ordered {
+        let from = staging.join(rel);
+        if !from.exists() {
+            continue; // already renamed by the interrupted run
+        }
+        let to = out.join(rel);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(|e| DriverError::io("cannot create", parent, e))?;
+            dirs.insert(parent.to_path_buf());
+        }
+        fs::rename(&from, &to).map_err(|e| DriverError::io("cannot rename into", &to, e))?;
+    }
+    for rel in obsolete.filter(|l| !l.is_empty()) {
+        let path = out.join(rel);
+        if path.is_file() {
+            fs::remove_file(&path).map_err(|e| DriverError::io("cannot remove", &path, e))?;
+        }
+    }
+    for d in &dirs {
+        sync_dir(d)?;
+    }
+    fs::remove_dir_all(staging).map_err(|e| DriverError::io("cannot remove", staging, e))
+}
+
+/// Every file under a staging folder except the marker, as `/`-separated relative paths.
+fn staged_files(dir: &Path) -> Result<Vec<String>, DriverError> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).map_err(|e| DriverError::io("cannot list", &d, e))? {
+            let entry = entry.map_err(|e| DriverError::io("cannot list", &d, e))?;
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if entry.file_name() != COMMIT_MARKER {
+                out.push(crate::inputs::display_name(&path, dir));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The artifact paths the current packet's manifest lists (empty when there is none or it is unreadable:
+/// then nothing is deleted, which is the safe side).
+fn previous_artifacts(out: &Path) -> Vec<String> {
+    let Ok(text) = fs::read_to_string(out.join(MANIFEST)) else {
+        return Vec::new();
+    };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    value["artifacts"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|a| a["path"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn check_relative(path: &str) -> Result<(), DriverError> {
+    let p = Path::new(path);
+    let plain = !path.is_empty()
+        && p.components().all(|c| matches!(c, Component::Normal(_)))
+        && !path.starts_with(STAGING_PREFIX)
+        && path != crate::lock::LOCK_FILE;
+    if plain {
+        Ok(())
+    } else {
+        Err(DriverError::ArtifactPath(path.to_string()))
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), DriverError> {
+    let mut f = fs::File::create(path).map_err(|e| DriverError::io("cannot create", path, e))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| DriverError::io("cannot write", path, e))
+}
+
+/// Makes renames and new entries in `dir` durable. Directories cannot be opened for syncing on
+/// Windows, where renames are journaled by NTFS anyway.
+fn sync_dir(dir: &Path) -> Result<(), DriverError> {
+    #[cfg(unix)]
+    {
+        fs::File::open(dir)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| DriverError::io("cannot sync", dir, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "publish_tests.rs"]
+mod tests;

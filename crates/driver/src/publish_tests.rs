@@ -1,0 +1,101 @@
+use super::*;
+
+type R = Result<(), Box<dyn std::error::Error>>;
+
+fn art(path: &str, text: &str) -> Artifact {
+    Artifact {
+        path: path.into(),
+        bytes: text.as_bytes().to_vec(),
+    }
+}
+
+fn manifest_listing(paths: &[&str]) -> Artifact {
+    let list: Vec<serde_json::Value> = paths
+        .iter()
+        .map(|p| serde_json::json!({ "path": p }))
+        .collect();
+    art(MANIFEST, &serde_json::json!({ "artifacts": list }).to_string())
+}
+
+fn leftovers(out: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(STAGING_PREFIX))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn publish_replaces_files_and_drops_obsolete_ones() -> R {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path();
+    publish(
+        out,
+        &[
+            art("records.json", "old"),
+            art("packets/a.html", "a"),
+            manifest_listing(&["records.json", "packets/a.html"]),
+        ],
+    )?;
+    assert_eq!(fs::read_to_string(out.join("packets/a.html"))?, "a");
+    publish(
+        out,
+        &[art("records.json", "new"), manifest_listing(&["records.json"])],
+    )?;
+    assert_eq!(fs::read_to_string(out.join("records.json"))?, "new");
+    assert!(!out.join("packets/a.html").exists(), "obsolete artifact kept");
+    assert!(leftovers(out).is_empty(), "staging folder left behind");
+    Ok(())
+}
+
+#[test]
+fn recover_removes_unfinished_staging_and_keeps_old_packet() -> R {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path();
+    fs::write(out.join("records.json"), "old")?;
+    let staging = out.join(".staging-999999-0");
+    fs::create_dir(&staging)?;
+    fs::write(staging.join("records.json"), "half-writ")?;
+    let notes = recover(out)?;
+    assert_eq!(notes.len(), 1);
+    assert_eq!(fs::read_to_string(out.join("records.json"))?, "old");
+    assert!(leftovers(out).is_empty());
+    Ok(())
+}
+
+#[test]
+fn recover_finishes_a_committed_staging() -> R {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path();
+    fs::write(out.join("records.json"), "old")?;
+    fs::write(out.join("gone.html"), "old")?;
+    let staging = out.join(".staging-999999-1");
+    fs::create_dir(&staging)?;
+    fs::write(staging.join("records.json"), "new")?;
+    fs::write(staging.join(MANIFEST), "{}")?;
+    fs::write(staging.join(COMMIT_MARKER), "gone.html")?;
+    recover(out)?;
+    assert_eq!(fs::read_to_string(out.join("records.json"))?, "new");
+    assert_eq!(fs::read_to_string(out.join(MANIFEST))?, "{}");
+    assert!(!out.join("gone.html").exists());
+    assert!(leftovers(out).is_empty());
+    Ok(())
+}
+
+#[test]
+fn escaping_paths_are_refused_before_writing() -> R {
+    let dir = tempfile::tempdir()?;
+    for bad in ["../x", "/abs", "", ".jixiao.lock", "a/../../b"] {
+        let r = publish(dir.path(), &[art(bad, "x")]);
+        assert!(
+            matches!(r, Err(DriverError::ArtifactPath(_))),
+            "{bad:?} accepted"
+        );
+    }
+    assert!(leftovers(dir.path()).is_empty());
+    Ok(())
+}

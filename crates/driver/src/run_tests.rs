@@ -1,0 +1,84 @@
+use super::*;
+use jixiao_config::{InputConfig, OutputConfig, PipelineConfig};
+
+type R = Result<(), Box<dyn std::error::Error>>;
+
+/// A pipeline rooted in `dir` reading `patterns`, writing to `dir/out`.
+fn pipeline(dir: &Path, patterns: &[&str]) -> Pipeline {
+    Pipeline {
+        file: dir.join("pipeline.toml"),
+        base_dir: dir.to_path_buf(),
+        pipeline: PipelineConfig {
+            name: "t".into(),
+            year: 2024,
+            as_of: None,
+        },
+        inputs: vec![InputConfig {
+            paths: patterns.iter().map(|p| p.to_string()).collect(),
+            encoding: None,
+            layout: None,
+        }],
+        normalize: Default::default(),
+        output: OutputConfig {
+            directory: "out".into(),
+        },
+        run: Default::default(),
+        scoring: Default::default(),
+        render: Default::default(),
+    }
+}
+
+#[test]
+fn held_lock_stops_the_run_before_work() -> R {
+    let dir = tempfile::tempdir()?;
+    let p = pipeline(dir.path(), &["*.txt"]);
+    let out = output_dir(&p, &RunOverrides::default());
+    std::fs::create_dir_all(&out)?;
+    let _held = lock::RunLock::acquire(&out)?;
+    let r = run(&p, &RunOverrides::default());
+    assert_eq!(exit_status(&r), ExitStatus::Locked);
+    Ok(())
+}
+
+#[test]
+fn output_path_that_is_a_file_is_an_io_error() -> R {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(dir.path().join("out"), "not a folder")?;
+    let r = run(&pipeline(dir.path(), &["*.txt"]), &RunOverrides::default());
+    assert_eq!(exit_status(&r), ExitStatus::Io);
+    Ok(())
+}
+
+#[test]
+fn nothing_to_read_publishes_nothing() -> R {
+    let dir = tempfile::tempdir()?;
+    let report = run(
+        &pipeline(dir.path(), &["missing/*.txt"]),
+        &RunOverrides::default(),
+    )?;
+    assert_eq!(report.exit, ExitStatus::NoInput);
+    assert_eq!(report.counts.errors, 1, "{:?}", report.diagnostics);
+    assert!(report.diagnostics[0].message.contains("missing/*.txt"));
+    assert!(report.published.is_empty());
+    assert!(!report.out_dir.join(stages::RECORDS_JSON).exists());
+    Ok(())
+}
+
+#[test]
+fn overrides_replace_inputs_and_output() {
+    let p = pipeline(Path::new("base"), &["a/*.txt"]);
+    let o = RunOverrides {
+        inputs: vec!["x.txt".into()],
+        out: Some(PathBuf::from("elsewhere")),
+        jobs: Some(1),
+    };
+    let specs = input_specs(&p, &o);
+    assert_eq!(specs.len(), 1);
+    assert_eq!(specs[0].pattern, "x.txt");
+    assert_eq!(specs[0].root, PathBuf::new());
+    assert_eq!(output_dir(&p, &o), PathBuf::from("elsewhere"));
+    assert_eq!(
+        output_dir(&p, &RunOverrides::default()),
+        Path::new("base").join("out")
+    );
+}

@@ -1,0 +1,153 @@
+//! Bytes → text: BOM, UTF-8, then a guess (chardetng with a `.cn` hint) decoded as GB18030, the
+//! superset of GBK and GB2312. A per-input override wins over all of it.
+
+use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
+use jixiao_core::Diagnostic;
+
+/// Decoded text with the encoding's name and what decoding noticed.
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Decodes `bytes`; `override_label` is an encoding_rs label (`gbk`, `utf-8`, `utf-16le` ...).
+pub fn decode(bytes: &[u8], override_label: Option<&str>) -> Decoded {
+    let mut diagnostics = Vec::new();
+    let (encoding, body): (&'static Encoding, &[u8]) = if let Some(label) = override_label {
+        match Encoding::for_label(label.trim().as_bytes()) {
+            Some(e) => (widen(e), strip_bom(bytes, e)),
+            None => {
+                diagnostics.push(Diagnostic::error(
+                    "ingest.unknown-encoding",
+                    format!("unknown encoding `{label}`; reading the file with automatic detection instead"),
+                    None,
+                ));
+                detect(bytes, &mut diagnostics)
+            }
+        }
+    } else {
+        detect(bytes, &mut diagnostics)
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(body);
+    let mut text = text.into_owned();
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    }
+    if had_errors || text.chars().any(is_suspicious) {
+        let line = text
+            .lines()
+            .position(|l| l.chars().any(is_suspicious))
+            .map(|i| i as u32 + 1);
+        diagnostics.push(Diagnostic::warning(
+            "ingest.suspicious-characters",
+            format!(
+                "decoding as {} produced replacement or private-use characters: the encoding may be wrong; set `encoding` for this input",
+                encoding.name()
+            ),
+            line,
+        ));
+    }
+    Decoded {
+        text,
+        encoding: encoding.name(),
+        diagnostics,
+    }
+}
+
+fn detect<'a>(bytes: &'a [u8], diagnostics: &mut Vec<Diagnostic>) -> (&'static Encoding, &'a [u8]) {
+    if let Some((e, bom_len)) = Encoding::for_bom(bytes) {
+        return (e, &bytes[bom_len..]);
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return (UTF_8, bytes);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let guess = widen(detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny));
+    diagnostics.push(Diagnostic::info(
+        "ingest.encoding-guessed",
+        format!(
+            "not UTF-8 and no byte-order mark; encoding guessed as {}",
+            guess.name()
+        ),
+        None,
+    ));
+    (guess, bytes)
+}
+
+/// GBK and GB2312 files are read as GB18030, which decodes everything they can hold.
+fn widen(e: &'static Encoding) -> &'static Encoding {
+    if e.name() == "GBK" || e.name() == "gb18030" {
+        GB18030
+    } else {
+        e
+    }
+}
+
+fn strip_bom<'a>(bytes: &'a [u8], e: &'static Encoding) -> &'a [u8] {
+    match Encoding::for_bom(bytes) {
+        Some((bom, len)) if bom == e || (bom == UTF_8 && e == UTF_8) => &bytes[len..],
+        Some((bom, len)) if (bom == UTF_16LE || bom == UTF_16BE) && bom == e => &bytes[len..],
+        _ => bytes,
+    }
+}
+
+fn is_suspicious(c: char) -> bool {
+    c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode("项目名称".as_bytes(), None).text, "项目名称");
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice("项目".as_bytes());
+        let d = decode(&bom, None);
+        assert_eq!((d.text.as_str(), d.encoding), ("项目", "UTF-8"));
+    }
+
+    #[test]
+    fn gbk_is_guessed_and_read_as_gb18030() {
+        let text = "项目名称\t人大业务经费\n部门（单位）\t攀枝花市西区人民代表大会常务委员会办公室\n总体绩效目标\t一级指标\n";
+        let (bytes, _, _) = GB18030.encode(text);
+        let d = decode(&bytes, None);
+        assert_eq!(d.text, text);
+        assert_eq!(d.encoding, "gb18030");
+        assert!(
+            d.diagnostics
+                .iter()
+                .any(|x| x.code == "ingest.encoding-guessed")
+        );
+    }
+
+    #[test]
+    fn utf16_with_bom_and_crlf() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "指标\r\n值".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let d = decode(&bytes, None);
+        assert_eq!((d.text.as_str(), d.encoding), ("指标\n值", "UTF-16LE"));
+    }
+
+    #[test]
+    fn a_wrong_override_is_reported() {
+        let (gbk, _, _) = GB18030.encode("项目名称");
+        let d = decode(&gbk, Some("utf-8"));
+        assert!(
+            d.diagnostics
+                .iter()
+                .any(|x| x.code == "ingest.suspicious-characters")
+        );
+        let d = decode(b"abc", Some("no-such-encoding"));
+        assert!(
+            d.diagnostics
+                .iter()
+                .any(|x| x.code == "ingest.unknown-encoding")
+        );
+    }
+}

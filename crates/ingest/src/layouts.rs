@@ -1,0 +1,325 @@
+//! Text → rows of cells, one reader per layout family, and the detection that picks one.
+//!
+//! Detection looks at structure only (where TABs, pipes, commas and blank lines fall), never at file
+//! names or contents of one sample, so a new province's export with the same structure reads the same.
+
+use jixiao_core::{Cell, Layout, Row};
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}'
+}
+
+fn trim_cell(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+fn indent_of(line: &str) -> u32 {
+    line.chars()
+        .take_while(|c| *c == ' ' || *c == '\u{3000}' || *c == '\u{a0}')
+        .count() as u32
+}
+
+/// Picks the layout of a text from its structure.
+pub fn detect(text: &str) -> Layout {
+    let lines: Vec<&str> = text.lines().collect();
+    let nonblank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim_matches(is_space).is_empty())
+        .collect();
+    let n = nonblank.len().max(1);
+    let (mut lead_tab, mut inner_tab, mut pipe, mut comma, mut isolated) = (0, 0, 0, 0, 0);
+    for &i in &nonblank {
+        let l = lines[i];
+        let tabs = l.matches('\t').count();
+        if l.starts_with('\t') && tabs == 1 {
+            lead_tab += 1;
+        } else if tabs >= 1 && !l.trim_start_matches(is_space).is_empty() {
+            inner_tab += 1;
+        }
+        if l.matches('|').count() >= 2 {
+            pipe += 1;
+        }
+        if tabs == 0 && l.matches(',').count() >= 2 {
+            comma += 1;
+        }
+        let blank = |j: Option<usize>| {
+            j.and_then(|j| lines.get(j))
+                .is_none_or(|l| l.trim_matches(is_space).is_empty())
+        };
+        if blank(i.checked_sub(1)) && blank(Some(i + 1)) {
+            isolated += 1;
+        }
+    }
+    if pipe * 2 >= n && pipe >= 2 {
+        Layout::Pipe
+    } else if lead_tab * 2 >= n {
+        Layout::CellPerLine
+    } else if inner_tab * 100 >= n * 15 {
+        Layout::Tabbed
+    } else if comma * 2 >= n && comma >= 2 {
+        Layout::Csv
+    } else if isolated * 10 >= n * 6 {
+        Layout::Paragraph
+    } else {
+        Layout::SpaceSeparated
+    }
+}
+
+/// Reads `text` in `layout` (not `Spreadsheet`, which has its own reader).
+pub fn read(text: &str, layout: Layout) -> Vec<Row> {
+    match layout {
+        Layout::Tabbed => split_lines(text, |l| l.split('\t').collect()),
+        Layout::SpaceSeparated => split_lines(text, |l| {
+            l.split(is_space).filter(|c| !c.is_empty()).collect()
+        }),
+        Layout::Pipe => pipe_rows(text),
+        Layout::CellPerLine => cell_per_line(text),
+        Layout::Paragraph => paragraphs(text),
+        Layout::Csv | Layout::Spreadsheet => crate::csv::read(text),
+    }
+}
+
+fn split_lines(text: &str, split: impl Fn(&str) -> Vec<&str>) -> Vec<Row> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_matches(is_space).is_empty())
+        .map(|(i, l)| {
+            let line = i as u32 + 1;
+            let cells = split(l)
+                .into_iter()
+                .enumerate()
+                .map(|(j, c)| Cell {
+                    text: trim_cell(c).to_string(),
+                    line,
+                    column: j as u32 + 1,
+                })
+                .collect();
+            Row {
+                line,
+                sheet: None,
+                indent: indent_of(l),
+                cells,
+            }
+        })
+        .collect()
+}
+
+/// `| a | b |` rows; `|---|:--:|` separator rows are dropped.
+fn pipe_rows(text: &str) -> Vec<Row> {
+    let mut rows = split_lines(text, |l| {
+        let t = trim_cell(l);
+        let t = t.strip_prefix('|').unwrap_or(t);
+        let t = t.strip_suffix('|').unwrap_or(t);
+        t.split('|').collect()
+    });
+    rows.retain(|r| {
+        !r.cells.iter().all(|c| {
+            !c.text.is_empty() && c.text.chars().all(|ch| ch == '-' || ch == ':' || ch == ' ')
+        })
+    });
+    rows
+}
+
+/// Joins the lines of one wrapped cell: no separator between two CJK characters, else one space.
+fn join(into: &mut String, next: &str) {
+    let next = trim_cell(next);
+    if next.is_empty() {
+        return;
+    }
+    let cjk = |c: Option<char>| c.is_some_and(|c| c as u32 >= 0x2E80);
+    let glued = cjk(into.chars().last()) && cjk(next.chars().next());
+    if !into.is_empty() && !glued {
+        into.push(' ');
+    }
+    into.push_str(next);
+}
+
+/// Word → text: a line starting with TAB starts a cell, a line without continues it, a blank line ends
+/// the row.
+fn cell_per_line(text: &str) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut row_line = 0;
+    let flush = |cells: &mut Vec<Cell>, rows: &mut Vec<Row>, line: u32| {
+        if !cells.is_empty() {
+            rows.push(Row {
+                line,
+                sheet: None,
+                indent: 0,
+                cells: std::mem::take(cells),
+            });
+        }
+    };
+    for (i, l) in text.lines().enumerate() {
+        let line = i as u32 + 1;
+        if l.trim_matches(is_space).is_empty() && !l.starts_with('\t') {
+            flush(&mut cells, &mut rows, row_line);
+            continue;
+        }
+        if let Some(rest) = l.strip_prefix('\t') {
+            if cells.is_empty() {
+                row_line = line;
+            }
+            let column = cells.len() as u32 + 1;
+            cells.push(Cell {
+                text: trim_cell(rest).to_string(),
+                line,
+                column,
+            });
+        } else if let Some(last) = cells.last_mut() {
+            join(&mut last.text, l);
+        } else {
+            row_line = line;
+            cells.push(Cell {
+                text: trim_cell(l).to_string(),
+                line,
+                column: 1,
+            });
+        }
+    }
+    flush(&mut cells, &mut rows, row_line);
+    rows
+}
+
+/// Web pages: a paragraph (lines between blank lines) is one cell and its own row.
+fn paragraphs(text: &str) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut current: Option<Cell> = None;
+    for (i, l) in text.lines().enumerate() {
+        let line = i as u32 + 1;
+        if l.trim_matches(is_space).is_empty() {
+            if let Some(cell) = current.take() {
+                rows.push(Row {
+                    line: cell.line,
+                    sheet: None,
+                    indent: 0,
+                    cells: vec![cell],
+                });
+            }
+            continue;
+        }
+        match current.as_mut() {
+            Some(cell) => join(&mut cell.text, l),
+            None => {
+                current = Some(Cell {
+                    text: trim_cell(l).to_string(),
+                    line,
+                    column: 1,
+                })
+            }
+        }
+    }
+    if let Some(cell) = current {
+        rows.push(Row {
+            line: cell.line,
+            sheet: None,
+            indent: 0,
+            cells: vec![cell],
+        });
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(name: &str) -> String {
+        let path = format!("{}/../../samples/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn samples_are_detected_by_structure() {
+        assert_eq!(
+            detect(&sample("000-panzhihua-xiqu-2024-project-targets.txt")),
+            Layout::Tabbed
+        );
+        assert_eq!(
+            detect(&sample("001-yanbian-2021-project-targets.txt")),
+            Layout::Tabbed
+        );
+        assert_eq!(
+            detect(&sample("002-renhe-renda-2024-targets.txt")),
+            Layout::CellPerLine
+        );
+        assert_eq!(
+            detect(&sample("003-yongning-tuanjiexilu-2024-project-targets.txt")),
+            Layout::Tabbed
+        );
+        assert_eq!(
+            detect(&sample(
+                "004-fengfeng-jiguanshiwu-2024-budget-disclosure.txt"
+            )),
+            Layout::Tabbed
+        );
+        assert_eq!(
+            detect(&sample("extra/guangyuan-zhaohua-2021-leprosy-project.txt")),
+            Layout::SpaceSeparated
+        );
+        assert_eq!(
+            detect(&sample("extra/yueyang-county-2022-farmland-project.txt")),
+            Layout::Paragraph
+        );
+        assert_eq!(detect("| a | b |\n|---|---|\n| c | d |\n"), Layout::Pipe);
+        assert_eq!(
+            detect("项目名称,一级指标,指标值\nA,产出指标,5台\n"),
+            Layout::Csv
+        );
+    }
+
+    #[test]
+    fn tabbed_rows_keep_empty_cells_and_line_numbers() {
+        let rows = read(
+            &sample("000-panzhihua-xiqu-2024-project-targets.txt"),
+            Layout::Tabbed,
+        );
+        let row = rows
+            .iter()
+            .find(|r| r.cells.first().is_some_and(|c| c.text == "项目名称"))
+            .expect("row");
+        assert_eq!(row.line, 114);
+        assert_eq!(row.cells[1].text, "人大业务经费");
+        assert_eq!(row.cells.len(), 5);
+        assert_eq!(row.cells[1].column, 2);
+    }
+
+    #[test]
+    fn cell_per_line_joins_wrapped_cells() {
+        let rows = read(
+            "\t绩\n效\n指\n标\n\t社会效益\n指标\n\t\n\n\t下一行\n",
+            Layout::CellPerLine,
+        );
+        assert_eq!(rows.len(), 2);
+        let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, vec!["绩效指标", "社会效益指标", ""]);
+        assert_eq!(
+            (rows[0].line, rows[1].line, rows[0].cells[1].line),
+            (1, 9, 5)
+        );
+    }
+
+    #[test]
+    fn paragraphs_and_pipes() {
+        let rows = read("项目名称\n\n岳阳县\n项目\n\n\n指标值\n", Layout::Paragraph);
+        let texts: Vec<&str> = rows.iter().map(|r| r.cells[0].text.as_str()).collect();
+        assert_eq!(texts, vec!["项目名称", "岳阳县项目", "指标值"]);
+        assert_eq!(rows[2].line, 7);
+        let rows = read(
+            "| 一级指标 | 二级指标 |\n|---|---|\n|  | 数量指标 |\n",
+            Layout::Pipe,
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].cells[0].text, "");
+        assert_eq!(rows[1].cells[1].text, "数量指标");
+    }
+
+    #[test]
+    fn space_separated_rows_record_indentation() {
+        let rows = read(
+            "项目名称 麻风病防治\n   (一)财政拨款小计 4.00\n",
+            Layout::SpaceSeparated,
+        );
+        assert_eq!(rows[1].indent, 3);
+        assert_eq!(rows[1].cells[1].text, "4.00");
+    }
+}

@@ -1,0 +1,50 @@
+//! `jixiao inspect FILE...`: read files and print their records; writes nothing.
+
+use std::io::Write;
+
+use anyhow::Context;
+use jixiao_config::NormalizeConfig;
+use jixiao_driver::{Counts, ExitStatus, exit, inputs, stages};
+use jixiao_ingest::InputFile;
+use jixiao_normalize::NormalizeContext;
+
+use super::{Failure, Outcome};
+use crate::cli::{Format, InspectArgs};
+
+pub fn execute(args: &InspectArgs) -> Outcome {
+    let files: Vec<InputFile> = args
+        .files
+        .iter()
+        .map(|path| InputFile {
+            // Named as typed (with `/`), so the output does not depend on the working directory.
+            display: inputs::display_name(path, std::path::Path::new("")),
+            path: path.clone(),
+            encoding: args.encoding.clone(),
+            layout: args.layout,
+        })
+        .collect();
+    // The built-in label dictionary; a broken built-in is a bug in the binary, reported as config.
+    let ctx = NormalizeContext::new(&NormalizeConfig::default(), None)
+        .map_err(|e| Failure::new(ExitStatus::Config, e))?;
+    let ledger = jixiao_normalize::normalize(jixiao_ingest::ingest(&files), &ctx);
+    let text = match args.format {
+        Format::Json => stages::pretty_json(&ledger, "records")?,
+        Format::Table => crate::view::ledger(&ledger).into_bytes(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(&text)
+        .and_then(|_| stdout.flush())
+        .context("cannot write to stdout")
+        .map_err(|e| Failure::new(ExitStatus::Io, e))?;
+    let counts = Counts::of_ledger(&ledger);
+    tracing::info!(
+        "{} file{}, {} records, {} warnings, {} errors",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        counts.records,
+        counts.warnings,
+        counts.errors
+    );
+    Ok(exit::classify(&counts))
+}

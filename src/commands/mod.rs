@@ -1,0 +1,44 @@
+//! One module per subcommand. Each returns the [`ExitStatus`] it finished with, or a [`Failure`]: an
+//! error to print plus the status it maps to.
+
+mod init;
+mod inspect;
+mod run;
+mod validate;
+
+use jixiao_driver::ExitStatus;
+
+use crate::cli::{Cli, Command};
+
+/// An error that ends a command, with the exit status it maps to.
+#[derive(Debug)]
+pub struct Failure {
+    pub status: ExitStatus,
+    pub error: anyhow::Error,
+}
+
+impl Failure {
+    pub fn new(status: ExitStatus, error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            status,
+            error: error.into(),
+        }
+    }
+}
+
+impl From<jixiao_driver::DriverError> for Failure {
+    fn from(e: jixiao_driver::DriverError) -> Failure {
+        Failure::new(e.exit_status(), e)
+    }
+}
+
+pub type Outcome = Result<ExitStatus, Failure>;
+
+pub fn dispatch(cli: Cli) -> Outcome {
+    match cli.command {
+        Command::Inspect(args) => inspect::execute(&args),
+        Command::Run(args) => run::execute(&args),
+        Command::Validate(args) => validate::execute(&args),
+        Command::Init(args) => init::execute(&args),
+    }
+}

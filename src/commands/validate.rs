@@ -1,0 +1,34 @@
+//! `jixiao validate [PIPELINE]`: everything `run` checks before working, without writing anything.
+//! Configuration errors print as `file:line:col: error: …` and exit 78.
+
+use jixiao_driver::{ExitStatus, RunOverrides, input_specs, inputs};
+use jixiao_normalize::NormalizeContext;
+
+use super::{Failure, Outcome};
+use crate::cli::ValidateArgs;
+
+pub fn execute(args: &ValidateArgs) -> Outcome {
+    let pipeline = crate::pipeline_file::load(&args.pipeline)?;
+    NormalizeContext::new(&pipeline.normalize, Some(pipeline.pipeline.year)).map_err(|e| {
+        Failure::new(
+            ExitStatus::Config,
+            anyhow::anyhow!("{}: [normalize.labels]: {e}", args.pipeline.display()),
+        )
+    })?;
+    let specs = input_specs(&pipeline, &RunOverrides::default());
+    let resolved = inputs::resolve(&specs, &pipeline.base_dir)?;
+    for d in &resolved.diagnostics {
+        // Not a config error: the files may arrive before the scheduled run.
+        tracing::warn!("{}: {}", args.pipeline.display(), d.message);
+    }
+    tracing::info!(
+        "{}: valid; {} input pattern{} matching {} file{}, output {}",
+        args.pipeline.display(),
+        specs.len(),
+        if specs.len() == 1 { "" } else { "s" },
+        resolved.files.len(),
+        if resolved.files.len() == 1 { "" } else { "s" },
+        jixiao_driver::output_dir(&pipeline, &RunOverrides::default()).display()
+    );
+    Ok(ExitStatus::Ok)
+}

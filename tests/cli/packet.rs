@@ -1,0 +1,103 @@
+//! The packet a run publishes: atomic replacement, the manifest, byte-identical reruns.
+
+use std::path::Path;
+
+use crate::{assert_code, fixture, jixiao, read_json, root, s, tempdir};
+
+fn run_good(out: &Path, extra: &[&str]) -> std::process::Output {
+    let pipeline = fixture("run/good/pipeline.toml");
+    let mut args = vec!["run", s(&pipeline), "--out", s(out)];
+    args.extend_from_slice(extra);
+    jixiao(&root(), &args)
+}
+
+fn bytes(path: &Path) -> Vec<u8> {
+    match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => panic!("cannot read {}: {e}", path.display()),
+    }
+}
+
+#[test]
+#[ignore = "needs ingest"]
+fn failed_run_leaves_the_previous_packet_byte_identical() {
+    let out = tempdir();
+    assert_code(&run_good(out.path(), &[]), 0);
+    let records = bytes(&out.path().join("records.json"));
+    let manifest = bytes(&out.path().join("manifest.json"));
+    // A run that reads nothing (65) must not touch the packet ...
+    let r = jixiao(
+        &root(),
+        &["run", s(&fixture("run/no-records/pipeline.toml")), "--out", s(out.path())],
+    );
+    assert_code(&r, 65);
+    assert_eq!(bytes(&out.path().join("records.json")), records);
+    assert_eq!(bytes(&out.path().join("manifest.json")), manifest);
+    // ... and neither must one that dies before publishing: its staging folder (no commit marker)
+    // is removed by the next run, which then succeeds.
+    let stale = out.path().join(".staging-999999-0");
+    std::fs::create_dir(&stale).ok();
+    std::fs::write(stale.join("records.json"), "{\"documents\": [").ok();
+    assert_eq!(bytes(&out.path().join("records.json")), records);
+    assert_code(&run_good(out.path(), &[]), 0);
+    assert!(!stale.exists(), "stale staging folder kept");
+    assert_eq!(bytes(&out.path().join("records.json")), records);
+}
+
+#[test]
+#[ignore = "needs ingest"]
+fn reruns_and_job_counts_give_identical_bytes() {
+    let a = tempdir();
+    let b = tempdir();
+    assert_code(&run_good(a.path(), &["--jobs", "1"]), 0);
+    let first = (
+        bytes(&a.path().join("records.json")),
+        bytes(&a.path().join("manifest.json")),
+    );
+    assert_code(&run_good(a.path(), &["--jobs", "1"]), 0);
+    assert_code(&run_good(b.path(), &["--jobs", "2"]), 0);
+    for dir in [a.path(), b.path()] {
+        assert_eq!(bytes(&dir.join("records.json")), first.0, "{}", dir.display());
+        assert_eq!(bytes(&dir.join("manifest.json")), first.1, "{}", dir.display());
+    }
+}
+
+#[test]
+#[ignore = "needs ingest"]
+fn manifest_describes_inputs_and_artifacts() {
+    let out = tempdir();
+    assert_code(&run_good(out.path(), &[]), 0);
+    let m = read_json(&out.path().join("manifest.json"));
+    assert_eq!(m["manifest_version"], 1);
+    assert_eq!(m["jixiao_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(m["exit_code"], 0);
+    assert_eq!(m["pipeline"]["sha256"].as_str().map(str::len), Some(64));
+    let input = &m["inputs"][0];
+    assert_eq!(input["file"], "inputs/yongning-two-tables.txt");
+    let src = bytes(&fixture("run/good/inputs/yongning-two-tables.txt"));
+    assert_eq!(input["size"].as_u64(), Some(src.len() as u64));
+    assert_eq!(input["records"], 2);
+    assert_eq!(input["layout"], "tabbed");
+    let art = &m["artifacts"][0];
+    assert_eq!(art["path"], "records.json");
+    let records = bytes(&out.path().join("records.json"));
+    assert_eq!(art["size"].as_u64(), Some(records.len() as u64));
+    // No clock in the manifest: nothing that looks like a timestamp.
+    let text = String::from_utf8_lossy(&bytes(&out.path().join("manifest.json"))).into_owned();
+    assert!(!text.contains("T0") && !text.contains("T1") && !text.contains("T2"), "{text}");
+}
+
+#[test]
+fn no_staging_or_partial_files_after_a_run() {
+    // Holds with or without real readers: whatever the run's outcome, it leaves no staging folder.
+    let out = tempdir();
+    run_good(out.path(), &[]);
+    let leftovers: Vec<String> = std::fs::read_dir(out.path())
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".staging-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
