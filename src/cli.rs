@@ -54,8 +54,10 @@ pub enum Command {
         jixiao inspect --encoding gb18030 old.txt > old.json")]
     Inspect(InspectArgs),
     /// Run a pipeline: read its inputs, write records.json and manifest.json atomically.
-    #[command(after_help = "Examples:\n  jixiao run\n  jixiao run /etc/jixiao/pipeline.toml --jobs 2 \
-        --log-format json\n  jixiao run --input 'samples/*.txt' --out /tmp/out")]
+    #[command(
+        after_help = "Examples:\n  jixiao run\n  jixiao run /etc/jixiao/pipeline.toml --jobs 2 \
+        --log-format json\n  jixiao run --input 'samples/*.txt' --out /tmp/out"
+    )]
     Run(RunArgs),
     /// Check a pipeline file and list what it would read, without writing anything.
     #[command(after_help = "Examples:\n  jixiao validate\n  jixiao validate bureau/pipeline.toml")]

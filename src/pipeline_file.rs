@@ -82,10 +82,7 @@ struct PipelineFile {
 /// `file:line:col: error: message` lines, or the pipeline.
 fn parse(path: &Path, text: &str) -> Result<Pipeline, Vec<String>> {
     let file: PipelineFile = toml::from_str(text).map_err(|e| {
-        let (line, col) = e
-            .span()
-            .map(|s| line_col(text, s.start))
-            .unwrap_or((1, 1));
+        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
         vec![format!(
             "{}:{line}:{col}: error: {}",
             path.display(),
@@ -126,7 +123,8 @@ mod tests {
 
     #[test]
     fn errors_carry_line_and_column() {
-        let text = "[pipeline]\nname = \"x\"\nyear = 2024\nbogus = 1\n[output]\ndirectory = \"o\"\n";
+        let text =
+            "[pipeline]\nname = \"x\"\nyear = 2024\nbogus = 1\n[output]\ndirectory = \"o\"\n";
         let errs = parse(Path::new("p.toml"), text).err().unwrap_or_default();
         assert_eq!(errs.len(), 1);
         assert!(errs[0].starts_with("p.toml:4:1: error:"), "{}", errs[0]);

@@ -157,15 +157,24 @@ mod tests {
         let text = ledger(&Ledger {
             documents: vec![doc],
         });
-        assert!(text.contains("== a.txt (tabbed, UTF-8): 1 record\n"), "{text}");
+        assert!(
+            text.contains("== a.txt (tabbed, UTF-8): 1 record\n"),
+            "{text}"
+        );
         assert!(text.contains("[1] project, lines 10-20"), "{text}");
         assert!(text.contains("    name: 道路维修"), "{text}");
         assert!(text.contains("    unit: —"), "{text}");
-        assert!(text.contains("total 12.5 万元 (fiscal —, other —; 0 rows)"), "{text}");
+        assert!(
+            text.contains("total 12.5 万元 (fiscal —, other —; 0 rows)"),
+            "{text}"
+        );
         assert!(
             text.contains("产出指标 / 数量指标 / 维修道路 = ≥3公里  (line 15)"),
             "{text}"
         );
-        assert!(text.contains("warning normalize.x line 16: look here"), "{text}");
+        assert!(
+            text.contains("warning normalize.x line 16: look here"),
+            "{text}"
+        );
     }
 }

@@ -37,7 +37,7 @@ pub type Outcome = Result<ExitStatus, Failure>;
 pub fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
         Command::Inspect(args) => inspect::execute(&args),
-        Command::Run(args) => run::execute(&args),
+        Command::Run(args) => run::execute(&args, cli.log.log_format),
         Command::Validate(args) => validate::execute(&args),
         Command::Init(args) => init::execute(&args),
     }

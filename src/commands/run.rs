@@ -3,12 +3,12 @@
 
 use std::time::Instant;
 
-use jixiao_driver::{RunOverrides, exit_status};
+use jixiao_driver::{RunOverrides, RunReport, exit_status};
 
 use super::Outcome;
-use crate::cli::RunArgs;
+use crate::cli::{LogFormat, RunArgs};
 
-pub fn execute(args: &RunArgs) -> Outcome {
+pub fn execute(args: &RunArgs, format: LogFormat) -> Outcome {
     let started = Instant::now();
     let pipeline = crate::pipeline_file::load(&args.pipeline)?;
     let overrides = RunOverrides {
@@ -19,28 +19,40 @@ pub fn execute(args: &RunArgs) -> Outcome {
     let result = jixiao_driver::run(&pipeline, &overrides);
     let status = exit_status(&result);
     let report = result?;
-    // The summary is an info event (so `--quiet` hides it and `--log-format json` structures it).
+    summary(&report, started, format);
+    Ok(status)
+}
+
+/// The final line: an info event, so `--quiet` hides it. JSON logs get the numbers as fields for
+/// collectors; human logs get them once, in the sentence.
+fn summary(report: &RunReport, started: Instant, format: LogFormat) {
     let c = report.counts;
-    let output = if report.published.is_empty() {
+    let secs = started.elapsed().as_secs_f64();
+    let outcome = if report.published.is_empty() {
         "nothing published".to_string()
     } else {
         format!("→ {}", report.out_dir.display())
     };
-    tracing::info!(
-        inputs = report.inputs.len(),
-        records = c.records,
-        warnings = c.warnings,
-        errors = c.errors,
-        seconds = started.elapsed().as_secs_f64(),
-        out = %report.out_dir.display(),
-        exit = status.code(),
-        "{} inputs, {} records, {} warnings, {} errors in {:.2}s {output} (exit {})",
+    let text = format!(
+        "{} inputs, {} records, {} warnings, {} errors in {secs:.2}s {outcome} (exit {})",
         report.inputs.len(),
         c.records,
         c.warnings,
         c.errors,
-        started.elapsed().as_secs_f64(),
-        status.code()
+        report.exit.code()
     );
-    Ok(status)
+    match format {
+        LogFormat::Human => tracing::info!("{text}"),
+        LogFormat::Json => tracing::info!(
+            inputs = report.inputs.len(),
+            records = c.records,
+            warnings = c.warnings,
+            errors = c.errors,
+            seconds = secs,
+            out = %report.out_dir.display(),
+            published = !report.published.is_empty(),
+            exit = report.exit.code(),
+            "{text}"
+        ),
+    }
 }

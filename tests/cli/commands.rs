@@ -7,13 +7,23 @@ fn help_has_examples_and_exit_codes() {
     let r = jixiao(&root(), &["--help"]);
     assert_code(&r, 0);
     let text = String::from_utf8_lossy(&r.stdout);
-    for needle in ["inspect", "run", "validate", "init", "Examples:", "75 another run holds"] {
+    for needle in [
+        "inspect",
+        "run",
+        "validate",
+        "init",
+        "Examples:",
+        "75 another run holds",
+    ] {
         assert!(text.contains(needle), "--help lacks {needle:?}:\n{text}");
     }
     for sub in ["inspect", "run", "validate", "init"] {
         let r = jixiao(&root(), &[sub, "--help"]);
         assert_code(&r, 0);
-        assert!(String::from_utf8_lossy(&r.stdout).contains("Examples:"), "{sub} --help");
+        assert!(
+            String::from_utf8_lossy(&r.stdout).contains("Examples:"),
+            "{sub} --help"
+        );
     }
 }
 
@@ -28,16 +38,30 @@ fn init_writes_a_valid_starter_and_refuses_to_overwrite() {
     assert_code(&jixiao(&root(), &["validate", s(&path)]), 0);
     let again = jixiao(&root(), &["init", s(&target)]);
     assert_code(&again, 74);
-    assert!(stderr(&again).contains("already exists"), "{}", stderr(&again));
-    assert_eq!(std::fs::read(&path).unwrap_or_default(), first, "init overwrote the file");
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap_or_default(),
+        first,
+        "init overwrote the file"
+    );
 }
 
 #[test]
 fn validate_a_good_pipeline_writes_nothing() {
-    let r = jixiao(&root(), &["validate", s(&fixture("run/good/pipeline.toml"))]);
+    let r = jixiao(
+        &root(),
+        &["validate", s(&fixture("run/good/pipeline.toml"))],
+    );
     assert_code(&r, 0);
     assert!(stderr(&r).contains("matching 1 file"), "{}", stderr(&r));
-    assert!(!fixture("run/good/out").exists(), "validate created the output folder");
+    assert!(
+        !fixture("run/good/out").exists(),
+        "validate created the output folder"
+    );
 }
 
 #[test]
@@ -69,7 +93,13 @@ fn quiet_run_prints_no_summary() {
     let out = tempdir();
     let r = jixiao(
         &root(),
-        &["run", s(&fixture("run/good/pipeline.toml")), "--out", s(out.path()), "--quiet"],
+        &[
+            "run",
+            s(&fixture("run/good/pipeline.toml")),
+            "--out",
+            s(out.path()),
+            "--quiet",
+        ],
     );
     assert!(!stderr(&r).contains(" records, "), "{}", stderr(&r));
 }

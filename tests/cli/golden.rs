@@ -12,19 +12,37 @@ fn amount(a: Option<f64>) -> String {
 
 pub fn render(doc: &DocumentRecords) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {} ({}, {}): {} records", doc.file, doc.layout.as_str(), doc.encoding, doc.records.len());
+    let _ = writeln!(
+        out,
+        "# {} ({}, {}): {} records",
+        doc.file,
+        doc.layout.as_str(),
+        doc.encoding,
+        doc.records.len()
+    );
     if let Some(n) = &doc.facts.stated_project_count {
         let _ = writeln!(out, "stated project count: {} (line {})", n.value, n.line);
     }
     if let Some(t) = &doc.facts.project_expenditure_total {
-        let _ = writeln!(out, "项目支出 in budget tables: {} (line {})", t.value, t.line);
+        let _ = writeln!(
+            out,
+            "项目支出 in budget tables: {} (line {})",
+            t.value, t.line
+        );
     }
     for (i, r) in doc.records.iter().enumerate() {
         let kind = match r.kind {
             jixiao_core::RecordKind::Project => "project",
             jixiao_core::RecordKind::DepartmentOverall => "department_overall",
         };
-        let _ = writeln!(out, "\n## [{}] {kind} L{}-{} year {:?}", i + 1, r.lines[0], r.lines[1], r.year);
+        let _ = writeln!(
+            out,
+            "\n## [{}] {kind} L{}-{} year {:?}",
+            i + 1,
+            r.lines[0],
+            r.lines[1],
+            r.year
+        );
         let field = |out: &mut String, label: &str, v: &Option<String>| {
             if let Some(v) = v {
                 let _ = writeln!(out, "{label}: {}", v.replace('\n', " / "));
@@ -37,8 +55,12 @@ pub fn render(doc: &DocumentRecords) -> String {
         for (k, v) in &r.attributes {
             let _ = writeln!(out, "{k}: {v}");
         }
-        let items: Vec<String> =
-            r.funds.items.iter().map(|i| format!("{}={}", i.label, amount(i.amount))).collect();
+        let items: Vec<String> = r
+            .funds
+            .items
+            .iter()
+            .map(|i| format!("{}={}", i.label, amount(i.amount)))
+            .collect();
         let _ = writeln!(
             out,
             "资金: 合计={} 财政={} 其他={} | {}",
@@ -48,8 +70,11 @@ pub fn render(doc: &DocumentRecords) -> String {
             items.join("; ")
         );
         if !r.spending_plan.is_empty() {
-            let plan: Vec<String> =
-                r.spending_plan.iter().map(|p| format!("{}={}", p.label, amount(p.percent))).collect();
+            let plan: Vec<String> = r
+                .spending_plan
+                .iter()
+                .map(|p| format!("{}={}", p.label, amount(p.percent)))
+                .collect();
             let _ = writeln!(out, "支出计划: {}", plan.join("; "));
         }
         field(&mut out, "资金用途", &r.funds_use);
@@ -68,7 +93,11 @@ pub fn render(doc: &DocumentRecords) -> String {
                 ind.level1_raw.as_deref().unwrap_or("-"),
                 ind.level2_raw.as_deref().unwrap_or("-")
             );
-            let _ = writeln!(out, "- L{} {canon} ({raw}) | {} | {}", ind.line, ind.name, ind.value);
+            let _ = writeln!(
+                out,
+                "- L{} {canon} ({raw}) | {} | {}",
+                ind.line, ind.name, ind.value
+            );
             if ind.description.is_some() || ind.basis.is_some() {
                 let _ = writeln!(
                     out,
@@ -90,16 +119,23 @@ fn check(sample: &str) {
     let path = crate::root().join("samples").join(sample);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let doc = jixiao_ingest::read_bytes(sample, &bytes, None, None);
-    let ctx = jixiao_normalize::NormalizeContext::new(&Default::default(), Some(2024)).expect("dictionary");
+    let ctx = jixiao_normalize::NormalizeContext::new(&Default::default(), Some(2024))
+        .expect("dictionary");
     let records = jixiao_normalize::normalize_document(doc, &ctx);
     let actual = render(&records);
-    let golden = crate::root().join("tests/golden").join(sample.replace('/', "__").replace(".txt", ".golden"));
+    let golden = crate::root()
+        .join("tests/golden")
+        .join(sample.replace('/', "__").replace(".txt", ".golden"));
     if std::env::var_os("JIXIAO_BLESS").is_some() {
         std::fs::write(&golden, &actual).expect("write golden file");
         return;
     }
-    let expected = std::fs::read_to_string(&golden)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with JIXIAO_BLESS=1 and review)", golden.display()));
+    let expected = std::fs::read_to_string(&golden).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with JIXIAO_BLESS=1 and review)",
+            golden.display()
+        )
+    });
     if expected != actual {
         let diff: Vec<String> = expected
             .lines()

@@ -33,29 +33,57 @@ fn json_output_has_the_document_keys_and_matches_the_schema() {
     let doc = &v["documents"][0];
     assert_eq!(
         keys(doc),
-        ["file", "layout", "encoding", "facts", "records", "diagnostics"]
+        [
+            "file",
+            "layout",
+            "encoding",
+            "facts",
+            "records",
+            "diagnostics"
+        ]
     );
-    assert_eq!(doc["file"], "samples/003-yongning-tuanjiexilu-2024-project-targets.txt");
+    assert_eq!(
+        doc["file"],
+        "samples/003-yongning-tuanjiexilu-2024-project-targets.txt"
+    );
     let errors = schema::validate(&read_json(&root().join("docs/records.schema.json")), &v);
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn json_records_have_the_documented_keys() {
     let v = inspect_json(&["samples/003-yongning-tuanjiexilu-2024-project-targets.txt"]);
     let rec = &v["documents"][0]["records"][0];
     for k in [
-        "kind", "lines", "year", "name", "code", "unit", "supervisor", "attributes", "funds",
-        "spending_plan", "goal", "indicators", "diagnostics",
+        "kind",
+        "lines",
+        "year",
+        "name",
+        "code",
+        "unit",
+        "supervisor",
+        "attributes",
+        "funds",
+        "spending_plan",
+        "goal",
+        "indicators",
+        "diagnostics",
     ] {
         assert!(rec.get(k).is_some(), "record lacks {k}: {:?}", keys(rec));
     }
     assert_eq!(keys(&rec["funds"]), ["total", "fiscal", "other", "items"]);
     let ind = &rec["indicators"][0];
     for k in [
-        "level1", "level2", "level1_raw", "level2_raw", "name", "value", "description", "basis",
-        "line", "parsed",
+        "level1",
+        "level2",
+        "level1_raw",
+        "level2_raw",
+        "name",
+        "value",
+        "description",
+        "basis",
+        "line",
+        "parsed",
     ] {
         assert!(ind.get(k).is_some(), "indicator lacks {k}: {:?}", keys(ind));
     }
@@ -64,7 +92,6 @@ fn json_records_have_the_documented_keys() {
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn every_sample_matches_the_schema() {
     let v = inspect_json(&[
         "samples/000-panzhihua-xiqu-2024-project-targets.txt",
@@ -87,21 +114,45 @@ fn every_sample_matches_the_schema() {
 }
 
 #[test]
-#[ignore = "needs normalizer"]
 fn samples_parse_to_the_counts_of_issue_2() {
     // (file, projects, department-overall records)
     let expected = [
-        ("samples/000-panzhihua-xiqu-2024-project-targets.txt", 306, 0),
+        (
+            "samples/000-panzhihua-xiqu-2024-project-targets.txt",
+            306,
+            0,
+        ),
         ("samples/001-yanbian-2021-project-targets.txt", 24, 0),
         ("samples/002-renhe-renda-2024-targets.txt", 12, 1),
-        ("samples/003-yongning-tuanjiexilu-2024-project-targets.txt", 21, 0),
-        ("samples/004-fengfeng-jiguanshiwu-2024-budget-disclosure.txt", 125, 1),
-        ("samples/extra/guangyuan-zhaohua-2021-leprosy-project.txt", 1, 0),
-        ("samples/extra/yueyang-county-2022-farmland-project.txt", 1, 0),
+        (
+            "samples/003-yongning-tuanjiexilu-2024-project-targets.txt",
+            21,
+            0,
+        ),
+        (
+            "samples/004-fengfeng-jiguanshiwu-2024-budget-disclosure.txt",
+            125,
+            1,
+        ),
+        (
+            "samples/extra/guangyuan-zhaohua-2021-leprosy-project.txt",
+            1,
+            0,
+        ),
+        (
+            "samples/extra/yueyang-county-2022-farmland-project.txt",
+            1,
+            0,
+        ),
     ];
     let files: Vec<&str> = expected.iter().map(|e| e.0).collect();
     let v = inspect_json(&files);
-    for (doc, (file, projects, overall)) in v["documents"].as_array().into_iter().flatten().zip(expected) {
+    for (doc, (file, projects, overall)) in v["documents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .zip(expected)
+    {
         assert_eq!(doc["file"], file);
         let count = |kind: &str| {
             doc["records"]
@@ -111,22 +162,38 @@ fn samples_parse_to_the_counts_of_issue_2() {
                 .filter(|r| r["kind"] == kind)
                 .count()
         };
-        assert_eq!((count("project"), count("department_overall")), (projects, overall), "{file}");
+        assert_eq!(
+            (count("project"), count("department_overall")),
+            (projects, overall),
+            "{file}"
+        );
     }
     // 000 states 309 projects while holding 306: the claim is reported next to the count.
-    assert_eq!(v["documents"][0]["facts"]["stated_project_count"]["value"], 309);
+    assert_eq!(
+        v["documents"][0]["facts"]["stated_project_count"]["value"],
+        309
+    );
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn table_view_shows_records_and_indicators() {
     let r = jixiao(
         &root(),
-        &["inspect", "--format", "table", "tests/fixtures/run/good/inputs/yongning-two-tables.txt"],
+        &[
+            "inspect",
+            "--format",
+            "table",
+            "tests/fixtures/run/good/inputs/yongning-two-tables.txt",
+        ],
     );
     assert_code(&r, 0);
     let text = String::from_utf8_lossy(&r.stdout);
-    assert!(text.contains("== tests/fixtures/run/good/inputs/yongning-two-tables.txt (tabbed, UTF-8): 2 records"), "{text}");
+    assert!(
+        text.contains(
+            "== tests/fixtures/run/good/inputs/yongning-two-tables.txt (tabbed, UTF-8): 2 records"
+        ),
+        "{text}"
+    );
     assert!(text.contains("[1] project, lines "), "{text}");
     assert!(text.contains("    name: "), "{text}");
     assert!(text.contains("产出指标 / 数量指标 / "), "{text}");

@@ -7,8 +7,7 @@
 //! - `commands`: help, init, validate;
 //! - `schema`: the small JSON Schema validator those tests use.
 //!
-//! Tests marked `#[ignore = "needs ingest"]` need the real readers (the ingest stub yields no rows);
-//! `#[ignore = "needs normalizer"]` ones assert the per-sample record counts of issue 2.
+//! The one ignored test waits for the malformed-input corpus (tests/fixtures/malformed/).
 
 mod commands;
 mod exit_codes;

@@ -19,7 +19,6 @@ fn bytes(path: &Path) -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn failed_run_leaves_the_previous_packet_byte_identical() {
     let out = tempdir();
     assert_code(&run_good(out.path(), &[]), 0);
@@ -28,7 +27,12 @@ fn failed_run_leaves_the_previous_packet_byte_identical() {
     // A run that reads nothing (65) must not touch the packet ...
     let r = jixiao(
         &root(),
-        &["run", s(&fixture("run/no-records/pipeline.toml")), "--out", s(out.path())],
+        &[
+            "run",
+            s(&fixture("run/no-records/pipeline.toml")),
+            "--out",
+            s(out.path()),
+        ],
     );
     assert_code(&r, 65);
     assert_eq!(bytes(&out.path().join("records.json")), records);
@@ -45,7 +49,6 @@ fn failed_run_leaves_the_previous_packet_byte_identical() {
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn reruns_and_job_counts_give_identical_bytes() {
     let a = tempdir();
     let b = tempdir();
@@ -57,13 +60,22 @@ fn reruns_and_job_counts_give_identical_bytes() {
     assert_code(&run_good(a.path(), &["--jobs", "1"]), 0);
     assert_code(&run_good(b.path(), &["--jobs", "2"]), 0);
     for dir in [a.path(), b.path()] {
-        assert_eq!(bytes(&dir.join("records.json")), first.0, "{}", dir.display());
-        assert_eq!(bytes(&dir.join("manifest.json")), first.1, "{}", dir.display());
+        assert_eq!(
+            bytes(&dir.join("records.json")),
+            first.0,
+            "{}",
+            dir.display()
+        );
+        assert_eq!(
+            bytes(&dir.join("manifest.json")),
+            first.1,
+            "{}",
+            dir.display()
+        );
     }
 }
 
 #[test]
-#[ignore = "needs ingest"]
 fn manifest_describes_inputs_and_artifacts() {
     let out = tempdir();
     assert_code(&run_good(out.path(), &[]), 0);
@@ -84,7 +96,10 @@ fn manifest_describes_inputs_and_artifacts() {
     assert_eq!(art["size"].as_u64(), Some(records.len() as u64));
     // No clock in the manifest: nothing that looks like a timestamp.
     let text = String::from_utf8_lossy(&bytes(&out.path().join("manifest.json"))).into_owned();
-    assert!(!text.contains("T0") && !text.contains("T1") && !text.contains("T2"), "{text}");
+    assert!(
+        !text.contains("T0") && !text.contains("T1") && !text.contains("T2"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -41,7 +41,10 @@ fn check(root: &Value, schema: &Value, v: &Value, path: &str, errors: &mut Vec<S
         }
     }
     if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-        match r.strip_prefix("#/$defs/").and_then(|name| root["$defs"].get(name)) {
+        match r
+            .strip_prefix("#/$defs/")
+            .and_then(|name| root["$defs"].get(name))
+        {
             Some(target) => check(root, target, v, path, errors),
             None => errors.push(format!("{path}: unresolvable $ref {r}")),
         }
@@ -77,7 +80,12 @@ fn check(root: &Value, schema: &Value, v: &Value, path: &str, errors: &mut Vec<S
         errors.push(format!("{path}: matches no alternative of anyOf"));
     }
     if let Some(obj) = v.as_object() {
-        for req in s.get("required").and_then(Value::as_array).into_iter().flatten() {
+        for req in s
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(k) = req.as_str()
                 && !obj.contains_key(k)
             {
@@ -99,10 +107,16 @@ fn check(root: &Value, schema: &Value, v: &Value, path: &str, errors: &mut Vec<S
     }
     if let Some(arr) = v.as_array() {
         let n = arr.len() as u64;
-        if s.get("minItems").and_then(Value::as_u64).is_some_and(|m| n < m) {
+        if s.get("minItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|m| n < m)
+        {
             errors.push(format!("{path}: too few items ({n})"));
         }
-        if s.get("maxItems").and_then(Value::as_u64).is_some_and(|m| n > m) {
+        if s.get("maxItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|m| n > m)
+        {
             errors.push(format!("{path}: too many items ({n})"));
         }
         let prefix = s.get("prefixItems").and_then(Value::as_array);

@@ -92,7 +92,10 @@ fn expand(spec: &InputSpec, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBuf>,
     }
     let text = joined.to_string_lossy();
     let paths = glob::glob(&text).map_err(|e| {
-        DriverError::Config(format!("input pattern `{}` is malformed: {e}", spec.pattern))
+        DriverError::Config(format!(
+            "input pattern `{}` is malformed: {e}",
+            spec.pattern
+        ))
     })?;
     let mut files = Vec::new();
     for entry in paths {

@@ -119,7 +119,11 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
             stage,
             duration: clock.elapsed(),
         };
-        tracing::debug!(stage = stage.as_str(), ms = t.duration.as_millis() as u64, "stage done");
+        tracing::debug!(
+            stage = stage.as_str(),
+            ms = t.duration.as_millis() as u64,
+            "stage done"
+        );
         timings.push(t);
         clock = Instant::now();
     };
@@ -129,7 +133,9 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(overrides.jobs.or(pipeline.run.jobs).unwrap_or(0))
         .build()
-        .map_err(|e| DriverError::io("cannot start worker threads", "", std::io::Error::other(e)))?;
+        .map_err(|e| {
+            DriverError::io("cannot start worker threads", "", std::io::Error::other(e))
+        })?;
 
     let out_dir = output_dir(pipeline, overrides);
     std::fs::create_dir_all(&out_dir)

@@ -144,7 +144,10 @@ mod tests {
     fn timestamps_are_utc_iso() {
         let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_709_251_199); // 2024-02-29T23:59:59Z
         assert_eq!(utc_timestamp(t), "2024-02-29T23:59:59Z");
-        assert_eq!(utc_timestamp(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            utc_timestamp(SystemTime::UNIX_EPOCH),
+            "1970-01-01T00:00:00Z"
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ fn manifest_listing(paths: &[&str]) -> Artifact {
         .iter()
         .map(|p| serde_json::json!({ "path": p }))
         .collect();
-    art(MANIFEST, &serde_json::json!({ "artifacts": list }).to_string())
+    art(
+        MANIFEST,
+        &serde_json::json!({ "artifacts": list }).to_string(),
+    )
 }
 
 fn leftovers(out: &Path) -> Vec<String> {
@@ -44,10 +47,16 @@ fn publish_replaces_files_and_drops_obsolete_ones() -> R {
     assert_eq!(fs::read_to_string(out.join("packets/a.html"))?, "a");
     publish(
         out,
-        &[art("records.json", "new"), manifest_listing(&["records.json"])],
+        &[
+            art("records.json", "new"),
+            manifest_listing(&["records.json"]),
+        ],
     )?;
     assert_eq!(fs::read_to_string(out.join("records.json"))?, "new");
-    assert!(!out.join("packets/a.html").exists(), "obsolete artifact kept");
+    assert!(
+        !out.join("packets/a.html").exists(),
+        "obsolete artifact kept"
+    );
     assert!(leftovers(out).is_empty(), "staging folder left behind");
     Ok(())
 }

@@ -142,7 +142,8 @@ fn drop_furniture(
                 && dict.field(text).is_none()
                 && dict.level1(text).is_none()
                 && dict.level2(text).is_none()
-                && crate::value::parse_money(text).is_none()
+                // A running head names something (`550 峰峰机关事务`); a repeated bare number is data.
+                && text.chars().any(|c| c as u32 >= 0x4E00)
                 && crate::segment::year_row(text).is_none()
         })
         .map(|(t, _)| t.to_string())
