@@ -192,45 +192,27 @@ fn merge_broken_labels(rows: &mut Vec<PRow>, dict: &LabelDictionary) {
             || dict.level2(t).is_some()
             || dict.field(t).is_some_and(|m| m.rest.is_empty())
     };
-    let mut i = 0;
-    while i + 1 < rows.len() {
-        let (Some(last), Some(next_first)) = (
-            rows[i]
-                .cells
-                .iter()
-                .rev()
-                .find(|c| !c.text.is_empty())
-                .map(|c| c.text.clone()),
-            rows[i + 1]
-                .cells
-                .iter()
-                .find(|c| !c.text.is_empty())
-                .map(|c| c.text.clone()),
-        ) else {
-            i += 1;
-            continue;
-        };
-        let joined = format!("{last}{next_first}");
-        let short_fragment = next_first.chars().count() <= 4;
-        if short_fragment && is_label(&joined) {
-            if let Some(cell) = rows[i].cells.iter_mut().rev().find(|c| !c.text.is_empty()) {
-                cell.text = joined;
+    // One pass that builds a new list, so a long document stays linear.
+    let mut merged: Vec<PRow> = Vec::with_capacity(rows.len());
+    for mut row in std::mem::take(rows) {
+        if let Some(prev) = merged.last_mut() {
+            let last = prev.cells.iter().rposition(|c| !c.text.is_empty());
+            let first = row.cells.iter().position(|c| !c.text.is_empty());
+            if let (Some(li), Some(fi)) = (last, first) {
+                let fragment = &row.cells[fi].text;
+                let joined = format!("{}{}", prev.cells[li].text, fragment);
+                if fragment.chars().count() <= 4 && is_label(&joined) {
+                    prev.cells[li].text = joined;
+                    row.cells.remove(fi);
+                    // The rest of the row continues the label's row.
+                    prev.cells.extend(row.cells.into_iter().filter(|c| !c.text.is_empty()));
+                    continue;
+                }
             }
-            let next = &mut rows[i + 1];
-            if let Some(pos) = next.cells.iter().position(|c| !c.text.is_empty()) {
-                next.cells.remove(pos);
-            }
-            if next.filled_count() == 0 {
-                rows.remove(i + 1);
-            } else {
-                // The rest of the next row continues the label's row.
-                let tail = rows.remove(i + 1);
-                rows[i].cells.extend(tail.cells);
-            }
-            continue;
         }
-        i += 1;
+        merged.push(row);
     }
+    *rows = merged;
 }
 
 #[cfg(test)]
