@@ -18,18 +18,31 @@ fn main() {
             .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
             .unwrap_or_default();
         entries.sort();
-        for path in entries.into_iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
+        for path in entries
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        {
             if let Ok(bytes) = std::fs::read(&path) {
                 samples.push((path.display().to_string(), bytes));
             }
         }
     }
     let ctx = NormalizeContext::new(&Default::default(), Some(2024)).expect("built-in dictionary");
-    for repeat in [1usize, std::env::var("JIXIAO_BENCH_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(20)] {
+    for repeat in [
+        1usize,
+        std::env::var("JIXIAO_BENCH_REPEAT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20),
+    ] {
         let bytes: usize = samples.iter().map(|(_, b)| b.len()).sum::<usize>() * repeat;
         let start = Instant::now();
         let docs: Vec<_> = (0..repeat)
-            .flat_map(|_| samples.iter().map(|(name, b)| read_bytes(name, b, None, None)))
+            .flat_map(|_| {
+                samples
+                    .iter()
+                    .map(|(name, b)| read_bytes(name, b, None, None))
+            })
             .collect();
         let ingested = start.elapsed();
         let ledger = normalize(docs, &ctx);

@@ -103,3 +103,33 @@ fn quiet_run_prints_no_summary() {
     );
     assert!(!stderr(&r).contains(" records, "), "{}", stderr(&r));
 }
+
+#[test]
+fn init_writes_the_bundled_pipeline() {
+    let dir = tempdir();
+    assert_code(&jixiao(&root(), &["init", s(dir.path())]), 0);
+    let written = std::fs::read_to_string(dir.path().join("pipeline.toml")).unwrap_or_default();
+    let bundled = std::fs::read_to_string(root().join("pipeline.toml")).unwrap_or_default();
+    assert!(!bundled.is_empty(), "no bundled pipeline.toml");
+    assert_eq!(
+        written, bundled,
+        "init and the bundled pipeline.toml drifted apart"
+    );
+}
+
+#[test]
+fn the_readme_run_command_works_on_the_samples() {
+    // `cargo run --release -- run` from the README, minus the build: the default ./pipeline.toml.
+    let out = tempdir();
+    let r = jixiao(&root(), &["run", "--out", s(out.path())]);
+    assert_code(&r, 0);
+    let records = crate::read_json(&out.path().join("records.json"));
+    let total: usize = records["documents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| d["records"].as_array().map_or(0, Vec::len))
+        .sum();
+    // 306 + 24 + 13 + 21 + 126 + 1 + 1 (issue 2's per-sample counts).
+    assert_eq!(total, 492);
+}

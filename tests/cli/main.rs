@@ -4,7 +4,8 @@
 //! - `exit_codes`: every documented exit code produced by some run;
 //! - `packet`: atomic publishing, the manifest, byte-identical reruns;
 //! - `inspect`: the JSON contract (validated against docs/records.schema.json) and the table view;
-//! - `commands`: help, init, validate;
+//! - `commands`: help, init, validate, log formats;
+//! - `golden`: every sample's records against its reviewed golden file (tests/golden/);
 //! - `schema`: the small JSON Schema validator those tests use.
 //!
 //! The one ignored test waits for the malformed-input corpus (tests/fixtures/malformed/).

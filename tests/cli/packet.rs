@@ -116,3 +116,20 @@ fn no_staging_or_partial_files_after_a_run() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_lock_file_left_by_a_dead_run_does_not_block() {
+    // A killed run leaves its lock file behind, but the OS released the lock with the process.
+    let out = tempdir();
+    std::fs::write(
+        out.path().join(".jixiao.lock"),
+        "pid 999999\nstarted 2020-01-01T00:00:00Z\n",
+    )
+    .ok();
+    assert_code(&run_good(out.path(), &[]), 0);
+    let lock = std::fs::read_to_string(out.path().join(".jixiao.lock")).unwrap_or_default();
+    assert!(
+        !lock.contains("999999"),
+        "the new holder did not stamp the lock: {lock}"
+    );
+}

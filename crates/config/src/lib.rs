@@ -1,18 +1,104 @@
-//! `pipeline.toml` → a typed, checked [`Pipeline`] (stub: being written; the types are the contract).
+//! `pipeline.toml` → a typed, checked [`Pipeline`], with every problem reported at once as
+//! `pipeline.toml:12:5: error: <message that names the fix>`.
+//!
+//! Map of the crate:
+//! - `lib.rs`: the public types (the contract other crates code against) and the entry points
+//!   [`load`], [`compile`], [`compile_with_env`], [`starter_pipeline`].
+//! - `raw.rs`: layer one — serde structs with `deny_unknown_fields` and `toml::Spanned` values, read
+//!   section by section (and `[[inputs]]` entry by entry) from the parsed document, so a mistake in
+//!   `[output]` does not hide one in `[[inputs]]`.
+//! - `compile.rs`: layer two — the semantic checks, as-of date resolution, environment overrides.
+//! - `labels.rs`: checks of `[normalize.labels]` keys ([`FIELD_KEYS`], [`FUNDS_KEYS`]).
+//! - `checker.rs`: `Checker`, the crate-visible problem collector. **Section modules report through
+//!   it**: add `pub(crate) fn check(&self, ctx: &mut Checker<'_>)` to `scoring.rs` / `render.rs`, call
+//!   `ctx.error_at(&["scoring", "bands", "good"], "… names the fix")` (the span is looked up by key
+//!   path, so the public structs stay plain) or `ctx.error(span, …)`, and wire the hook in
+//!   `compile.rs` where the comment says so.
+//! - `error.rs`: [`ConfigError`] / [`ConfigErrors`] (1-based line, column in characters).
+//! - `date.rs`: `YYYY-MM-DD` checks and `SOURCE_DATE_EPOCH` → date, by hand.
+//! - `scoring.rs`, `render.rs`: the `[scoring]` and `[render]` sections (owned by their stages).
+//!
+//! The reference for users is docs/config.md; the bundled, commented /pipeline.toml is
+//! [`starter_pipeline`] and is compiled by a test.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod checker;
+mod compile;
+mod date;
+mod error;
+mod labels;
+mod raw;
 mod render;
 mod scoring;
+#[cfg(test)]
+mod tests;
 
+pub use error::{ConfigError, ConfigErrors};
+pub use labels::{FIELD_KEYS, FUNDS_KEYS};
 pub use render::RenderConfig;
 pub use scoring::{
     BandsConfig, CapConfig, CheckOverride, FindingsConfig, OnError, PluginConfig, RubricSettings,
     SatisfactionBand, ScoringConfig,
 };
+
+/// Why a pipeline file could not be loaded. The two kinds map to different exit codes (74 / 78).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file cannot be read at all.
+    #[error("cannot read pipeline file {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file was read and is not a valid pipeline.
+    #[error("{0}")]
+    Invalid(#[from] ConfigErrors),
+}
+
+/// Reads and compiles a pipeline file with the process environment (`SOURCE_DATE_EPOCH`,
+/// `JIXIAO_OUTPUT`). A file that is not UTF-8 is a configuration error, not an I/O error.
+pub fn load(path: &Path) -> Result<Pipeline, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| ConfigErrors {
+        errors: vec![ConfigError::unplaced(
+            path,
+            "the file is not UTF-8 text: save it as UTF-8 (Chinese editors often default to GBK)"
+                .into(),
+        )],
+    })?;
+    Ok(compile(&text, path)?)
+}
+
+/// Compiles pipeline text; `file` is used for messages and as the base of relative paths. Reads
+/// `SOURCE_DATE_EPOCH` and `JIXIAO_OUTPUT` from the process environment.
+pub fn compile(text: &str, file: &Path) -> Result<Pipeline, ConfigErrors> {
+    compile_with_env(text, file, &|name| std::env::var(name).ok())
+}
+
+/// [`compile`] with the environment given as a function (tests, or a caller that has its own).
+pub fn compile_with_env(
+    text: &str,
+    file: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Pipeline, ConfigErrors> {
+    // Windows editors save UTF-8 with a byte-order mark. The TOML parser skips it but counts it in
+    // its spans, which would put every column of line 1 one too far right.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    compile::compile(text, file, env)
+}
+
+/// The commented starter pipeline `jixiao init` writes: the repository's own /pipeline.toml, so the
+/// two cannot drift (a test compiles it).
+pub fn starter_pipeline() -> &'static str {
+    include_str!("../../../pipeline.toml")
+}
 
 /// A compiled pipeline: every path resolved against the pipeline file's folder.
 #[derive(Debug, Clone)]
@@ -30,6 +116,26 @@ pub struct Pipeline {
     pub render: RenderConfig,
 }
 
+impl Pipeline {
+    /// The run's as-of date `YYYY-MM-DD`. [`compile`] always resolves it into `pipeline.as_of`
+    /// (the file, else `SOURCE_DATE_EPOCH`, else January 1st of the budget year); for a pipeline
+    /// built by hand without one, January 1st of the budget year.
+    pub fn as_of(&self) -> String {
+        match &self.pipeline.as_of {
+            Some(date) => date.clone(),
+            None => format!("{:04}-01-01", self.pipeline.year),
+        }
+    }
+
+    /// What the run is pinned to: budget year and as-of date.
+    pub fn run_context(&self) -> jixiao_core::RunContext {
+        jixiao_core::RunContext {
+            year: self.pipeline.year,
+            as_of: self.as_of(),
+        }
+    }
+}
+
 /// `[pipeline]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,7 +143,8 @@ pub struct PipelineConfig {
     pub name: String,
     /// Budget year under review.
     pub year: i32,
-    /// `YYYY-MM-DD`; falls back to `SOURCE_DATE_EPOCH`, then to `<year>-01-01`. Never the clock.
+    /// `YYYY-MM-DD`. As written it is optional; after [`compile`] it is always `Some`: the file's
+    /// value, else the date of `SOURCE_DATE_EPOCH` (UTC), else `<year>-01-01`. Never the clock.
     pub as_of: Option<String>,
 }
 
@@ -66,8 +173,7 @@ pub struct NormalizeConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LabelsConfig {
-    /// Header fields: `name`, `code`, `unit`, `supervisor`, `goal`, `funds_use`, `spending_plan`,
-    /// `attribute:<canonical>` ...
+    /// Header fields and structural labels: one of [`FIELD_KEYS`] or `attribute:<canonical>`.
     #[serde(default)]
     pub fields: BTreeMap<String, Vec<String>>,
     /// Keys are the canonical 一级 names (`产出指标` ...).
@@ -76,7 +182,7 @@ pub struct LabelsConfig {
     /// Keys are the canonical 二级 names (`数量指标` ...).
     #[serde(default)]
     pub level2: BTreeMap<String, Vec<String>>,
-    /// Funds rows: `total`, `fiscal`, `other`.
+    /// Funds rows: one of [`FUNDS_KEYS`] (`total`, `fiscal`, `other`, `items`).
     #[serde(default)]
     pub funds: BTreeMap<String, Vec<String>>,
 }
@@ -85,6 +191,8 @@ pub struct LabelsConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutputConfig {
+    /// Relative to the pipeline file; `JIXIAO_OUTPUT` overrides it (relative to the working
+    /// directory, like `--out`), and [`compile`] then stores the absolute path here.
     pub directory: String,
 }
 
@@ -92,6 +200,6 @@ pub struct OutputConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunConfig {
-    /// Worker threads; 0 or absent = all cores, 1 = serial.
+    /// Worker threads; 0 or absent = all cores, 1 = serial; at most 256.
     pub jobs: Option<usize>,
 }

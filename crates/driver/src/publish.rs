@@ -115,7 +115,8 @@ fn commit<'a>(
         }
         fs::rename(&from, &to).map_err(|e| DriverError::io("cannot rename into", &to, e))?;
     }
-    for rel in obsolete.filter(|l| !l.is_empty()) {
+    // Re-checked here: in recovery the list comes from a file on disk.
+    for rel in obsolete.filter(|l| check_relative(l).is_ok()) {
         let path = out.join(rel);
         if path.is_file() {
             fs::remove_file(&path).map_err(|e| DriverError::io("cannot remove", &path, e))?;

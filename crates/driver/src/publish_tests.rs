@@ -108,3 +108,19 @@ fn escaping_paths_are_refused_before_writing() -> R {
     assert!(leftovers(dir.path()).is_empty());
     Ok(())
 }
+
+#[test]
+fn recovery_never_deletes_outside_the_packet() -> R {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path().join("out");
+    fs::create_dir(&out)?;
+    fs::write(dir.path().join("precious.txt"), "keep")?;
+    let staging = out.join(".staging-999999-2");
+    fs::create_dir(&staging)?;
+    fs::write(staging.join("records.json"), "new")?;
+    fs::write(staging.join(COMMIT_MARKER), "../precious.txt")?;
+    recover(&out)?;
+    assert_eq!(fs::read_to_string(dir.path().join("precious.txt"))?, "keep");
+    assert_eq!(fs::read_to_string(out.join("records.json"))?, "new");
+    Ok(())
+}

@@ -205,7 +205,8 @@ fn merge_broken_labels(rows: &mut Vec<PRow>, dict: &LabelDictionary) {
                     prev.cells[li].text = joined;
                     row.cells.remove(fi);
                     // The rest of the row continues the label's row.
-                    prev.cells.extend(row.cells.into_iter().filter(|c| !c.text.is_empty()));
+                    prev.cells
+                        .extend(row.cells.into_iter().filter(|c| !c.text.is_empty()));
                     continue;
                 }
             }
