@@ -174,7 +174,8 @@ impl LabelDictionary {
         // they only ever match a whole cell.
         self.fields
             .iter()
-            .filter(|(syn, _)| syn.chars().count() > 2)
+            // The folded cell starts with the synonym whenever the raw cell does: a cheap filter first.
+            .filter(|(syn, _)| syn.chars().count() > 2 && folded.starts_with(syn.as_str()))
             .find_map(|(syn, f)| {
                 split_label(raw, syn).map(|rest| LabelMatch {
                     label: f.clone(),
@@ -218,7 +219,7 @@ impl LabelDictionary {
             });
         }
         // `年度资金总额(含本级和市县)`, `特定目标类项目经费:` and `年度资金总额: 854万`.
-        self.funds.iter().find_map(|(syn, r)| {
+        self.funds.iter().filter(|(syn, _)| folded.starts_with(syn.as_str())).find_map(|(syn, r)| {
             split_label(stripped, syn).map(|rest| LabelMatch { label: *r, rest })
         })
     }
