@@ -53,7 +53,6 @@ fn a_bad_input_exits_1_and_the_rest_is_still_published() {
 }
 
 #[test]
-#[ignore = "needs tests/fixtures/malformed (ingest engineer's corpus)"]
 fn malformed_corpus_exits_1_and_the_other_inputs_are_still_published() {
     let out = tempdir();
     let good = "tests/fixtures/run/mixed/inputs/yongning-third-table.txt";

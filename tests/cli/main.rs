@@ -14,6 +14,7 @@ mod commands;
 mod exit_codes;
 mod golden;
 mod inspect;
+mod malformed;
 mod packet;
 mod schema;
 

@@ -219,9 +219,12 @@ impl LabelDictionary {
             });
         }
         // `年度资金总额(含本级和市县)`, `特定目标类项目经费:` and `年度资金总额: 854万`.
-        self.funds.iter().filter(|(syn, _)| folded.starts_with(syn.as_str())).find_map(|(syn, r)| {
-            split_label(stripped, syn).map(|rest| LabelMatch { label: *r, rest })
-        })
+        self.funds
+            .iter()
+            .filter(|(syn, _)| folded.starts_with(syn.as_str()))
+            .find_map(|(syn, r)| {
+                split_label(stripped, syn).map(|rest| LabelMatch { label: *r, rest })
+            })
     }
 }
 
