@@ -166,6 +166,19 @@ pub struct NormalizeConfig {
     /// Extra label synonyms, merged into the built-in dictionary.
     #[serde(default)]
     pub labels: LabelsConfig,
+    /// The unit of funds amounts a table writes without one (`万元` unless the inputs say otherwise).
+    #[serde(default)]
+    pub money_unit: MoneyUnit,
+}
+
+/// `[normalize] money_unit`: what a bare funds amount means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum MoneyUnit {
+    #[default]
+    #[serde(rename = "万元")]
+    Wan,
+    #[serde(rename = "元")]
+    Yuan,
 }
 
 /// A label dictionary: canonical name → synonyms as written. The built-in dictionary of the normaliser

@@ -45,6 +45,7 @@ pub(crate) struct RawInput {
 pub(crate) struct RawNormalize {
     #[serde(default)]
     pub labels: RawLabels,
+    pub money_unit: Option<Spanned<String>>,
 }
 
 pub(crate) type RawLabelMap = BTreeMap<Spanned<String>, Vec<Spanned<String>>>;

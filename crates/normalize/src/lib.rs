@@ -44,6 +44,8 @@ use crate::table::TableBuilder;
 pub struct NormalizeContext {
     pub dictionary: LabelDictionary,
     pub year: Option<i32>,
+    /// Funds amounts written without a unit are in 元 (`[normalize] money_unit = "元"`), not 万元.
+    pub bare_amounts_in_yuan: bool,
 }
 
 impl NormalizeContext {
@@ -51,6 +53,7 @@ impl NormalizeContext {
         Ok(NormalizeContext {
             dictionary: LabelDictionary::new(&config.labels)?,
             year,
+            bare_amounts_in_yuan: config.money_unit == jixiao_config::MoneyUnit::Yuan,
         })
     }
 }
@@ -136,7 +139,7 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
                 TitleKind::Target(k) => k,
                 TitleKind::NotTarget => RecordKind::Project,
             };
-            let mut t = TableBuilder::new(dict, record_kind, row.line, stream);
+            let mut t = TableBuilder::new(dict, record_kind, row.line, stream, ctx.bare_amounts_in_yuan);
             t.not_target = kind == TitleKind::NotTarget;
             if let Some(c) = row.single() {
                 t.set_title(&c.text, row.line);
@@ -144,7 +147,7 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
             table = Some(t);
         } else if starts_table(row, dict) {
             flush_outside(&mut outside, &mut out);
-            let mut t = TableBuilder::new(dict, RecordKind::Project, row.line, stream);
+            let mut t = TableBuilder::new(dict, RecordKind::Project, row.line, stream, ctx.bare_amounts_in_yuan);
             t.feed(row);
             table = Some(t);
         } else if section_heading(row).is_some_and(segment::is_department_heading) {

@@ -55,7 +55,13 @@ pub struct TableBuilder<'d> {
 }
 
 impl<'d> TableBuilder<'d> {
-    pub fn new(dict: &'d LabelDictionary, kind: RecordKind, line: u32, stream: bool) -> Self {
+    pub fn new(
+        dict: &'d LabelDictionary,
+        kind: RecordKind,
+        line: u32,
+        stream: bool,
+        in_yuan: bool,
+    ) -> Self {
         TableBuilder {
             dict,
             record: Record::new(kind, line),
@@ -65,7 +71,7 @@ impl<'d> TableBuilder<'d> {
             block: Block::None,
             grid: None,
             plan_labels: Vec::new(),
-            money_in_yuan: false,
+            money_in_yuan: in_yuan,
             unlabelled: Vec::new(),
             previous_row_line: line,
             indicators: None,

@@ -311,3 +311,18 @@ fn department_grid_in_cell_per_line_layout() {
         (Some(1048.54), Some(1048.54))
     );
 }
+
+#[test]
+fn bare_amounts_can_be_declared_in_yuan() {
+    let config = jixiao_config::NormalizeConfig { money_unit: jixiao_config::MoneyUnit::Yuan, ..Default::default() };
+    let ctx = NormalizeContext::new(&config, Some(2024)).expect("dictionary");
+    // The table's own `（万元）` wins over the default…
+    let out = normalize_document(doc(Layout::Tabbed, TABBED), &ctx);
+    assert_eq!(out.records[0].funds.total, Some(10.0));
+    // …and without it, bare amounts are 元.
+    let unitless = TABBED.replace("2024年预算申请数（万元）", "2024年预算申请数");
+    let out = normalize_document(doc(Layout::Tabbed, &unitless), &ctx);
+    assert_eq!(out.records[0].funds.total, Some(0.001));
+    // An amount that states its unit is not rescaled.
+    assert_eq!(out.records[0].indicators[3].parsed.money_wan, Some(10.0));
+}

@@ -269,3 +269,13 @@ fn load_tells_io_errors_from_invalid_files() -> Result<(), Box<dyn std::error::E
     assert_eq!(p.base_dir, dir.path());
     Ok(())
 }
+
+#[test]
+fn money_unit_is_wan_or_yuan() {
+    assert_eq!(
+        errors(&format!("{HEAD}[normalize]\nmoney_unit = \"千元\"\n")),
+        "pipeline.toml:9:14: error: `money_unit` is `万元` or `元`, not `千元`"
+    );
+    let p = ok(&format!("{HEAD}[normalize]\nmoney_unit = \"元\"\n"));
+    assert_eq!(p.normalize.money_unit, crate::MoneyUnit::Yuan);
+}
