@@ -1,6 +1,7 @@
 //! Calendar dates without a date library: checking `YYYY-MM-DD` and turning `SOURCE_DATE_EPOCH`
 //! seconds into a UTC date (Howard Hinnant's `civil_from_days`). Only the proleptic Gregorian
 //! calendar is needed, and pulling in chrono for two functions is not worth its weight.
+use jixiao_core::civil_from_days;
 
 /// Why a `YYYY-MM-DD` text is not a date (the message completes "`as_of` …").
 pub(crate) fn check_iso_date(text: &str) -> Result<(), String> {
@@ -62,20 +63,6 @@ pub(crate) fn date_from_epoch(value: &str) -> Result<String, String> {
     }
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     Ok(format!("{y:04}-{m:02}-{d:02}"))
-}
-
-/// Days since 1970-01-01 → (year, month, day). <https://howardhinnant.github.io/date_algorithms.html>
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11], March-based
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

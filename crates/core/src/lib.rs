@@ -10,6 +10,7 @@
 //!   results instead of aborting the run.
 //! - [`RunContext`]: the budget year and as-of date a run is pinned to (for reproducible outputs).
 
+mod date;
 mod diagnostic;
 mod record;
 mod run;
@@ -17,6 +18,7 @@ mod scorecard;
 mod source;
 mod value;
 
+pub use date::civil_from_days;
 pub use diagnostic::{Diagnostic, Severity};
 pub use record::{
     DocumentFacts, DocumentRecords, Funds, FundsItem, Indicator, Ledger, Level1, Level2, PlanPoint,

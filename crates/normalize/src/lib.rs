@@ -139,7 +139,13 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
                 TitleKind::Target(k) => k,
                 TitleKind::NotTarget => RecordKind::Project,
             };
-            let mut t = TableBuilder::new(dict, record_kind, row.line, stream, ctx.bare_amounts_in_yuan);
+            let mut t = TableBuilder::new(
+                dict,
+                record_kind,
+                row.line,
+                stream,
+                ctx.bare_amounts_in_yuan,
+            );
             t.not_target = kind == TitleKind::NotTarget;
             if let Some(c) = row.single() {
                 t.set_title(&c.text, row.line);
@@ -147,7 +153,13 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
             table = Some(t);
         } else if starts_table(row, dict) {
             flush_outside(&mut outside, &mut out);
-            let mut t = TableBuilder::new(dict, RecordKind::Project, row.line, stream, ctx.bare_amounts_in_yuan);
+            let mut t = TableBuilder::new(
+                dict,
+                RecordKind::Project,
+                row.line,
+                stream,
+                ctx.bare_amounts_in_yuan,
+            );
             t.feed(row);
             table = Some(t);
         } else if section_heading(row).is_some_and(segment::is_department_heading) {

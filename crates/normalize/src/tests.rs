@@ -314,7 +314,10 @@ fn department_grid_in_cell_per_line_layout() {
 
 #[test]
 fn bare_amounts_can_be_declared_in_yuan() {
-    let config = jixiao_config::NormalizeConfig { money_unit: jixiao_config::MoneyUnit::Yuan, ..Default::default() };
+    let config = jixiao_config::NormalizeConfig {
+        money_unit: jixiao_config::MoneyUnit::Yuan,
+        ..Default::default()
+    };
     let ctx = NormalizeContext::new(&config, Some(2024)).expect("dictionary");
     // The table's own `（万元）` wins over the default…
     let out = normalize_document(doc(Layout::Tabbed, TABBED), &ctx);
