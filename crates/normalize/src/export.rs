@@ -3,11 +3,12 @@
 //! rows that repeat the project's fields beside each indicator. Consecutive rows of one project (same
 //! name and code) become one record.
 
-use jixiao_core::{FundsItem, Record, RecordKind};
+use jixiao_core::{Record, RecordKind};
 
 use crate::dictionary::{Column, Field, FundsRole, LabelDictionary};
 use crate::indicators::{ColumnMap, IndicatorState};
 use crate::prepare::{PCell, PRow};
+use crate::table::put_funds;
 use crate::value::parse_money;
 
 /// The column-title row of a one-row-per-indicator export.
@@ -166,24 +167,7 @@ fn start_record(row: &PRow, header: &FlatHeader) -> Record {
             .iter()
             .find(|c| c.col == *col)
             .and_then(|c| parse_money(&c.text));
-        let (slot, key) = match role {
-            FundsRole::Total => (Some(&mut record.funds.total), "funds.total"),
-            FundsRole::Fiscal => (Some(&mut record.funds.fiscal), "funds.fiscal"),
-            FundsRole::Other => (Some(&mut record.funds.other), "funds.other"),
-            FundsRole::Item => (None, ""),
-        };
-        if let Some(slot) = slot
-            && slot.is_none()
-            && amount.is_some()
-        {
-            *slot = amount;
-            record.field_lines.insert(key.into(), row.line);
-        }
-        record.funds.items.push(FundsItem {
-            label: label.clone(),
-            amount,
-            line: row.line,
-        });
+        put_funds(&mut record, *role, label.clone(), amount, row.line);
     }
     record
 }

@@ -415,25 +415,7 @@ impl<'d> TableBuilder<'d> {
     }
 
     fn set_funds(&mut self, role: FundsRole, label: String, amount: Option<f64>, line: u32) {
-        let funds = &mut self.record.funds;
-        let (slot, key) = match role {
-            FundsRole::Total => (Some(&mut funds.total), "funds.total"),
-            FundsRole::Fiscal => (Some(&mut funds.fiscal), "funds.fiscal"),
-            FundsRole::Other => (Some(&mut funds.other), "funds.other"),
-            FundsRole::Item => (None, ""),
-        };
-        if let Some(slot) = slot
-            && slot.is_none()
-            && amount.is_some()
-        {
-            *slot = amount;
-            self.record.field_lines.insert(key.into(), line);
-        }
-        funds.items.push(FundsItem {
-            label,
-            amount,
-            line,
-        });
+        put_funds(&mut self.record, role, label, amount, line);
     }
 
     fn scale(&self, amount: f64) -> f64 {
@@ -574,6 +556,36 @@ impl<'d> TableBuilder<'d> {
         }
         false
     }
+}
+
+/// Records one funds row: every row is kept as an item; the first total / fiscal / other amount also
+/// fills its slot (a later blank never overwrites it).
+pub fn put_funds(
+    record: &mut Record,
+    role: FundsRole,
+    label: String,
+    amount: Option<f64>,
+    line: u32,
+) {
+    let funds = &mut record.funds;
+    let (slot, key) = match role {
+        FundsRole::Total => (Some(&mut funds.total), "funds.total"),
+        FundsRole::Fiscal => (Some(&mut funds.fiscal), "funds.fiscal"),
+        FundsRole::Other => (Some(&mut funds.other), "funds.other"),
+        FundsRole::Item => (None, ""),
+    };
+    if let Some(slot) = slot
+        && slot.is_none()
+        && amount.is_some()
+    {
+        *slot = amount;
+        record.field_lines.insert(key.into(), line);
+    }
+    funds.items.push(FundsItem {
+        label,
+        amount,
+        line,
+    });
 }
 
 fn is_plan_label(text: &str) -> bool {
