@@ -11,7 +11,8 @@ use crate::checker::Checker;
 use crate::error::{ConfigError, ConfigErrors};
 use crate::raw::{self, RawInput, RawOutput, RawPipeline, RawRun, Section};
 use crate::{
-    InputConfig, MoneyUnit, NormalizeConfig, OutputConfig, Pipeline, PipelineConfig, RunConfig, date, labels,
+    InputConfig, MoneyUnit, NormalizeConfig, OutputConfig, Pipeline, PipelineConfig, RunConfig,
+    date, labels,
 };
 
 /// Reads an environment variable (injected so tests never depend on the real environment).
@@ -51,15 +52,25 @@ pub(crate) fn compile(text: &str, file: &Path, env: Env<'_>) -> Result<Pipeline,
     let inputs = check_inputs(raw.inputs, &mut checker);
     let normalize = match raw.normalize {
         Section::Read(n) => {
-            let money_unit = match n.money_unit.as_ref().map(|u| (u.get_ref().as_str(), u.span())) {
+            let money_unit = match n
+                .money_unit
+                .as_ref()
+                .map(|u| (u.get_ref().as_str(), u.span()))
+            {
                 None | Some(("万元", _)) => MoneyUnit::Wan,
                 Some(("元", _)) => MoneyUnit::Yuan,
                 Some((other, span)) => {
-                    checker.error(span, format!("`money_unit` is `万元` or `元`, not `{other}`"));
+                    checker.error(
+                        span,
+                        format!("`money_unit` is `万元` or `元`, not `{other}`"),
+                    );
                     MoneyUnit::Wan
                 }
             };
-            Some(NormalizeConfig { labels: labels::check(n.labels, &mut checker), money_unit })
+            Some(NormalizeConfig {
+                labels: labels::check(n.labels, &mut checker),
+                money_unit,
+            })
         }
         Section::Absent => Some(NormalizeConfig::default()),
         Section::Broken => None,
