@@ -81,6 +81,10 @@ pub struct InspectArgs {
     /// Force an encoding (`utf-8`, `gb18030`, `utf-16le`, `big5` ...) instead of detecting it.
     #[arg(long)]
     pub encoding: Option<String>,
+    /// Print each record's score card (default rubric) instead of the records: total, grade, every
+    /// check, every deduction with its evidence. JSON: the scorecard (`scores.json` shape).
+    #[arg(long)]
+    pub score: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -16,6 +16,7 @@ mod commands;
 mod logging;
 mod pipeline_file;
 mod view;
+mod view_score;
 
 use std::process::ExitCode;
 

@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+pub use crate::view_score::scorecard;
+
 use jixiao_core::{Diagnostic, DocumentRecords, Funds, Ledger, Record, RecordKind};
 
 /// The whole ledger as text.

@@ -27,9 +27,24 @@ pub fn execute(args: &InspectArgs) -> Outcome {
     let ctx = NormalizeContext::new(&NormalizeConfig::default(), None)
         .map_err(|e| Failure::new(ExitStatus::Config, e))?;
     let ledger = jixiao_normalize::normalize(jixiao_ingest::ingest(&files), &ctx);
-    let text = match args.format {
-        Format::Json => stages::pretty_json(&ledger, "records")?,
-        Format::Table => crate::view::ledger(&ledger).into_bytes(),
+    let text = if args.score {
+        // The default rubric, no plugins: `jixiao run` scores with the pipeline's [scoring].
+        let score_ctx =
+            jixiao_score::ScoreContext::new(&Default::default(), std::path::Path::new("."), 0)
+                .map_err(|e| {
+                    let lines: Vec<String> = e.iter().map(|x| x.to_string()).collect();
+                    Failure::new(ExitStatus::Config, anyhow::anyhow!(lines.join("; ")))
+                })?;
+        let scorecard = jixiao_score::score(&ledger, &score_ctx);
+        match args.format {
+            Format::Json => stages::pretty_json(&scorecard, "scores")?,
+            Format::Table => crate::view::scorecard(&scorecard).into_bytes(),
+        }
+    } else {
+        match args.format {
+            Format::Json => stages::pretty_json(&ledger, "records")?,
+            Format::Table => crate::view::ledger(&ledger).into_bytes(),
+        }
     };
     let mut stdout = std::io::stdout().lock();
     stdout

@@ -17,6 +17,7 @@ mod inspect;
 mod malformed;
 mod packet;
 mod schema;
+mod scoring;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

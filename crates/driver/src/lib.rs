@@ -129,6 +129,8 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
     };
     let ctx = NormalizeContext::new(&pipeline.normalize, Some(pipeline.pipeline.year))
         .map_err(|e| DriverError::Config(e.to_string()))?;
+    // The rubric and plugins are checked (pins, ABI, params) before any input is read.
+    let score_ctx = score_context(pipeline)?;
     let resolved = inputs::resolve(&input_specs(pipeline, overrides), &pipeline.base_dir)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(overrides.jobs.or(pipeline.run.jobs).unwrap_or(0))
@@ -159,8 +161,13 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
     lap(Stage::Ingest, &mut timings);
     let ledger = pool.install(|| jixiao_normalize::normalize(docs, &ctx));
     lap(Stage::Normalize, &mut timings);
+    let scorecard = pool.install(|| jixiao_score::score(&ledger, &score_ctx));
+    lap(Stage::Score, &mut timings);
 
     log_diagnostics(&ledger, &resolved.diagnostics);
+    for d in &scorecard.diagnostics {
+        log_one("", d);
+    }
     let inputs: Vec<InputEntry> = ledger
         .documents
         .iter()
@@ -168,11 +175,28 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
         .map(|(doc, d)| InputEntry::new(doc, d.as_ref()))
         .collect();
     let mut counts = Counts::of_ledger(&ledger);
-    for d in &resolved.diagnostics {
+    for d in resolved.diagnostics.iter().chain(&scorecard.diagnostics) {
         counts.add(d.severity);
     }
     let exit = exit::classify(&counts);
-    let products = Products { ledger };
+    let rubric = manifest::RubricEntry {
+        name: scorecard.rubric.name.clone(),
+        version: scorecard.rubric.version.clone(),
+    };
+    let plugins: Vec<manifest::PluginEntry> = score_ctx
+        .plugins
+        .iter()
+        .map(|p| manifest::PluginEntry {
+            path: inputs::display_name(&p.path, &pipeline.base_dir),
+            sha256: manifest::digest_file(&p.path).map(|d| d.sha256),
+            name: p.manifest.name.clone(),
+            version: p.manifest.version.clone(),
+        })
+        .collect();
+    let products = Products {
+        ledger,
+        scorecard: Some(scorecard),
+    };
     let mut published = Vec::new();
     if exit.publishes() {
         let mut arts = stages::artifacts(&products)?;
@@ -186,6 +210,8 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
             },
             inputs: inputs.clone(),
             diagnostics: resolved.diagnostics.clone(),
+            rubric,
+            plugins,
             artifacts: published.clone(),
             exit_code: exit.code(),
         };
@@ -213,6 +239,20 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
         published,
         timings,
         notes,
+    })
+}
+
+/// Loads the rubric and the plugins; every problem (a pin mismatch, a wrong ABI, bad params of an
+/// `on_error = "fail"` plugin, an unreadable rubric file) is listed, naming the plugin.
+fn score_context(pipeline: &Pipeline) -> Result<jixiao_score::ScoreContext, DriverError> {
+    jixiao_score::ScoreContext::new(
+        &pipeline.scoring,
+        &pipeline.base_dir,
+        pipeline.pipeline.year,
+    )
+    .map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        DriverError::Config(format!("scoring: {}", lines.join("; ")))
     })
 }
 

@@ -24,9 +24,29 @@ pub struct Manifest {
     pub inputs: Vec<InputEntry>,
     /// Run-level problems (patterns that matched nothing ...). Per-input ones are in records.json.
     pub diagnostics: Vec<Diagnostic>,
+    /// The rubric the scores were made with.
+    pub rubric: RubricEntry,
+    /// Every scoring plugin loaded, with the file's checksum.
+    pub plugins: Vec<PluginEntry>,
     /// Every other file of the packet, in publishing order.
     pub artifacts: Vec<ArtifactEntry>,
     pub exit_code: u8,
+}
+
+/// `manifest.json → rubric`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RubricEntry {
+    pub name: String,
+    pub version: String,
+}
+
+/// `manifest.json → plugins[]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PluginEntry {
+    pub path: String,
+    pub sha256: Option<String>,
+    pub name: String,
+    pub version: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

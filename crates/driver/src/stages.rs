@@ -1,20 +1,22 @@
 //! The stage list and the artifacts a run publishes: the seam where scoring and rendering slot in.
 //!
-//! Today a run goes resolve → ingest → normalize → publish and its packet is `records.json` plus
-//! `manifest.json`. When `jixiao_score::score(&Ledger, &ScoreContext) -> Scorecard` and
-//! `jixiao_render::render(...)` land, they become [`Stage::Score`] and [`Stage::Render`]: their
-//! outputs join [`Products`], and [`artifacts`] turns them into more [`Artifact`]s. Nothing else in the
-//! driver changes: publishing, hashing and the manifest work on any list of artifacts.
+//! A run goes resolve → ingest → normalize → score → publish and its packet is `records.json`,
+//! `scores.json` and `manifest.json`. When `jixiao_render::render(...)` lands it becomes
+//! [`Stage::Render`]: its output joins [`Products`], and [`artifacts`] turns it into more [`Artifact`]s.
+//! Nothing else in the driver changes: publishing, hashing and the manifest work on any list of
+//! artifacts.
 
 use std::time::Duration;
 
-use jixiao_core::Ledger;
+use jixiao_core::{Ledger, Scorecard};
 use serde::Serialize;
 
 use crate::DriverError;
 
 /// The ledger file's name in a packet.
 pub const RECORDS_JSON: &str = "records.json";
+/// The scorecard file's name in a packet.
+pub const SCORES_JSON: &str = "scores.json";
 
 /// One step of a run, in execution order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -24,7 +26,6 @@ pub enum Stage {
     Resolve,
     Ingest,
     Normalize,
-    /// Not wired yet (see the module docs).
     Score,
     /// Not wired yet (see the module docs).
     Render,
@@ -46,10 +47,11 @@ impl Stage {
 }
 
 /// The stages a run executes today, in order.
-pub const STAGES: [Stage; 4] = [
+pub const STAGES: [Stage; 5] = [
     Stage::Resolve,
     Stage::Ingest,
     Stage::Normalize,
+    Stage::Score,
     Stage::Publish,
 ];
 
@@ -73,15 +75,23 @@ pub struct Artifact {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Products {
     pub ledger: Ledger,
-    // Later: `pub scorecard: Option<Scorecard>` and `pub rendered: Vec<Artifact>`.
+    pub scorecard: Option<Scorecard>,
+    // Later: `pub rendered: Vec<Artifact>`.
 }
 
 /// The packet's artifacts except the manifest, in a fixed order.
 pub fn artifacts(products: &Products) -> Result<Vec<Artifact>, DriverError> {
-    Ok(vec![Artifact {
+    let mut arts = vec![Artifact {
         path: RECORDS_JSON.into(),
         bytes: pretty_json(&products.ledger, RECORDS_JSON)?,
-    }])
+    }];
+    if let Some(scorecard) = &products.scorecard {
+        arts.push(Artifact {
+            path: SCORES_JSON.into(),
+            bytes: pretty_json(scorecard, SCORES_JSON)?,
+        });
+    }
+    Ok(arts)
 }
 
 /// Pretty JSON with a final newline: what every JSON artifact and `inspect --format json` print.

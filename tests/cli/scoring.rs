@@ -1,0 +1,127 @@
+//! Scores on the real samples: hand-worked totals, the known findings, and scores.json in a run.
+
+use serde_json::Value;
+
+use crate::{jixiao, root};
+
+fn scores(sample: &str) -> Value {
+    let out = jixiao(&root(), &["inspect", sample, "--score", "--format", "json"]);
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{sample}: {e}"))
+}
+
+fn card<'a>(scores: &'a Value, name: &str) -> &'a Value {
+    scores["records"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["name"] == name))
+        .unwrap_or_else(|| panic!("no score card for {name}"))
+}
+
+fn points(card: &Value, id: &str) -> f64 {
+    card["checks"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["id"] == id))
+        .and_then(|c| c["points"].as_f64())
+        .unwrap_or(f64::NAN)
+}
+
+#[test]
+fn hand_worked_scores_of_001() {
+    let s = scores("samples/001-yanbian-2021-project-targets.txt");
+    // 光纤租赁费 (lines 3–29), every check at full marks:
+    // A1 14.76 = 14.76 + blank → 4; A2 goal of 20 characters → 4; A3 产出/效益/满意度 → 6;
+    // A4 数量/质量/时效/成本 → 8; A5 → 4; A6 no empty cell → 4;
+    // B1 13 of 15 values carry a number (每月巡检, 节省乡镇开会成本 do not): 0.867 ≥ 0.8 → 15;
+    // B2 neither of the two uses a vague word → 10; B3 → 5; C1 costs in 万元 → 6;
+    // C2 4.8 + 8.4 + 1.56 = 14.76 = funds → 10; C3 12个月 → 4; D1 2021年1月-12月 → 6;
+    // D2 ≥95% → 6; D3 95 ∈ [80, 100] → 3; D4 numbers → 5. Total 100, 优.
+    let c = card(&s, "光纤租赁费");
+    assert_eq!(c["total"].as_f64(), Some(100.0));
+    assert_eq!(c["grade"], "优");
+    // 代表活动费 (lines 31–50): B1 6 of 8 values carry a number (0.75): 15 × 0.75 / 0.8 = 14.0625;
+    // B2 one value without a number uses 积极: 10 − 3 = 7; B3 that value is a narrative over 40
+    // characters: 5 − 1 = 4; D4 its only quality value is qualitative: 1. Everything else full:
+    // 4+4+6+8+4+4 + 14.06 + 7 + 4 + 6+10+4 + 6+6+3 + 1 = 91.06 (points are kept to 0.01), 优.
+    let c = card(&s, "代表活动费");
+    assert_eq!(points(c, "B1"), 14.06);
+    assert_eq!(
+        (points(c, "B2"), points(c, "B3"), points(c, "D4")),
+        (7.0, 4.0, 1.0)
+    );
+    assert!(
+        (c["total"].as_f64().unwrap_or(0.0) - 91.06).abs() < 1e-9,
+        "{}",
+        c["total"]
+    );
+    assert_eq!(c["grade"], "优");
+}
+
+#[test]
+fn known_findings_on_the_samples() {
+    let s = scores("samples/000-panzhihua-xiqu-2024-project-targets.txt");
+    let found = s["findings"].as_array().into_iter().flatten().any(|f| {
+        f["code"] == "cost-over-funds"
+            && f["message"].as_str().is_some_and(|m| {
+                m.contains("西区生活垃圾填埋场封场管理委托运营费") && m.contains("109.5")
+            })
+    });
+    assert!(
+        found,
+        "000: the 109.5万元 cost target over 10万元 of funds is not reported"
+    );
+    let s = scores("samples/004-fengfeng-jiguanshiwu-2024-budget-disclosure.txt");
+    let rounding = s["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["code"] == "project-total-rounding")
+        .expect("004: project tables vs 项目支出 reconciliation");
+    assert_eq!(
+        rounding["severity"], "info",
+        "a rounding difference is not an error"
+    );
+    let message = rounding["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("12692.07") && message.contains("12692.08"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_run_publishes_scores_next_to_records() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let r = jixiao(
+        &root(),
+        &[
+            "run",
+            "pipeline.toml",
+            "--out",
+            out.path().to_str().unwrap_or(""),
+        ],
+    );
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let read = |name: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(out.path().join(name)).expect(name)).expect(name)
+    };
+    let records: usize = read("records.json")["documents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| d["records"].as_array().map_or(0, Vec::len))
+        .sum();
+    let scores = read("scores.json");
+    assert_eq!(scores["records"].as_array().map(Vec::len), Some(records));
+    let manifest = read("manifest.json");
+    assert_eq!(manifest["rubric"]["name"], scores["rubric"]["name"]);
+    assert!(
+        manifest["artifacts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|a| a["path"] == "scores.json")
+    );
+}
