@@ -65,6 +65,29 @@ pub enum Command {
     /// Write a commented starter pipeline.toml (never overwrites).
     #[command(after_help = "Examples:\n  jixiao init\n  jixiao init my-bureau")]
     Init(InitArgs),
+    /// Show or verify scoring plugins without running a pipeline.
+    #[command(subcommand)]
+    Plugins(PluginsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// Load the plugins a pipeline configures (pins, ABI, params) and print their manifests.
+    #[command(
+        after_help = "Examples:\n  jixiao plugins list\n  jixiao plugins list bureau/pipeline.toml"
+    )]
+    List(ValidateArgs),
+    /// Load one plugin library through the real host and print its manifest and sha256.
+    #[command(
+        after_help = "Examples:\n  jixiao plugins check target/release/libjixiao_plugin_local_rules.so"
+    )]
+    Check(PluginCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PluginCheckArgs {
+    /// The plugin library (`.so`, `.dylib`, `.dll`).
+    pub path: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 mod init;
 mod inspect;
+mod plugins;
 mod run;
 mod validate;
 
@@ -40,5 +41,6 @@ pub fn dispatch(cli: Cli) -> Outcome {
         Command::Run(args) => run::execute(&args, cli.log.log_format),
         Command::Validate(args) => validate::execute(&args),
         Command::Init(args) => init::execute(&args),
+        Command::Plugins(command) => plugins::execute(&command),
     }
 }

@@ -125,3 +125,60 @@ fn a_run_publishes_scores_next_to_records() {
             .any(|a| a["path"] == "scores.json")
     );
 }
+
+/// The local-rules plugin's cdylib, built with `cargo build -p` when it is missing (plain `cargo test`
+/// does not promise to build a member's cdylib).
+fn local_rules_plugin() -> std::path::PathBuf {
+    let name = format!(
+        "{}jixiao_plugin_local_rules{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    let exe = std::path::PathBuf::from(env!("CARGO_BIN_EXE_jixiao"));
+    let dir = exe
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let path = dir.join(&name);
+    if !path.is_file() {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "-p", "jixiao-plugin-local-rules"])
+            .current_dir(root())
+            .status()
+            .expect("run cargo build");
+        assert!(
+            status.success(),
+            "cargo build -p jixiao-plugin-local-rules failed"
+        );
+    }
+    assert!(path.is_file(), "{} not built", path.display());
+    path
+}
+
+#[test]
+fn plugins_check_loads_through_the_real_host() {
+    let plugin = local_rules_plugin();
+    let r = jixiao(
+        &root(),
+        &["plugins", "check", plugin.to_str().unwrap_or("")],
+    );
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(
+        stdout.contains("sha256:") && stdout.contains("check "),
+        "{stdout}"
+    );
+    // A file that is not a plugin library: a clear message naming it, exit 78.
+    let r = jixiao(&root(), &["plugins", "check", "samples/README.md"]);
+    assert_eq!(r.status.code(), Some(78));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("samples/README.md"));
+    // The bundled pipeline configures none.
+    let r = jixiao(&root(), &["plugins", "list", "pipeline.toml"]);
+    assert_eq!(r.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&r.stdout).contains("no plugins configured"));
+}

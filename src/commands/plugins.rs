@@ -1,0 +1,86 @@
+//! `jixiao plugins list [PIPELINE]` and `jixiao plugins check PATH`: show and verify scoring plugins
+//! through the real host (sha256 pin, ABI version, manifest, params) without running a pipeline.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use jixiao_driver::ExitStatus;
+use jixiao_score::PluginManifest;
+
+use super::{Failure, Outcome};
+use crate::cli::PluginsCommand;
+
+pub fn execute(command: &PluginsCommand) -> Outcome {
+    let text = match command {
+        PluginsCommand::List(args) => {
+            let pipeline = crate::pipeline_file::load(&args.pipeline)?;
+            let ctx = jixiao_score::ScoreContext::new(
+                &pipeline.scoring,
+                &pipeline.base_dir,
+                pipeline.pipeline.year,
+            )
+            .map_err(|errors| {
+                let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                Failure::new(ExitStatus::Config, anyhow::anyhow!(lines.join("\n")))
+            })?;
+            let mut out = String::new();
+            if ctx.plugins.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "no plugins configured ([[scoring.plugins]] in {})",
+                    args.pipeline.display()
+                );
+            }
+            for p in &ctx.plugins {
+                describe(&mut out, &p.path, &p.manifest);
+            }
+            for d in &ctx.diagnostics {
+                let _ = writeln!(out, "warning: {}", d.message);
+            }
+            out
+        }
+        PluginsCommand::Check(args) => {
+            let manifest = jixiao_score::inspect_plugin(&args.path).map_err(|e| {
+                Failure::new(
+                    ExitStatus::Config,
+                    anyhow::anyhow!("{}: {e}", args.path.display()),
+                )
+            })?;
+            let mut out = String::new();
+            describe(&mut out, &args.path, &manifest);
+            out
+        }
+    };
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| Failure::new(ExitStatus::Io, e))?;
+    Ok(ExitStatus::Ok)
+}
+
+fn describe(out: &mut String, path: &std::path::Path, m: &PluginManifest) {
+    let sha = jixiao_score::file_sha256(path).unwrap_or_else(|e| format!("({e})"));
+    let _ = writeln!(out, "{} {} — {}", m.name, m.version, path.display());
+    let _ = writeln!(out, "  sha256: {sha}");
+    if !m.description.is_empty() {
+        let _ = writeln!(out, "  {}", m.description);
+    }
+    let _ = writeln!(
+        out,
+        "  thread-safe: {}",
+        if m.thread_safe {
+            "yes"
+        } else {
+            "no (called one at a time)"
+        }
+    );
+    for c in &m.checks {
+        let _ = writeln!(
+            out,
+            "  check {} {} (max {} points)",
+            c.id, c.title, c.max_points
+        );
+    }
+    for (name, spec) in &m.params {
+        let _ = writeln!(out, "  param {name}: {spec:?}");
+    }
+}
