@@ -1,4 +1,5 @@
-//! `jixiao validate [PIPELINE]`: everything `run` checks before working, without writing anything.
+//! `jixiao validate [PIPELINE]`: everything `run` checks before working (configuration, label
+//! dictionary, rubric, plugins, input patterns), without writing anything.
 //! Configuration errors print as `file:line:col: error: …` and exit 78.
 
 use jixiao_driver::{ExitStatus, RunOverrides, input_specs, inputs};
@@ -15,6 +16,22 @@ pub fn execute(args: &ValidateArgs) -> Outcome {
             anyhow::anyhow!("{}: [normalize.labels]: {e}", args.pipeline.display()),
         )
     })?;
+    // The rubric and every plugin are loaded as `run` would: pins, ABI versions and params checked.
+    let scoring = jixiao_score::ScoreContext::new(
+        &pipeline.scoring,
+        &pipeline.base_dir,
+        pipeline.pipeline.year,
+    )
+    .map_err(|errors| {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: [scoring]: {e}", args.pipeline.display()))
+            .collect();
+        Failure::new(ExitStatus::Config, anyhow::anyhow!(lines.join("\n")))
+    })?;
+    for d in &scoring.diagnostics {
+        tracing::warn!("{}: {}", args.pipeline.display(), d.message);
+    }
     let specs = input_specs(&pipeline, &RunOverrides::default());
     let resolved = inputs::resolve(&specs, &pipeline.base_dir)?;
     for d in &resolved.diagnostics {

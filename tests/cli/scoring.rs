@@ -182,3 +182,20 @@ fn plugins_check_loads_through_the_real_host() {
     assert_eq!(r.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&r.stdout).contains("no plugins configured"));
 }
+
+#[test]
+fn validate_loads_plugins_and_names_a_bad_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pipeline = dir.path().join("pipeline.toml");
+    let text = "[pipeline]\nname = \"t\"\nyear = 2024\n[[inputs]]\npaths = [\"*.txt\"]\n[output]\ndirectory = \"out\"\n\
+        [[scoring.plugins]]\npath = \"no-such-plugin.so\"\non_error = \"fail\"\n";
+    std::fs::write(&pipeline, text).expect("write pipeline");
+    let r = jixiao(&root(), &["validate", pipeline.to_str().unwrap_or("")]);
+    assert_eq!(
+        r.status.code(),
+        Some(78),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(String::from_utf8_lossy(&r.stderr).contains("no-such-plugin.so"));
+}
