@@ -1,6 +1,6 @@
 //! `--help`, `init`, `validate`, log formats.
 
-use crate::{assert_code, fixture, jixiao, root, s, stderr, tempdir};
+use crate::{assert_code, fixture, jixiao, root, run_fixture, s, stderr, tempdir};
 
 #[test]
 fn help_has_examples_and_exit_codes() {
@@ -67,17 +67,7 @@ fn validate_a_good_pipeline_writes_nothing() {
 #[test]
 fn json_log_format_prints_json_lines() {
     let out = tempdir();
-    let r = jixiao(
-        &root(),
-        &[
-            "run",
-            s(&fixture("run/no-records/pipeline.toml")),
-            "--out",
-            s(out.path()),
-            "--log-format",
-            "json",
-        ],
-    );
+    let r = run_fixture("no-records", out.path(), &["--log-format", "json"]);
     let err = stderr(&r);
     assert!(!err.trim().is_empty());
     for line in err.lines() {
@@ -91,16 +81,7 @@ fn json_log_format_prints_json_lines() {
 #[test]
 fn quiet_run_prints_no_summary() {
     let out = tempdir();
-    let r = jixiao(
-        &root(),
-        &[
-            "run",
-            s(&fixture("run/good/pipeline.toml")),
-            "--out",
-            s(out.path()),
-            "--quiet",
-        ],
-    );
+    let r = run_fixture("good", out.path(), &["--quiet"]);
     assert!(!stderr(&r).contains(" records, "), "{}", stderr(&r));
 }
 

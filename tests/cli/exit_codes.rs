@@ -2,20 +2,12 @@
 
 use std::fs::{File, OpenOptions};
 
-use crate::{assert_code, fixture, jixiao, read_json, root, s, stderr, tempdir};
+use crate::{assert_code, fixture, jixiao, read_json, root, run_fixture, s, stderr, tempdir};
 
 #[test]
 fn clean_run_exits_0() {
     let out = tempdir();
-    let r = jixiao(
-        &root(),
-        &[
-            "run",
-            s(&fixture("run/good/pipeline.toml")),
-            "--out",
-            s(out.path()),
-        ],
-    );
+    let r = run_fixture("good", out.path(), &[]);
     assert_code(&r, 0);
     let records = read_json(&out.path().join("records.json"));
     assert_eq!(
@@ -27,15 +19,7 @@ fn clean_run_exits_0() {
 #[test]
 fn a_bad_input_exits_1_and_the_rest_is_still_published() {
     let out = tempdir();
-    let r = jixiao(
-        &root(),
-        &[
-            "run",
-            s(&fixture("run/mixed/pipeline.toml")),
-            "--out",
-            s(out.path()),
-        ],
-    );
+    let r = run_fixture("mixed", out.path(), &[]);
     assert_code(&r, 1);
     let records = read_json(&out.path().join("records.json"));
     let docs = records["documents"].as_array().cloned().unwrap_or_default();
@@ -109,15 +93,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn inputs_without_records_exit_65_and_publish_nothing() {
     let out = tempdir();
-    let r = jixiao(
-        &root(),
-        &[
-            "run",
-            s(&fixture("run/no-records/pipeline.toml")),
-            "--out",
-            s(out.path()),
-        ],
-    );
+    let r = run_fixture("no-records", out.path(), &[]);
     assert_code(&r, 65);
     assert!(!out.path().join("records.json").exists());
     assert!(!out.path().join("manifest.json").exists());
@@ -139,15 +115,7 @@ fn output_path_that_is_a_file_exits_74() {
     let dir = tempdir();
     let blocker = dir.path().join("out");
     std::fs::write(&blocker, "a regular file where the output folder should be").ok();
-    let r = jixiao(
-        &root(),
-        &[
-            "run",
-            s(&fixture("run/good/pipeline.toml")),
-            "--out",
-            s(&blocker),
-        ],
-    );
+    let r = run_fixture("good", &blocker, &[]);
     assert_code(&r, 74);
     assert!(
         stderr(&r).contains("cannot create output directory"),
@@ -172,15 +140,7 @@ fn held_lock_exits_75_naming_the_holder() {
     };
     assert!(lock.try_lock().is_ok());
     std::io::Write::write_all(&mut lock, b"pid 4242\nstarted 2026-01-01T00:00:00Z\n").ok();
-    let r = jixiao(
-        &root(),
-        &[
-            "run",
-            s(&fixture("run/good/pipeline.toml")),
-            "--out",
-            s(out.path()),
-        ],
-    );
+    let r = run_fixture("good", out.path(), &[]);
     assert_code(&r, 75);
     let err = stderr(&r);
     assert!(

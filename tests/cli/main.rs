@@ -92,3 +92,11 @@ pub fn read_json(path: &Path) -> serde_json::Value {
 pub fn s(path: &Path) -> &str {
     path.to_str().unwrap_or_default()
 }
+
+/// `jixiao run tests/fixtures/run/<name>/pipeline.toml --out OUT [extra...]`, from the repository root.
+pub fn run_fixture(name: &str, out: &Path, extra: &[&str]) -> Output {
+    let pipeline = fixture(&format!("run/{name}/pipeline.toml"));
+    let mut args = vec!["run", s(&pipeline), "--out", s(out)];
+    args.extend_from_slice(extra);
+    jixiao(&root(), &args)
+}

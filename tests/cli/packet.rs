@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::{assert_code, fixture, jixiao, read_json, root, s, tempdir};
+use crate::{assert_code, fixture, jixiao, read_json, root, run_fixture, s, tempdir};
 
 fn run_good(out: &Path, extra: &[&str]) -> std::process::Output {
     let pipeline = fixture("run/good/pipeline.toml");
@@ -25,15 +25,7 @@ fn failed_run_leaves_the_previous_packet_byte_identical() {
     let records = bytes(&out.path().join("records.json"));
     let manifest = bytes(&out.path().join("manifest.json"));
     // A run that reads nothing (65) must not touch the packet ...
-    let r = jixiao(
-        &root(),
-        &[
-            "run",
-            s(&fixture("run/no-records/pipeline.toml")),
-            "--out",
-            s(out.path()),
-        ],
-    );
+    let r = run_fixture("no-records", out.path(), &[]);
     assert_code(&r, 65);
     assert_eq!(bytes(&out.path().join("records.json")), records);
     assert_eq!(bytes(&out.path().join("manifest.json")), manifest);
