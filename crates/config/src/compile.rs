@@ -125,23 +125,29 @@ fn or_default<T: Default>(section: Section<T>) -> Option<T> {
     }
 }
 
+/// A section the pipeline must have: its absence is reported at the top of the file.
+fn required<T>(section: Section<T>, checker: &mut Checker<'_>, missing: &str) -> Option<T> {
+    match section {
+        Section::Read(raw) => Some(raw),
+        Section::Broken => None,
+        Section::Absent => {
+            checker.error(0..0, missing);
+            None
+        }
+    }
+}
+
 fn check_pipeline(
     section: Section<RawPipeline>,
     checker: &mut Checker<'_>,
     env: Env<'_>,
     unplaced: &mut Vec<String>,
 ) -> Option<PipelineConfig> {
-    let raw = match section {
-        Section::Read(raw) => raw,
-        Section::Broken => return None,
-        Section::Absent => {
-            checker.error(
-                0..0,
-                "missing `[pipeline]` section: add `[pipeline]` with `name` and `year` (the budget year)",
-            );
-            return None;
-        }
-    };
+    let raw = required(
+        section,
+        checker,
+        "missing `[pipeline]` section: add `[pipeline]` with `name` and `year` (the budget year)",
+    )?;
     if raw.name.get_ref().trim().is_empty() {
         checker.error(
             raw.name.span(),
@@ -276,17 +282,11 @@ fn check_output(
     env: Env<'_>,
     unplaced: &mut Vec<String>,
 ) -> Option<OutputConfig> {
-    let raw = match section {
-        Section::Read(raw) => raw,
-        Section::Broken => return None,
-        Section::Absent => {
-            checker.error(
-                0..0,
-                "missing `[output]` section: add `[output]` with `directory = \"out\"`",
-            );
-            return None;
-        }
-    };
+    let raw = required(
+        section,
+        checker,
+        "missing `[output]` section: add `[output]` with `directory = \"out\"`",
+    )?;
     if raw.directory.get_ref().trim().is_empty() {
         checker.error(
             raw.directory.span(),
