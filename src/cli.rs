@@ -133,6 +133,10 @@ pub struct RunArgs {
     /// Worker threads (1 = serial, 0 = all cores). Never changes the output.
     #[arg(long, short, value_name = "N", env = "JIXIAO_JOBS")]
     pub jobs: Option<usize>,
+    /// Do nothing (exit 0) when no input, pipeline, rubric or plugin changed since the packet in the
+    /// output folder was made (read from its manifest.json). For frequent scheduled runs.
+    #[arg(long, alias = "since-manifest")]
+    pub skip_unchanged: bool,
 }
 
 #[derive(Debug, Args)]

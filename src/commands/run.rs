@@ -15,6 +15,7 @@ pub fn execute(args: &RunArgs, format: LogFormat) -> Outcome {
         inputs: args.inputs.clone(),
         out: args.out.clone(),
         jobs: args.jobs,
+        skip_unchanged: args.skip_unchanged,
     };
     let result = jixiao_driver::run(&pipeline, &overrides);
     let status = exit_status(&result);

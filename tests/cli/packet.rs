@@ -125,3 +125,40 @@ fn a_lock_file_left_by_a_dead_run_does_not_block() {
         "the new holder did not stamp the lock: {lock}"
     );
 }
+
+#[test]
+fn skip_unchanged_does_nothing_until_an_input_changes() {
+    let dir = tempdir();
+    let input = dir.path().join("t.txt");
+    let table = std::fs::read_to_string(fixture("run/mixed/inputs/yongning-third-table.txt"))
+        .expect("fixture");
+    std::fs::write(&input, &table).expect("write input");
+    let out = dir.path().join("out");
+    let pipeline = fixture("run/good/pipeline.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", s(&pipeline), "--input", s(&input), "--out", s(&out)];
+        args.extend_from_slice(extra);
+        jixiao(&root(), &args)
+    };
+    assert_code(&run(&[]), 0);
+    let manifest = out.join("manifest.json");
+    let before = std::fs::metadata(&manifest)
+        .and_then(|m| m.modified())
+        .expect("manifest");
+    std::fs::remove_file(out.join("records.json")).expect("remove records.json");
+    // Nothing changed: nothing is read or rewritten (the removed file stays removed).
+    let r = run(&["--skip-unchanged"]);
+    assert_code(&r, 0);
+    assert!(
+        !out.join("records.json").exists(),
+        "an unchanged rerun rewrote the packet"
+    );
+    assert_eq!(
+        std::fs::metadata(&manifest).and_then(|m| m.modified()).ok(),
+        Some(before)
+    );
+    // An input changed: a full run.
+    std::fs::write(&input, format!("{table}\n")).expect("touch input");
+    assert_code(&run(&["--skip-unchanged"]), 0);
+    assert!(out.join("records.json").exists());
+}

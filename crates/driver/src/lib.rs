@@ -21,6 +21,7 @@ pub mod lock;
 pub mod manifest;
 pub mod publish;
 pub mod stages;
+pub mod unchanged;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -45,6 +46,9 @@ pub struct RunOverrides {
     pub out: Option<PathBuf>,
     /// Worker threads (0 = all cores, 1 = serial); replaces `[run] jobs`. Never changes the output.
     pub jobs: Option<usize>,
+    /// Exit 0 without reading or rewriting anything when the packet's manifest shows the same inputs,
+    /// pipeline, rubric, plugins and jixiao version (`run --skip-unchanged`).
+    pub skip_unchanged: bool,
 }
 
 /// What a run did. Published artifacts are listed in `published` (empty when the status does not
@@ -149,15 +153,55 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
     }
     lap(Stage::Resolve, &mut timings);
 
-    let (docs, digests) = pool.install(|| {
-        let docs = jixiao_ingest::ingest(&resolved.files);
-        let digests: Vec<_> = resolved
+    let digests: Vec<_> = pool.install(|| {
+        resolved
             .files
             .par_iter()
             .map(|f| manifest::digest_file(&f.path))
-            .collect();
-        (docs, digests)
+            .collect()
     });
+    let rubric_sha256 = pipeline
+        .scoring
+        .rubric
+        .as_ref()
+        .and_then(|r| manifest::digest_file(&pipeline.base_dir.join(r)))
+        .map(|d| d.sha256);
+    if overrides.skip_unchanged {
+        let current = unchanged::Fingerprint {
+            jixiao_version: env!("CARGO_PKG_VERSION").to_string(),
+            pipeline_sha256: manifest::digest_file(&pipeline.file).map(|d| d.sha256),
+            rubric_sha256: rubric_sha256.clone(),
+            inputs: resolved
+                .files
+                .iter()
+                .zip(&digests)
+                .map(|(f, d)| (f.display.clone(), d.as_ref().map(|d| d.sha256.clone())))
+                .collect(),
+            plugins: score_ctx
+                .plugins
+                .iter()
+                .map(|p| manifest::digest_file(&p.path).map(|d| d.sha256))
+                .collect(),
+        };
+        if unchanged::is_current(&out_dir, &current) {
+            tracing::info!(
+                "nothing changed since the packet in {}: not rewritten",
+                out_dir.display()
+            );
+            return Ok(RunReport {
+                ledger: Ledger::default(),
+                diagnostics: resolved.diagnostics,
+                inputs: Vec::new(),
+                counts: Counts::default(),
+                exit: ExitStatus::Ok,
+                out_dir,
+                published: Vec::new(),
+                timings,
+                notes,
+            });
+        }
+    }
+    let docs = pool.install(|| jixiao_ingest::ingest(&resolved.files));
     lap(Stage::Ingest, &mut timings);
     let ledger = pool.install(|| jixiao_normalize::normalize(docs, &ctx));
     lap(Stage::Normalize, &mut timings);
@@ -182,6 +226,7 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
     let rubric = manifest::RubricEntry {
         name: scorecard.rubric.name.clone(),
         version: scorecard.rubric.version.clone(),
+        file_sha256: rubric_sha256,
     };
     let plugins: Vec<manifest::PluginEntry> = score_ctx
         .plugins

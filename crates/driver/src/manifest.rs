@@ -38,6 +38,9 @@ pub struct Manifest {
 pub struct RubricEntry {
     pub name: String,
     pub version: String,
+    /// Checksum of the separate rubric file (`[scoring] rubric`), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_sha256: Option<String>,
 }
 
 /// `manifest.json → plugins[]`.

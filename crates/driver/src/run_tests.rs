@@ -71,6 +71,7 @@ fn overrides_replace_inputs_and_output() {
         inputs: vec!["x.txt".into()],
         out: Some(PathBuf::from("elsewhere")),
         jobs: Some(1),
+        skip_unchanged: false,
     };
     let specs = input_specs(&p, &o);
     assert_eq!(specs.len(), 1);

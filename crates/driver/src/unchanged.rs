@@ -1,0 +1,85 @@
+//! `run --skip-unchanged`: when the packet in the output folder was made from exactly the same inputs,
+//! pipeline file, rubric file, plugins and jixiao version, a scheduled run has nothing to do. The check
+//! reads only the previous `manifest.json` and the checksums of the current files.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+/// What a packet is made from, as its manifest records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub jixiao_version: String,
+    pub pipeline_sha256: Option<String>,
+    pub rubric_sha256: Option<String>,
+    /// (file as named in the manifest, sha256), in manifest order.
+    pub inputs: Vec<(String, Option<String>)>,
+    pub plugins: Vec<Option<String>>,
+}
+
+/// Whether `out_dir/manifest.json` describes a packet made from `current`. Any doubt (no manifest, an
+/// unreadable one, a run that published nothing) means "not current".
+pub fn is_current(out_dir: &Path, current: &Fingerprint) -> bool {
+    let Ok(bytes) = std::fs::read(out_dir.join(crate::publish::MANIFEST)) else {
+        return false;
+    };
+    let Ok(m) = serde_json::from_slice::<Value>(&bytes) else {
+        return false;
+    };
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let inputs: Vec<(String, Option<String>)> = m["inputs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| (text(&i["file"]).unwrap_or_default(), text(&i["sha256"])))
+        .collect();
+    let plugins: Vec<Option<String>> = m["plugins"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| text(&p["sha256"]))
+        .collect();
+    text(&m["jixiao_version"]).as_deref() == Some(current.jixiao_version.as_str())
+        && text(&m["pipeline"]["sha256"]) == current.pipeline_sha256
+        && text(&m["rubric"]["file_sha256"]) == current.rubric_sha256
+        && inputs == current.inputs
+        && plugins == current.plugins
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fingerprint() -> Fingerprint {
+        Fingerprint {
+            jixiao_version: "0.1.0".into(),
+            pipeline_sha256: Some("p".into()),
+            rubric_sha256: None,
+            inputs: vec![("a.txt".into(), Some("1".into()))],
+            plugins: vec![],
+        }
+    }
+
+    #[test]
+    fn only_an_identical_fingerprint_is_current() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        assert!(
+            !is_current(dir.path(), &fingerprint()),
+            "no manifest: not current"
+        );
+        let manifest = r#"{"jixiao_version": "0.1.0", "pipeline": {"sha256": "p"}, "rubric": {"name": "r"},
+            "inputs": [{"file": "a.txt", "sha256": "1"}], "plugins": []}"#;
+        std::fs::write(dir.path().join("manifest.json"), manifest)?;
+        assert!(is_current(dir.path(), &fingerprint()));
+        let mut changed = fingerprint();
+        changed.inputs[0].1 = Some("2".into());
+        assert!(!is_current(dir.path(), &changed), "an input changed");
+        let mut added = fingerprint();
+        added.inputs.push(("b.txt".into(), Some("3".into())));
+        assert!(!is_current(dir.path(), &added), "an input was added");
+        let mut pipeline = fingerprint();
+        pipeline.pipeline_sha256 = Some("q".into());
+        assert!(!is_current(dir.path(), &pipeline), "the pipeline changed");
+        Ok(())
+    }
+}
