@@ -83,8 +83,9 @@ pub(crate) fn compile(text: &str, file: &Path, env: Env<'_>) -> Result<Pipeline,
     };
     let scoring = or_default(raw.scoring);
     let render = or_default(raw.render);
-    // Section hooks go here once `scoring.rs` / `render.rs` add them, e.g.
-    // `if let Some(s) = &scoring { s.check(&mut checker) }` — see `Checker`.
+    if let Some(r) = &render {
+        r.check(&mut checker);
+    }
 
     if checker.has_errors() || !unplaced.is_empty() {
         return Err(fail(checker.into_problems(), unplaced));

@@ -1,8 +1,115 @@
-//! `[render]` (owned by the packet work; stub).
+//! `[render]`: which packet formats a run writes, where a bureau's own templates live, which fonts
+//! the PDF uses and whether each department gets its own packet.
+//!
+//! Everything is optional: an absent `[render]` writes `packet.xlsx`, `packet.pdf` and `index.html`
+//! with the bundled wording and fonts. Paths are relative to the pipeline file's folder.
 
 use serde::Deserialize;
 
+use crate::checker::Checker;
+
+/// The packet formats a run can write, in the order they are listed in the manifest.
+pub const FORMATS: [&str; 3] = ["xlsx", "pdf", "html"];
+
 /// `[render]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RenderConfig {}
+pub struct RenderConfig {
+    /// Formats to write: any of `xlsx`, `pdf`, `html` (default all three). `[]` writes only the JSON
+    /// files.
+    #[serde(default = "all_formats")]
+    pub formats: Vec<String>,
+    /// The issuing bureau printed on the cover and in the signature lines (`某某市财政局`).
+    pub issuer: Option<String>,
+    /// A folder whose files replace bundled templates of the same name (`strings.toml`,
+    /// `index.html`, `text/basis.txt` ...). Files it does not have stay bundled.
+    pub templates: Option<String>,
+    /// Also write one packet per department under `departments/`.
+    #[serde(default)]
+    pub split_by_department: bool,
+    #[serde(default)]
+    pub fonts: FontsConfig,
+}
+
+/// `[render.fonts]`: the fonts of the PDF, tried in order for every character (a character the first
+/// font lacks falls back to the next).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontsConfig {
+    /// Font files (TTF/OTF/TTC) tried first, for body text and headings alike.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Whether installed system fonts are searched by family name (宋体/仿宋/黑体 on Windows, Noto CJK
+    /// or WenQuanYi on Linux, PingFang/Songti on macOS). `false` makes the PDF independent of the
+    /// machine: only `files` and the bundled font are used.
+    #[serde(default = "yes")]
+    pub system: bool,
+    /// Family names tried for body text, before the built-in list.
+    #[serde(default)]
+    pub body: Vec<String>,
+    /// Family names tried for headings, before the built-in list.
+    #[serde(default)]
+    pub heading: Vec<String>,
+}
+
+impl Default for FontsConfig {
+    fn default() -> Self {
+        FontsConfig {
+            files: Vec::new(),
+            system: true,
+            body: Vec::new(),
+            heading: Vec::new(),
+        }
+    }
+}
+
+impl Default for RenderConfig {
+    fn default() -> Self {
+        RenderConfig {
+            formats: all_formats(),
+            issuer: None,
+            templates: None,
+            split_by_department: false,
+            fonts: FontsConfig::default(),
+        }
+    }
+}
+
+fn all_formats() -> Vec<String> {
+    FORMATS.iter().map(|f| f.to_string()).collect()
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl RenderConfig {
+    /// Whether `format` (`xlsx`, `pdf`, `html`) is selected.
+    pub fn wants(&self, format: &str) -> bool {
+        self.formats.iter().any(|f| f == format)
+    }
+
+    /// Section checks that need the whole file: unknown or repeated formats.
+    pub(crate) fn check(&self, checker: &mut Checker<'_>) {
+        for (i, format) in self.formats.iter().enumerate() {
+            let index = i.to_string();
+            if !FORMATS.contains(&format.as_str()) {
+                checker.error_at(
+                    &["render", "formats", &index],
+                    format!("unknown format `{format}`: use any of \"xlsx\", \"pdf\", \"html\""),
+                );
+            } else if self.formats[..i].contains(format) {
+                checker.error_at(
+                    &["render", "formats", &index],
+                    format!("format `{format}` is listed twice"),
+                );
+            }
+        }
+        if self.issuer.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            checker.error_at(
+                &["render", "issuer"],
+                "`issuer` is empty: write the bureau's name or leave the key out",
+            );
+        }
+    }
+}

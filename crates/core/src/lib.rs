@@ -8,6 +8,8 @@
 //! - [`ParsedValue`]: the structured reading of an indicator's 指标值.
 //! - [`Diagnostic`]: a problem or repair with its severity, code and line; diagnostics ride along with
 //!   results instead of aborting the run.
+//! - [`summary`]: department and corpus aggregates of a scorecard (means, grade counts), shared by
+//!   every view so the numbers agree.
 //! - [`RunContext`]: the budget year and as-of date a run is pinned to (for reproducible outputs).
 
 mod date;
@@ -16,6 +18,7 @@ mod record;
 mod run;
 mod scorecard;
 mod source;
+pub mod summary;
 mod value;
 
 pub use date::civil_from_days;

@@ -8,7 +8,7 @@
 //!
 //! Map: [`rubric`] resolves the configuration; [`checks`] holds A1–D4 (one module per family);
 //! [`grade`] bands, caps and consequences; [`findings`] the problems that are counted, not scored;
-//! [`summary`] department and corpus means for the packets; [`host`] the plugin host.
+//! [`host`] the plugin host.
 //!
 //! Totals: a record's `total` is the sum of its scored checks (built-in and plugin, plugin points ×
 //! `weight`), `max_points` the sum of their maxima, and the grade is read from
@@ -21,7 +21,6 @@ pub mod findings;
 pub mod grade;
 pub mod host;
 pub mod rubric;
-pub mod summary;
 pub mod text;
 
 use std::path::Path;
@@ -36,9 +35,9 @@ use rayon::prelude::*;
 pub use grade::consequence;
 pub use host::call::LoadedPlugin;
 pub use host::{PluginError, file_sha256, inspect_plugin};
+pub use jixiao_core::summary::{Summary, by_department, percent, summarize};
 pub use jixiao_plugin_api::Manifest as PluginManifest;
 pub use rubric::{Rubric, RubricError};
-pub use summary::{Summary, by_department, percent, summarize};
 
 /// Why scoring cannot start.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -132,10 +132,7 @@ pub fn subject_of(ind: &Indicator) -> String {
     format!("（{cat}，三级指标名称空白）")
 }
 
-/// Round to 2 decimals so totals print and compare the same on every run.
-pub fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
+pub use jixiao_core::summary::round2;
 
 #[cfg(test)]
 mod tests {

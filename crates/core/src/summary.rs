@@ -1,16 +1,14 @@
 //! Aggregates a reviewer reads: per department and for the corpus, the plain mean and the
 //! funds-weighted mean of the record scores (percent of points available), grade counts by number
-//! and by funds. Computed here, once, so the xlsx, pdf and html packets print the same numbers.
+//! and by funds. Computed here, once, so the CLI and the xlsx, pdf and html packets print the same numbers.
 //!
 //! Department-overall records are summarised apart from projects (`kind`), because their funds
 //! include the projects' and would count twice.
 
 use std::collections::BTreeMap;
 
-use jixiao_core::{Grade, RecordKind, RecordScore, Scorecard};
+use crate::{Grade, RecordKind, RecordScore, Scorecard};
 use serde::Serialize;
-
-use crate::text::round2;
 
 /// One group's aggregate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -27,6 +25,11 @@ pub struct Summary {
     pub grades: BTreeMap<Grade, usize>,
     /// Funds per grade (万元).
     pub grade_funds: BTreeMap<Grade, f64>,
+}
+
+/// Round to 2 decimals so totals print and compare the same on every run.
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// A record's score as a percentage of the points available to it.
@@ -90,7 +93,7 @@ pub fn by_department(card: &Scorecard) -> (BTreeMap<String, Summary>, Summary) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jixiao_core::RecordRef;
+    use crate::RecordRef;
 
     fn rs(total: f64, funds: Option<f64>, grade: Grade) -> RecordScore {
         RecordScore {

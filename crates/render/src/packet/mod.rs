@@ -1,0 +1,522 @@
+//! [`PacketContext`]: everything a packet shows, computed once from the ledger and the scorecard.
+//! The xlsx, PDF and HTML writers read only this, so the three formats cannot disagree on a number.
+//!
+//! Grouping: a record belongs to the department the scorecard names (主管部门, else the unit).
+//! Departments are ordered by the smallest `单位编码` the document gives for their records, those
+//! without a code after them by name. Grade counts, means and funds count project tables only:
+//! a department-overall table's funds include its projects' and would count twice.
+
+use std::collections::BTreeMap;
+
+use jixiao_core::summary::{Summary, percent, round2, summarize};
+use jixiao_core::{
+    CheckStatus, Grade, Ledger, Record, RecordKind, RecordScore, Scorecard, Severity,
+};
+use serde::Serialize;
+
+mod rows;
+
+use rows::{check_rows, finding_rows, project_row};
+
+/// Who and what the packet is for; from the pipeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct PacketMeta {
+    /// `[pipeline] name`.
+    pub title: String,
+    pub year: i32,
+    /// `YYYY-MM-DD`, never the clock.
+    pub as_of: String,
+    /// `[render] issuer`.
+    pub issuer: String,
+    pub rubric_name: String,
+    pub rubric_version: String,
+    /// The department a split packet is limited to.
+    pub department: Option<String>,
+}
+
+/// The packet's data. Serialized as the context of every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct PacketContext {
+    pub meta: PacketMeta,
+    pub summary: CorpusSummary,
+    pub departments: Vec<DepartmentRow>,
+    /// Every scored record, in department order then document order.
+    pub projects: Vec<ProjectRow>,
+    /// The rubric's checks with how often each failed, in rubric order.
+    pub checks: Vec<CheckRow>,
+    /// Indices into `checks`, most failures first (ties by rubric order).
+    pub pareto: Vec<usize>,
+    pub findings: Vec<FindingRow>,
+    pub sources: Vec<SourceRow>,
+    pub unparsed: Vec<UnparsedRow>,
+    pub bands: [f64; 3],
+    /// The prose (filled by the render stage from the templates).
+    pub text: crate::Prose,
+    /// `strings.toml` (filled by the render stage).
+    pub strings: crate::wording::Strings,
+}
+
+/// Corpus totals over project tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorpusSummary {
+    pub documents: usize,
+    pub projects: usize,
+    pub department_overall: usize,
+    pub departments: usize,
+    pub funds: f64,
+    pub mean: f64,
+    pub weighted_mean: f64,
+    pub min: f64,
+    pub max: f64,
+    pub grades: Vec<GradeRow>,
+    /// Score histogram bins: `<60`, `60–69`, `70–79`, `80–89`, `≥90`.
+    pub histogram: Vec<Bin>,
+    pub findings: usize,
+    pub deductions: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeRow {
+    pub grade: String,
+    pub count: usize,
+    pub funds: f64,
+    /// Percent of projects.
+    pub count_share: f64,
+    /// Percent of funds.
+    pub funds_share: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Bin {
+    pub label: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DepartmentRow {
+    pub name: String,
+    /// The smallest `单位编码` among its records.
+    pub code: Option<String>,
+    pub projects: usize,
+    pub funds: f64,
+    pub mean: f64,
+    pub weighted_mean: f64,
+    pub min: f64,
+    /// Counts in 优 良 中 差 order.
+    pub grades: [usize; 4],
+    /// The checks that cost this department's projects points most often: `B2 指标值可衡量（12）`.
+    pub top_problems: Vec<String>,
+    /// Indices into `PacketContext::projects` (all its records, department-overall ones included).
+    pub records: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectRow {
+    pub name: String,
+    pub code: Option<String>,
+    pub unit: Option<String>,
+    pub department: String,
+    /// `项目` or `部门整体`.
+    pub kind: String,
+    pub file: String,
+    pub lines: [u32; 2],
+    pub year: Option<i32>,
+    pub funds: Option<f64>,
+    pub goal: Option<String>,
+    pub total: f64,
+    pub max_points: f64,
+    pub percent: f64,
+    pub grade: String,
+    /// One per rubric check, in rubric order; `None` points when the check was not scored.
+    pub checks: Vec<CheckCell>,
+    pub deductions: Vec<DeductionRow>,
+    pub indicators: Vec<IndicatorRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckCell {
+    pub id: String,
+    pub points: Option<f64>,
+    pub max_points: f64,
+}
+
+/// One piece of evidence that cost points (or a grade, for caps).
+#[derive(Debug, Clone, Serialize)]
+pub struct DeductionRow {
+    pub check: String,
+    pub title: String,
+    pub deduction: f64,
+    pub subject: String,
+    pub text: String,
+    pub reason: String,
+    pub file: String,
+    pub line: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorRow {
+    pub level1: String,
+    pub level1_raw: String,
+    pub level2: String,
+    pub level2_raw: String,
+    pub name: String,
+    pub value: String,
+    /// The structured reading in words: `≥ 95 %`, `定性`, `1600 元/亩（单价）`.
+    pub parsed: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckRow {
+    pub id: String,
+    pub title: String,
+    pub max_points: f64,
+    pub rule: String,
+    pub source: String,
+    /// Records that lost points on this check.
+    pub failures: usize,
+    pub points_lost: f64,
+    /// Percent of all failures, cumulative in Pareto order (filled for `pareto` rows).
+    pub cumulative_share: f64,
+    /// Up to three quoted deductions.
+    pub examples: Vec<DeductionExample>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeductionExample {
+    pub project: String,
+    pub text: String,
+    pub reason: String,
+    pub file: String,
+    pub line: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRow {
+    pub code: String,
+    /// `错误` / `警告` / `提示`.
+    pub severity: String,
+    pub message: String,
+    pub project: String,
+    pub file: String,
+    pub line: Option<u32>,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRow {
+    pub file: String,
+    pub layout: String,
+    pub encoding: String,
+    pub records: usize,
+    /// The number of projects the document says it has, when it says so.
+    pub stated: Option<u32>,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// Content of a document that did not become a record, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnparsedRow {
+    pub file: String,
+    pub line: Option<u32>,
+    pub severity: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// The severity as a reviewer reads it.
+pub fn severity_zh(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "错误",
+        Severity::Warning => "警告",
+        Severity::Info => "提示",
+    }
+}
+
+const HISTOGRAM: [(&str, f64); 5] = [
+    ("<60", 60.0),
+    ("60–69", 70.0),
+    ("70–79", 80.0),
+    ("80–89", 90.0),
+    ("≥90", f64::INFINITY),
+];
+
+impl PacketContext {
+    /// Builds the context of the whole packet (`department = None`) or of one department's packet.
+    pub fn build(
+        ledger: &Ledger,
+        card: &Scorecard,
+        meta: PacketMeta,
+        department: Option<&str>,
+    ) -> PacketContext {
+        let titles: BTreeMap<&str, &str> = card
+            .rubric
+            .checks
+            .iter()
+            .map(|c| (c.id.as_str(), c.title.as_str()))
+            .collect();
+        let scores: Vec<&RecordScore> = card
+            .records
+            .iter()
+            .filter(|r| department.is_none_or(|d| r.department == d))
+            .collect();
+
+        let departments = departments(ledger, &scores);
+        let mut projects = Vec::with_capacity(scores.len());
+        let mut rows = Vec::with_capacity(departments.len());
+        for (name, members) in departments {
+            let start = projects.len();
+            for s in &members {
+                projects.push(project_row(ledger, s, &titles));
+            }
+            let project_scores: Vec<&RecordScore> = members
+                .iter()
+                .copied()
+                .filter(|s| s.kind == RecordKind::Project)
+                .collect();
+            let summary = summarize(project_scores.iter().copied());
+            rows.push(DepartmentRow {
+                code: members.iter().filter_map(|s| unit_code(ledger, s)).min(),
+                name,
+                projects: summary.records,
+                funds: summary.funds,
+                mean: summary.mean,
+                weighted_mean: summary.weighted_mean,
+                min: summary.min,
+                grades: grade_counts(&summary),
+                top_problems: top_problems(&project_scores, &titles),
+                records: (start..projects.len()).collect(),
+            });
+        }
+
+        let project_scores: Vec<&RecordScore> = scores
+            .iter()
+            .copied()
+            .filter(|s| s.kind == RecordKind::Project)
+            .collect();
+        let total = summarize(project_scores.iter().copied());
+        let (checks, pareto) = check_rows(card, &scores, &titles);
+        let findings = finding_rows(card, &scores, department.is_some());
+        let in_scope = |file: &str| scores.iter().any(|s| s.record.file == file);
+        let documents: Vec<_> = ledger
+            .documents
+            .iter()
+            .filter(|d| department.is_none() || in_scope(&d.file))
+            .collect();
+        let summary = CorpusSummary {
+            documents: documents.len(),
+            projects: total.records,
+            department_overall: scores.len() - project_scores.len(),
+            departments: rows.len(),
+            funds: total.funds,
+            mean: total.mean,
+            weighted_mean: total.weighted_mean,
+            min: total.min,
+            max: project_scores
+                .iter()
+                .map(|s| percent(s))
+                .fold(0.0, f64::max),
+            grades: grade_rows(&total),
+            histogram: histogram(&project_scores),
+            findings: findings.len(),
+            deductions: projects.iter().map(|p| p.deductions.len()).sum(),
+        };
+        let sources = documents
+            .iter()
+            .map(|d| SourceRow {
+                file: d.file.clone(),
+                layout: d.layout.as_str().to_string(),
+                encoding: d.encoding.clone(),
+                records: d.records.len(),
+                stated: d.facts.stated_project_count.as_ref().map(|s| s.value),
+                errors: count(&d.diagnostics, Severity::Error),
+                warnings: count(&d.diagnostics, Severity::Warning),
+            })
+            .collect();
+        let unparsed = documents
+            .iter()
+            .flat_map(|d| {
+                d.diagnostics
+                    .iter()
+                    .filter(|g| g.code != "normalize.count")
+                    .map(|g| UnparsedRow {
+                        file: d.file.clone(),
+                        line: g.line,
+                        severity: severity_zh(g.severity).to_string(),
+                        code: g.code.clone(),
+                        message: g.message.clone(),
+                    })
+            })
+            .collect();
+        let b = &card.rubric.bands;
+        PacketContext {
+            meta: PacketMeta {
+                department: department.map(str::to_string),
+                ..meta
+            },
+            summary,
+            departments: rows,
+            projects,
+            checks,
+            pareto,
+            findings,
+            sources,
+            unparsed,
+            bands: [b.excellent, b.good, b.fair],
+            text: crate::Prose::default(),
+            strings: Default::default(),
+        }
+    }
+}
+
+fn count(diags: &[jixiao_core::Diagnostic], severity: Severity) -> usize {
+    diags.iter().filter(|d| d.severity == severity).count()
+}
+
+fn record_of<'l>(ledger: &'l Ledger, s: &RecordScore) -> Option<&'l Record> {
+    ledger
+        .documents
+        .get(s.record.document)
+        .and_then(|d| d.records.get(s.record.record))
+}
+
+fn unit_code(ledger: &Ledger, s: &RecordScore) -> Option<String> {
+    record_of(ledger, s).and_then(|r| r.attributes.get("单位编码").cloned())
+}
+
+/// Records grouped by department, departments in code order then name order; records keep ledger
+/// order inside a department.
+fn departments<'s>(
+    ledger: &Ledger,
+    scores: &[&'s RecordScore],
+) -> Vec<(String, Vec<&'s RecordScore>)> {
+    let mut groups: BTreeMap<&str, Vec<&RecordScore>> = BTreeMap::new();
+    for s in scores {
+        groups.entry(s.department.as_str()).or_default().push(s);
+    }
+    let mut keyed: Vec<_> = groups
+        .into_iter()
+        .map(|(name, members)| {
+            let code = members.iter().filter_map(|s| unit_code(ledger, s)).min();
+            // Codes compare by length, then as text: numeric codes sort as numbers (`550` before
+            // `101001`) and the order never depends on a locale.
+            let key = (code.is_none(), code.as_ref().map(|c| (c.len(), c.clone())));
+            (key, name.to_string(), members)
+        })
+        .collect();
+    keyed.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    keyed.into_iter().map(|(_, n, m)| (n, m)).collect()
+}
+
+fn grade_counts(s: &Summary) -> [usize; 4] {
+    Grade::ALL.map(|g| s.grades.get(&g).copied().unwrap_or(0))
+}
+
+fn share(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        round2(100.0 * part / whole)
+    } else {
+        0.0
+    }
+}
+
+fn grade_rows(s: &Summary) -> Vec<GradeRow> {
+    Grade::ALL
+        .iter()
+        .map(|g| {
+            let count = s.grades.get(g).copied().unwrap_or(0);
+            let funds = round2(s.grade_funds.get(g).copied().unwrap_or(0.0));
+            GradeRow {
+                grade: g.as_str().to_string(),
+                count,
+                funds,
+                count_share: share(count as f64, s.records as f64),
+                funds_share: share(funds, s.funds),
+            }
+        })
+        .collect()
+}
+
+fn histogram(scores: &[&RecordScore]) -> Vec<Bin> {
+    let mut bins: Vec<Bin> = HISTOGRAM
+        .iter()
+        .map(|(label, _)| Bin {
+            label: label.to_string(),
+            count: 0,
+        })
+        .collect();
+    for s in scores {
+        let p = percent(s);
+        if let Some(i) = HISTOGRAM.iter().position(|(_, upper)| p < *upper) {
+            bins[i].count += 1;
+        }
+    }
+    bins
+}
+
+/// Whether a check cost points.
+fn lost(c: &jixiao_core::CheckResult) -> bool {
+    c.status == CheckStatus::Scored && c.points + 1e-9 < c.max_points
+}
+
+fn top_problems(scores: &[&RecordScore], titles: &BTreeMap<&str, &str>) -> Vec<String> {
+    let mut failures: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in scores {
+        for c in s.checks.iter().filter(|c| lost(c)) {
+            *failures.entry(c.id.as_str()).or_default() += 1;
+        }
+    }
+    let mut v: Vec<_> = failures.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v.into_iter()
+        .take(3)
+        .map(|(id, n)| format!("{id} {}（{n}）", titles.get(id).copied().unwrap_or("")))
+        .collect()
+}
+
+/// Safe, stable, readable file names for department packets: the name itself with path separators,
+/// control and reserved characters replaced by `_`, no leading dots, at most 60 characters; names
+/// that collide (after cleaning, ignoring case) get `-2`, `-3` … in department order.
+pub fn file_stems(names: &[String]) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    names
+        .iter()
+        .map(|name| {
+            let mut stem: String = name
+                .chars()
+                .map(|c| {
+                    if c.is_control() || "/\\:*?\"<>|".contains(c) || c.is_whitespace() {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
+                .take(60)
+                .collect();
+            stem = stem
+                .trim_start_matches(['.', '_'])
+                .trim_end_matches(['.', '_', ' '])
+                .to_string();
+            if stem.is_empty() {
+                stem = "部门".into();
+            }
+            // Windows refuses these names whatever the extension.
+            let upper = stem.to_ascii_uppercase();
+            if ["CON", "PRN", "AUX", "NUL"].contains(&upper.as_str())
+                || ((upper.starts_with("COM") || upper.starts_with("LPT")) && upper.len() == 4)
+            {
+                stem.insert(0, '_');
+            }
+            let n = seen.entry(stem.to_lowercase()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                stem = format!("{stem}-{n}");
+            }
+            stem
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,81 @@
+use super::*;
+
+#[test]
+fn department_file_names_are_safe_and_distinct() {
+    let names: Vec<String> = [
+        "攀枝花市西区民政局",
+        "../etc/passwd",
+        "a/b\\c:d",
+        "..",
+        "CON",
+        "攀枝花市西区民政局",
+        "  ",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let stems = file_stems(&names);
+    assert_eq!(stems[0], "攀枝花市西区民政局");
+    assert_eq!(stems[1], "etc_passwd");
+    assert_eq!(stems[2], "a_b_c_d");
+    assert_eq!(stems[3], "部门");
+    assert_eq!(stems[4], "_CON");
+    assert_eq!(stems[5], "攀枝花市西区民政局-2");
+    assert_eq!(stems[6], "部门-2");
+    for s in &stems {
+        assert!(
+            !s.contains('/') && !s.contains('\\') && !s.starts_with('.'),
+            "{s}"
+        );
+    }
+}
+
+/// The packet of two real samples (001 盐边 and the 岳阳 extra), from `jixiao run` output kept in
+/// `crates/render/testdata/` (regenerate with the command in its README).
+pub(crate) fn sample_packet() -> PacketContext {
+    let ledger: Ledger = serde_json::from_str(include_str!("../../testdata/records.json"))
+        .expect("testdata/records.json is a ledger");
+    let card: Scorecard = serde_json::from_str(include_str!("../../testdata/scores.json"))
+        .expect("testdata/scores.json is a scorecard");
+    let meta = PacketMeta {
+        title: "测试：2021年度部门预算项目绩效目标审核".into(),
+        year: 2021,
+        as_of: "2021-03-01".into(),
+        issuer: "示例市财政局".into(),
+        rubric_name: card.rubric.name.clone(),
+        rubric_version: card.rubric.version.clone(),
+        department: None,
+    };
+    let mut packet = PacketContext::build(&ledger, &card, meta, None);
+    let wording = crate::Wording::load(None).expect("bundled wording loads");
+    packet.text = wording.prose(&packet).expect("bundled prose renders");
+    packet.strings = wording.strings.clone();
+    packet
+}
+
+#[test]
+fn sample_packet_counts_and_orders() {
+    let p = sample_packet();
+    assert_eq!(p.summary.projects, 25);
+    assert_eq!(p.projects.len(), 25);
+    // 19 盐边 units and the 岳阳 supervisor; no 单位编码, so in name order.
+    let names: Vec<&str> = p.departments.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names.len(), 20);
+    assert_eq!(names[0], "中共盐边县委政法委员会");
+    assert!(names.windows(2).all(|w| w[0] < w[1]));
+    assert!(
+        names.contains(&"岳阳县农业农村局"),
+        "the supervisor, not the unit"
+    );
+    let records: usize = p.departments.iter().map(|d| d.records.len()).sum();
+    assert_eq!(records, 25);
+    let counted: usize = p.summary.grades.iter().map(|g| g.count).sum();
+    assert_eq!(counted, 25);
+    let guangxian = p
+        .projects
+        .iter()
+        .find(|r| r.name.contains("光纤租赁"))
+        .expect("光纤租赁费");
+    assert_eq!(guangxian.percent, 100.0);
+    assert!(!p.text.cover.is_empty() && !p.text.problems.is_empty());
+}
