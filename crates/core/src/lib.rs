@@ -21,7 +21,7 @@ mod source;
 pub mod summary;
 mod value;
 
-pub use date::civil_from_days;
+pub use date::{civil_from_days, days_from_civil};
 pub use diagnostic::{Diagnostic, Severity};
 pub use record::{
     DocumentFacts, DocumentRecords, Funds, FundsItem, Indicator, Ledger, Level1, Level2, PlanPoint,

@@ -2,8 +2,8 @@
 //! directory.
 //!
 //! Map:
-//! - [`run`] (this file): lock → recover → resolve → ingest → normalize → publish, under a rayon pool
-//!   of `--jobs` threads; returns a [`RunReport`] or a [`DriverError`].
+//! - [`run`] (this file): lock → recover → resolve → ingest → normalize → score → render → publish,
+//!   under a rayon pool of `--jobs` threads; returns a [`RunReport`] or a [`DriverError`].
 //! - [`inputs`]: `[[inputs]]` globs → the sorted, deduplicated file list.
 //! - [`lock`]: the run lock on the output directory (exit 75 when held).
 //! - [`publish`]: staging folder, fsync, rename into place; recovery of interrupted runs.
@@ -76,14 +76,42 @@ pub fn exit_status(result: &Result<RunReport, DriverError>) -> ExitStatus {
     }
 }
 
-/// The output directory a run writes to: `--out` as given, else `[output] directory` relative to the
-/// pipeline's folder.
+/// The folder a run's packet goes to: `--out` (or `JIXIAO_OUTPUT`) exactly as given, else
+/// `<[output] directory>/<year>/` relative to the pipeline's folder, so each budget year keeps its
+/// own packet.
 pub fn output_dir(pipeline: &Pipeline, overrides: &RunOverrides) -> PathBuf {
     match &overrides.out {
         Some(dir) => dir.clone(),
-        None => pipeline.base_dir.join(&pipeline.output.directory),
+        None => pipeline
+            .base_dir
+            .join(&pipeline.output.directory)
+            .join(pipeline.pipeline.year.to_string()),
     }
 }
+
+/// The render stage's run-time input: templates read and fonts resolved, so a broken template or a
+/// missing font stops the run before any input is read (exit 78).
+pub fn render_context(pipeline: &Pipeline) -> Result<jixiao_render::RenderContext, DriverError> {
+    let meta = jixiao_render::PacketMeta {
+        title: pipeline.pipeline.name.clone(),
+        year: pipeline.pipeline.year,
+        as_of: pipeline.as_of(),
+        issuer: pipeline
+            .render
+            .issuer
+            .clone()
+            .unwrap_or_else(|| DEFAULT_ISSUER.to_string()),
+        rubric_name: String::new(),
+        rubric_version: String::new(),
+        department: None,
+    };
+    jixiao_render::RenderContext::new(&pipeline.render, &pipeline.base_dir, meta)
+        .map_err(|e| DriverError::Config(format!("render: {e}")))
+}
+
+/// Who signs the packet when `[render] issuer` is not set: reads correctly in every sentence of the
+/// bundled wording.
+pub const DEFAULT_ISSUER: &str = "本级财政部门";
 
 /// The input patterns of a run: `--input` overrides, else the pipeline's `[[inputs]]`.
 pub fn input_specs(pipeline: &Pipeline, overrides: &RunOverrides) -> Vec<InputSpec> {
@@ -135,6 +163,7 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
         .map_err(|e| DriverError::Config(e.to_string()))?;
     // The rubric and plugins are checked (pins, ABI, params) before any input is read.
     let score_ctx = score_context(pipeline)?;
+    let render_ctx = render_context(pipeline)?;
     let resolved = inputs::resolve(&input_specs(pipeline, overrides), &pipeline.base_dir)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(overrides.jobs.or(pipeline.run.jobs).unwrap_or(0))
@@ -207,9 +236,11 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
     lap(Stage::Normalize, &mut timings);
     let scorecard = pool.install(|| jixiao_score::score(&ledger, &score_ctx));
     lap(Stage::Score, &mut timings);
+    let rendered = pool.install(|| jixiao_render::render(&ledger, &scorecard, &render_ctx));
+    lap(Stage::Render, &mut timings);
 
     log_diagnostics(&ledger, &resolved.diagnostics);
-    for d in &scorecard.diagnostics {
+    for d in scorecard.diagnostics.iter().chain(&rendered.diagnostics) {
         log_one("", d);
     }
     let inputs: Vec<InputEntry> = ledger
@@ -219,7 +250,8 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
         .map(|(doc, d)| InputEntry::new(doc, d.as_ref()))
         .collect();
     let mut counts = Counts::of_ledger(&ledger);
-    for d in resolved.diagnostics.iter().chain(&scorecard.diagnostics) {
+    let stage_diagnostics = scorecard.diagnostics.iter().chain(&rendered.diagnostics);
+    for d in resolved.diagnostics.iter().chain(stage_diagnostics) {
         counts.add(d.severity);
     }
     let exit = exit::classify(&counts);
@@ -241,6 +273,14 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
     let products = Products {
         ledger,
         scorecard: Some(scorecard),
+        rendered: rendered
+            .files
+            .into_iter()
+            .map(|f| Artifact {
+                path: f.path,
+                bytes: f.bytes,
+            })
+            .collect(),
     };
     let mut published = Vec::new();
     if exit.publishes() {

@@ -1,9 +1,8 @@
 //! The stage list and the artifacts a run publishes: the seam where scoring and rendering slot in.
 //!
-//! A run goes resolve → ingest → normalize → score → publish and its packet is `records.json`,
-//! `scores.json` and `manifest.json`. When `jixiao_render::render(...)` lands it becomes
-//! [`Stage::Render`]: its output joins [`Products`], and [`artifacts`] turns it into more [`Artifact`]s.
-//! Nothing else in the driver changes: publishing, hashing and the manifest work on any list of
+//! A run goes resolve → ingest → normalize → score → render → publish and its packet is
+//! `records.json`, `scores.json`, the rendered files (`packet.xlsx`, `packet.pdf`, `index.html`,
+//! `departments/…`) and `manifest.json`. Publishing, hashing and the manifest work on any list of
 //! artifacts.
 
 use std::time::Duration;
@@ -27,7 +26,7 @@ pub enum Stage {
     Ingest,
     Normalize,
     Score,
-    /// Not wired yet (see the module docs).
+    /// xlsx, PDF, HTML (and per-department packets), in parallel.
     Render,
     /// Staging, fsync, rename into place, manifest.
     Publish,
@@ -47,11 +46,12 @@ impl Stage {
 }
 
 /// The stages a run executes today, in order.
-pub const STAGES: [Stage; 5] = [
+pub const STAGES: [Stage; 6] = [
     Stage::Resolve,
     Stage::Ingest,
     Stage::Normalize,
     Stage::Score,
+    Stage::Render,
     Stage::Publish,
 ];
 
@@ -76,7 +76,8 @@ pub struct Artifact {
 pub struct Products {
     pub ledger: Ledger,
     pub scorecard: Option<Scorecard>,
-    // Later: `pub rendered: Vec<Artifact>`.
+    /// The render stage's files, in its order.
+    pub rendered: Vec<Artifact>,
 }
 
 /// The packet's artifacts except the manifest, in a fixed order.
@@ -91,6 +92,7 @@ pub fn artifacts(products: &Products) -> Result<Vec<Artifact>, DriverError> {
             bytes: pretty_json(scorecard, SCORES_JSON)?,
         });
     }
+    arts.extend(products.rendered.iter().cloned());
     Ok(arts)
 }
 

@@ -189,7 +189,7 @@ impl Wording {
     }
 }
 
-fn lookup<'s>(strings: &'s Strings, key: &str) -> Option<&'s str> {
+pub(crate) fn lookup<'s>(strings: &'s Strings, key: &str) -> Option<&'s str> {
     let (section, name) = key.split_once('.')?;
     strings.get(section)?.get(name).map(String::as_str)
 }

@@ -519,4 +519,4 @@ pub fn file_stems(names: &[String]) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

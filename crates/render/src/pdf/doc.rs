@@ -1,0 +1,222 @@
+//! A small page-layout engine: a cursor that flows headings, paragraphs, tables and charts down A4
+//! pages (portrait or landscape) and starts a new page when the next block does not fit. Pages hold
+//! drawing items in page coordinates; they become printpdf operations only at the end, once every
+//! page exists (so "共 N 页" and the table of contents can be filled in).
+
+use super::fonts::{FontSet, Role};
+use super::text::Missing;
+
+/// A4 in pt.
+pub const A4_SHORT: f32 = 595.28;
+pub const A4_LONG: f32 = 841.89;
+/// Page margins in pt (≈ 20 mm sides, 22 mm top and bottom: room for the footer).
+pub const MARGIN_X: f32 = 56.0;
+pub const MARGIN_TOP: f32 = 62.0;
+pub const MARGIN_BOTTOM: f32 = 62.0;
+
+pub const BODY_SIZE: f32 = 10.5;
+pub const LEADING: f32 = 1.55;
+
+/// An RGB colour, 0–1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rgb(pub f32, pub f32, pub f32);
+
+pub const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
+pub const GREY: Rgb = Rgb(0.45, 0.45, 0.45);
+pub const RULE: Rgb = Rgb(0.55, 0.55, 0.55);
+pub const HEADER_FILL: Rgb = Rgb(0.90, 0.92, 0.95);
+
+/// One thing drawn on a page. `y` is measured from the bottom edge (PDF convention); text `y` is the
+/// baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        role: Role,
+        text: String,
+        color: Rgb,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Rgb>,
+        stroke: Option<Rgb>,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        color: Rgb,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub landscape: bool,
+    pub items: Vec<Item>,
+}
+
+impl Page {
+    pub fn width(&self) -> f32 {
+        if self.landscape { A4_LONG } else { A4_SHORT }
+    }
+    pub fn height(&self) -> f32 {
+        if self.landscape { A4_SHORT } else { A4_LONG }
+    }
+}
+
+/// A heading as the table of contents lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub level: u8,
+    pub title: String,
+    pub page: usize,
+}
+
+/// The flowing document.
+pub struct Doc<'f> {
+    pub fonts: &'f FontSet,
+    pub pages: Vec<Page>,
+    /// Distance of the cursor from the top edge of the current page.
+    pub y: f32,
+    pub missing: Missing,
+    pub outline: Vec<OutlineEntry>,
+}
+
+impl<'f> Doc<'f> {
+    pub fn new(fonts: &'f FontSet) -> Self {
+        Doc {
+            fonts,
+            pages: Vec::new(),
+            y: MARGIN_TOP,
+            missing: Missing::default(),
+            outline: Vec::new(),
+        }
+    }
+
+    pub fn page(&self) -> &Page {
+        &self.pages[self.pages.len() - 1]
+    }
+
+    /// Starts a page in the given orientation.
+    pub fn new_page(&mut self, landscape: bool) {
+        self.pages.push(Page {
+            landscape,
+            items: Vec::new(),
+        });
+        self.y = MARGIN_TOP;
+    }
+
+    /// Usable width of the current page.
+    pub fn width(&self) -> f32 {
+        self.page().width() - 2.0 * MARGIN_X
+    }
+
+    /// Room left on the current page.
+    pub fn room(&self) -> f32 {
+        self.page().height() - MARGIN_BOTTOM - self.y
+    }
+
+    /// Usable height of an empty page of the current orientation.
+    pub fn full_height(&self) -> f32 {
+        self.page().height() - MARGIN_TOP - MARGIN_BOTTOM
+    }
+
+    /// Moves to a new page of the same orientation unless `h` pt still fit.
+    pub fn ensure(&mut self, h: f32) {
+        if self.pages.is_empty() {
+            self.new_page(false);
+        }
+        if h > self.room() && self.y > MARGIN_TOP + 0.5 {
+            let landscape = self.page().landscape;
+            self.new_page(landscape);
+        }
+    }
+
+    /// Converts a distance from the top into PDF's from-the-bottom coordinate.
+    pub fn from_top(&self, y: f32) -> f32 {
+        self.page().height() - y
+    }
+
+    pub fn push(&mut self, item: Item) {
+        if let Some(page) = self.pages.last_mut() {
+            page.items.push(item);
+        }
+    }
+
+    /// Text with its top at `top` (from the page top), left edge at `x`.
+    pub fn text_at(&mut self, x: f32, top: f32, size: f32, role: Role, text: &str, color: Rgb) {
+        // Note missing characters now; drawing re-resolves the runs.
+        self.fonts.runs(role, text, &mut self.missing);
+        let baseline = self.from_top(top + size * 0.88);
+        self.push(Item::Text {
+            x,
+            y: baseline,
+            size,
+            role,
+            text: text.to_string(),
+            color,
+        });
+    }
+
+    /// A heading; levels 1–3. Kept with at least three lines of what follows.
+    pub fn heading(&mut self, level: u8, text: &str, outline: bool) {
+        let size = match level {
+            1 => 16.0,
+            2 => 13.5,
+            _ => 12.0,
+        };
+        let lines = self.fonts.wrap(Role::Heading, text, size, self.width());
+        let h = lines.len() as f32 * size * 1.4 + size * 0.8;
+        self.ensure(h + 3.0 * BODY_SIZE * LEADING);
+        self.y += size * 0.4;
+        if outline {
+            self.outline.push(OutlineEntry {
+                level,
+                title: text.to_string(),
+                page: self.pages.len() - 1,
+            });
+        }
+        for line in lines {
+            let top = self.y;
+            self.text_at(MARGIN_X, top, size, Role::Heading, &line, BLACK);
+            self.y += size * 1.4;
+        }
+        self.y += size * 0.4;
+    }
+
+    /// A body paragraph with a two-character first-line indent, as Chinese official documents have.
+    pub fn paragraph(&mut self, text: &str) {
+        self.paragraph_styled(&format!("\u{3000}\u{3000}{text}"), BODY_SIZE, BLACK);
+    }
+
+    /// A paragraph at `size` (indent it with U+3000, one character each).
+    pub fn paragraph_styled(&mut self, text: &str, size: f32, color: Rgb) {
+        let lines = self.fonts.wrap(Role::Body, text, size, self.width());
+        let lh = size * LEADING;
+        for (i, line) in lines.iter().enumerate() {
+            // Never leave a single line of a paragraph at a page's foot.
+            let need = if i == 0 && lines.len() > 1 {
+                2.0 * lh
+            } else {
+                lh
+            };
+            self.ensure(need);
+            let top = self.y;
+            self.text_at(MARGIN_X, top, size, Role::Body, line, color);
+            self.y += lh;
+        }
+        self.y += size * 0.5;
+    }
+
+    /// Vertical space.
+    pub fn space(&mut self, h: f32) {
+        self.y += h;
+    }
+}

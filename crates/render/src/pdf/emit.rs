@@ -1,0 +1,206 @@
+//! Laid-out pages → PDF bytes through printpdf: text as runs of one font each (subset on save),
+//! rectangles and lines as vector paths, document metadata from the pipeline (never the clock), and
+//! a trailer ID derived from the content so reruns are byte-identical.
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, TextItem,
+};
+use sha2::{Digest, Sha256};
+
+use super::doc::{Item, Page, Rgb};
+use super::fonts::FontSet;
+use super::text::Missing;
+use crate::RenderError;
+
+/// Document information written into the file.
+pub struct Info<'a> {
+    pub title: &'a str,
+    pub author: &'a str,
+    pub subject: &'a str,
+    /// `YYYY-MM-DD`: creation and modification date.
+    pub date: &'a str,
+}
+
+pub fn emit(pages: &[Page], fonts: &FontSet, info: &Info<'_>) -> Result<Vec<u8>, RenderError> {
+    let mut pdf = PdfDocument::new(info.title);
+    // Font resource names are chosen here (printpdf's own are random). printpdf also uses them as
+    // the subset tag of the embedded font's name, which PDF readers expect as six capital letters
+    // (`JXAAAA+WenQuanYiMicroHei`).
+    let ids: Vec<FontId> = (0..fonts.faces.len())
+        .map(|i| FontId(subset_tag(i)))
+        .collect();
+    let mut used = vec![false; fonts.faces.len()];
+    let mut scratch = Missing::default();
+    let mut out_pages = Vec::with_capacity(pages.len());
+    for page in pages {
+        let mut ops = Vec::new();
+        for item in &page.items {
+            match item {
+                Item::Text {
+                    x,
+                    y,
+                    size,
+                    role,
+                    text,
+                    color,
+                } => {
+                    ops.push(Op::StartTextSection);
+                    ops.push(Op::SetFillColor {
+                        col: color_of(*color),
+                    });
+                    let mut cx = *x;
+                    for run in fonts.runs(*role, text, &mut scratch) {
+                        used[run.face] = true;
+                        ops.push(Op::SetFont {
+                            font: PdfFontHandle::External(ids[run.face].clone()),
+                            size: Pt(*size),
+                        });
+                        ops.push(Op::SetTextCursor {
+                            pos: Point {
+                                x: Pt(cx),
+                                y: Pt(*y),
+                            },
+                        });
+                        ops.push(Op::ShowText {
+                            items: vec![TextItem::Text(run.text.clone())],
+                        });
+                        // Cursor positions are absolute per run, so widths never accumulate drift.
+                        cx += run.width * size;
+                    }
+                    ops.push(Op::EndTextSection);
+                }
+                Item::Rect {
+                    x,
+                    y,
+                    w,
+                    h,
+                    fill,
+                    stroke,
+                } => {
+                    let mode = match (fill, stroke) {
+                        (Some(_), Some(_)) => PaintMode::FillStroke,
+                        (Some(_), None) => PaintMode::Fill,
+                        _ => PaintMode::Stroke,
+                    };
+                    ops.push(Op::SaveGraphicsState);
+                    if let Some(f) = fill {
+                        ops.push(Op::SetFillColor { col: color_of(*f) });
+                    }
+                    if let Some(s) = stroke {
+                        ops.push(Op::SetOutlineColor { col: color_of(*s) });
+                        ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+                    }
+                    let mut rect = Rect::from_xywh(Pt(*x), Pt(*y), Pt(*w), Pt(*h));
+                    rect.mode = Some(mode);
+                    ops.push(Op::DrawRectangle { rectangle: rect });
+                    ops.push(Op::RestoreGraphicsState);
+                }
+                Item::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                    color,
+                } => {
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetOutlineColor {
+                        col: color_of(*color),
+                    });
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    let point = |x: f32, y: f32| LinePoint {
+                        p: Point { x: Pt(x), y: Pt(y) },
+                        bezier: false,
+                    };
+                    ops.push(Op::DrawLine {
+                        line: Line {
+                            points: vec![point(*x1, *y1), point(*x2, *y2)],
+                            is_closed: false,
+                        },
+                    });
+                    ops.push(Op::RestoreGraphicsState);
+                }
+            }
+        }
+        let (w, h) = (Pt(page.width()), Pt(page.height()));
+        out_pages.push(PdfPage::new(Mm::from(w), Mm::from(h), ops));
+    }
+    for (i, face) in fonts.faces.iter().enumerate() {
+        if used[i] {
+            pdf.resources
+                .fonts
+                .map
+                .insert(ids[i].clone(), printpdf::PdfFont::new(face.font.clone()));
+        }
+    }
+    let date = date_time(info.date);
+    let meta = &mut pdf.metadata.info;
+    meta.creation_date = date;
+    meta.modification_date = date;
+    meta.metadata_date = date;
+    meta.author = info.author.to_string();
+    meta.subject = info.subject.to_string();
+    meta.creator = "jixiao".into();
+    meta.producer = format!("jixiao {}", env!("CARGO_PKG_VERSION"));
+    meta.identifier = String::new();
+    pdf.with_pages(out_pages);
+
+    let options = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut doc = pdf.to_lopdf_document(&options, &mut warnings);
+    doc.compress();
+    // printpdf draws the trailer ID from a process-wide counter: replace it with a digest of the
+    // document's own content so the same packet always has the same ID.
+    let mut digest = Sha256::new();
+    digest.update(info.title.as_bytes());
+    digest.update(info.date.as_bytes());
+    for (id, object) in &doc.objects {
+        digest.update(format!("{id:?}{object:?}").as_bytes());
+    }
+    let hex: String = digest.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let id = lopdf::Object::String(hex.into_bytes(), lopdf::StringFormat::Literal);
+    doc.trailer
+        .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).map_err(|e| RenderError::Format {
+        format: "pdf".into(),
+        message: e.to_string(),
+    })?;
+    Ok(bytes)
+}
+
+/// `JXAAAA`, `JXAAAB`, … : six capitals, distinct per face.
+fn subset_tag(i: usize) -> String {
+    let mut tag = *b"JXAAAA";
+    let mut n = i;
+    for slot in tag.iter_mut().rev().take(4) {
+        *slot = b'A' + (n % 26) as u8;
+        n /= 26;
+    }
+    String::from_utf8_lossy(&tag).into_owned()
+}
+
+fn color_of(c: Rgb) -> Color {
+    Color::Rgb(printpdf::Rgb::new(c.0, c.1, c.2, None))
+}
+
+/// `YYYY-MM-DD` → midnight UTC of that day; the epoch when the text is not a date (the config has
+/// already checked it).
+fn date_time(iso: &str) -> printpdf::OffsetDateTime {
+    let parts: Vec<i64> = iso.split('-').filter_map(|p| p.parse().ok()).collect();
+    let days = match parts.as_slice() {
+        [y, m, d] => jixiao_core::days_from_civil(*y, *m, *d),
+        _ => 0,
+    };
+    printpdf::OffsetDateTime::from_unix_timestamp(days * 86_400)
+        .unwrap_or_else(|_| printpdf::OffsetDateTime::epoch())
+}

@@ -1,0 +1,221 @@
+//! The PDF's fonts: resolved once per run in the order `[render.fonts] files`, installed system
+//! fonts by family (宋体/仿宋/黑体 on Windows, Noto CJK / WenQuanYi on Linux, Songti/PingFang on
+//! macOS), then the bundled WenQuanYi Micro Hei (Apache-2.0, `assets/fonts/`), so a bare machine
+//! still prints Chinese. Every character is looked up along the chain; one that no font has is
+//! reported, never dropped silently.
+
+use std::path::Path;
+
+use jixiao_config::FontsConfig;
+use jixiao_core::Diagnostic;
+use printpdf::ParsedFont;
+
+use crate::RenderError;
+
+/// The bundled fallback (face 0 of the collection): CJK ideographs, punctuation, Latin, digits.
+const BUNDLED: &[u8] = include_bytes!("../../../../assets/fonts/wqy-microhei.ttc");
+pub const BUNDLED_NAME: &str = "WenQuanYi Micro Hei (bundled)";
+
+/// Body text families (宋体/仿宋 style first), tried after `[render.fonts] body`.
+const BODY_FAMILIES: [&str; 10] = [
+    "SimSun",
+    "宋体",
+    "FangSong",
+    "仿宋",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "Songti SC",
+    "Noto Sans CJK SC",
+    "WenQuanYi Micro Hei",
+    "PingFang SC",
+];
+
+/// Heading families (黑体 style), tried after `[render.fonts] heading`.
+const HEADING_FAMILIES: [&str; 8] = [
+    "SimHei",
+    "黑体",
+    "Microsoft YaHei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "PingFang SC",
+    "Heiti SC",
+];
+
+/// One parsed face.
+pub struct Face {
+    /// File and face name as reported in diagnostics and `jixiao validate`.
+    pub name: String,
+    pub font: ParsedFont,
+    pub units_per_em: f32,
+    pub ascent: f32,
+}
+
+impl Face {
+    fn parse(name: String, bytes: &[u8], index: u32) -> Option<Face> {
+        let font = ParsedFont::from_bytes(bytes, index as usize, &mut Vec::new())?;
+        let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
+        let ascent = font.font_metrics.ascent / units_per_em;
+        Some(Face {
+            name,
+            font,
+            units_per_em,
+            ascent,
+        })
+    }
+
+    /// The glyph of `c`, if the face has one (glyph 0 is `.notdef`, a box: not a glyph).
+    pub fn glyph(&self, c: char) -> Option<u16> {
+        self.font.lookup_glyph_index(c as u32).filter(|g| *g != 0)
+    }
+
+    /// Advance of glyph `g` at 1 pt.
+    pub fn advance(&self, g: u16) -> f32 {
+        f32::from(self.font.get_horizontal_advance(g)) / self.units_per_em
+    }
+}
+
+/// Which chain of faces a text uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Body,
+    Heading,
+}
+
+/// The faces of a run and the two fallback chains (indices into `faces`).
+pub struct FontSet {
+    pub faces: Vec<Face>,
+    body: Vec<usize>,
+    heading: Vec<usize>,
+}
+
+impl FontSet {
+    /// Resolves the fonts. A configured file that cannot be read is an error (the bureau asked for
+    /// it); a missing system family is not (the next one is tried).
+    pub fn resolve(
+        config: &FontsConfig,
+        base_dir: &Path,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<FontSet, RenderError> {
+        let mut set = FontSet {
+            faces: Vec::new(),
+            body: Vec::new(),
+            heading: Vec::new(),
+        };
+        for file in &config.files {
+            let path = base_dir.join(file);
+            let bytes = std::fs::read(&path).map_err(|e| RenderError::Font {
+                name: path.display().to_string(),
+                message: format!("cannot read: {e}"),
+            })?;
+            let face = Face::parse(path.display().to_string(), &bytes, 0).ok_or_else(|| {
+                RenderError::Font {
+                    name: path.display().to_string(),
+                    message: "not a TrueType/OpenType font".into(),
+                }
+            })?;
+            set.push(face, true, true);
+        }
+        if config.system {
+            let mut db = fontdb::Database::new();
+            db.load_system_fonts();
+            let body: Vec<&str> = config
+                .body
+                .iter()
+                .map(String::as_str)
+                .chain(BODY_FAMILIES)
+                .collect();
+            let heading: Vec<&str> = config
+                .heading
+                .iter()
+                .map(String::as_str)
+                .chain(HEADING_FAMILIES)
+                .collect();
+            if let Some(face) = system_face(&db, &body, fontdb::Weight::NORMAL) {
+                set.push(face, true, false);
+            }
+            if let Some(face) = system_face(&db, &heading, fontdb::Weight::BOLD) {
+                set.push(face, false, true);
+            }
+        }
+        let bundled =
+            Face::parse(BUNDLED_NAME.into(), BUNDLED, 0).ok_or_else(|| RenderError::Font {
+                name: BUNDLED_NAME.into(),
+                message: "the bundled font does not parse".into(),
+            })?;
+        set.push(bundled, true, true);
+        if set.body.len() == 1 && config.system {
+            diagnostics.push(Diagnostic::info(
+                "render.font-fallback",
+                format!("no installed CJK font found: the PDF uses {BUNDLED_NAME}"),
+                None,
+            ));
+        }
+        Ok(set)
+    }
+
+    fn push(&mut self, face: Face, body: bool, heading: bool) {
+        let i = self.faces.len();
+        self.faces.push(face);
+        if body {
+            self.body.push(i);
+        }
+        if heading {
+            self.heading.push(i);
+        }
+    }
+
+    /// The chain of a role; the other role's faces follow, so a character is found if any face has
+    /// it.
+    pub fn chain(&self, role: Role) -> impl Iterator<Item = usize> + '_ {
+        let (first, second) = match role {
+            Role::Body => (&self.body, &self.heading),
+            Role::Heading => (&self.heading, &self.body),
+        };
+        first
+            .iter()
+            .chain(second.iter().filter(|i| !first.contains(i)))
+            .copied()
+    }
+
+    /// The face and glyph that draw `c` in `role`, if any face can.
+    pub fn lookup(&self, role: Role, c: char) -> Option<(usize, u16)> {
+        self.chain(role)
+            .find_map(|i| self.faces[i].glyph(c).map(|g| (i, g)))
+    }
+
+    /// The faces in use, for `jixiao validate` and the docs: `(role, name)`.
+    pub fn describe(&self) -> Vec<(String, String)> {
+        let mut v = Vec::new();
+        for (role, list) in [("body", &self.body), ("heading", &self.heading)] {
+            for i in list {
+                v.push((role.to_string(), self.faces[*i].name.clone()));
+            }
+        }
+        v
+    }
+}
+
+/// The first installed face of the first family that exists, nearest to `weight`.
+fn system_face(db: &fontdb::Database, families: &[&str], weight: fontdb::Weight) -> Option<Face> {
+    for family in families {
+        let query = fontdb::Query {
+            families: &[fontdb::Family::Name(family)],
+            weight,
+            ..fontdb::Query::default()
+        };
+        let Some(id) = db.query(&query) else {
+            continue;
+        };
+        let info = db.face(id)?;
+        let name = match &info.source {
+            fontdb::Source::File(path) => format!("{} ({}#{})", family, path.display(), info.index),
+            _ => family.to_string(),
+        };
+        let face = db.with_face_data(id, |data, index| Face::parse(name.clone(), data, index));
+        if let Some(Some(face)) = face {
+            return Some(face);
+        }
+    }
+    None
+}

@@ -1,0 +1,366 @@
+//! The report part of the PDF: cover, sections one to seven (portrait), annexes (landscape).
+
+use crate::format::{num, wan};
+use crate::packet::PacketContext;
+
+use super::chart::Bars;
+use super::doc::{BLACK, Doc, MARGIN_TOP, Rgb};
+use super::fonts::Role;
+use super::table::{Align, Column, Table};
+
+/// Grade colours shared with the charts and the review sheets (优 良 中 差).
+pub const GRADE_COLORS: [Rgb; 4] = [
+    Rgb(0.30, 0.62, 0.38),
+    Rgb(0.27, 0.49, 0.75),
+    Rgb(0.90, 0.62, 0.18),
+    Rgb(0.80, 0.26, 0.24),
+];
+
+/// Light grade backgrounds for table cells.
+pub const GRADE_FILLS: [Rgb; 4] = [
+    Rgb(0.85, 0.94, 0.86),
+    Rgb(0.86, 0.91, 0.98),
+    Rgb(0.99, 0.92, 0.80),
+    Rgb(0.98, 0.85, 0.84),
+];
+
+pub fn grade_index(grade: &str) -> Option<usize> {
+    ["优", "良", "中", "差"].iter().position(|g| *g == grade)
+}
+
+pub(super) fn s<'p>(packet: &'p PacketContext, key: &'p str) -> &'p str {
+    crate::wording::lookup(&packet.strings, key).unwrap_or(key)
+}
+
+/// How many lines the table of contents will have (to reserve its pages before layout).
+pub(super) fn outline_size(packet: &PacketContext) -> usize {
+    // Seven sections, the review-sheet annex with one line per department, three more annexes.
+    7 + 1 + packet.departments.len() + 3
+}
+
+pub(super) fn cover(doc: &mut Doc<'_>, packet: &PacketContext) {
+    doc.new_page(false);
+    let lines = &packet.text.cover;
+    let width = doc.page().width();
+    let mut y = 250.0;
+    for (i, line) in lines.iter().enumerate() {
+        let (size, role) = match i {
+            0 => (24.0, Role::Heading),
+            1 => (15.0, Role::Heading),
+            _ => (14.0, Role::Body),
+        };
+        if i == 2 {
+            y = 560.0;
+        }
+        for part in doc.fonts.wrap(role, line, size, width - 140.0) {
+            let w = doc.fonts.width(role, &part, size);
+            doc.text_at((width - w) / 2.0, y, size, role, &part, BLACK);
+            y += size * 1.6;
+        }
+        y += 14.0;
+    }
+}
+
+pub(super) fn report(doc: &mut Doc<'_>, p: &PacketContext) {
+    doc.y = MARGIN_TOP;
+    let title = p.text.cover.first().cloned().unwrap_or_default();
+    let w = doc.fonts.width(Role::Heading, &title, 18.0);
+    let x = (doc.page().width() - w) / 2.0;
+    doc.text_at(x.max(56.0), MARGIN_TOP, 18.0, Role::Heading, &title, BLACK);
+    doc.y += 40.0;
+
+    section(doc, s(p, "heading.basis"), &p.text.basis);
+    section(doc, s(p, "heading.scope"), &p.text.scope);
+    section(doc, s(p, "heading.method"), &p.text.method);
+    doc.table(&weights(p));
+
+    section(doc, s(p, "heading.results"), &p.text.results);
+    doc.table(&grade_table(p));
+    doc.bar_chart(
+        &Bars {
+            title: s(p, "heading.chart_grades").to_string(),
+            labels: p.summary.grades.iter().map(|g| g.grade.clone()).collect(),
+            values: p.summary.grades.iter().map(|g| g.count as f64).collect(),
+            colors: GRADE_COLORS.to_vec(),
+            max: None,
+        },
+        110.0,
+    );
+    doc.bar_chart(
+        &Bars {
+            title: s(p, "heading.chart_histogram").to_string(),
+            labels: p
+                .summary
+                .histogram
+                .iter()
+                .map(|b| b.label.clone())
+                .collect(),
+            values: p.summary.histogram.iter().map(|b| b.count as f64).collect(),
+            colors: Vec::new(),
+            max: None,
+        },
+        90.0,
+    );
+
+    doc.heading(1, s(p, "heading.departments"), true);
+    doc.paragraph_styled(s(p, "packet.unit_note"), 9.0, BLACK);
+    doc.table(&department_table(p));
+    doc.hbar_chart(&Bars {
+        title: s(p, "heading.chart_means").to_string(),
+        labels: p.departments.iter().map(|d| d.name.clone()).collect(),
+        values: p.departments.iter().map(|d| d.mean).collect(),
+        colors: Vec::new(),
+        max: Some(100.0),
+    });
+
+    section(doc, s(p, "heading.problems"), &[]);
+    if !p.pareto.is_empty() {
+        let rows: Vec<_> = p.pareto.iter().map(|i| &p.checks[*i]).collect();
+        doc.pareto_chart(
+            &Bars {
+                title: s(p, "heading.chart_pareto").to_string(),
+                labels: rows.iter().map(|c| c.id.clone()).collect(),
+                values: rows.iter().map(|c| c.failures as f64).collect(),
+                colors: Vec::new(),
+                max: None,
+            },
+            &rows.iter().map(|c| c.cumulative_share).collect::<Vec<_>>(),
+            110.0,
+        );
+    }
+    for para in &p.text.problems {
+        doc.paragraph(para);
+    }
+    if !p.findings.is_empty() {
+        doc.heading(2, s(p, "heading.findings"), false);
+        doc.table(&findings_table(p));
+    }
+
+    section(doc, s(p, "heading.opinion"), &p.text.opinion);
+    doc.space(30.0);
+    for line in [
+        p.meta.issuer.as_str(),
+        &crate::format::date_zh(&p.meta.as_of),
+    ] {
+        doc.ensure(20.0);
+        let w = doc.fonts.width(Role::Body, line, 10.5);
+        let x = doc.page().width() - 56.0 - w;
+        let top = doc.y;
+        doc.text_at(x, top, 10.5, Role::Body, line, BLACK);
+        doc.y += 20.0;
+    }
+}
+
+fn section(doc: &mut Doc<'_>, heading: &str, paragraphs: &[String]) {
+    doc.heading(1, heading, true);
+    for para in paragraphs {
+        doc.paragraph(para);
+    }
+}
+
+fn weights(p: &PacketContext) -> Table {
+    Table {
+        columns: vec![
+            Column::new(s(p, "column.check"), 1.0, Align::Center),
+            Column::new(s(p, "column.check_title"), 3.0, Align::Left),
+            Column::new(s(p, "column.max_points"), 1.2, Align::Right),
+            Column::new(s(p, "column.source"), 1.5, Align::Left),
+        ],
+        rows: p
+            .checks
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    c.title.clone(),
+                    num(c.max_points),
+                    c.source.clone(),
+                ]
+            })
+            .collect(),
+        ..Table::default()
+    }
+}
+
+fn grade_table(p: &PacketContext) -> Table {
+    let mut t = Table {
+        columns: vec![
+            Column::new(s(p, "column.grade"), 1.0, Align::Center),
+            Column::new(s(p, "column.count"), 1.0, Align::Right),
+            Column::new(s(p, "column.count_share"), 1.3, Align::Right),
+            Column::new(s(p, "column.funds"), 1.6, Align::Right),
+            Column::new(s(p, "column.funds_share"), 1.3, Align::Right),
+            Column::new(s(p, "column.consequence"), 2.6, Align::Left),
+        ],
+        ..Table::default()
+    };
+    for (i, g) in p.summary.grades.iter().enumerate() {
+        let key = format!("grade.{}", g.grade);
+        t.rows.push(vec![
+            g.grade.clone(),
+            g.count.to_string(),
+            num(g.count_share),
+            wan(g.funds),
+            num(g.funds_share),
+            s(p, &key).to_string(),
+        ]);
+        if let Some(gi) = grade_index(&g.grade) {
+            t.fills.insert((i, 0), GRADE_FILLS[gi]);
+        }
+    }
+    t
+}
+
+fn department_table(p: &PacketContext) -> Table {
+    Table {
+        columns: vec![
+            Column::new(s(p, "column.index"), 0.6, Align::Center),
+            Column::new(s(p, "column.department"), 3.2, Align::Left),
+            Column::new(s(p, "column.projects"), 0.9, Align::Right),
+            Column::new(s(p, "column.funds"), 1.5, Align::Right),
+            Column::new(s(p, "column.mean"), 1.0, Align::Right),
+            Column::new(s(p, "column.min"), 1.0, Align::Right),
+            Column::new("优/良/中/差", 1.5, Align::Center),
+            Column::new(s(p, "column.top_problems"), 3.0, Align::Left),
+        ],
+        rows: p
+            .departments
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                vec![
+                    (i + 1).to_string(),
+                    d.name.clone(),
+                    d.projects.to_string(),
+                    wan(d.funds),
+                    num(d.mean),
+                    num(d.min),
+                    d.grades.map(|g| g.to_string()).join("/"),
+                    d.top_problems.join("；"),
+                ]
+            })
+            .collect(),
+        size: 8.5,
+        ..Table::default()
+    }
+}
+
+fn findings_table(p: &PacketContext) -> Table {
+    Table {
+        columns: vec![
+            Column::new(s(p, "column.index"), 0.6, Align::Center),
+            Column::new(s(p, "column.severity"), 0.8, Align::Center),
+            Column::new(s(p, "column.finding"), 5.0, Align::Left),
+            Column::new(s(p, "column.line"), 2.2, Align::Left),
+        ],
+        rows: p
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                vec![
+                    (i + 1).to_string(),
+                    f.severity.clone(),
+                    f.message.clone(),
+                    source_ref(&f.file, f.line),
+                ]
+            })
+            .collect(),
+        size: 8.5,
+        ..Table::default()
+    }
+}
+
+/// `file:line` with the folder dropped (the sources annex lists full paths).
+pub(super) fn source_ref(file: &str, line: Option<u32>) -> String {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    match line {
+        Some(l) => format!("{name}:{l}"),
+        None => name.to_string(),
+    }
+}
+
+pub(super) fn annexes(doc: &mut Doc<'_>, p: &PacketContext) {
+    doc.new_page(true);
+    doc.heading(1, s(p, "heading.annex_rules"), true);
+    doc.table(&Table {
+        columns: vec![
+            Column::new(s(p, "column.check"), 0.7, Align::Center),
+            Column::new(s(p, "column.check_title"), 2.0, Align::Left),
+            Column::new(s(p, "column.max_points"), 0.8, Align::Right),
+            Column::new(s(p, "column.rule"), 8.0, Align::Left),
+            Column::new(s(p, "column.failures"), 1.0, Align::Right),
+            Column::new(s(p, "column.points_lost"), 1.0, Align::Right),
+        ],
+        rows: p
+            .checks
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    c.title.clone(),
+                    num(c.max_points),
+                    c.rule.clone(),
+                    c.failures.to_string(),
+                    num(c.points_lost),
+                ]
+            })
+            .collect(),
+        ..Table::default()
+    });
+    doc.heading(1, s(p, "heading.annex_sources"), true);
+    doc.table(&Table {
+        columns: vec![
+            Column::new(s(p, "column.file"), 6.0, Align::Left),
+            Column::new(s(p, "column.layout"), 1.4, Align::Left),
+            Column::new(s(p, "column.encoding"), 1.2, Align::Left),
+            Column::new(s(p, "column.records"), 1.0, Align::Right),
+            Column::new(s(p, "column.stated"), 1.4, Align::Right),
+            Column::new(s(p, "column.errors"), 0.8, Align::Right),
+            Column::new(s(p, "column.warnings"), 0.8, Align::Right),
+        ],
+        rows: p
+            .sources
+            .iter()
+            .map(|d| {
+                vec![
+                    d.file.clone(),
+                    d.layout.clone(),
+                    d.encoding.clone(),
+                    d.records.to_string(),
+                    d.stated.map(|n| n.to_string()).unwrap_or_default(),
+                    d.errors.to_string(),
+                    d.warnings.to_string(),
+                ]
+            })
+            .collect(),
+        ..Table::default()
+    });
+    doc.heading(1, s(p, "heading.annex_unparsed"), true);
+    if p.unparsed.is_empty() {
+        doc.paragraph(s(p, "packet.none"));
+    } else {
+        doc.table(&Table {
+            columns: vec![
+                Column::new(s(p, "column.file"), 3.0, Align::Left),
+                Column::new(s(p, "column.severity"), 0.8, Align::Center),
+                Column::new(s(p, "column.code"), 2.2, Align::Left),
+                Column::new(s(p, "column.message"), 7.0, Align::Left),
+            ],
+            rows: p
+                .unparsed
+                .iter()
+                .map(|u| {
+                    vec![
+                        source_ref(&u.file, u.line),
+                        u.severity.clone(),
+                        u.code.clone(),
+                        u.message.clone(),
+                    ]
+                })
+                .collect(),
+            size: 8.5,
+            ..Table::default()
+        });
+    }
+}

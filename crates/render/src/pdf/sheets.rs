@@ -1,0 +1,191 @@
+//! Annex 1: one landscape review sheet per record — who and what, the normalised indicator table,
+//! the check table, every deduction with its evidence and source line, the grade and what it means,
+//! and a blank line for the reviewer's signature and date.
+
+use crate::format::{num, wan};
+use crate::packet::{PacketContext, ProjectRow};
+
+use super::doc::{BLACK, Doc, GREY};
+use super::fonts::Role;
+use super::sections::{GRADE_FILLS, grade_index, s, source_ref};
+use super::table::{Align, Column, Table};
+
+pub(super) fn review_sheets(doc: &mut Doc<'_>, p: &PacketContext) {
+    doc.new_page(true);
+    doc.heading(1, s(p, "heading.sheets"), true);
+    for (d, dept) in p.departments.iter().enumerate() {
+        if d > 0 {
+            doc.new_page(true);
+        }
+        doc.heading(2, &format!("{}. {}", d + 1, dept.name), true);
+        for (k, i) in dept.records.iter().enumerate() {
+            if k > 0 {
+                doc.new_page(true);
+            }
+            if let Some(project) = p.projects.get(*i) {
+                sheet(doc, p, project);
+            }
+        }
+    }
+}
+
+fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
+    doc.heading(3, &r.name, false);
+    let grade_key = format!("grade.{}", r.grade);
+    let mut head = Table {
+        columns: vec![
+            Column::new("", 1.2, Align::Left),
+            Column::new("", 3.0, Align::Left),
+            Column::new("", 1.2, Align::Left),
+            Column::new("", 3.0, Align::Left),
+        ],
+        rows: vec![
+            vec![
+                s(p, "column.department").into(),
+                r.department.clone(),
+                s(p, "column.unit").into(),
+                r.unit.clone().unwrap_or_default(),
+            ],
+            vec![
+                s(p, "column.project_code").into(),
+                r.code.clone().unwrap_or_default(),
+                s(p, "column.funds").into(),
+                r.funds.map(wan).unwrap_or_default(),
+            ],
+            vec![
+                s(p, "column.score").into(),
+                format!(
+                    "{} / {}（{}%）",
+                    num(r.total),
+                    num(r.max_points),
+                    num(r.percent)
+                ),
+                s(p, "column.grade").into(),
+                format!("{}（{}）", r.grade, s(p, &grade_key)),
+            ],
+            vec![
+                s(p, "column.file").into(),
+                format!("{}:{}–{}", r.file, r.lines[0], r.lines[1]),
+                s(p, "column.kind").into(),
+                r.kind.clone(),
+            ],
+        ],
+        no_header: true,
+        ..Table::default()
+    };
+    if let Some(g) = grade_index(&r.grade) {
+        head.fills.insert((2, 3), GRADE_FILLS[g]);
+    }
+    doc.table(&head);
+    if let Some(goal) = r.goal.as_deref().filter(|g| !g.is_empty()) {
+        doc.paragraph_styled(&format!("{}：{goal}", s(p, "column.goal")), 9.0, BLACK);
+    }
+
+    doc.table(&Table {
+        columns: vec![
+            Column::new(s(p, "column.level1"), 1.3, Align::Left),
+            Column::new(s(p, "column.level2"), 1.6, Align::Left),
+            Column::new(s(p, "column.indicator"), 3.4, Align::Left),
+            Column::new(s(p, "column.value"), 2.6, Align::Left),
+            Column::new(s(p, "column.parsed"), 1.6, Align::Left),
+            Column::new(s(p, "column.line"), 0.7, Align::Right),
+        ],
+        rows: r
+            .indicators
+            .iter()
+            .map(|i| {
+                vec![
+                    or_raw(&i.level1, &i.level1_raw),
+                    or_raw(&i.level2, &i.level2_raw),
+                    i.name.clone(),
+                    i.value.clone(),
+                    i.parsed.clone(),
+                    i.line.to_string(),
+                ]
+            })
+            .collect(),
+        size: 8.5,
+        ..Table::default()
+    });
+
+    // The check table runs across: one column per check, points over maximum.
+    let ids: Vec<String> = r.checks.iter().map(|c| c.id.clone()).collect();
+    let points: Vec<String> = r
+        .checks
+        .iter()
+        .map(|c| match c.points {
+            Some(x) => format!("{}/{}", num(x), num(c.max_points)),
+            None => s(p, "packet.not_scored").to_string(),
+        })
+        .collect();
+    let mut checks = Table {
+        columns: ids
+            .iter()
+            .map(|id| Column::new(id, 1.0, Align::Center))
+            .collect(),
+        rows: vec![points],
+        size: 8.0,
+        ..Table::default()
+    };
+    for (c, cell) in r.checks.iter().enumerate() {
+        if cell.points.is_some_and(|x| x + 1e-9 < cell.max_points) {
+            checks.fills.insert((0, c), GRADE_FILLS[2]);
+        }
+    }
+    doc.table(&checks);
+
+    if !r.deductions.is_empty() {
+        doc.table(&Table {
+            columns: vec![
+                Column::new(s(p, "column.check"), 0.6, Align::Center),
+                Column::new(s(p, "column.deduction"), 0.6, Align::Right),
+                Column::new(s(p, "column.subject"), 1.8, Align::Left),
+                Column::new(s(p, "column.text"), 2.6, Align::Left),
+                Column::new(s(p, "column.reason"), 4.2, Align::Left),
+                Column::new(s(p, "column.line"), 0.7, Align::Right),
+            ],
+            rows: r
+                .deductions
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.check.clone(),
+                        num(d.deduction),
+                        d.subject.clone(),
+                        d.text.clone(),
+                        d.reason.clone(),
+                        d.line.map(|l| l.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+            size: 8.5,
+            ..Table::default()
+        });
+    }
+    doc.ensure(30.0);
+    doc.space(8.0);
+    let top = doc.y;
+    let x = super::doc::MARGIN_X;
+    doc.text_at(
+        x,
+        top,
+        10.0,
+        Role::Body,
+        s(p, "packet.reviewer_line"),
+        BLACK,
+    );
+    doc.y += 18.0;
+    let note = source_ref(&r.file, Some(r.lines[0]));
+    let top = doc.y;
+    doc.text_at(x, top, 7.5, Role::Body, &note, GREY);
+    doc.y += 12.0;
+}
+
+/// The canonical category, with the table's own wording when it differs.
+fn or_raw(canonical: &str, raw: &str) -> String {
+    match (canonical.is_empty(), raw.is_empty() || raw == canonical) {
+        (true, _) => raw.to_string(),
+        (false, true) => canonical.to_string(),
+        (false, false) => format!("{canonical}（{raw}）"),
+    }
+}

@@ -1,0 +1,172 @@
+//! Text measurement and line breaking: UAX #14 break opportunities (unicode-linebreak: no break
+//! before `，。）”`, none after `（“`), widths from the faces' advances along the fallback chain.
+
+use std::collections::BTreeSet;
+
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+
+use super::fonts::{FontSet, Role};
+
+/// Characters no font could draw, collected while laying out (reported once each).
+#[derive(Debug, Default)]
+pub struct Missing(pub BTreeSet<char>);
+
+/// A stretch of text drawn with one face.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub face: usize,
+    pub text: String,
+    /// Width at 1 pt.
+    pub width: f32,
+}
+
+/// What a missing character is drawn as: visible, so the gap is seen on paper too.
+const REPLACEMENT: char = '□';
+
+impl FontSet {
+    /// Splits `text` into runs of one face each; characters no face has become `□` and are noted.
+    pub fn runs(&self, role: Role, text: &str, missing: &mut Missing) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        for c in text.chars() {
+            let c = if c == '\t' { ' ' } else { c };
+            if c.is_control() {
+                continue;
+            }
+            let (c, found) = match self.lookup(role, c) {
+                Some(found) => (c, Some(found)),
+                None => {
+                    missing.0.insert(c);
+                    (REPLACEMENT, self.lookup(role, REPLACEMENT))
+                }
+            };
+            let Some((face, glyph)) = found else {
+                continue;
+            };
+            let w = self.faces[face].advance(glyph);
+            match runs.last_mut() {
+                Some(r) if r.face == face => {
+                    r.text.push(c);
+                    r.width += w;
+                }
+                _ => runs.push(Run {
+                    face,
+                    text: c.to_string(),
+                    width: w,
+                }),
+            }
+        }
+        runs
+    }
+
+    /// Width of `text` at `size` pt.
+    pub fn width(&self, role: Role, text: &str, size: f32) -> f32 {
+        let mut scratch = Missing::default();
+        self.runs(role, text, &mut scratch)
+            .iter()
+            .map(|r| r.width)
+            .sum::<f32>()
+            * size
+    }
+
+    /// Breaks `text` into lines no wider than `max` pt at `size`. Hard line breaks are kept; a word
+    /// longer than a line is cut between characters.
+    pub fn wrap(&self, role: Role, text: &str, size: f32, max: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for paragraph in text.split('\n') {
+            self.wrap_paragraph(role, paragraph.trim_end(), size, max, &mut lines);
+        }
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines
+    }
+
+    fn wrap_paragraph(&self, role: Role, text: &str, size: f32, max: f32, out: &mut Vec<String>) {
+        if text.is_empty() {
+            out.push(String::new());
+            return;
+        }
+        // Segments between break opportunities; a mandatory break ends the line.
+        let mut segments: Vec<(&str, bool)> = Vec::new();
+        let mut start = 0;
+        for (at, kind) in linebreaks(text) {
+            if at > start {
+                segments.push((&text[start..at], kind == BreakOpportunity::Mandatory));
+            }
+            start = at;
+        }
+        let mut line = String::new();
+        let mut width = 0.0;
+        for (segment, mandatory) in segments {
+            let w = self.width(role, segment, size);
+            let trimmed_w = self.width(role, segment.trim_end(), size);
+            if width + trimmed_w > max && !line.is_empty() {
+                out.push(line.trim_end().to_string());
+                line.clear();
+                width = 0.0;
+            }
+            if trimmed_w > max {
+                // A segment wider than the line (a long number or URL): cut by characters.
+                for c in segment.chars() {
+                    let cw = self.width(role, c.encode_utf8(&mut [0; 4]), size);
+                    if width + cw > max && !line.is_empty() {
+                        out.push(line.trim_end().to_string());
+                        line.clear();
+                        width = 0.0;
+                    }
+                    line.push(c);
+                    width += cw;
+                }
+            } else {
+                line.push_str(segment);
+                width += w;
+            }
+            if mandatory {
+                out.push(line.trim_end().to_string());
+                line.clear();
+                width = 0.0;
+            }
+        }
+        if !line.trim().is_empty() {
+            out.push(line.trim_end().to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::fonts;
+    use super::*;
+
+    #[test]
+    fn chinese_wraps_without_orphan_punctuation() {
+        let f = fonts();
+        let text = "根据预算法和项目支出绩效评价管理办法，对各部门报送的绩效目标表进行了审核。";
+        let lines = f.wrap(Role::Body, text, 10.0, 100.0);
+        assert!(lines.len() > 1);
+        for l in &lines {
+            assert!(f.width(Role::Body, l, 10.0) <= 100.0 + 0.01, "{l}");
+            assert!(!l.starts_with('，') && !l.starts_with('。'), "{l}");
+        }
+        assert_eq!(lines.concat(), text);
+    }
+
+    #[test]
+    fn long_latin_words_are_cut() {
+        let f = fonts();
+        let lines = f.wrap(Role::Body, &"x".repeat(200), 10.0, 50.0);
+        assert!(lines.len() > 3);
+        assert!(lines.iter().all(|l| f.width(Role::Body, l, 10.0) <= 50.01));
+    }
+
+    #[test]
+    fn missing_characters_are_reported_not_dropped() {
+        let f = fonts();
+        let mut missing = Missing::default();
+        // U+E000 (private use) is in no font.
+        let runs = f.runs(Role::Body, "甲\u{E000}乙", &mut missing);
+        assert!(missing.0.contains(&'\u{E000}'));
+        let drawn: String = runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(drawn.chars().count(), 3, "{drawn}");
+    }
+}
