@@ -1,5 +1,5 @@
 //! `jixiao validate [PIPELINE]`: everything `run` checks before working (configuration, label
-//! dictionary, rubric, plugins, input patterns), without writing anything.
+//! dictionary, rubric, plugins, templates and fonts, input patterns), without writing anything.
 //! Configuration errors print as `file:line:col: error: …` and exit 78.
 
 use jixiao_driver::{ExitStatus, RunOverrides, input_specs, inputs};
@@ -31,6 +31,21 @@ pub fn execute(args: &ValidateArgs) -> Outcome {
     })?;
     for d in &scoring.diagnostics {
         tracing::warn!("{}: {}", args.pipeline.display(), d.message);
+    }
+    // Templates are compiled and fonts resolved as `run` would; the fonts in use are listed.
+    let render = jixiao_driver::render_context(&pipeline).map_err(|e| {
+        Failure::new(
+            ExitStatus::Config,
+            anyhow::anyhow!("{}: [render]: {e}", args.pipeline.display()),
+        )
+    })?;
+    for (name, source) in render.wording.sources.iter().filter(|(_, s)| *s != "bundled") {
+        tracing::info!("{}: template {name} from {source}", args.pipeline.display());
+    }
+    if let Some(fonts) = &render.fonts {
+        for (role, name) in fonts.describe() {
+            tracing::info!("{}: PDF {role} font: {name}", args.pipeline.display());
+        }
     }
     let specs = input_specs(&pipeline, &RunOverrides::default());
     let resolved = inputs::resolve(&specs, &pipeline.base_dir)?;
