@@ -211,6 +211,7 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
                 .iter()
                 .map(|p| manifest::digest_file(&p.path).map(|d| d.sha256))
                 .collect(),
+            render: manifest::RenderEntry::of(&render_ctx),
         };
         if unchanged::is_current(&out_dir, &current) {
             tracing::info!(
@@ -236,7 +237,12 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
     lap(Stage::Normalize, &mut timings);
     let scorecard = pool.install(|| jixiao_score::score(&ledger, &score_ctx));
     lap(Stage::Score, &mut timings);
-    let rendered = pool.install(|| jixiao_render::render(&ledger, &scorecard, &render_ctx));
+    // Nothing read means nothing published: rendering an empty packet would be wasted work.
+    let rendered = if Counts::of_ledger(&ledger).records > 0 {
+        pool.install(|| jixiao_render::render(&ledger, &scorecard, &render_ctx))
+    } else {
+        jixiao_render::Rendered::default()
+    };
     lap(Stage::Render, &mut timings);
 
     log_diagnostics(&ledger, &resolved.diagnostics);
@@ -297,6 +303,7 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
             diagnostics: resolved.diagnostics.clone(),
             rubric,
             plugins,
+            render: manifest::RenderEntry::of(&render_ctx),
             artifacts: published.clone(),
             exit_code: exit.code(),
         };

@@ -28,6 +28,8 @@ pub struct Manifest {
     pub rubric: RubricEntry,
     /// Every scoring plugin loaded, with the file's checksum.
     pub plugins: Vec<PluginEntry>,
+    /// How the packet files were rendered.
+    pub render: RenderEntry,
     /// Every other file of the packet, in publishing order.
     pub artifacts: Vec<ArtifactEntry>,
     pub exit_code: u8,
@@ -41,6 +43,35 @@ pub struct RubricEntry {
     /// Checksum of the separate rubric file (`[scoring] rubric`), when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_sha256: Option<String>,
+}
+
+/// `manifest.json → render`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RenderEntry {
+    pub formats: Vec<String>,
+    /// Checksum over the bureau's own templates (`[render] templates`), when any replaced a bundled
+    /// one: name and sha256 of each, in name order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templates_sha256: Option<String>,
+}
+
+impl RenderEntry {
+    pub fn of(ctx: &jixiao_render::RenderContext) -> RenderEntry {
+        let own: Vec<String> = ctx
+            .wording
+            .sources
+            .iter()
+            .filter(|(_, source)| *source != "bundled")
+            .map(|(name, source)| {
+                let sha = digest_file(Path::new(source)).map(|d| d.sha256);
+                format!("{name}={}", sha.unwrap_or_default())
+            })
+            .collect();
+        RenderEntry {
+            formats: ctx.config.formats.clone(),
+            templates_sha256: (!own.is_empty()).then(|| sha256_hex(own.join("\n").as_bytes())),
+        }
+    }
 }
 
 /// `manifest.json → plugins[]`.

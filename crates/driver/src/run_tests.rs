@@ -80,6 +80,7 @@ fn overrides_replace_inputs_and_output() {
     assert_eq!(output_dir(&p, &o), PathBuf::from("elsewhere"));
     assert_eq!(
         output_dir(&p, &RunOverrides::default()),
-        Path::new("base").join("out")
+        Path::new("base").join("out").join("2024"),
+        "the pipeline's directory gets the budget year"
     );
 }

@@ -1,5 +1,6 @@
 //! `run --skip-unchanged`: when the packet in the output folder was made from exactly the same inputs,
-//! pipeline file, rubric file, plugins and jixiao version, a scheduled run has nothing to do. The check
+//! pipeline file, rubric file, plugins, templates and jixiao version, a scheduled run has nothing to
+//! do. The check
 //! reads only the previous `manifest.json` and the checksums of the current files.
 
 use std::path::Path;
@@ -15,6 +16,7 @@ pub struct Fingerprint {
     /// (file as named in the manifest, sha256), in manifest order.
     pub inputs: Vec<(String, Option<String>)>,
     pub plugins: Vec<Option<String>>,
+    pub render: crate::manifest::RenderEntry,
 }
 
 /// Whether `out_dir/manifest.json` describes a packet made from `current`. Any doubt (no manifest, an
@@ -44,6 +46,8 @@ pub fn is_current(out_dir: &Path, current: &Fingerprint) -> bool {
         && text(&m["rubric"]["file_sha256"]) == current.rubric_sha256
         && inputs == current.inputs
         && plugins == current.plugins
+        && m["render"]["formats"] == serde_json::json!(current.render.formats)
+        && text(&m["render"]["templates_sha256"]) == current.render.templates_sha256
 }
 
 #[cfg(test)]
@@ -57,6 +61,10 @@ mod tests {
             rubric_sha256: None,
             inputs: vec![("a.txt".into(), Some("1".into()))],
             plugins: vec![],
+            render: crate::manifest::RenderEntry {
+                formats: vec!["pdf".into()],
+                templates_sha256: None,
+            },
         }
     }
 
@@ -68,7 +76,7 @@ mod tests {
             "no manifest: not current"
         );
         let manifest = r#"{"jixiao_version": "0.1.0", "pipeline": {"sha256": "p"}, "rubric": {"name": "r"},
-            "inputs": [{"file": "a.txt", "sha256": "1"}], "plugins": []}"#;
+            "inputs": [{"file": "a.txt", "sha256": "1"}], "plugins": [], "render": {"formats": ["pdf"]}}"#;
         std::fs::write(dir.path().join("manifest.json"), manifest)?;
         assert!(is_current(dir.path(), &fingerprint()));
         let mut changed = fingerprint();
@@ -80,6 +88,9 @@ mod tests {
         let mut pipeline = fingerprint();
         pipeline.pipeline_sha256 = Some("q".into());
         assert!(!is_current(dir.path(), &pipeline), "the pipeline changed");
+        let mut templates = fingerprint();
+        templates.render.templates_sha256 = Some("t".into());
+        assert!(!is_current(dir.path(), &templates), "a template changed");
         Ok(())
     }
 }
