@@ -5,6 +5,7 @@
 //! - `packet`: atomic publishing, the manifest, byte-identical reruns;
 //! - `inspect`: the JSON contract (validated against docs/records.schema.json) and the table view;
 //! - `commands`: help, init, validate, log formats;
+//! - `render`: the xlsx, PDF and HTML packets of real runs (poppler-utils for the PDF);
 //! - `golden`: every sample's records against its reviewed golden file (tests/golden/);
 //! - `schema`: the small JSON Schema validator those tests use.
 //!
@@ -16,6 +17,7 @@ mod golden;
 mod inspect;
 mod malformed;
 mod packet;
+mod render;
 mod schema;
 mod scoring;
 

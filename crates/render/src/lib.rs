@@ -132,10 +132,6 @@ pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendere
         .copied()
         .filter(|f| ctx.config.wants(f))
         .collect();
-    let tasks: Vec<(&Job, &str)> = jobs
-        .iter()
-        .flat_map(|j| formats.iter().map(move |f| (j, *f)))
-        .collect();
     let contexts: Vec<Result<PacketContext, RenderError>> = jobs
         .par_iter()
         .map(|j| {
@@ -146,41 +142,35 @@ pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendere
             Ok(packet)
         })
         .collect();
-    let results: Vec<(String, Result<Vec<u8>, RenderError>, Vec<Diagnostic>)> = tasks
+    // Every (packet, format) pair is one task; results come back in task order.
+    let tasks: Vec<(usize, &str)> = (0..jobs.len())
+        .flat_map(|j| formats.iter().map(move |f| (j, *f)))
+        .collect();
+    let results: Vec<Output> = tasks
         .par_iter()
-        .map(|(job, format)| {
-            let index = jobs.iter().position(|j| std::ptr::eq(j, *job)).unwrap_or(0);
-            let path = file_name(job.stem.as_deref(), format);
+        .map(|(j, format)| {
             let mut diagnostics = Vec::new();
-            let bytes = match &contexts[index] {
+            let bytes = match &contexts[*j] {
                 Err(e) => Err(e.clone()),
-                Ok(packet) => match *format {
-                    "xlsx" => xlsx::write(packet, &xlsx::XlsxOptions::default()),
-                    "pdf" => match &ctx.fonts {
-                        Some(fonts) => {
-                            pdf::write(packet, &pdf::PdfOptions { fonts }, &mut diagnostics)
-                        }
-                        None => Err(RenderError::Font {
-                            name: "-".into(),
-                            message: "fonts were not loaded".into(),
-                        }),
-                    },
-                    _ => html::write(
-                        packet,
-                        &html::HtmlOptions {
-                            wording: &ctx.wording,
-                        },
-                    ),
-                },
+                Ok(packet) => write_format(packet, format, ctx, &mut diagnostics),
             };
-            (path, bytes, diagnostics)
+            Output {
+                path: file_name(jobs[*j].stem.as_deref(), format),
+                bytes,
+                diagnostics,
+            }
         })
         .collect();
     let mut rendered = Rendered {
         files: Vec::new(),
         diagnostics: ctx.diagnostics.clone(),
     };
-    for (path, bytes, diagnostics) in results {
+    for Output {
+        path,
+        bytes,
+        diagnostics,
+    } in results
+    {
         rendered.diagnostics.extend(diagnostics);
         match bytes {
             Ok(bytes) => rendered.files.push(RenderedFile { path, bytes }),
@@ -192,6 +182,47 @@ pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendere
         }
     }
     rendered
+}
+
+/// One rendered file, or why it could not be made.
+struct Output {
+    path: String,
+    bytes: Result<Vec<u8>, RenderError>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Rows past which the workbook is streamed (constant memory) instead of held in memory.
+const STREAM_ROWS: usize = 200_000;
+
+fn write_format(
+    packet: &PacketContext,
+    format: &str,
+    ctx: &RenderContext,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<u8>, RenderError> {
+    match format {
+        "xlsx" => {
+            let rows: usize = packet.projects.iter().map(|p| p.indicators.len()).sum();
+            let options = xlsx::XlsxOptions {
+                constant_memory: rows > STREAM_ROWS,
+                ..xlsx::XlsxOptions::default()
+            };
+            xlsx::write(packet, &options)
+        }
+        "pdf" => match &ctx.fonts {
+            Some(fonts) => pdf::write(packet, &pdf::PdfOptions { fonts }, diagnostics),
+            None => Err(RenderError::Font {
+                name: "-".into(),
+                message: "fonts were not loaded".into(),
+            }),
+        },
+        _ => html::write(
+            packet,
+            &html::HtmlOptions {
+                wording: &ctx.wording,
+            },
+        ),
+    }
 }
 
 /// `packet.xlsx`, `packet.pdf`, `index.html`; a department's files share its stem.

@@ -3,7 +3,7 @@
 //! a trailer ID derived from the content so reruns are byte-identical.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Pt, Rect, TextItem,
 };
 use sha2::{Digest, Sha256};
@@ -62,8 +62,20 @@ pub fn emit(pages: &[Page], fonts: &FontSet, info: &Info<'_>) -> Result<Vec<u8>,
                                 y: Pt(*y),
                             },
                         });
+                        // Glyph ids we already resolved (printpdf would search the cmap again); the
+                        // character rides along for the ToUnicode map, so text extraction works.
+                        let glyphs = run
+                            .glyphs
+                            .iter()
+                            .zip(run.text.chars())
+                            .map(|(gid, c)| Codepoint {
+                                gid: *gid,
+                                offset: 0.0,
+                                cid: Some(c.to_string()),
+                            })
+                            .collect();
                         ops.push(Op::ShowText {
-                            items: vec![TextItem::Text(run.text.clone())],
+                            items: vec![TextItem::GlyphIds(glyphs)],
                         });
                         // Cursor positions are absolute per run, so widths never accumulate drift.
                         cx += run.width * size;

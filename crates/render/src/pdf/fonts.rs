@@ -4,7 +4,9 @@
 //! still prints Chinese. Every character is looked up along the chain; one that no font has is
 //! reported, never dropped silently.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::RwLock;
 
 use jixiao_config::FontsConfig;
 use jixiao_core::Diagnostic;
@@ -49,6 +51,9 @@ pub struct Face {
     pub font: ParsedFont,
     pub units_per_em: f32,
     pub ascent: f32,
+    /// Glyph lookups already made: the font's cmap search is slow (it dominated a 1 000-page
+    /// packet) and a packet uses a few thousand distinct characters many times.
+    glyphs: RwLock<HashMap<char, Option<u16>>>,
 }
 
 impl Face {
@@ -61,12 +66,20 @@ impl Face {
             font,
             units_per_em,
             ascent,
+            glyphs: RwLock::new(HashMap::new()),
         })
     }
 
     /// The glyph of `c`, if the face has one (glyph 0 is `.notdef`, a box: not a glyph).
     pub fn glyph(&self, c: char) -> Option<u16> {
-        self.font.lookup_glyph_index(c as u32).filter(|g| *g != 0)
+        if let Some(found) = self.glyphs.read().ok().and_then(|m| m.get(&c).copied()) {
+            return found;
+        }
+        let found = self.font.lookup_glyph_index(c as u32).filter(|g| *g != 0);
+        if let Ok(mut m) = self.glyphs.write() {
+            m.insert(c, found);
+        }
+        found
     }
 
     /// Advance of glyph `g` at 1 pt.

@@ -16,6 +16,8 @@ pub struct Missing(pub BTreeSet<char>);
 pub struct Run {
     pub face: usize,
     pub text: String,
+    /// The glyph of each character of `text`, in order.
+    pub glyphs: Vec<u16>,
     /// Width at 1 pt.
     pub width: f32,
 }
@@ -46,11 +48,13 @@ impl FontSet {
             match runs.last_mut() {
                 Some(r) if r.face == face => {
                     r.text.push(c);
+                    r.glyphs.push(glyph);
                     r.width += w;
                 }
                 _ => runs.push(Run {
                     face,
                     text: c.to_string(),
+                    glyphs: vec![glyph],
                     width: w,
                 }),
             }

@@ -1,0 +1,304 @@
+//! The tabular sheets: 分部门, 项目得分, 扣分明细, 指标明细, 问题清单, 规则.
+
+use rust_xlsxwriter::{Chart, Workbook, Worksheet, XlsxError};
+
+use super::Cx;
+use super::style::{GRADE_COLOURS, grade_colours};
+use super::table::{self, Cell, Column, Kind, Options, Part};
+
+/// One row per department, and a bar chart of the department means beside the first sheet.
+pub(super) fn departments(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+    let p = cx.packet;
+    let mut columns = vec![
+        Column::new(cx.s("column.index"), Kind::Int),
+        Column::new(cx.s("column.department"), Kind::Text),
+        Column::new(cx.s("column.department_code"), Kind::Text),
+        Column::new(cx.s("column.projects"), Kind::Int),
+        Column::new(cx.s("column.funds"), Kind::Amount),
+        Column::new(cx.s("column.mean"), Kind::Score),
+        Column::new(cx.s("column.weighted_mean"), Kind::Score),
+        Column::new(cx.s("column.min"), Kind::Score),
+    ];
+    columns.extend(GRADE_COLOURS.map(|(grade, ..)| Column::new(grade, Kind::Int)));
+    columns.push(Column::new(cx.s("column.top_problems"), Kind::Long));
+    let rows = || {
+        p.departments.iter().enumerate().map(|(i, d)| {
+            let mut row: Vec<Cell> = vec![
+                (i + 1).into(),
+                d.name.as_str().into(),
+                d.code.as_deref().into(),
+                d.projects.into(),
+                d.funds.into(),
+                d.mean.into(),
+                d.weighted_mean.into(),
+                d.min.into(),
+            ];
+            row.extend(d.grades.map(Cell::from));
+            row.push(Cell::Owned(d.top_problems.join("；")));
+            row
+        })
+    };
+    let chart_col = u16::try_from(columns.len() + 1).unwrap_or(u16::MAX);
+    let title = cx.s("heading.chart_means");
+    let series = cx.s("column.mean");
+    let chart = |sheet: &mut Worksheet, part: &Part| -> Result<(), XlsxError> {
+        if part.index != 1 || part.rows == 0 {
+            return Ok(());
+        }
+        let mut chart = Chart::new_bar();
+        chart.title().set_name(title);
+        chart.legend().set_hidden();
+        // Bar charts draw the first category at the bottom; reversed, they read like the table.
+        chart.x_axis().set_reverse();
+        chart.y_axis().set_min(0).set_max(100);
+        chart
+            .add_series()
+            .set_name(series)
+            .set_categories((part.name.as_str(), 1, 1, part.rows, 1))
+            .set_values((part.name.as_str(), 1, 5, part.rows, 5));
+        let height = (part.rows.min(60) * 22 + 120).max(300);
+        chart.set_width(640).set_height(height);
+        sheet.insert_chart(1, chart_col, &chart)?;
+        Ok(())
+    };
+    let options = Options {
+        large: false,
+        decorate: Some(&chart),
+    };
+    let name = cx.s("sheet.departments");
+    table::write(book, cx, name, &columns, rows, options)?;
+    Ok(())
+}
+
+/// One row per record: its funds, the points of every check, total, percent, grade (coloured) and
+/// the grade's consequence.
+pub(super) fn projects(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+    let p = cx.packet;
+    let mut columns = vec![
+        Column::new(cx.s("column.index"), Kind::Int),
+        Column::new(cx.s("column.department"), Kind::Text),
+        Column::new(cx.s("column.project"), Kind::Text),
+        Column::new(cx.s("column.project_code"), Kind::Text),
+        Column::new(cx.s("column.kind"), Kind::Text),
+        Column::new(cx.s("column.funds"), Kind::Amount),
+    ];
+    columns.extend(
+        p.checks
+            .iter()
+            .map(|c| Column::new(format!("{} {}", c.id, c.title).trim(), Kind::Score)),
+    );
+    let grade_col = u16::try_from(columns.len() + 2).unwrap_or(u16::MAX);
+    columns.extend([
+        Column::new(cx.s("column.score"), Kind::Score),
+        Column::new(cx.s("column.percent"), Kind::Score),
+        Column::new(cx.s("column.grade"), Kind::Text),
+        Column::new(cx.s("column.consequence"), Kind::Text),
+    ]);
+    let consequences: Vec<&str> = p
+        .projects
+        .iter()
+        .map(|r| cx.consequence(&r.grade))
+        .collect();
+    let rows = || {
+        p.projects.iter().enumerate().map(|(i, r)| {
+            let mut row: Vec<Cell> = vec![
+                (i + 1).into(),
+                r.department.as_str().into(),
+                r.name.as_str().into(),
+                r.code.as_deref().into(),
+                r.kind.as_str().into(),
+                r.funds.into(),
+            ];
+            row.extend(p.checks.iter().enumerate().map(|(k, check)| {
+                r.checks
+                    .get(k)
+                    .filter(|c| c.id == check.id)
+                    .or_else(|| r.checks.iter().find(|c| c.id == check.id))
+                    .and_then(|c| c.points)
+                    .into()
+            }));
+            row.extend([
+                r.total.into(),
+                r.percent.into(),
+                r.grade.as_str().into(),
+                consequences.get(i).copied().unwrap_or("").into(),
+            ]);
+            row
+        })
+    };
+    let colour = |sheet: &mut Worksheet, part: &Part| grade_colours(sheet, 1, part.rows, grade_col);
+    let options = Options {
+        large: true,
+        decorate: Some(&colour),
+    };
+    let name = cx.s("sheet.projects");
+    table::write(book, cx, name, &columns, rows, options)?;
+    Ok(())
+}
+
+/// Every piece of evidence that cost points, over all records.
+pub(super) fn deductions(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+    let p = cx.packet;
+    let columns = columns(
+        cx,
+        &[
+            ("project", Kind::Text),
+            ("department", Kind::Text),
+            ("check", Kind::Text),
+            ("check_title", Kind::Text),
+            ("deduction", Kind::Score),
+            ("subject", Kind::Text),
+            ("text", Kind::Long),
+            ("reason", Kind::Long),
+            ("file", Kind::Text),
+            ("line", Kind::Int),
+        ],
+    );
+    let rows = || {
+        p.projects.iter().flat_map(|r| {
+            r.deductions.iter().map(move |d| -> Vec<Cell> {
+                vec![
+                    r.name.as_str().into(),
+                    r.department.as_str().into(),
+                    d.check.as_str().into(),
+                    d.title.as_str().into(),
+                    d.deduction.into(),
+                    d.subject.as_str().into(),
+                    d.text.as_str().into(),
+                    d.reason.as_str().into(),
+                    d.file.as_str().into(),
+                    d.line.into(),
+                ]
+            })
+        })
+    };
+    let options = Options {
+        large: true,
+        decorate: None,
+    };
+    let name = cx.s("sheet.deductions");
+    table::write(book, cx, name, &columns, rows, options)?;
+    Ok(())
+}
+
+/// Every performance indicator (三级指标) of every record, with its parsed reading.
+pub(super) fn indicators(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+    let p = cx.packet;
+    let columns = columns(
+        cx,
+        &[
+            ("project", Kind::Text),
+            ("level1", Kind::Text),
+            ("level1_raw", Kind::Text),
+            ("level2", Kind::Text),
+            ("level2_raw", Kind::Text),
+            ("indicator", Kind::Text),
+            ("value", Kind::Text),
+            ("parsed", Kind::Text),
+            ("file", Kind::Text),
+            ("line", Kind::Int),
+        ],
+    );
+    let rows = || {
+        p.projects.iter().flat_map(|r| {
+            r.indicators.iter().map(move |i| -> Vec<Cell> {
+                vec![
+                    r.name.as_str().into(),
+                    i.level1.as_str().into(),
+                    i.level1_raw.as_str().into(),
+                    i.level2.as_str().into(),
+                    i.level2_raw.as_str().into(),
+                    i.name.as_str().into(),
+                    i.value.as_str().into(),
+                    i.parsed.as_str().into(),
+                    r.file.as_str().into(),
+                    i.line.into(),
+                ]
+            })
+        })
+    };
+    let options = Options {
+        large: true,
+        decorate: None,
+    };
+    let name = cx.s("sheet.indicators");
+    table::write(book, cx, name, &columns, rows, options)?;
+    Ok(())
+}
+
+/// The findings (需关注的问题).
+pub(super) fn findings(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+    let p = cx.packet;
+    let columns = columns(
+        cx,
+        &[
+            ("severity", Kind::Text),
+            ("code", Kind::Text),
+            ("project", Kind::Text),
+            ("message", Kind::Long),
+            ("text", Kind::Long),
+            ("file", Kind::Text),
+            ("line", Kind::Int),
+        ],
+    );
+    let rows = || {
+        p.findings.iter().map(|f| -> Vec<Cell> {
+            vec![
+                f.severity.as_str().into(),
+                f.code.as_str().into(),
+                f.project.as_str().into(),
+                f.message.as_str().into(),
+                f.text.as_deref().into(),
+                f.file.as_str().into(),
+                f.line.into(),
+            ]
+        })
+    };
+    let options = Options {
+        large: true,
+        decorate: None,
+    };
+    let name = cx.s("sheet.findings");
+    table::write(book, cx, name, &columns, rows, options)?;
+    Ok(())
+}
+
+/// The rubric's checks and how often each cost points.
+pub(super) fn rules(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+    let p = cx.packet;
+    let columns = columns(
+        cx,
+        &[
+            ("check", Kind::Text),
+            ("check_title", Kind::Text),
+            ("max_points", Kind::Score),
+            ("rule", Kind::Long),
+            ("source", Kind::Text),
+            ("failures", Kind::Int),
+            ("points_lost", Kind::Score),
+        ],
+    );
+    let rows = || {
+        p.checks.iter().map(|c| -> Vec<Cell> {
+            vec![
+                c.id.as_str().into(),
+                c.title.as_str().into(),
+                c.max_points.into(),
+                c.rule.as_str().into(),
+                c.source.as_str().into(),
+                c.failures.into(),
+                c.points_lost.into(),
+            ]
+        })
+    };
+    let name = cx.s("sheet.rules");
+    table::write(book, cx, name, &columns, rows, Options::default())?;
+    Ok(())
+}
+
+/// Columns titled by `column.<key>`.
+fn columns(cx: &Cx, keys: &[(&str, Kind)]) -> Vec<Column> {
+    keys.iter()
+        .map(|(key, kind)| Column::new(cx.text(&format!("column.{key}")), *kind))
+        .collect()
+}

@@ -1,0 +1,245 @@
+//! The tabular sheet: a header row and data rows, split over `<name> (2)` … sheets when long.
+//!
+//! Rows come from a closure that yields them afresh, so a table is walked twice (once to measure
+//! the columns, once to write) without being held in memory: with constant memory on, a sheet of a
+//! million rows costs one row at a time.
+
+use std::borrow::Cow;
+
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use super::style::{LONG_CAP, WIDTH_CAP, column_width, display_width, print_setup};
+use super::{Cx, MAX_DATA_ROWS};
+
+/// How a column's cells are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Text,
+    /// Prose (原文, 理由, 评分标准): a narrower cap, always wrapped.
+    Long,
+    Int,
+    Amount,
+    Score,
+}
+
+pub(super) struct Column {
+    pub title: String,
+    pub kind: Kind,
+}
+
+impl Column {
+    pub fn new(title: impl Into<String>, kind: Kind) -> Column {
+        Column {
+            title: title.into(),
+            kind,
+        }
+    }
+}
+
+/// One cell's value.
+pub(super) enum Cell<'a> {
+    Text(&'a str),
+    Owned(String),
+    Num(f64),
+    Empty,
+}
+
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(s: &'a str) -> Self {
+        Cell::Text(s)
+    }
+}
+
+impl From<f64> for Cell<'_> {
+    fn from(x: f64) -> Self {
+        Cell::Num(x)
+    }
+}
+
+impl From<usize> for Cell<'_> {
+    fn from(n: usize) -> Self {
+        Cell::Num(n as f64)
+    }
+}
+
+impl<'a, T: Into<Cell<'a>>> From<Option<T>> for Cell<'a> {
+    fn from(x: Option<T>) -> Self {
+        x.map_or(Cell::Empty, Into::into)
+    }
+}
+
+impl From<u32> for Cell<'_> {
+    fn from(n: u32) -> Self {
+        Cell::Num(f64::from(n))
+    }
+}
+
+/// One sheet of a written table: which (1-based), its name and how many data rows it holds (rows
+/// `1..=rows`).
+pub(super) struct Part {
+    pub index: usize,
+    pub name: String,
+    pub rows: u32,
+}
+
+/// Called on each sheet of a table before its rows are written (conditional formats, charts).
+pub(super) type Decorate<'f> = &'f dyn Fn(&mut Worksheet, &Part) -> Result<(), XlsxError>;
+
+/// How a table's sheets are made.
+#[derive(Default)]
+pub(super) struct Options<'f> {
+    /// May use constant-memory mode (sheets without charts, which need their data cached).
+    pub large: bool,
+    pub decorate: Option<Decorate<'f>>,
+}
+
+/// Writes the table on as many sheets as the row limit needs (at least one).
+pub(super) fn write<'a, I>(
+    book: &mut Workbook,
+    cx: &mut Cx,
+    name: &str,
+    columns: &[Column],
+    rows: impl Fn() -> I,
+    options: Options,
+) -> Result<Vec<Part>, XlsxError>
+where
+    I: Iterator<Item = Vec<Cell<'a>>>,
+{
+    let last_col = u16::try_from(columns.len().saturating_sub(1))
+        .map_err(|_| XlsxError::RowColumnLimitError)?;
+    let (widths, count) = measure(columns, rows());
+    let per_sheet = cx.options.max_rows_per_sheet.clamp(1, MAX_DATA_ROWS) as usize;
+    let formats: Vec<Format> = columns
+        .iter()
+        .zip(&widths)
+        .map(|(c, w)| match c.kind {
+            Kind::Long => cx.formats.wrap.clone(),
+            Kind::Text if *w >= WIDTH_CAP => cx.formats.wrap.clone(),
+            Kind::Text => cx.formats.text.clone(),
+            Kind::Int => cx.formats.int.clone(),
+            Kind::Amount => cx.formats.amount.clone(),
+            Kind::Score => cx.formats.score.clone(),
+        })
+        .collect();
+
+    let mut source = rows();
+    let mut parts = Vec::new();
+    let mut written = 0usize;
+    loop {
+        let take = (count - written).min(per_sheet);
+        let part = Part {
+            index: parts.len() + 1,
+            name: cx.sheet_name(name, parts.len() + 1),
+            rows: u32::try_from(take).map_err(|_| XlsxError::RowColumnLimitError)?,
+        };
+        let sheet = if options.large && cx.options.constant_memory {
+            book.add_worksheet_with_constant_memory()?
+        } else {
+            book.add_worksheet()
+        };
+        sheet.set_name(&part.name)?;
+        for (col, width) in (0u16..).zip(&widths) {
+            sheet.set_column_width(col, *width)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        sheet.autofilter(0, 0, part.rows, last_col)?;
+        print_setup(sheet, cx, Some((0, 0)))?;
+        if let Some(decorate) = options.decorate {
+            decorate(sheet, &part)?;
+        }
+        for (col, c) in (0u16..).zip(columns) {
+            sheet.write_string_with_format(0, col, clip(&c.title), &cx.formats.header)?;
+        }
+        for row in 1..=part.rows {
+            let Some(cells) = source.next() else { break };
+            for ((col, cell), format) in (0u16..).zip(cells).zip(&formats) {
+                write_cell(sheet, row, col, cell, format)?;
+            }
+        }
+        written += take;
+        parts.push(part);
+        if written >= count {
+            return Ok(parts);
+        }
+    }
+}
+
+/// Column widths (in Excel units) and the number of rows.
+fn measure<'a>(columns: &[Column], rows: impl Iterator<Item = Vec<Cell<'a>>>) -> (Vec<f64>, usize) {
+    // Headers wrap, so a long title need not widen its column much past its data: a number
+    // column's header gets about five CJK characters a line, a text column's eight.
+    let mut widths: Vec<usize> = columns
+        .iter()
+        .map(|c| {
+            let cap = match c.kind {
+                Kind::Int | Kind::Amount | Kind::Score => 10,
+                Kind::Text | Kind::Long => 16,
+            };
+            display_width(&c.title).min(cap)
+        })
+        .collect();
+    let mut count = 0;
+    for cells in rows {
+        count += 1;
+        for ((w, cell), column) in widths.iter_mut().zip(&cells).zip(columns) {
+            let cell_width = match cell {
+                Cell::Text(s) => display_width(s),
+                Cell::Owned(s) => display_width(s),
+                Cell::Num(x) => match column.kind {
+                    Kind::Amount => crate::format::wan(*x).len(),
+                    _ => crate::format::num(*x).len(),
+                },
+                Cell::Empty => 0,
+            };
+            *w = (*w).max(cell_width);
+        }
+    }
+    let widths = widths
+        .iter()
+        .zip(columns)
+        .map(|(w, c)| {
+            let cap = if c.kind == Kind::Long {
+                LONG_CAP
+            } else {
+                WIDTH_CAP
+            };
+            column_width(*w, cap)
+        })
+        .collect();
+    (widths, count)
+}
+
+pub(super) fn write_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: Cell,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(s) => sheet.write_string_with_format(row, col, clip(s), format)?,
+        Cell::Owned(s) => sheet.write_string_with_format(row, col, clip(&s), format)?,
+        Cell::Num(x) if x.is_finite() => sheet.write_number_with_format(row, col, x, format)?,
+        Cell::Num(_) | Cell::Empty => sheet.write_blank(row, col, format)?,
+    };
+    Ok(())
+}
+
+/// Excel holds at most 32,767 UTF-16 units in a cell; longer text is cut (with `…`).
+pub(super) fn clip(s: &str) -> Cow<'_, str> {
+    const LIMIT: usize = 32_767;
+    if s.len() <= LIMIT || s.encode_utf16().count() <= LIMIT {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    let mut units = 0;
+    for c in s.chars() {
+        if units + c.len_utf16() > LIMIT - 1 {
+            break;
+        }
+        units += c.len_utf16();
+        out.push(c);
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
