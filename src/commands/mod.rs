@@ -38,7 +38,7 @@ pub type Outcome = Result<ExitStatus, Failure>;
 pub fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
         Command::Inspect(args) => inspect::execute(&args),
-        Command::Run(args) => run::execute(&args, cli.log.log_format),
+        Command::Run(args) => run::execute(&args, &cli.log),
         Command::Validate(args) => validate::execute(&args),
         Command::Init(args) => init::execute(&args),
         Command::Plugins(command) => plugins::execute(&command),

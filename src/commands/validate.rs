@@ -39,7 +39,12 @@ pub fn execute(args: &ValidateArgs) -> Outcome {
             anyhow::anyhow!("{}: [render]: {e}", args.pipeline.display()),
         )
     })?;
-    for (name, source) in render.wording.sources.iter().filter(|(_, s)| *s != "bundled") {
+    for (name, source) in render
+        .wording
+        .sources
+        .iter()
+        .filter(|(_, s)| *s != "bundled")
+    {
         tracing::info!("{}: template {name} from {source}", args.pipeline.display());
     }
     if let Some(fonts) = &render.fonts {

@@ -6,6 +6,7 @@
 //! - `inspect`: the JSON contract (validated against docs/records.schema.json) and the table view;
 //! - `commands`: help, init, validate, log formats;
 //! - `render`: the xlsx, PDF and HTML packets of real runs (poppler-utils for the PDF);
+//! - `stress`: kill -9 at random moments over a 10× corpus;
 //! - `golden`: every sample's records against its reviewed golden file (tests/golden/);
 //! - `schema`: the small JSON Schema validator those tests use.
 //!
@@ -20,6 +21,7 @@ mod packet;
 mod render;
 mod schema;
 mod scoring;
+mod stress;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

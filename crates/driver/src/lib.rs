@@ -35,7 +35,7 @@ pub use error::{DriverError, LockHolder};
 pub use exit::{Counts, ExitStatus};
 pub use inputs::{InputSpec, ResolvedInputs};
 pub use manifest::{ArtifactEntry, InputEntry, Manifest};
-pub use stages::{Artifact, Products, Stage, StageTiming};
+pub use stages::{Artifact, Products, STAGES, Stage, StageTiming};
 
 /// Command-line overrides of the pipeline file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,6 +64,8 @@ pub struct RunReport {
     pub out_dir: PathBuf,
     pub published: Vec<ArtifactEntry>,
     pub timings: Vec<StageTiming>,
+    /// Scored records per grade, in 优 良 中 差 order.
+    pub grades: [usize; 4],
     /// What recovery did about interrupted earlier runs.
     pub notes: Vec<String>,
 }
@@ -144,6 +146,16 @@ pub fn input_specs(pipeline: &Pipeline, overrides: &RunOverrides) -> Vec<InputSp
 /// Runs a pipeline. Config problems the driver finds fail before the output directory is touched; a
 /// held lock fails before any work; a packet is published only when the run read at least one record.
 pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, DriverError> {
+    run_observed(pipeline, overrides, &|_| {})
+}
+
+/// [`run`], calling `started(stage)` as each stage begins (the CLI's progress bar on a terminal).
+pub fn run_observed(
+    pipeline: &Pipeline,
+    overrides: &RunOverrides,
+    started: &dyn Fn(Stage),
+) -> Result<RunReport, DriverError> {
+    started(Stage::Resolve);
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |stage: Stage, timings: &mut Vec<StageTiming>| {
@@ -157,6 +169,9 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
             "stage done"
         );
         timings.push(t);
+        if let Some(next) = stages::STAGES.iter().skip_while(|s| **s != stage).nth(1) {
+            started(*next);
+        }
         clock = Instant::now();
     };
     let ctx = NormalizeContext::new(&pipeline.normalize, Some(pipeline.pipeline.year))
@@ -227,6 +242,7 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
                 out_dir,
                 published: Vec::new(),
                 timings,
+                grades: [0; 4],
                 notes,
             });
         }
@@ -276,6 +292,8 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
             version: p.manifest.version.clone(),
         })
         .collect();
+    let grades =
+        jixiao_core::Grade::ALL.map(|g| scorecard.records.iter().filter(|r| r.grade == g).count());
     let products = Products {
         ledger,
         scorecard: Some(scorecard),
@@ -330,6 +348,7 @@ pub fn run(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<RunReport, D
         out_dir,
         published,
         timings,
+        grades,
         notes,
     })
 }

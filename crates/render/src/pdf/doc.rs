@@ -87,6 +87,9 @@ pub struct Doc<'f> {
     pub y: f32,
     pub missing: Missing,
     pub outline: Vec<OutlineEntry>,
+    /// Printed at the top of pages a block continues onto (`网络专项经费（续）`), so a loose
+    /// review-sheet page still names its project.
+    pub running_head: Option<String>,
 }
 
 impl<'f> Doc<'f> {
@@ -97,6 +100,7 @@ impl<'f> Doc<'f> {
             y: MARGIN_TOP,
             missing: Missing::default(),
             outline: Vec::new(),
+            running_head: None,
         }
     }
 
@@ -134,8 +138,17 @@ impl<'f> Doc<'f> {
             self.new_page(false);
         }
         if h > self.room() && self.y > MARGIN_TOP + 0.5 {
-            let landscape = self.page().landscape;
-            self.new_page(landscape);
+            self.continue_page();
+        }
+    }
+
+    /// A new page of the same orientation for a block that goes on, under the running head.
+    pub fn continue_page(&mut self) {
+        let landscape = self.page().landscape;
+        self.new_page(landscape);
+        if let Some(head) = self.running_head.clone() {
+            let top = MARGIN_TOP - 22.0;
+            self.text_at(MARGIN_X, top, 8.5, Role::Body, &head, GREY);
         }
     }
 

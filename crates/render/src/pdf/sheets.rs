@@ -23,10 +23,12 @@ pub(super) fn review_sheets(doc: &mut Doc<'_>, p: &PacketContext) {
                 doc.new_page(true);
             }
             if let Some(project) = p.projects.get(*i) {
+                doc.running_head = Some(format!("{}（续）", project.name));
                 sheet(doc, p, project);
             }
         }
     }
+    doc.running_head = None;
 }
 
 fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {

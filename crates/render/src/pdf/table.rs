@@ -129,8 +129,7 @@ impl Doc<'_> {
         lh: f32,
         size: f32,
     ) {
-        let landscape = self.page().landscape;
-        self.new_page(landscape);
+        self.continue_page();
         if !t.no_header {
             self.row(
                 header,
