@@ -82,7 +82,7 @@ fn sample_packet_has_every_format_and_every_project() {
     assert!(!fonts.is_empty(), "no fonts in the PDF");
     for (name, embedded, subset) in &fonts {
         assert!(
-            embedded && subset,
+            *embedded && *subset,
             "{name}: embedded {embedded}, subset {subset}"
         );
     }
@@ -118,10 +118,21 @@ fn sample_packet_has_every_format_and_every_project() {
         Ok(r) => r,
         Err(e) => panic!("项目得分: {e}"),
     };
+    let header: Vec<String> = scores
+        .rows()
+        .next()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .unwrap_or_default();
+    let Some(name_col) = header.iter().position(|h| h == "项目名称") else {
+        panic!("no 项目名称 column in {header:?}");
+    };
     let names_in_sheet = scores
         .rows()
-        .flat_map(|row| row.iter().map(|c| c.to_string()))
-        .filter(|c| names.contains(c))
+        .skip(1)
+        .filter(|row| {
+            row.get(name_col)
+                .is_some_and(|c| names.contains(&c.to_string()))
+        })
         .count();
     assert_eq!(
         names_in_sheet,

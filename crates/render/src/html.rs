@@ -1,20 +1,79 @@
-//! The HTML packet (stub: being written).
+//! The HTML packet: one self-contained page (`index.html`) — inline CSS, JS and SVG, no network —
+//! with the report, a sortable and filterable project table, one review sheet per record
+//! (`<details>`), and the annexes.
+//!
+//! The page is the tera template `index.html` with its partials under `html/` (all in
+//! `templates/`), rendered with the [`PacketContext`] plus `html` (what is easier computed in
+//! Rust: chart geometry, the date in words). A bureau replaces any of them by name from its
+//! `[render] templates` folder. Autoescape is on for every `.html` template; nothing taken from a
+//! document is ever marked `safe`, and the charts' geometry is numbers only, their labels written by
+//! the template.
+
+use serde::Serialize;
 
 use crate::RenderError;
+use crate::format::date_zh;
 use crate::packet::PacketContext;
 use crate::wording::Wording;
 
-/// The bundled HTML templates, by the name a bureau's folder overrides them with.
-pub(crate) const TEMPLATES: [(&str, &str); 0] = [];
+mod charts;
+
+use charts::Charts;
+
+/// The bundled HTML templates, by the name a bureau's folder overrides them with. Partials come
+/// before the page that includes them (each is checked when it is added).
+pub(crate) const TEMPLATES: [(&str, &str); 5] = [
+    (
+        "html/style.html",
+        include_str!("../../../templates/html/style.html"),
+    ),
+    (
+        "html/script.html",
+        include_str!("../../../templates/html/script.html"),
+    ),
+    (
+        "html/charts.html",
+        include_str!("../../../templates/html/charts.html"),
+    ),
+    (
+        "html/sheet.html",
+        include_str!("../../../templates/html/sheet.html"),
+    ),
+    ("index.html", include_str!("../../../templates/index.html")),
+];
 
 /// Page settings.
 pub struct HtmlOptions<'a> {
     pub wording: &'a Wording,
 }
 
-pub fn write(_packet: &PacketContext, _options: &HtmlOptions<'_>) -> Result<Vec<u8>, RenderError> {
-    Err(RenderError::Format {
-        format: "html".into(),
-        message: "not implemented yet".into(),
-    })
+/// What the template gets as `html`, besides the packet.
+#[derive(Debug, Clone, Serialize)]
+struct Extras {
+    charts: Charts,
+    /// `meta.as_of` in words (`2021年3月1日`).
+    as_of_zh: String,
+    /// The grades in order, for the filter and the legends.
+    grades: [&'static str; 4],
 }
+
+/// Renders `index.html` for `packet`.
+pub fn write(packet: &PacketContext, options: &HtmlOptions<'_>) -> Result<Vec<u8>, RenderError> {
+    let mut context = tera::Context::from_serialize(packet).map_err(|e| RenderError::Format {
+        format: "html".into(),
+        message: e.to_string(),
+    })?;
+    context.insert(
+        "html",
+        &Extras {
+            charts: Charts::build(packet),
+            as_of_zh: date_zh(&packet.meta.as_of),
+            grades: ["优", "良", "中", "差"],
+        },
+    );
+    let page = options.wording.render_html("index.html", &context)?;
+    Ok(page.into_bytes())
+}
+
+#[cfg(test)]
+mod tests;
