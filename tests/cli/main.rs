@@ -31,6 +31,36 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Runs an external checking tool (poppler's `pdftotext`/`pdffonts`, `qpdf`) and returns its stdout
+/// and exit status. The first time one is missing, `.ci/deps` installs the test tools (so
+/// `cargo test --workspace` works on a fresh Debian machine); if that cannot help, the test fails
+/// naming the package to install.
+pub fn external_tool(tool: &str, args: &[&str]) -> (String, bool) {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    let run = || Command::new(tool).args(args).output();
+    let out = match run() {
+        Ok(out) => out,
+        Err(_) => {
+            INSTALL.call_once(|| {
+                let _ = Command::new("bash")
+                    .arg(root().join(".ci/deps"))
+                    .stdin(Stdio::null())
+                    .status();
+            });
+            match run() {
+                Ok(out) => out,
+                Err(e) => panic!(
+                    "{tool} is needed (Debian: `bash .ci/deps`, or apt-get install poppler-utils qpdf): {e}"
+                ),
+            }
+        }
+    };
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.success(),
+    )
+}
+
 pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)
 }
@@ -79,6 +109,73 @@ pub fn tempdir() -> tempfile::TempDir {
         Ok(d) => d,
         Err(e) => panic!("cannot create a temp dir: {e}"),
     }
+}
+
+/// Every file of the packet in `dir` (lock file and staging folders excluded), by relative path.
+pub fn packet_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".staging-") || name == ".jixiao.lock" {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                let rel = path.strip_prefix(dir).unwrap_or(&path);
+                files.insert(rel.to_string_lossy().replace('\\', "/"), bytes);
+            }
+        }
+    }
+    files
+}
+
+/// A packet file's bytes as runs over the same inputs must reproduce them: `manifest.json` without
+/// its `timings_ms`, every other file as it is.
+pub fn comparable(name: &str, bytes: &[u8]) -> Vec<u8> {
+    if name != "manifest.json" {
+        return bytes.to_vec();
+    }
+    let mut json: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => panic!("manifest.json is not JSON: {e}"),
+    };
+    let timings = json.as_object_mut().and_then(|o| o.remove("timings_ms"));
+    assert!(timings.is_some(), "manifest.json has no timings_ms");
+    serde_json::to_vec(&json).unwrap_or_default()
+}
+
+/// The files two packets do not share byte for byte (`manifest.json`'s `timings_ms`, the one thing
+/// allowed to differ between runs over the same inputs, set aside), including files only one has.
+pub fn differing_files(
+    a: &std::collections::BTreeMap<String, Vec<u8>>,
+    b: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
+    let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    names
+        .into_iter()
+        .filter(|name| {
+            let side = |m: &std::collections::BTreeMap<String, Vec<u8>>| {
+                m.get(*name).map(|bytes| comparable(name, bytes))
+            };
+            side(a) != side(b)
+        })
+        .cloned()
+        .collect()
+}
+
+/// Asserts two packets are the same in the sense of [`differing_files`]; names the files that differ
+/// instead of printing bytes.
+pub fn assert_same_packet(
+    a: &std::collections::BTreeMap<String, Vec<u8>>,
+    b: &std::collections::BTreeMap<String, Vec<u8>>,
+    what: &str,
+) {
+    let differ = differing_files(a, b);
+    assert!(differ.is_empty(), "{what}: {differ:?} differ");
 }
 
 pub fn read_json(path: &Path) -> serde_json::Value {

@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
-use crate::{assert_code, fixture, jixiao, read_json, root, run_fixture, s, tempdir};
+use crate::{
+    assert_code, assert_same_packet, fixture, jixiao, packet_files, read_json, root, run_fixture,
+    s, tempdir,
+};
 
 fn run_good(out: &Path, extra: &[&str]) -> std::process::Output {
     let pipeline = fixture("run/good/pipeline.toml");
@@ -45,25 +48,24 @@ fn reruns_and_job_counts_give_identical_bytes() {
     let a = tempdir();
     let b = tempdir();
     assert_code(&run_good(a.path(), &["--jobs", "1"]), 0);
-    let first = (
-        bytes(&a.path().join("records.json")),
-        bytes(&a.path().join("manifest.json")),
-    );
+    let first = packet_files(a.path());
+    for name in [
+        "records.json",
+        "scores.json",
+        "packet.xlsx",
+        "packet.pdf",
+        "index.html",
+    ] {
+        assert!(
+            first.contains_key(name),
+            "{name} missing: {:?}",
+            first.keys()
+        );
+    }
     assert_code(&run_good(a.path(), &["--jobs", "1"]), 0);
     assert_code(&run_good(b.path(), &["--jobs", "2"]), 0);
     for dir in [a.path(), b.path()] {
-        assert_eq!(
-            bytes(&dir.join("records.json")),
-            first.0,
-            "{}",
-            dir.display()
-        );
-        assert_eq!(
-            bytes(&dir.join("manifest.json")),
-            first.1,
-            "{}",
-            dir.display()
-        );
+        assert_same_packet(&packet_files(dir), &first, &dir.display().to_string());
     }
 }
 
@@ -86,7 +88,17 @@ fn manifest_describes_inputs_and_artifacts() {
     assert_eq!(art["path"], "records.json");
     let records = bytes(&out.path().join("records.json"));
     assert_eq!(art["size"].as_u64(), Some(records.len() as u64));
-    // No clock in the manifest: nothing that looks like a timestamp.
+    let stages: Vec<&str> = m["timings_ms"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["stage"].as_str())
+        .collect();
+    assert_eq!(
+        stages,
+        ["resolve", "ingest", "normalize", "score", "render"]
+    );
+    // No clock in the manifest: durations, but nothing that looks like a date.
     let text = String::from_utf8_lossy(&bytes(&out.path().join("manifest.json"))).into_owned();
     assert!(
         !text.contains("T0") && !text.contains("T1") && !text.contains("T2"),

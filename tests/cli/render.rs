@@ -2,21 +2,17 @@
 //! project in the PDF text, the workbook's sheets, the HTML page), per-department packets, format
 //! selection, a bureau's own wording, and a broken template.
 //!
-//! The PDF checks use poppler-utils (`pdffonts`, `pdftotext`), installed by `.ci/run`.
+//! The PDF checks use poppler-utils (`pdffonts`, `pdftotext`) and `qpdf`, installed by `.ci/deps`.
 
 use std::path::Path;
-use std::process::Command;
 
 use calamine::Reader;
 
-use crate::{assert_code, fixture, jixiao, read_json, root, s, stderr, tempdir};
+use crate::{assert_code, external_tool, fixture, jixiao, read_json, root, s, stderr, tempdir};
 
 /// A poppler tool's stdout; fails the test with the install hint when the tool is missing.
 fn poppler(tool: &str, args: &[&str]) -> String {
-    match Command::new(tool).args(args).output() {
-        Ok(out) => String::from_utf8_lossy(&out.stdout).into_owned(),
-        Err(e) => panic!("{tool} is needed (Debian: apt-get install poppler-utils): {e}"),
-    }
+    external_tool(tool, args).0
 }
 
 /// Text without any whitespace: table cells wrap long names across lines.
@@ -93,6 +89,8 @@ fn sample_packet_has_every_format_and_every_project() {
         .collect();
     assert!(missing.is_empty(), "not in the PDF text: {missing:?}");
     assert!(text.contains("第1页共"), "page footers");
+    let (check, ok) = external_tool("qpdf", &["--check", s(&pdf)]);
+    assert!(ok, "qpdf --check packet.pdf:\n{check}");
 
     let mut book: calamine::Xlsx<_> = match calamine::open_workbook(out.path().join("packet.xlsx"))
     {
@@ -294,5 +292,58 @@ fn a_broken_template_stops_the_run_naming_the_file() {
     assert!(
         !out.path().join("records.json").exists(),
         "nothing is published"
+    );
+}
+
+#[test]
+fn a_template_failing_at_render_time_costs_that_format_only() {
+    let out = tempdir();
+    assert_code(
+        &jixiao(
+            &root(),
+            &[
+                "run",
+                s(&fixture("run/good/pipeline.toml")),
+                "--out",
+                s(out.path()),
+                "--quiet",
+            ],
+        ),
+        0,
+    );
+    assert!(out.path().join("index.html").is_file());
+    let pipeline = fixture("render/runtime-error/pipeline.toml");
+    // It parses, so validate passes: the problem shows only with the packet's data.
+    assert_code(&jixiao(&root(), &["validate", s(&pipeline)]), 0);
+    let r = jixiao(&root(), &["run", s(&pipeline), "--out", s(out.path())]);
+    assert_code(&r, 1);
+    assert!(
+        stderr(&r).contains("index.html") && stderr(&r).contains("no_such_section"),
+        "{}",
+        stderr(&r)
+    );
+    for name in ["records.json", "scores.json", "packet.xlsx", "packet.pdf"] {
+        assert!(out.path().join(name).is_file(), "{name} not published");
+    }
+    // The previous run's index.html would no longer match the other files: it goes, and the
+    // manifest says why.
+    assert!(
+        !out.path().join("index.html").exists(),
+        "a stale index.html kept"
+    );
+    let manifest = read_json(&out.path().join("manifest.json"));
+    assert_eq!(manifest["exit_code"], 1);
+    let failed: Vec<&serde_json::Value> = manifest["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] == "render.failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{manifest}");
+    assert!(
+        failed[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("index.html")
     );
 }

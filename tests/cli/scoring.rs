@@ -199,3 +199,54 @@ fn validate_loads_plugins_and_names_a_bad_one() {
     );
     assert!(String::from_utf8_lossy(&r.stderr).contains("no-such-plugin.so"));
 }
+
+#[test]
+fn a_run_with_a_plugin_scores_with_it_and_records_it_in_the_manifest() {
+    let plugin = local_rules_plugin();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = crate::fixture("run/good/inputs");
+    let text = format!(
+        "[pipeline]\nname = \"t\"\nyear = 2024\n[[inputs]]\npaths = [{:?}]\n[output]\ndirectory = \"out\"\n\
+         [render]\nformats = [\"xlsx\"]\n\
+         [[scoring.plugins]]\npath = {:?}\nparams = {{ banned_phrases = [\"原则上\"] }}\n",
+        format!("{}/*.txt", inputs.display()),
+        plugin.display().to_string()
+    );
+    let pipeline = dir.path().join("pipeline.toml");
+    std::fs::write(&pipeline, text).expect("write pipeline");
+    let out = dir.path().join("packet");
+    let r = jixiao(
+        &root(),
+        &[
+            "run",
+            pipeline.to_str().unwrap_or(""),
+            "--out",
+            out.to_str().unwrap_or(""),
+        ],
+    );
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let read = |name: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(out.join(name)).expect(name)).expect(name)
+    };
+    let manifest = read("manifest.json");
+    let entry = &manifest["plugins"][0];
+    assert_eq!(entry["name"], "local-rules", "{manifest}");
+    assert_eq!(entry["abi_version"], 1);
+    let sha = jixiao_score::file_sha256(&plugin).ok();
+    assert_eq!(entry["sha256"].as_str(), sha.as_deref());
+    // Its checks are in every scorecard, next to the built-in ones.
+    let scores = read("scores.json");
+    let first = &scores["records"][0];
+    let ids: Vec<&str> = first["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"LR2") && ids.contains(&"A1"), "{ids:?}");
+}

@@ -290,7 +290,16 @@ pub fn run_observed(
             sha256: manifest::digest_file(&p.path).map(|d| d.sha256),
             name: p.manifest.name.clone(),
             version: p.manifest.version.clone(),
+            abi_version: jixiao_score::PLUGIN_ABI_VERSION,
         })
+        .collect();
+    // Run-level problems for the manifest: the input patterns' and the render stage's (a format that
+    // failed is named there; scoring's per-record ones are in scores.json).
+    let run_diagnostics: Vec<jixiao_core::Diagnostic> = resolved
+        .diagnostics
+        .iter()
+        .chain(&rendered.diagnostics)
+        .cloned()
         .collect();
     let grades =
         jixiao_core::Grade::ALL.map(|g| scorecard.records.iter().filter(|r| r.grade == g).count());
@@ -318,12 +327,13 @@ pub fn run_observed(
                 sha256: manifest::digest_file(&pipeline.file).map(|d| d.sha256),
             },
             inputs: inputs.clone(),
-            diagnostics: resolved.diagnostics.clone(),
+            diagnostics: run_diagnostics,
             rubric,
             plugins,
             render: manifest::RenderEntry::of(&render_ctx),
             artifacts: published.clone(),
             exit_code: exit.code(),
+            timings_ms: manifest::TimingEntry::of(&timings),
         };
         arts.push(Artifact {
             path: publish::MANIFEST.into(),

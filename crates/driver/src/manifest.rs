@@ -1,8 +1,10 @@
 //! `manifest.json`: what a packet was made from and what it contains, with hashes, so a reader can
 //! verify a packet and a later run can tell whether anything changed.
 //!
-//! No wall-clock time, host name, absolute temp path or thread count goes in here: the same inputs and
-//! config give a byte-identical manifest (stage timings go to the log instead).
+//! No wall-clock date, host name, absolute temp path or thread count goes in here. The one part that
+//! differs between two runs over the same inputs is `timings_ms` (how long each stage took, for the
+//! operator); every artifact the manifest lists is byte-identical across reruns, and so is the manifest
+//! once `timings_ms` is set aside.
 
 use std::path::Path;
 
@@ -22,7 +24,9 @@ pub struct Manifest {
     pub jixiao_version: String,
     pub pipeline: PipelineEntry,
     pub inputs: Vec<InputEntry>,
-    /// Run-level problems (patterns that matched nothing ...). Per-input ones are in records.json.
+    /// Run-level problems: patterns that matched nothing, a packet format that could not be rendered,
+    /// a character no font has. Per-input ones are in records.json, per-record scoring ones in
+    /// scores.json.
     pub diagnostics: Vec<Diagnostic>,
     /// The rubric the scores were made with.
     pub rubric: RubricEntry,
@@ -33,6 +37,28 @@ pub struct Manifest {
     /// Every other file of the packet, in publishing order.
     pub artifacts: Vec<ArtifactEntry>,
     pub exit_code: u8,
+    /// Wall-clock milliseconds per stage, resolve … render (publishing is still under way when the
+    /// manifest is written). The only field that varies between identical runs.
+    pub timings_ms: Vec<TimingEntry>,
+}
+
+/// `manifest.json → timings_ms[]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimingEntry {
+    pub stage: crate::stages::Stage,
+    pub ms: u64,
+}
+
+impl TimingEntry {
+    pub fn of(timings: &[crate::stages::StageTiming]) -> Vec<TimingEntry> {
+        timings
+            .iter()
+            .map(|t| TimingEntry {
+                stage: t.stage,
+                ms: u64::try_from(t.duration.as_millis()).unwrap_or(u64::MAX),
+            })
+            .collect()
+    }
 }
 
 /// `manifest.json → rubric`.
@@ -80,7 +106,10 @@ pub struct PluginEntry {
     pub path: String,
     pub sha256: Option<String>,
     pub name: String,
+    /// The version the plugin's own manifest declares.
     pub version: String,
+    /// The C ABI version it was loaded through (the host accepts only its own).
+    pub abi_version: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

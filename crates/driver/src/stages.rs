@@ -55,8 +55,8 @@ pub const STAGES: [Stage; 6] = [
     Stage::Publish,
 ];
 
-/// How long a stage took. Goes to the log and the report, never into an artifact (artifacts must be
-/// byte-identical across reruns).
+/// How long a stage took. Goes to the log, the report and `manifest.json → timings_ms`, never into
+/// another artifact (those must be byte-identical across reruns).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StageTiming {
     pub stage: Stage,

@@ -36,6 +36,7 @@ pub use grade::consequence;
 pub use host::call::LoadedPlugin;
 pub use host::{PluginError, file_sha256, inspect_plugin};
 pub use jixiao_core::summary::{Summary, by_department, percent, summarize};
+pub use jixiao_plugin_api::ABI_VERSION as PLUGIN_ABI_VERSION;
 pub use jixiao_plugin_api::Manifest as PluginManifest;
 pub use rubric::{Rubric, RubricError};
 

@@ -29,3 +29,37 @@ fn sample_pdf_is_deterministic_and_small() {
         std::fs::write(std::path::Path::new(&dir).join("sample.pdf"), &a).ok();
     }
 }
+
+#[test]
+fn a_character_no_font_has_is_reported_and_the_pdf_still_written() {
+    let mut packet = crate::packet::tests::sample_packet();
+    // A private-use code point: no font maps it.
+    packet.projects[0].name.push('\u{10FFFD}');
+    let options = PdfOptions { fonts: fonts() };
+    let mut diagnostics = Vec::new();
+    let pdf = write(&packet, &options, &mut diagnostics).expect("pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let missing: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.code == "render.missing-glyph")
+        .collect();
+    assert_eq!(missing.len(), 1, "{diagnostics:?}");
+    assert!(
+        missing[0].message.contains("U+10FFFD"),
+        "{}",
+        missing[0].message
+    );
+    assert_eq!(missing[0].severity, jixiao_core::Severity::Warning);
+}
+
+#[test]
+fn the_sample_packet_needs_no_missing_glyph_report() {
+    let packet = crate::packet::tests::sample_packet();
+    let options = PdfOptions { fonts: fonts() };
+    let mut diagnostics = Vec::new();
+    write(&packet, &options, &mut diagnostics).expect("pdf");
+    assert!(
+        diagnostics.iter().all(|d| d.code != "render.missing-glyph"),
+        "{diagnostics:?}"
+    );
+}
