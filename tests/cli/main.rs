@@ -178,6 +178,17 @@ pub fn assert_same_packet(
     assert!(differ.is_empty(), "{what}: {differ:?} differ");
 }
 
+/// The `key` string of every object in a JSON array (`manifest["artifacts"]` → each `path`, ...);
+/// objects without it are left out, a non-array gives nothing.
+pub fn field_of_each<'a>(array: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    array
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item[key].as_str())
+        .collect()
+}
+
 pub fn read_json(path: &Path) -> serde_json::Value {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use crate::{
-    assert_code, assert_same_packet, fixture, jixiao, packet_files, read_json, root, run_fixture,
-    s, tempdir,
+    assert_code, assert_same_packet, field_of_each, fixture, jixiao, packet_files, read_json, root,
+    run_fixture, s, tempdir,
 };
 
 fn run_good(out: &Path, extra: &[&str]) -> std::process::Output {
@@ -88,12 +88,7 @@ fn manifest_describes_inputs_and_artifacts() {
     assert_eq!(art["path"], "records.json");
     let records = bytes(&out.path().join("records.json"));
     assert_eq!(art["size"].as_u64(), Some(records.len() as u64));
-    let stages: Vec<&str> = m["timings_ms"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t["stage"].as_str())
-        .collect();
+    let stages = field_of_each(&m["timings_ms"], "stage");
     assert_eq!(
         stages,
         ["resolve", "ingest", "normalize", "score", "render"]

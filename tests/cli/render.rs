@@ -8,7 +8,9 @@ use std::path::Path;
 
 use calamine::Reader;
 
-use crate::{assert_code, external_tool, fixture, jixiao, read_json, root, s, stderr, tempdir};
+use crate::{
+    assert_code, external_tool, field_of_each, fixture, jixiao, read_json, root, s, stderr, tempdir,
+};
 
 /// A poppler tool's stdout; fails the test with the install hint when the tool is missing.
 fn poppler(tool: &str, args: &[&str]) -> String {
@@ -22,11 +24,9 @@ fn squeeze(text: &str) -> String {
 
 fn project_names(out: &Path) -> Vec<String> {
     let scores = read_json(&out.join("scores.json"));
-    scores["records"]
-        .as_array()
+    field_of_each(&scores["records"], "name")
         .into_iter()
-        .flatten()
-        .filter_map(|r| r["name"].as_str().map(str::to_string))
+        .map(str::to_string)
         .collect()
 }
 
@@ -154,12 +154,7 @@ fn sample_packet_has_every_format_and_every_project() {
     assert!(missing.is_empty(), "not in index.html: {missing:?}");
 
     let manifest = read_json(&out.path().join("manifest.json"));
-    let artifacts: Vec<&str> = manifest["artifacts"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|a| a["path"].as_str())
-        .collect();
+    let artifacts = field_of_each(&manifest["artifacts"], "path");
     for file in ["packet.xlsx", "packet.pdf", "index.html"] {
         assert!(
             artifacts.contains(&file),

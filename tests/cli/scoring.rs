@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::{jixiao, root};
+use crate::{assert_code, field_of_each, jixiao, read_json, root, s};
 
 fn scores(sample: &str) -> Value {
     let out = jixiao(&root(), &["inspect", sample, "--score", "--format", "json"]);
@@ -215,38 +215,16 @@ fn a_run_with_a_plugin_scores_with_it_and_records_it_in_the_manifest() {
     let pipeline = dir.path().join("pipeline.toml");
     std::fs::write(&pipeline, text).expect("write pipeline");
     let out = dir.path().join("packet");
-    let r = jixiao(
-        &root(),
-        &[
-            "run",
-            pipeline.to_str().unwrap_or(""),
-            "--out",
-            out.to_str().unwrap_or(""),
-        ],
-    );
-    assert_eq!(
-        r.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&r.stderr)
-    );
-    let read = |name: &str| -> Value {
-        serde_json::from_slice(&std::fs::read(out.join(name)).expect(name)).expect(name)
-    };
-    let manifest = read("manifest.json");
+    let r = jixiao(&root(), &["run", s(&pipeline), "--out", s(&out)]);
+    assert_code(&r, 0);
+    let manifest = read_json(&out.join("manifest.json"));
     let entry = &manifest["plugins"][0];
     assert_eq!(entry["name"], "local-rules", "{manifest}");
     assert_eq!(entry["abi_version"], 1);
     let sha = jixiao_score::file_sha256(&plugin).ok();
     assert_eq!(entry["sha256"].as_str(), sha.as_deref());
     // Its checks are in every scorecard, next to the built-in ones.
-    let scores = read("scores.json");
-    let first = &scores["records"][0];
-    let ids: Vec<&str> = first["checks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["id"].as_str())
-        .collect();
+    let scores = read_json(&out.join("scores.json"));
+    let ids = field_of_each(&scores["records"][0]["checks"], "id");
     assert!(ids.contains(&"LR2") && ids.contains(&"A1"), "{ids:?}");
 }
