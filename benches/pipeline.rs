@@ -41,7 +41,7 @@ fn main() {
             .flat_map(|_| {
                 samples
                     .iter()
-                    .map(|(name, b)| read_bytes(name, b, None, None))
+                    .map(|(name, b)| read_bytes(name, b, None, None, &Default::default()))
             })
             .collect();
         let ingested = start.elapsed();

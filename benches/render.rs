@@ -47,7 +47,7 @@ fn main() {
             .flat_map(|_| {
                 samples
                     .iter()
-                    .map(|(name, b)| read_bytes(name, b, None, None))
+                    .map(|(name, b)| read_bytes(name, b, None, None, &Default::default()))
             })
             .collect();
         let ledger = normalize(docs, &ctx);

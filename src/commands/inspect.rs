@@ -26,7 +26,10 @@ pub fn execute(args: &InspectArgs) -> Outcome {
     // The built-in label dictionary; a broken built-in is a bug in the binary, reported as config.
     let ctx = NormalizeContext::new(&NormalizeConfig::default(), None)
         .map_err(|e| Failure::new(ExitStatus::Config, e))?;
-    let ledger = jixiao_normalize::normalize(jixiao_ingest::ingest(&files), &ctx);
+    let ledger = jixiao_normalize::normalize(
+        jixiao_ingest::ingest(&files, &jixiao_core::ReadLimits::default()),
+        &ctx,
+    );
     let text = if args.score {
         // The default rubric, no plugins: `jixiao run` scores with the pipeline's [scoring].
         let score_ctx =

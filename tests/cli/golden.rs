@@ -118,7 +118,7 @@ pub fn render(doc: &DocumentRecords) -> String {
 fn check(sample: &str) {
     let path = crate::root().join("samples").join(sample);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc = jixiao_ingest::read_bytes(sample, &bytes, None, None);
+    let doc = jixiao_ingest::read_bytes(sample, &bytes, None, None, &Default::default());
     let ctx = jixiao_normalize::NormalizeContext::new(&Default::default(), Some(2024))
         .expect("dictionary");
     let records = jixiao_normalize::normalize_document(doc, &ctx);

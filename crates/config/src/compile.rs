@@ -50,6 +50,11 @@ pub(crate) fn compile(text: &str, file: &Path, env: Env<'_>) -> Result<Pipeline,
 
     let pipeline = check_pipeline(raw.pipeline, &mut checker, env, &mut unplaced);
     let inputs = check_inputs(raw.inputs, &mut checker);
+    let limits = match raw.limits {
+        Section::Read(l) => Some(check_limits(l, &mut checker)),
+        Section::Absent => Some(jixiao_core::ReadLimits::default()),
+        Section::Broken => None,
+    };
     let normalize = match raw.normalize {
         Section::Read(n) => {
             let money_unit = match n
@@ -90,10 +95,13 @@ pub(crate) fn compile(text: &str, file: &Path, env: Env<'_>) -> Result<Pipeline,
     if checker.has_errors() || !unplaced.is_empty() {
         return Err(fail(checker.into_problems(), unplaced));
     }
-    match (pipeline, inputs, normalize, output, run, scoring, render) {
+    match (
+        pipeline, inputs, limits, normalize, output, run, scoring, render,
+    ) {
         (
             Some(pipeline),
             Some(inputs),
+            Some(limits),
             Some(normalize),
             Some(output),
             Some(run),
@@ -104,6 +112,7 @@ pub(crate) fn compile(text: &str, file: &Path, env: Env<'_>) -> Result<Pipeline,
             base_dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
             pipeline,
             inputs,
+            limits,
             normalize,
             output,
             run,
@@ -116,6 +125,47 @@ pub(crate) fn compile(text: &str, file: &Path, env: Env<'_>) -> Result<Pipeline,
             vec!["internal error: an incomplete section was not reported".into()],
         )),
     }
+}
+
+/// `[limits]`: known keys, each a whole number from 1 up (a limit of 0 would refuse every file).
+fn check_limits(raw: raw::RawLimits, checker: &mut Checker<'_>) -> jixiao_core::ReadLimits {
+    let mut limits = jixiao_core::ReadLimits::default();
+    for (key, value) in raw {
+        let n = *value.get_ref();
+        let (max, slot): (i64, &mut dyn FnMut(i64)) = match key.get_ref().as_str() {
+            "max_file_bytes" => (i64::MAX, &mut |n| limits.max_file_bytes = n as u64),
+            "max_unpacked_bytes" => (i64::MAX, &mut |n| limits.max_unpacked_bytes = n as u64),
+            "max_cells" => (i64::MAX, &mut |n| limits.max_cells = n as u64),
+            "max_cell_chars" => (u32::MAX.into(), &mut |n| limits.max_cell_chars = n as u32),
+            "max_nesting" => (100_000, &mut |n| limits.max_nesting = n as u32),
+            "max_pages" => (u32::MAX.into(), &mut |n| limits.max_pages = n as u32),
+            "max_span" => (u32::MAX.into(), &mut |n| limits.max_span = n as u32),
+            other => {
+                checker.error(
+                    key.span(),
+                    format!(
+                        "unknown key `{other}` in [limits]: expected one of {}",
+                        jixiao_core::ReadLimits::KEYS
+                            .map(|k| format!("`{k}`"))
+                            .join(", ")
+                    ),
+                );
+                continue;
+            }
+        };
+        if (1..=max).contains(&n) {
+            slot(n);
+        } else {
+            checker.error(
+                value.span(),
+                format!(
+                    "`{}` is {n}: a limit is a whole number from 1 to {max}",
+                    key.get_ref()
+                ),
+            );
+        }
+    }
+    limits
 }
 
 fn or_default<T: Default>(section: Section<T>) -> Option<T> {

@@ -109,6 +109,8 @@ pub struct Pipeline {
     pub base_dir: PathBuf,
     pub pipeline: PipelineConfig,
     pub inputs: Vec<InputConfig>,
+    /// `[limits]`: what a reader may take from one file.
+    pub limits: jixiao_core::ReadLimits,
     pub normalize: NormalizeConfig,
     pub output: OutputConfig,
     pub run: RunConfig,

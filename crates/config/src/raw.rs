@@ -12,9 +12,10 @@ use crate::checker::Checker;
 use crate::{RenderConfig, ScoringConfig};
 
 /// The known top-level sections, in the order the reference documents them.
-pub(crate) const SECTIONS: [&str; 7] = [
+pub(crate) const SECTIONS: [&str; 8] = [
     "pipeline",
     "inputs",
+    "limits",
     "normalize",
     "output",
     "run",
@@ -76,6 +77,10 @@ pub(crate) struct RawRun {
     pub jobs: Option<Spanned<i64>>,
 }
 
+/// `[limits]` as written: signed and spanned so that `max_cells = -1` or `0` gets a message at the
+/// value. Keys are [`jixiao_core::ReadLimits::KEYS`].
+pub(crate) type RawLimits = BTreeMap<Spanned<String>, Spanned<i64>>;
+
 /// A section as found: absent, present but not deserializable (already reported), or read.
 #[derive(Debug)]
 pub(crate) enum Section<T> {
@@ -90,6 +95,7 @@ pub(crate) struct RawFile {
     pub pipeline: Section<RawPipeline>,
     /// `None` when `inputs` is absent; `None` entries failed to deserialize (already reported).
     pub inputs: Option<Spanned<Vec<Option<RawInput>>>>,
+    pub limits: Section<RawLimits>,
     pub normalize: Section<RawNormalize>,
     pub output: Section<RawOutput>,
     pub run: Section<RawRun>,
@@ -103,6 +109,7 @@ pub(crate) fn read(root: &DeTable<'_>, checker: &mut Checker<'_>) -> RawFile {
     let mut file = RawFile {
         pipeline: Section::Absent,
         inputs: None,
+        limits: Section::Absent,
         normalize: Section::Absent,
         output: Section::Absent,
         run: Section::Absent,
@@ -113,6 +120,7 @@ pub(crate) fn read(root: &DeTable<'_>, checker: &mut Checker<'_>) -> RawFile {
         match key.get_ref().as_ref() {
             "pipeline" => file.pipeline = section(checker, value),
             "inputs" => file.inputs = Some(inputs(checker, value)),
+            "limits" => file.limits = section(checker, value),
             "normalize" => file.normalize = section(checker, value),
             "output" => file.output = section(checker, value),
             "run" => file.run = section(checker, value),

@@ -10,10 +10,12 @@
 //!   results instead of aborting the run.
 //! - [`summary`]: department and corpus aggregates of a scorecard (means, grade counts), shared by
 //!   every view so the numbers agree.
+//! - [`ReadLimits`]: how much a reader may take from one file (`[limits]`).
 //! - [`RunContext`]: the budget year and as-of date a run is pinned to (for reproducible outputs).
 
 mod date;
 mod diagnostic;
+mod limits;
 mod record;
 mod run;
 mod scorecard;
@@ -23,6 +25,7 @@ mod value;
 
 pub use date::{civil_from_days, days_from_civil};
 pub use diagnostic::{Diagnostic, Severity};
+pub use limits::ReadLimits;
 pub use record::{
     DocumentFacts, DocumentRecords, Funds, FundsItem, Indicator, Ledger, Level1, Level2, PlanPoint,
     Record, RecordKind, Sourced,
@@ -32,5 +35,5 @@ pub use scorecard::{
     CheckInfo, CheckResult, CheckStatus, Evidence, Finding, Grade, GradeBands, RecordRef,
     RecordScore, RubricInfo, Scorecard,
 };
-pub use source::{Cell, Layout, Row, SourceDocument};
+pub use source::{Cell, Layout, Row, SourceDocument, SourceFormat};
 pub use value::{Comparator, ParsedValue, TimeKind, TimeSpec};

@@ -247,7 +247,7 @@ pub fn run_observed(
             });
         }
     }
-    let docs = pool.install(|| jixiao_ingest::ingest(&resolved.files));
+    let docs = pool.install(|| jixiao_ingest::ingest(&resolved.files, &pipeline.limits));
     lap(Stage::Ingest, &mut timings);
     let ledger = pool.install(|| jixiao_normalize::normalize(docs, &ctx));
     lap(Stage::Normalize, &mut timings);

@@ -18,6 +18,7 @@ fn pipeline(dir: &Path, patterns: &[&str]) -> Pipeline {
             encoding: None,
             layout: None,
         }],
+        limits: Default::default(),
         normalize: Default::default(),
         output: OutputConfig {
             directory: "out".into(),

@@ -18,11 +18,7 @@ pub fn read(text: &str) -> Vec<Row> {
     let mut chars = text.chars().peekable();
     let end_field = |cells: &mut Vec<Cell>, field: &mut String, field_line: u32| {
         let column = cells.len() as u32 + 1;
-        cells.push(Cell {
-            text: field.trim().to_string(),
-            line: field_line,
-            column,
-        });
+        cells.push(Cell::new(field.trim().to_string(), field_line, column));
         field.clear();
     };
     while let Some(c) = chars.next() {
@@ -53,12 +49,7 @@ pub fn read(text: &str) -> Vec<Row> {
             '\n' => {
                 end_field(&mut cells, &mut field, field_line);
                 if cells.iter().any(|c| !c.text.is_empty()) {
-                    rows.push(Row {
-                        line: row_line,
-                        sheet: None,
-                        indent: 0,
-                        cells: std::mem::take(&mut cells),
-                    });
+                    rows.push(Row::new(row_line, 0, std::mem::take(&mut cells)));
                 }
                 cells.clear();
                 line += 1;
@@ -71,12 +62,7 @@ pub fn read(text: &str) -> Vec<Row> {
     if !field.is_empty() || !cells.is_empty() {
         end_field(&mut cells, &mut field, field_line);
         if cells.iter().any(|c| !c.text.is_empty()) {
-            rows.push(Row {
-                line: row_line,
-                sheet: None,
-                indent: 0,
-                cells,
-            });
+            rows.push(Row::new(row_line, 0, cells));
         }
     }
     rows

@@ -67,7 +67,7 @@ pub fn detect(text: &str) -> Layout {
 /// Reads `text` in `layout` (not `Spreadsheet`, which has its own reader).
 pub fn read(text: &str, layout: Layout) -> Vec<Row> {
     match layout {
-        Layout::Tabbed => split_lines(text, |l| l.split('\t').collect()),
+        Layout::Tabbed | Layout::Grid => split_lines(text, |l| l.split('\t').collect()),
         Layout::SpaceSeparated => split_lines(text, |l| {
             l.split(is_space).filter(|c| !c.is_empty()).collect()
         }),
@@ -87,18 +87,9 @@ fn split_lines(text: &str, split: impl Fn(&str) -> Vec<&str>) -> Vec<Row> {
             let cells = split(l)
                 .into_iter()
                 .enumerate()
-                .map(|(j, c)| Cell {
-                    text: trim_cell(c).to_string(),
-                    line,
-                    column: j as u32 + 1,
-                })
+                .map(|(j, c)| Cell::new(trim_cell(c).to_string(), line, j as u32 + 1))
                 .collect();
-            Row {
-                line,
-                sheet: None,
-                indent: indent_of(l),
-                cells,
-            }
+            Row::new(line, indent_of(l), cells)
         })
         .collect()
 }
@@ -141,12 +132,7 @@ fn cell_per_line(text: &str) -> Vec<Row> {
     let mut row_line = 0;
     let flush = |cells: &mut Vec<Cell>, rows: &mut Vec<Row>, line: u32| {
         if !cells.is_empty() {
-            rows.push(Row {
-                line,
-                sheet: None,
-                indent: 0,
-                cells: std::mem::take(cells),
-            });
+            rows.push(Row::new(line, 0, std::mem::take(cells)));
         }
     };
     for (i, l) in text.lines().enumerate() {
@@ -160,20 +146,12 @@ fn cell_per_line(text: &str) -> Vec<Row> {
                 row_line = line;
             }
             let column = cells.len() as u32 + 1;
-            cells.push(Cell {
-                text: trim_cell(rest).to_string(),
-                line,
-                column,
-            });
+            cells.push(Cell::new(trim_cell(rest).to_string(), line, column));
         } else if let Some(last) = cells.last_mut() {
             join(&mut last.text, l);
         } else {
             row_line = line;
-            cells.push(Cell {
-                text: trim_cell(l).to_string(),
-                line,
-                column: 1,
-            });
+            cells.push(Cell::new(trim_cell(l).to_string(), line, 1));
         }
     }
     flush(&mut cells, &mut rows, row_line);
@@ -188,33 +166,17 @@ fn paragraphs(text: &str) -> Vec<Row> {
         let line = i as u32 + 1;
         if l.trim_matches(is_space).is_empty() {
             if let Some(cell) = current.take() {
-                rows.push(Row {
-                    line: cell.line,
-                    sheet: None,
-                    indent: 0,
-                    cells: vec![cell],
-                });
+                rows.push(Row::new(cell.line, 0, vec![cell]));
             }
             continue;
         }
         match current.as_mut() {
             Some(cell) => join(&mut cell.text, l),
-            None => {
-                current = Some(Cell {
-                    text: trim_cell(l).to_string(),
-                    line,
-                    column: 1,
-                })
-            }
+            None => current = Some(Cell::new(trim_cell(l).to_string(), line, 1)),
         }
     }
     if let Some(cell) = current {
-        rows.push(Row {
-            line: cell.line,
-            sheet: None,
-            indent: 0,
-            cells: vec![cell],
-        });
+        rows.push(Row::new(cell.line, 0, vec![cell]));
     }
     rows
 }

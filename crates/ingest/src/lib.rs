@@ -1,24 +1,103 @@
-//! Files → [`SourceDocument`]s: rows of cells with provenance (file, line, column), the layout and
-//! encoding detected (or given per input).
+//! Files → [`SourceDocument`]s: rows of cells with provenance (file, line, column; page, table, sheet
+//! where the format has them), the format, layout and encoding detected (or given per input).
 //!
-//! Takes [`InputFile`]s, returns one document per file in input order, never fails: a file that cannot
-//! be read becomes a document without rows and with an error diagnostic, so the run goes on for the
-//! rest. Diagnostic codes: `ingest.unreadable`, `ingest.empty`, `ingest.binary`, `ingest.spreadsheet`
-//! (errors); `ingest.suspicious-characters` (warning); `ingest.encoding-guessed` (info);
-//! `ingest.unknown-encoding` (error, detection used instead).
+//! Takes [`InputFile`]s and the run's [`ReadLimits`], returns one document per file in input order,
+//! never fails: a file that cannot be read becomes a document without rows and with an error
+//! diagnostic, so the run goes on for the rest.
+//!
+//! Every reader yields the same thing — rows of [`jixiao_core::Cell`]s — so that table understanding
+//! (the normalize stage) never depends on the format:
+//! - text (`layouts`: TAB, cell per line, paragraph, space, pipe), CSV (`csv`);
+//! - workbooks (`workbook`, calamine), Word (`docx`), PDF (`pdf`), web pages (`html`): real grids,
+//!   built through `grid`, which places merged cells (`gridSpan`/`vMerge`, `colspan`/`rowspan`,
+//!   merged ranges) the same way for all of them.
+//!
+//! To add a format: sniff it in `format.rs`, write a module returning [`grid::Grid`] that enforces
+//! the limits, add its error code to `docs/inputs.md`. Diagnostic codes are listed in [`CODES`].
 
 mod csv;
 mod decode;
+mod docx;
+mod format;
+mod grid;
+mod html;
 mod layouts;
+mod pdf;
 mod workbook;
 
 use std::path::PathBuf;
 
-use jixiao_core::{Diagnostic, Layout, SourceDocument};
+use jixiao_core::{Diagnostic, Layout, ReadLimits, SourceDocument, SourceFormat};
 use rayon::prelude::*;
 
 pub use decode::decode;
+pub use format::{Sniffed, sniff};
 pub use layouts::detect as detect_layout;
+
+use crate::grid::{Grid, ReadError};
+
+/// Every diagnostic code this stage emits, with its severity and meaning (docs/inputs.md explains
+/// each with what to do).
+pub const CODES: &[(&str, &str, &str)] = &[
+    (
+        "ingest.unreadable",
+        "error",
+        "the file cannot be read from disk",
+    ),
+    ("ingest.empty", "error", "the file is empty"),
+    (
+        "ingest.binary",
+        "error",
+        "a binary file of no format jixiao reads",
+    ),
+    (
+        "ingest.spreadsheet",
+        "error",
+        "a workbook that cannot be read",
+    ),
+    (
+        "ingest.docx",
+        "error",
+        "a Word document that cannot be read",
+    ),
+    ("ingest.pdf", "error", "a PDF that cannot be read"),
+    ("ingest.html", "error", "a web page that cannot be read"),
+    (
+        "ingest.old-format",
+        "error",
+        "Word 97 (.doc), WPS (.wps) or RTF: save it as .docx",
+    ),
+    (
+        "ingest.no-text-layer",
+        "error",
+        "a scanned PDF without a text layer; OCR is not supported",
+    ),
+    (
+        "ingest.limit",
+        "error",
+        "the file exceeds a `[limits]` bound; reading stopped",
+    ),
+    (
+        "ingest.cell-truncated",
+        "warning",
+        "a cell longer than `max_cell_chars` was cut",
+    ),
+    (
+        "ingest.suspicious-characters",
+        "warning",
+        "decoded text has replacement or private-use characters",
+    ),
+    (
+        "ingest.encoding-guessed",
+        "info",
+        "no encoding was declared; it was detected",
+    ),
+    (
+        "ingest.unknown-encoding",
+        "error",
+        "the configured encoding is unknown; detection was used",
+    ),
+];
 
 /// One file to read, with the per-input overrides of `[[inputs]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,27 +107,48 @@ pub struct InputFile {
     pub display: String,
     /// Encoding override (`gb18030`, `utf-8`, `utf-16le` ...), as encoding_rs labels.
     pub encoding: Option<String>,
-    /// Layout override.
+    /// Layout override (text files only).
     pub layout: Option<Layout>,
 }
 
 /// Reads every file in parallel; the result keeps the input order.
-pub fn ingest(files: &[InputFile]) -> Vec<SourceDocument> {
-    files
-        .par_iter()
-        .map(|f| match std::fs::read(&f.path) {
-            Ok(bytes) => read_bytes(&f.display, &bytes, f.encoding.as_deref(), f.layout),
-            Err(e) => failed(
-                &f.display,
-                f.layout.unwrap_or(Layout::Tabbed),
-                Diagnostic::error(
-                    "ingest.unreadable",
-                    format!("cannot read the file: {e}"),
-                    None,
-                ),
+pub fn ingest(files: &[InputFile], limits: &ReadLimits) -> Vec<SourceDocument> {
+    files.par_iter().map(|f| read_file(f, limits)).collect()
+}
+
+/// Reads one file from disk (refusing one larger than `max_file_bytes` before reading it).
+pub fn read_file(f: &InputFile, limits: &ReadLimits) -> SourceDocument {
+    let unreadable = |e: std::io::Error| {
+        failed(
+            &f.display,
+            SourceFormat::Text,
+            Diagnostic::error(
+                "ingest.unreadable",
+                format!("cannot read the file: {e}"),
+                None,
             ),
-        })
-        .collect()
+        )
+    };
+    match std::fs::metadata(&f.path) {
+        Ok(m) if m.len() > limits.max_file_bytes => {
+            return failed(
+                &f.display,
+                SourceFormat::Text,
+                ReadError::limit(format!(
+                    "the file has {} bytes, more than max_file_bytes = {}",
+                    m.len(),
+                    limits.max_file_bytes
+                ))
+                .diagnostic(SourceFormat::Text),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => return unreadable(e),
+    }
+    match std::fs::read(&f.path) {
+        Ok(bytes) => read_bytes(&f.display, &bytes, f.encoding.as_deref(), f.layout, limits),
+        Err(e) => unreadable(e),
+    }
 }
 
 /// Reads one document from bytes already in memory.
@@ -57,88 +157,123 @@ pub fn read_bytes(
     bytes: &[u8],
     encoding: Option<&str>,
     layout: Option<Layout>,
+    limits: &ReadLimits,
 ) -> SourceDocument {
-    let lower = display.to_lowercase();
-    let is_sheet_name = [".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"]
-        .iter()
-        .any(|e| lower.ends_with(e));
-    let is_sheet_magic =
-        bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-    if layout == Some(Layout::Spreadsheet)
-        || (layout.is_none() && (is_sheet_name || is_sheet_magic))
-    {
-        return match workbook::read(bytes) {
-            Ok(rows) => SourceDocument {
-                file: display.to_string(),
-                layout: Layout::Spreadsheet,
-                encoding: "binary".into(),
-                rows,
-                diagnostics: Vec::new(),
-            },
-            Err(e) => failed(
-                display,
-                Layout::Spreadsheet,
-                Diagnostic::error(
-                    "ingest.spreadsheet",
-                    format!("cannot read the workbook: {e}"),
-                    None,
-                ),
-            ),
-        };
+    if bytes.len() as u64 > limits.max_file_bytes {
+        let e = ReadError::limit(format!(
+            "the file has {} bytes, more than max_file_bytes = {}",
+            bytes.len(),
+            limits.max_file_bytes
+        ));
+        return failed(
+            display,
+            SourceFormat::Text,
+            e.diagnostic(SourceFormat::Text),
+        );
     }
+    // A layout override names how a *text* is laid out; it never turns a Word file or a PDF into
+    // text (`spreadsheet` and `csv` force those readers).
+    let sniffed = match (layout, format::sniff(display, bytes)) {
+        (Some(Layout::Spreadsheet), _) => Sniffed::Spreadsheet,
+        (Some(Layout::Csv), _) => Sniffed::Csv,
+        (Some(Layout::Grid) | None, s) => s,
+        (Some(_), Sniffed::Csv) => Sniffed::Text,
+        (Some(_), s) => s,
+    };
+    let grid = match sniffed {
+        Sniffed::Spreadsheet => (SourceFormat::Spreadsheet, workbook::read(bytes, limits)),
+        Sniffed::Docx => (SourceFormat::Docx, docx::read(bytes, limits)),
+        Sniffed::Pdf => (SourceFormat::Pdf, pdf::read(bytes, limits)),
+        Sniffed::Html => (SourceFormat::Html, html::read(bytes, encoding, limits)),
+        Sniffed::OldFormat(what) => {
+            let e = ReadError::OldFormat(what.to_string());
+            return failed(
+                display,
+                SourceFormat::Text,
+                e.diagnostic(SourceFormat::Text),
+            );
+        }
+        Sniffed::Archive(what) => {
+            let message = format!(
+                "{what}: not a Word (.docx) or Excel (.xlsx) file; jixiao reads .docx, .pdf, .html, \
+                 .xlsx/.xls/.et/.ods, .csv and text"
+            );
+            return failed(
+                display,
+                SourceFormat::Text,
+                Diagnostic::error("ingest.binary", message, None),
+            );
+        }
+        Sniffed::Text | Sniffed::Csv => {
+            return read_text(display, bytes, encoding, layout, sniffed, limits);
+        }
+    };
+    match grid {
+        (format, Ok(g)) => g.into_document(display, format),
+        (format, Err(e)) => failed(display, format, e.diagnostic(format)),
+    }
+}
+
+fn read_text(
+    display: &str,
+    bytes: &[u8],
+    encoding: Option<&str>,
+    layout: Option<Layout>,
+    sniffed: Sniffed,
+    limits: &ReadLimits,
+) -> SourceDocument {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return failed(
             display,
-            layout.unwrap_or(Layout::Tabbed),
+            SourceFormat::Text,
             Diagnostic::error("ingest.empty", "the file is empty", None),
         );
     }
-    if looks_binary(bytes) {
+    if format::looks_binary(bytes) {
         return failed(
             display,
-            layout.unwrap_or(Layout::Tabbed),
+            SourceFormat::Text,
             Diagnostic::error(
                 "ingest.binary",
-                "the file is binary, not text or a spreadsheet; skipped",
+                "the file is binary, not text or a format jixiao reads (.docx, .pdf, .html, \
+                 .xlsx/.xls/.et/.ods, .csv); skipped",
                 None,
             ),
         );
     }
     let decoded = decode::decode(bytes, encoding);
     let layout = layout.unwrap_or_else(|| {
-        if lower.ends_with(".csv") {
+        if sniffed == Sniffed::Csv {
             Layout::Csv
         } else {
             layouts::detect(&decoded.text)
         }
     });
-    SourceDocument {
-        file: display.to_string(),
-        layout,
-        encoding: decoded.encoding.to_string(),
-        rows: layouts::read(&decoded.text, layout),
-        diagnostics: decoded.diagnostics,
+    let format = if layout == Layout::Csv {
+        SourceFormat::Csv
+    } else {
+        SourceFormat::Text
+    };
+    let mut grid = Grid::new(decoded.encoding);
+    grid.diagnostics = decoded.diagnostics;
+    grid.rows = layouts::read(&decoded.text, layout);
+    grid.layout = layout;
+    match grid.enforce(limits) {
+        Ok(g) => g.into_document(display, format),
+        Err(e) => failed(display, format, e.diagnostic(format)),
     }
 }
 
-/// NUL bytes outside UTF-16, or many control characters: not a text file.
-fn looks_binary(bytes: &[u8]) -> bool {
-    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
-    if utf16 {
-        return false;
-    }
-    let head = &bytes[..bytes.len().min(8192)];
-    let control = head
-        .iter()
-        .filter(|&&b| b < 0x09 || (0x0E..0x20).contains(&b))
-        .count();
-    head.contains(&0) || control * 20 > head.len()
-}
-
-fn failed(display: &str, layout: Layout, diagnostic: Diagnostic) -> SourceDocument {
+fn failed(display: &str, format: SourceFormat, diagnostic: Diagnostic) -> SourceDocument {
     SourceDocument {
         file: display.to_string(),
-        layout,
+        format,
+        layout: match format {
+            SourceFormat::Spreadsheet => Layout::Spreadsheet,
+            SourceFormat::Csv => Layout::Csv,
+            SourceFormat::Text => Layout::Tabbed,
+            _ => Layout::Grid,
+        },
         encoding: "unknown".into(),
         rows: Vec::new(),
         diagnostics: vec![diagnostic],
@@ -146,47 +281,4 @@ fn failed(display: &str, layout: Layout, diagnostic: Diagnostic) -> SourceDocume
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn code(doc: &SourceDocument) -> &str {
-        doc.diagnostics.first().map_or("", |d| d.code.as_str())
-    }
-
-    #[test]
-    fn faults_become_diagnostics() {
-        assert_eq!(code(&read_bytes("a.txt", b"", None, None)), "ingest.empty");
-        assert_eq!(
-            code(&read_bytes("a.txt", b"  \n\n", None, None)),
-            "ingest.empty"
-        );
-        assert_eq!(
-            code(&read_bytes("a.bin", &[0, 1, 2, 3, 0, 200, 7], None, None)),
-            "ingest.binary"
-        );
-        assert_eq!(
-            code(&read_bytes("a.xlsx", b"PK\x03\x04garbage", None, None)),
-            "ingest.spreadsheet"
-        );
-        let missing = ingest(&[InputFile {
-            path: "/nonexistent/x.txt".into(),
-            display: "x.txt".into(),
-            encoding: None,
-            layout: None,
-        }]);
-        assert_eq!(code(&missing[0]), "ingest.unreadable");
-        assert!(missing[0].rows.is_empty());
-    }
-
-    #[test]
-    fn layout_override_wins() {
-        let doc = read_bytes(
-            "a.txt",
-            "项目名称 培训\n".as_bytes(),
-            None,
-            Some(Layout::Paragraph),
-        );
-        assert_eq!(doc.layout, Layout::Paragraph);
-        assert_eq!(doc.rows[0].cells[0].text, "项目名称 培训");
-    }
-}
+mod tests;

@@ -4,10 +4,20 @@ use jixiao_core::civil_from_days;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
-use jixiao_core::{Cell, Row};
+use jixiao_core::{Cell, Layout, ReadLimits, Row};
+
+use crate::grid::{Grid, ReadError};
 
 /// Reads every sheet; rows keep their sheet name and 1-based sheet row and column numbers.
-pub fn read(bytes: &[u8]) -> Result<Vec<Row>, String> {
+pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError> {
+    let rows = read_rows(bytes).map_err(ReadError::Corrupt)?;
+    let mut grid = Grid::new("binary");
+    grid.layout = Layout::Spreadsheet;
+    grid.rows = rows;
+    grid.enforce(limits)
+}
+
+fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
     let mut book =
         open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| e.to_string())?;
     let mut rows = Vec::new();
@@ -21,18 +31,12 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Row>, String> {
             let cells: Vec<Cell> = cells
                 .iter()
                 .enumerate()
-                .map(|(c, data)| Cell {
-                    text: text_of(data),
-                    line,
-                    column: first_col + c as u32 + 1,
-                })
+                .map(|(c, data)| Cell::new(text_of(data), line, first_col + c as u32 + 1))
                 .collect();
             if cells.iter().any(|c| !c.text.is_empty()) {
                 rows.push(Row {
-                    line,
                     sheet: Some(name.clone()),
-                    indent: 0,
-                    cells,
+                    ..Row::new(line, 0, cells)
                 });
             }
         }
@@ -85,6 +89,7 @@ mod tests {
 
     #[test]
     fn corrupt_workbooks_are_errors_not_panics() {
-        assert!(read(b"PK\x03\x04 not really a zip").is_err());
+        let limits = ReadLimits::default();
+        assert!(read(b"PK\x03\x04 not really a zip", &limits).is_err());
     }
 }

@@ -27,24 +27,20 @@ fn doc(layout: Layout, text: &str) -> SourceDocument {
                 }
                 _ => l.split(sep).map(|c| c.trim().to_string()).collect(),
             };
-            Row {
+            Row::new(
                 line,
-                sheet: None,
-                indent: 0,
-                cells: cells
+                0,
+                cells
                     .into_iter()
                     .enumerate()
-                    .map(|(j, text)| Cell {
-                        text,
-                        line,
-                        column: j as u32 + 1,
-                    })
+                    .map(|(j, text)| Cell::new(text, line, j as u32 + 1))
                     .collect(),
-            }
+            )
         })
         .collect();
     SourceDocument {
         file: "t.txt".into(),
+        format: Default::default(),
         layout,
         encoding: "UTF-8".into(),
         rows,

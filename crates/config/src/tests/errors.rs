@@ -160,7 +160,7 @@ fn unknown_fields_and_sections_are_located() {
     assert_eq!(
         errors(&format!("{HEAD}[outputs]\nx = 1\n")),
         "pipeline.toml:8:2: error: unknown section `outputs`: expected one of `pipeline`, \
-         `inputs`, `normalize`, `output`, `run`, `scoring`, `render`"
+         `inputs`, `limits`, `normalize`, `output`, `run`, `scoring`, `render`"
     );
     assert_eq!(
         errors(&format!(
@@ -231,7 +231,7 @@ fn byte_order_mark_is_ignored_and_columns_count_characters() {
         errors(&text),
         "pipeline.toml:1:1: error: missing `[pipeline]` section: add `[pipeline]` with `name` and \
          `year` (the budget year)\n\
-         pipeline.toml:1:2: error: unknown section `pipelin`: expected one of `pipeline`, `inputs`, \
+         pipeline.toml:1:2: error: unknown section `pipelin`: expected one of `pipeline`, `inputs`, `limits`, \
          `normalize`, `output`, `run`, `scoring`, `render`"
     );
     let text = format!("{HEAD}[[inputs]]\npaths = [\"项目\", \"\"]\n");
@@ -278,4 +278,35 @@ fn money_unit_is_wan_or_yuan() {
     );
     let p = ok(&format!("{HEAD}[normalize]\nmoney_unit = \"元\"\n"));
     assert_eq!(p.normalize.money_unit, crate::MoneyUnit::Yuan);
+}
+
+#[test]
+fn limits_are_known_keys_with_positive_values() {
+    let p = super::ok(&format!(
+        "{HEAD}[limits]\nmax_cells = 1000\nmax_nesting = 64\n"
+    ));
+    assert_eq!(p.limits.max_cells, 1000);
+    assert_eq!(p.limits.max_nesting, 64);
+    assert_eq!(
+        p.limits.max_file_bytes,
+        jixiao_core::ReadLimits::default().max_file_bytes
+    );
+    let got = errors(&format!(
+        "{HEAD}[limits]\nmax_cells = 0\nmax_rows = 5\nmax_nesting = -1\n"
+    ));
+    let n = HEAD.lines().count();
+    assert_eq!(
+        got,
+        format!(
+            "pipeline.toml:{}:13: error: `max_cells` is 0: a limit is a whole number from 1 to {}\n\
+             pipeline.toml:{}:1: error: unknown key `max_rows` in [limits]: expected one of \
+             `max_file_bytes`, `max_unpacked_bytes`, `max_cells`, `max_cell_chars`, `max_nesting`, \
+             `max_pages`, `max_span`\n\
+             pipeline.toml:{}:15: error: `max_nesting` is -1: a limit is a whole number from 1 to 100000",
+            n + 2,
+            i64::MAX,
+            n + 3,
+            n + 4
+        )
+    );
 }
