@@ -4,8 +4,8 @@
 //!
 //! Line numbers of structured formats (Word, HTML, PDF): every block of the document in reading
 //! order — a paragraph outside a table, or a table row — is one line, counted from 1, so evidence
-//! points at "line N" as in a text file; tables that follow each other directly are one line apart,
-//! so the normaliser sees the boundary. PDF counts text lines over all pages.
+//! points at "line N" as in a text file; after a table one line number is skipped, as a blank line
+//! would be in text, so the normaliser sees where the table ends. PDF counts rows over all pages.
 
 use jixiao_core::{Cell, Diagnostic, Layout, ReadLimits, Row, SourceDocument, SourceFormat};
 

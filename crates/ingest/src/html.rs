@@ -1,13 +1,359 @@
-//! html reader (being written).
+//! Web pages (.html / .htm) through `scraper` (html5ever): every `<table>` as a grid with its
+//! `rowspan`/`colspan`, the text around tables as lines.
+//!
+//! - Charset: a `--encoding`/`[[inputs]]` override first, then a byte-order mark, then the page's
+//!   own `<meta charset>` or `content="text/html; charset=gb2312"`, then detection (GB2312/GBK
+//!   are read as GB18030, their superset).
+//! - Text: whitespace runs (source line breaks, `&nbsp;`) collapse to one space; `<br>` and block
+//!   elements (`<p>`, `<div>` …) break lines. Inside a cell they separate the cell's paragraphs.
+//! - Lines: each block of text outside tables and each table row is one line, in document order.
+//!   Scripts, styles and the `<head>` are not text. A table nested in a cell adds its text to that
+//!   cell, as Word's nested tables do.
+//!
+//! Limits: element nesting deeper than `max_nesting` stops reading; spans and cells go through
+//! [`GridBuilder`].
 
-use jixiao_core::ReadLimits;
+use ego_tree::iter::Edge;
+use jixiao_core::{Cell, ReadLimits, Row};
+use scraper::{Html, Node};
 
-use crate::grid::{Grid, ReadError};
+use crate::decode;
+use crate::grid::{Grid, GridBuilder, ReadError, SourceCell};
 
 pub(crate) fn read(
-    _bytes: &[u8],
-    _encoding: Option<&str>,
-    _limits: &ReadLimits,
+    bytes: &[u8],
+    encoding: Option<&str>,
+    limits: &ReadLimits,
 ) -> Result<Grid, ReadError> {
-    Err(ReadError::Corrupt("this format is not read yet".into()))
+    let declared = encoding.map(str::to_string).or_else(|| meta_charset(bytes));
+    let decoded = decode::decode(bytes, declared.as_deref());
+    let page = Html::parse_document(&decoded.text);
+    let mut walk = Walk::new(limits);
+    walk.run(&page)?;
+    let mut grid = Grid::new(decoded.encoding);
+    grid.diagnostics = decoded
+        .diagnostics
+        .into_iter()
+        .filter(|d| declared.is_none() || d.code != "ingest.encoding-guessed")
+        .collect();
+    grid.rows = walk.rows;
+    grid.enforce(limits)
+}
+
+/// The charset a page declares in its first 4 KB (`<meta charset="gb2312">` or
+/// `<meta http-equiv="Content-Type" content="text/html; charset=GBK">`), if any.
+pub(crate) fn meta_charset(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
+    let mut from = 0;
+    while let Some(i) = find(&lower[from..], b"charset") {
+        let at = from + i + b"charset".len();
+        let rest = &lower[at..];
+        let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+        if let Some(rest) = rest.strip_prefix(b"=") {
+            let rest = trim_start(rest, b" \"'");
+            let end = rest
+                .iter()
+                .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')))
+                .unwrap_or(rest.len());
+            if end > 0 {
+                return Some(String::from_utf8_lossy(&rest[..end]).into_owned());
+            }
+        }
+        from = at;
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn trim_start<'a>(mut s: &'a [u8], chars: &[u8]) -> &'a [u8] {
+    while let Some((first, rest)) = s.split_first() {
+        if !chars.contains(first) {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
+/// Elements whose start and end break a line of text.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "br"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "center"
+            | "blockquote"
+            | "pre"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "hr"
+            | "form"
+            | "body"
+    )
+}
+
+/// Elements whose text is not the page's.
+fn is_hidden(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "head" | "title" | "noscript" | "template" | "select" | "option"
+    )
+}
+
+#[derive(Debug, Default)]
+struct TableState {
+    rows: Vec<(u32, Vec<SourceCell>)>,
+}
+
+struct Walk<'l> {
+    limits: &'l ReadLimits,
+    rows: Vec<Row>,
+    line: u32,
+    tables: u32,
+    table: Option<TableState>,
+    nested: u32,
+    cell: Option<SourceCell>,
+    /// Text of the current line (outside tables) or paragraph (inside a cell).
+    buf: String,
+    hidden: u32,
+    depth: u32,
+}
+
+impl<'l> Walk<'l> {
+    fn new(limits: &'l ReadLimits) -> Walk<'l> {
+        Walk {
+            limits,
+            rows: Vec::new(),
+            line: 0,
+            tables: 0,
+            table: None,
+            nested: 0,
+            cell: None,
+            buf: String::new(),
+            hidden: 0,
+            depth: 0,
+        }
+    }
+
+    fn run(&mut self, page: &Html) -> Result<(), ReadError> {
+        for edge in page.tree.root().traverse() {
+            match edge {
+                Edge::Open(node) => match node.value() {
+                    Node::Element(e) => {
+                        self.depth += 1;
+                        if self.depth > self.limits.max_nesting {
+                            return Err(ReadError::limit(format!(
+                                "markup nested deeper than max_nesting = {}",
+                                self.limits.max_nesting
+                            )));
+                        }
+                        let name = e.name();
+                        if is_hidden(name) || self.hidden > 0 {
+                            self.hidden += 1;
+                            continue;
+                        }
+                        self.open(name, |key| e.attr(key))?;
+                    }
+                    Node::Text(t) if self.hidden == 0 => push_collapsed(&mut self.buf, t),
+                    _ => {}
+                },
+                Edge::Close(node) => {
+                    if let Node::Element(e) = node.value() {
+                        self.depth = self.depth.saturating_sub(1);
+                        if self.hidden > 0 {
+                            self.hidden -= 1;
+                            continue;
+                        }
+                        self.close(e.name())?;
+                    }
+                }
+            }
+        }
+        self.break_line();
+        Ok(())
+    }
+
+    fn open<'a>(
+        &mut self,
+        name: &str,
+        attr: impl Fn(&str) -> Option<&'a str>,
+    ) -> Result<(), ReadError> {
+        if is_block(name) {
+            self.break_line();
+        }
+        match name {
+            "table" if self.table.is_some() => self.nested += 1,
+            "table" => {
+                self.tables += 1;
+                self.table = Some(TableState::default());
+            }
+            "tr" if self.nested == 0 => {
+                if let Some(t) = &mut self.table {
+                    self.line += 1;
+                    t.rows.push((self.line, Vec::new()));
+                }
+            }
+            "td" | "th" if self.nested == 0 && self.table.is_some() => {
+                let span = |key| {
+                    attr(key)
+                        .and_then(|v| v.trim().parse::<u32>().ok())
+                        .unwrap_or(1)
+                        .max(1)
+                };
+                self.cell = Some(SourceCell {
+                    text: String::new(),
+                    col_span: span("colspan"),
+                    row_span: span("rowspan"),
+                });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, name: &str) -> Result<(), ReadError> {
+        if is_block(name) {
+            self.break_line();
+        }
+        match name {
+            "td" | "th" if self.nested == 0 => {
+                if let (Some(c), Some(t)) = (self.cell.take(), &mut self.table) {
+                    if let Some((_, cells)) = t.rows.last_mut() {
+                        cells.push(c);
+                    }
+                }
+            }
+            "table" if self.nested > 0 => self.nested -= 1,
+            "table" => {
+                if let Some(t) = self.table.take() {
+                    let mut builder = GridBuilder::new(self.limits, Some(self.tables));
+                    for (line, cells) in t.rows {
+                        builder.push_row(line, None, cells)?;
+                    }
+                    self.rows.extend(builder.finish());
+                    // What follows a table stands apart from it, as after a blank line.
+                    self.line += 1;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Ends the current paragraph: into the open cell, or as a line outside tables. Text inside a
+    /// table but outside any cell (stray text between rows) is dropped, as browsers move it out.
+    fn break_line(&mut self) {
+        let text = std::mem::take(&mut self.buf);
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        if let Some(c) = &mut self.cell {
+            if !c.text.is_empty() {
+                c.text.push('\n');
+            }
+            c.text.push_str(text);
+        } else if self.table.is_none() {
+            self.line += 1;
+            self.rows
+                .push(Row::new(self.line, 0, vec![Cell::new(text, self.line, 1)]));
+        }
+    }
+}
+
+/// Appends text with HTML whitespace rules: any run of whitespace (and `&nbsp;`) is one space.
+fn push_collapsed(buf: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_whitespace() || c == '\u{a0}' {
+            if !buf.is_empty() && !buf.ends_with(' ') {
+                buf.push(' ');
+            }
+        } else {
+            buf.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(g: &Grid) -> Vec<Vec<String>> {
+        g.rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn meta_charsets_are_found_in_both_spellings() {
+        assert_eq!(
+            meta_charset(
+                br#"<meta http-equiv="Content-Type" content="text/html; charset=gb2312">"#
+            )
+            .as_deref(),
+            Some("gb2312")
+        );
+        assert_eq!(
+            meta_charset(br#"<META CHARSET="GBK">"#).as_deref(),
+            Some("gbk")
+        );
+        assert_eq!(meta_charset(b"<p>no charset</p>"), None);
+    }
+
+    #[test]
+    fn gb2312_page_with_spans_reads_as_a_grid() {
+        let page = r#"<html><head><meta charset="gb2312"><title>首页</title><style>td{}</style></head>
+            <body><div class=nav>首页 &gt; 公开</div><p class=MsoNormal>项目支出绩效目标表</p>
+            <table><tr><td>项目名称</td><td colspan=2><span>某</span><span>项目</span></td></tr>
+            <tr><td rowspan=2>产出指标</td><td>数量指标</td><td>10&nbsp;个</td></tr>
+            <tr><td>质量指标</td><td><p>95%</p><p>以上</p></td></tr></table></body></html>"#;
+        let (bytes, _, _) = encoding_rs::GBK.encode(page);
+        let g = read(&bytes, None, &ReadLimits::default()).unwrap();
+        assert_eq!(g.encoding, "gb18030");
+        assert_eq!(
+            cells(&g),
+            vec![
+                vec!["首页 > 公开".to_string()],
+                vec!["项目支出绩效目标表".into()],
+                vec!["项目名称".into(), "某项目".into(), "".into()],
+                vec!["产出指标".into(), "数量指标".into(), "10 个".into()],
+                vec!["".into(), "质量指标".into(), "95%\n以上".into()],
+            ]
+        );
+        assert!(g.rows[4].cells[0].merged);
+        assert_eq!(g.rows[2].table, Some(1));
+        assert_eq!(g.rows[3].line, 4);
+        assert_eq!(g.rows.len(), 5);
+    }
+
+    #[test]
+    fn deep_nesting_is_a_limit_not_a_crash() {
+        let page = "<div>".repeat(5000) + "x";
+        let e = read(page.as_bytes(), None, &ReadLimits::default()).unwrap_err();
+        assert!(matches!(e, ReadError::Limit(_)), "{e:?}");
+    }
 }

@@ -24,6 +24,7 @@ mod html;
 mod layouts;
 mod pdf;
 mod workbook;
+mod xml;
 
 use std::path::PathBuf;
 

@@ -117,6 +117,7 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
                             s.started() && (row.gap_before || stream) && !s.accepts(row, dict)
                         })
                         || (t.in_indicators() && section_heading(row).is_some())
+                        || (t.in_indicators() && segment::is_footer(row))
                 }
             };
             if !ends {

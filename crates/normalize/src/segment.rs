@@ -167,6 +167,36 @@ pub fn section_heading(row: &PRow) -> Option<&str> {
     rest.starts_with('、').then_some(t)
 }
 
+/// Signature lines under a filled-in form (Excel and Word forms): who filled it in, their phone, the
+/// date, the seal. Such a row ends the table; it is never an indicator.
+const FOOTER_LABELS: [&str; 12] = [
+    "填报人",
+    "填表人",
+    "制表人",
+    "经办人",
+    "审核人",
+    "联系电话",
+    "填报日期",
+    "填表日期",
+    "单位负责人",
+    "财务负责人",
+    "填报单位(盖章)",
+    "单位(盖章)",
+];
+
+/// Whether a row is a form's signature footer (`填报人：张三`, `联系电话：…`, `填报日期：…`): its first
+/// filled cell starts with a footer label followed by a colon, or is the bare label.
+pub fn is_footer(row: &PRow) -> bool {
+    let Some(first) = row.filled().next() else {
+        return false;
+    };
+    let f = fold_label(&first.text);
+    FOOTER_LABELS.iter().any(|label| {
+        f.strip_prefix(label)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
+    })
+}
+
 /// Whether a section heading opens a department-overall narrative (`五、部门整体绩效目标`).
 pub fn is_department_heading(text: &str) -> bool {
     let f = fold_label(text);
@@ -198,6 +228,24 @@ pub fn skipped_diagnostic(rows: &[PRow]) -> Option<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_footers_are_recognised_and_indicators_are_not() {
+        let row = |t: &str| PRow {
+            line: 1,
+            gap_before: false,
+            cells: vec![crate::prepare::PCell {
+                text: t.into(),
+                col: 1,
+                line: 1,
+            }],
+        };
+        assert!(is_footer(&row("填报人：张三")));
+        assert!(is_footer(&row("联系电话:0951-1234567")));
+        assert!(is_footer(&row("填报日期")));
+        assert!(!is_footer(&row("填报人员培训次数")));
+        assert!(!is_footer(&row("服务对象满意度")));
+    }
 
     #[test]
     fn titles() {
