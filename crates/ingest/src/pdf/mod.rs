@@ -1,0 +1,213 @@
+//! PDF with a text layer, through `pdf-extract` (on `lopdf`): every character with its position
+//! and size (CJK through the fonts' ToUnicode maps) and every ruling line the page draws, turned
+//! into the common grid by [`layout`]:
+//!
+//! - where ruling lines form a table, cells are the regions the lines enclose (a merged cell is a
+//!   region without the line between its parts), each character goes to the cell its centre lies
+//!   in, and a cell's lines of text are joined;
+//! - elsewhere characters make text lines, and a wide gap between characters splits a line into
+//!   cells, as TAB does in extracted text.
+//!
+//! Rows are numbered over all pages in reading order (top to bottom, page after page); a table
+//! that runs onto the next page continues without a gap, so the normaliser reads it as one table
+//! (a repeated header row is recognised there, as in text).
+//!
+//! A document with no character on any page is a scan: [`ReadError::NoTextLayer`]. The parser runs
+//! under `catch_unwind`: a PDF that makes it panic is reported as damaged, never a crash.
+
+mod layout;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use jixiao_core::{Diagnostic, ReadLimits};
+use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path, PathOp, Transform};
+
+use crate::grid::{Grid, ReadError};
+use layout::{Glyph, PageContent, Segment};
+
+pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError> {
+    let pages = catch_unwind(AssertUnwindSafe(|| extract(bytes, limits))).map_err(|_| {
+        ReadError::Corrupt("the PDF's structure is damaged (the parser gave up)".into())
+    })??;
+    if pages
+        .iter()
+        .all(|p| p.glyphs.iter().all(|g| g.text.trim().is_empty()))
+    {
+        return Err(ReadError::NoTextLayer);
+    }
+    let mut grid = Grid::new("binary");
+    grid.rows = layout::rows(&pages, limits)?;
+    if let Some(d) = suspicious(&pages) {
+        grid.diagnostics.push(d);
+    }
+    grid.enforce(limits)
+}
+
+/// Every page's glyphs and ruling lines.
+fn extract(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<PageContent>, ReadError> {
+    let mut doc = pdf_extract::Document::load_mem(bytes)
+        .map_err(|e| ReadError::Corrupt(format!("not a readable PDF: {e}")))?;
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        return Err(ReadError::Corrupt(
+            "the PDF is protected by a password; ask for an unprotected copy".into(),
+        ));
+    }
+    let count = doc.get_pages().len();
+    if count > limits.max_pages as usize {
+        return Err(ReadError::limit(format!(
+            "the PDF has {count} pages, more than max_pages = {}",
+            limits.max_pages
+        )));
+    }
+    let mut collector = Collector::default();
+    pdf_extract::output_doc(&doc, &mut collector)
+        .map_err(|e| ReadError::Corrupt(format!("cannot read the page contents: {e}")))?;
+    Ok(collector.pages)
+}
+
+/// A warning when much of the text is private-use or replacement characters: fonts without a
+/// usable ToUnicode map, whose text cannot be trusted.
+fn suspicious(pages: &[PageContent]) -> Option<Diagnostic> {
+    let (mut bad, mut all) = (0usize, 0usize);
+    for g in pages.iter().flat_map(|p| &p.glyphs) {
+        for c in g.text.chars() {
+            all += 1;
+            if c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c) || c.is_control() {
+                bad += 1;
+            }
+        }
+    }
+    (bad * 100 > all).then(|| {
+        Diagnostic::warning(
+            "ingest.suspicious-characters",
+            format!(
+                "{bad} of {all} characters have no Unicode meaning (a font without a ToUnicode map); \
+                 the text may be wrong: ask for the Word file"
+            ),
+            None,
+        )
+    })
+}
+
+/// Receives characters and paths from pdf-extract, page by page.
+#[derive(Default)]
+struct Collector {
+    pages: Vec<PageContent>,
+}
+
+impl Collector {
+    fn page(&mut self) -> Option<&mut PageContent> {
+        self.pages.last_mut()
+    }
+
+    fn path(&mut self, ctm: &Transform, path: &Path, filled: bool) {
+        let Some(page) = self.page() else {
+            return;
+        };
+        let at = |x: f64, y: f64| {
+            (
+                x * ctm.m11 + y * ctm.m21 + ctm.m31,
+                x * ctm.m12 + y * ctm.m22 + ctm.m32,
+            )
+        };
+        let mut current = None;
+        for op in &path.ops {
+            match *op {
+                PathOp::MoveTo(x, y) => current = Some(at(x, y)),
+                PathOp::LineTo(x, y) => {
+                    let to = at(x, y);
+                    if let Some(from) = current {
+                        page.segments.extend(Segment::from_line(from, to));
+                    }
+                    current = Some(to);
+                }
+                PathOp::CurveTo(_, _, _, _, x, y) => current = Some(at(x, y)),
+                PathOp::Rect(x, y, w, h) => {
+                    let (a, b) = (at(x, y), at(x + w, y + h));
+                    page.segments.extend(Segment::from_rect(a, b, filled));
+                }
+                PathOp::Close => {}
+            }
+        }
+    }
+}
+
+impl OutputDev for Collector {
+    fn begin_page(
+        &mut self,
+        _page_num: u32,
+        media_box: &MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.pages.push(PageContent {
+            top: media_box.ury,
+            ..PageContent::default()
+        });
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), OutputError> {
+        let (vx, vy) = (
+            font_size * (trm.m11 + trm.m21),
+            font_size * (trm.m12 + trm.m22),
+        );
+        let size = (vx * vy).abs().sqrt();
+        if let Some(page) = self.page() {
+            if size.is_finite() && trm.m31.is_finite() && trm.m32.is_finite() {
+                page.glyphs.push(Glyph {
+                    x: trm.m31,
+                    y: trm.m32,
+                    width: (width * size).max(0.0),
+                    size: size.max(0.1),
+                    text: char.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn stroke(
+        &mut self,
+        ctm: &Transform,
+        _colorspace: &ColorSpace,
+        _color: &[f64],
+        path: &Path,
+    ) -> Result<(), OutputError> {
+        self.path(ctm, path, false);
+        Ok(())
+    }
+
+    fn fill(
+        &mut self,
+        ctm: &Transform,
+        _colorspace: &ColorSpace,
+        _color: &[f64],
+        path: &Path,
+    ) -> Result<(), OutputError> {
+        self.path(ctm, path, true);
+        Ok(())
+    }
+}
