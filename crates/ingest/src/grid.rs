@@ -134,6 +134,7 @@ pub(crate) struct SourceCell {
 }
 
 impl SourceCell {
+    #[cfg(test)]
     pub fn new(text: impl Into<String>) -> SourceCell {
         SourceCell {
             text: text.into(),

@@ -27,6 +27,7 @@ pub(crate) fn read(
 ) -> Result<Grid, ReadError> {
     let declared = encoding.map(str::to_string).or_else(|| meta_charset(bytes));
     let decoded = decode::decode(bytes, declared.as_deref());
+    check_nesting(&decoded.text, limits)?;
     let page = Html::parse_document(&decoded.text);
     let mut walk = Walk::new(limits);
     walk.run(&page)?;
@@ -63,6 +64,87 @@ pub(crate) fn meta_charset(bytes: &[u8]) -> Option<String> {
         from = at;
     }
     None
+}
+
+/// Elements whose end tag may be left out (or that have none): not counted as nesting, since
+/// sloppy but genuine pages leave hundreds of `<td>`, `<p>` and `<br>` open.
+fn never_counted(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "li"
+            | "td"
+            | "th"
+            | "tr"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "option"
+            | "optgroup"
+            | "dt"
+            | "dd"
+            | "colgroup"
+            | "rb"
+            | "rt"
+            | "rp"
+            | "html"
+            | "head"
+            | "body"
+            | "br"
+            | "img"
+            | "meta"
+            | "link"
+            | "input"
+            | "hr"
+            | "col"
+            | "area"
+            | "base"
+            | "embed"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// Refuses markup nested deeper than `max_nesting` before the HTML5 parser sees it: html5ever's
+/// tree building slows down quadratically on thousands of open elements. Counts start and end
+/// tags of elements that must be closed; a rough count, far above any real page.
+fn check_nesting(text: &str, limits: &ReadLimits) -> Result<(), ReadError> {
+    let mut depth: i64 = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(k) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += k + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let len = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(bytes.len() - start);
+        if len == 0 {
+            continue;
+        }
+        let name = text[start..start + len].to_ascii_lowercase();
+        if never_counted(&name) {
+            continue;
+        }
+        let self_closing = bytes[start + len..]
+            .iter()
+            .position(|&b| b == b'>')
+            .is_some_and(|e| e > 0 && bytes[start + len + e - 1] == b'/');
+        if closing {
+            depth = (depth - 1).max(0);
+        } else if !self_closing {
+            depth += 1;
+            if depth > i64::from(limits.max_nesting) {
+                return Err(ReadError::limit(format!(
+                    "markup nested deeper than max_nesting = {}",
+                    limits.max_nesting
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -1,47 +1,188 @@
-//! xlsx / xlsm / xls / ods via calamine: every sheet, every row, cached formula values.
+//! Workbooks (xlsx / xlsm / xls / ods / et) via calamine: every sheet, every row with text, cached
+//! formula values; merged ranges kept as spans with covered cells, as every grid reader does.
+//!
+//! xlsx is read cell by cell (calamine's cell reader), so a sheet that declares or touches a huge
+//! range (`XFD1048576`) costs only the cells it really has; rows carry their own cells up to their
+//! last filled or merged column. The archive's parts are checked against `max_unpacked_bytes`
+//! before anything is unpacked, and the cells against `max_cells` as they are read.
 
-use jixiao_core::civil_from_days;
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
-use jixiao_core::{Cell, Layout, ReadLimits, Row};
+use calamine::{Data, DataRef, Dimensions, Reader, Sheets, open_workbook_auto_from_rs};
+use jixiao_core::{Cell, Layout, ReadLimits, Row, civil_from_days};
 
 use crate::grid::{Grid, ReadError};
 
 /// Reads every sheet; rows keep their sheet name and 1-based sheet row and column numbers.
 pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError> {
-    let rows = read_rows(bytes).map_err(ReadError::Corrupt)?;
+    check_unpacked(bytes, limits)?;
+    let book = open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| ReadError::Corrupt(e.to_string()))?;
+    let mut rows = Vec::new();
+    match book {
+        Sheets::Xlsx(mut x) => {
+            for name in x.sheet_names() {
+                let sheet = xlsx_sheet(&mut x, &name, limits)?;
+                rows.extend(sheet.into_rows(&name));
+            }
+        }
+        mut other => {
+            for name in other.sheet_names() {
+                let range = other
+                    .worksheet_range(&name)
+                    .map_err(|e| ReadError::Corrupt(format!("sheet `{name}`: {e}")))?;
+                let mut sheet = SparseSheet::default();
+                for (r, c, data) in range.used_cells() {
+                    let (r0, c0) = range.start().unwrap_or((0, 0));
+                    sheet.put(r0 + r as u32, c0 + c as u32, text_of(data), limits)?;
+                }
+                if let Sheets::Xls(x) = &other {
+                    sheet.merges = x.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                }
+                rows.extend(sheet.into_rows(&name));
+            }
+        }
+    }
     let mut grid = Grid::new("binary");
     grid.layout = Layout::Spreadsheet;
     grid.rows = rows;
     grid.enforce(limits)
 }
 
-fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
-    let mut book =
-        open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| e.to_string())?;
-    let mut rows = Vec::new();
-    for name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| format!("sheet `{name}`: {e}"))?;
-        let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        for (r, cells) in range.rows().enumerate() {
-            let line = first_row + r as u32 + 1;
-            let cells: Vec<Cell> = cells
-                .iter()
-                .enumerate()
-                .map(|(c, data)| Cell::new(text_of(data), line, first_col + c as u32 + 1))
-                .collect();
-            if cells.iter().any(|c| !c.text.is_empty()) {
-                rows.push(Row {
-                    sheet: Some(name.clone()),
-                    ..Row::new(line, 0, cells)
-                });
-            }
+/// Refuses an archive whose parts unpack to more than `max_unpacked_bytes` (a zip bomb) before
+/// calamine unpacks anything. Files that are not zip archives (xls) pass.
+fn check_unpacked(bytes: &[u8], limits: &ReadLimits) -> Result<(), ReadError> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        if let Ok(f) = zip.by_index_raw(i) {
+            total = total.saturating_add(f.size());
         }
     }
-    Ok(rows)
+    if total > limits.max_unpacked_bytes {
+        return Err(ReadError::limit(format!(
+            "the workbook unpacks to {total} bytes, more than max_unpacked_bytes = {}",
+            limits.max_unpacked_bytes
+        )));
+    }
+    Ok(())
+}
+
+fn xlsx_sheet<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    name: &str,
+    limits: &ReadLimits,
+) -> Result<SparseSheet, ReadError> {
+    let corrupt = |e: calamine::XlsxError| ReadError::Corrupt(format!("sheet `{name}`: {e}"));
+    let mut sheet = SparseSheet::default();
+    {
+        let mut cells = book.worksheet_cells_reader(name).map_err(corrupt)?;
+        while let Some(cell) = cells.next_cell().map_err(corrupt)? {
+            let (r, c) = cell.get_position();
+            sheet.put(r, c, text_of_ref(cell.get_value()), limits)?;
+        }
+    }
+    sheet.merges = book.merge_cells_by_sheet_name(name).map_err(corrupt)?;
+    Ok(sheet)
+}
+
+/// The cells a sheet really has, by (row, column), 0-based, and its merged ranges.
+#[derive(Debug, Default)]
+struct SparseSheet {
+    cells: BTreeMap<(u32, u32), String>,
+    merges: Vec<Dimensions>,
+}
+
+impl SparseSheet {
+    fn put(&mut self, r: u32, c: u32, text: String, limits: &ReadLimits) -> Result<(), ReadError> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.cells.insert((r, c), text);
+        if self.cells.len() as u64 > limits.max_cells {
+            return Err(ReadError::limit(format!(
+                "the workbook has more than max_cells = {} cells",
+                limits.max_cells
+            )));
+        }
+        Ok(())
+    }
+
+    /// Rows with text, each from the sheet's first used column to its own last cell; merged
+    /// ranges give their first cell a span and mark the positions they cover.
+    fn into_rows(self, name: &str) -> Vec<Row> {
+        let Some(first_col) = self.cells.keys().map(|&(_, c)| c).min() else {
+            return Vec::new();
+        };
+        let mut spans: BTreeMap<(u32, u32), (u32, u32)> = BTreeMap::new();
+        let mut covered: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+        for m in &self.merges {
+            let (r0, c0) = m.start;
+            let (r1, c1) = m.end;
+            if r1 < r0 || c1 < c0 {
+                continue;
+            }
+            spans.insert((r0, c0), (r1 - r0 + 1, c1 - c0 + 1));
+            // Only rows that have text are emitted; a covered range is kept per row (not per cell)
+            // so a merge of a million rows costs nothing.
+            for (&(r, _), _) in self.cells.range((r0, 0)..=(r1, u32::MAX)) {
+                covered.entry(r).or_default().push((c0, c1));
+            }
+        }
+        let mut rows: Vec<Row> = Vec::new();
+        let mut by_row: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
+        for ((r, c), text) in self.cells {
+            by_row.entry(r).or_default().push((c, text));
+        }
+        for (r, cells) in by_row {
+            let line = r + 1;
+            let spans_here = covered.get(&r);
+            let last = cells
+                .iter()
+                .map(|(c, _)| *c)
+                .chain(spans_here.into_iter().flatten().map(|&(_, c1)| c1))
+                .max()
+                .unwrap_or(first_col)
+                .min(first_col + 16_384);
+            let mut texts: BTreeMap<u32, String> = cells.into_iter().collect();
+            let mut out = Vec::with_capacity((last - first_col + 1) as usize);
+            for c in first_col..=last {
+                let text = texts.remove(&c).unwrap_or_default();
+                let mut cell = Cell::new(text, line, c + 1);
+                if let Some(&(rs, cs)) = spans.get(&(r, c)) {
+                    cell.row_span = rs;
+                    cell.col_span = cs;
+                } else if cell.text.is_empty()
+                    && spans_here.is_some_and(|v| v.iter().any(|&(c0, c1)| c0 <= c && c <= c1))
+                {
+                    cell.merged = true;
+                }
+                out.push(cell);
+            }
+            rows.push(Row {
+                sheet: Some(name.to_string()),
+                ..Row::new(line, 0, out)
+            });
+        }
+        rows
+    }
+}
+
+fn text_of_ref(data: &DataRef<'_>) -> String {
+    match data {
+        DataRef::SharedString(s) => s.trim().to_string(),
+        DataRef::String(s) => s.trim().to_string(),
+        DataRef::Empty => String::new(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number(*f),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(d) => serial_date(d.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("#{e:?}"),
+    }
 }
 
 fn text_of(data: &Data) -> String {
@@ -91,5 +232,23 @@ mod tests {
     fn corrupt_workbooks_are_errors_not_panics() {
         let limits = ReadLimits::default();
         assert!(read(b"PK\x03\x04 not really a zip", &limits).is_err());
+    }
+
+    #[test]
+    fn merged_ranges_become_spans_and_covered_cells() {
+        let mut sheet = SparseSheet::default();
+        let limits = ReadLimits::default();
+        sheet.put(0, 0, "产出指标".into(), &limits).unwrap();
+        sheet.put(0, 1, "数量指标".into(), &limits).unwrap();
+        sheet.put(1, 1, "质量指标".into(), &limits).unwrap();
+        sheet.merges.push(Dimensions {
+            start: (0, 0),
+            end: (1, 0),
+        });
+        let rows = sheet.into_rows("项目1");
+        assert_eq!(rows[0].cells[0].row_span, 2);
+        assert!(rows[1].cells[0].merged);
+        assert_eq!(rows[1].cells[1].text, "质量指标");
+        assert_eq!(rows[1].line, 2);
     }
 }

@@ -107,8 +107,6 @@ impl Segment {
 /// What one page holds.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PageContent {
-    /// The top of the page (the media box's upper y).
-    pub top: f64,
     pub glyphs: Vec<Glyph>,
     pub segments: Vec<Segment>,
 }
@@ -532,11 +530,7 @@ mod tests {
             vline(200.0, 100.0, 160.0),
             vline(300.0, 100.0, 180.0),
         ];
-        PageContent {
-            top: 300.0,
-            glyphs,
-            segments,
-        }
+        PageContent { glyphs, segments }
     }
 
     #[test]
@@ -564,7 +558,6 @@ mod tests {
         glyphs.extend(word(100.0, 100.0, "某项目"));
         glyphs.extend(word(0.0, 50.0, "- 3 -"));
         let p = PageContent {
-            top: 200.0,
             glyphs,
             segments: Vec::new(),
         };

@@ -136,13 +136,10 @@ impl OutputDev for Collector {
     fn begin_page(
         &mut self,
         _page_num: u32,
-        media_box: &MediaBox,
+        _media_box: &MediaBox,
         _art_box: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), OutputError> {
-        self.pages.push(PageContent {
-            top: media_box.ury,
-            ..PageContent::default()
-        });
+        self.pages.push(PageContent::default());
         Ok(())
     }
 
