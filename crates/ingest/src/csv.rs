@@ -1,68 +1,52 @@
-//! CSV (RFC 4180: quoted fields, doubled quotes, newlines inside quotes). A `;` separator is used when a
-//! file's first line has more of them than commas (European spreadsheet exports).
+//! CSV through the `csv` crate (RFC 4180: quoted fields, doubled quotes, newlines inside quotes,
+//! rows of different lengths). A `;` separator is used when a file's first line has more of them
+//! than commas (European spreadsheet exports). A row and its cells carry the line the row starts on.
 
 use jixiao_core::{Cell, Row};
 
 pub fn read(text: &str) -> Vec<Row> {
     let first = text.lines().next().unwrap_or("");
     let sep = if first.matches(';').count() > first.matches(',').count() {
-        ';'
+        b';'
     } else {
-        ','
+        b','
     };
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sep)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    let mut cells: Vec<Cell> = Vec::new();
-    let mut field = String::new();
-    let (mut line, mut row_line, mut field_line) = (1u32, 1u32, 1u32);
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let end_field = |cells: &mut Vec<Cell>, field: &mut String, field_line: u32| {
-        let column = cells.len() as u32 + 1;
-        cells.push(Cell::new(field.trim().to_string(), field_line, column));
-        field.clear();
-    };
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push('\n');
-                }
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            c if c == sep => {
-                end_field(&mut cells, &mut field, field_line);
-                field_line = line;
-            }
-            '\n' => {
-                end_field(&mut cells, &mut field, field_line);
-                if cells.iter().any(|c| !c.text.is_empty()) {
-                    rows.push(Row::new(row_line, 0, std::mem::take(&mut cells)));
-                }
-                cells.clear();
-                line += 1;
-                row_line = line;
-                field_line = line;
-            }
-            _ => field.push(c),
-        }
-    }
-    if !field.is_empty() || !cells.is_empty() {
-        end_field(&mut cells, &mut field, field_line);
+    let mut record = ::csv::StringRecord::new();
+    // The crate's own line count skips blank lines; count newlines up to each record's start.
+    let (mut counted_to, mut line) = (0usize, 1u32);
+    // A malformed record (invalid UTF-8 cannot occur: the text is decoded) ends reading quietly.
+    while let Ok(true) = reader.read_record(&mut record) {
+        let start = record
+            .position()
+            .map_or(counted_to, |p| {
+                usize::try_from(p.byte()).unwrap_or(counted_to)
+            })
+            .clamp(counted_to, text.len());
+        // The position may stand on blank lines the reader then skipped.
+        let skipped = text.as_bytes()[start..]
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count();
+        let start = start + skipped;
+        let newlines = text.as_bytes()[counted_to..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        counted_to = start;
+        let cells: Vec<Cell> = record
+            .iter()
+            .enumerate()
+            .map(|(i, field)| Cell::new(field.trim(), line, i as u32 + 1))
+            .collect();
         if cells.iter().any(|c| !c.text.is_empty()) {
-            rows.push(Row::new(row_line, 0, cells));
+            rows.push(Row::new(line, 0, cells));
         }
     }
     rows
@@ -78,5 +62,14 @@ mod tests {
         assert_eq!(rows[1].cells[1].text, "≥5\n台");
         assert_eq!(rows[2].line, 4);
         assert_eq!(rows[2].cells[0].text, "说\"明");
+    }
+
+    #[test]
+    fn semicolons_and_ragged_rows() {
+        let rows = super::read("项目名称;指标值\n某项目\n\n数量;10;个\n");
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1].cells.len(), 1);
+        assert_eq!(rows[2].cells[2].text, "个");
+        assert_eq!(rows[2].line, 4);
     }
 }

@@ -8,6 +8,9 @@
 //! - The text of a cell is every run of every paragraph in it: runs are concatenated, paragraphs
 //!   and `w:br` become line breaks; deleted text (`w:del`), field codes and the fallback copy of
 //!   text boxes (`mc:Fallback`) are skipped. A table nested in a cell adds its text to that cell.
+//! - A table used as a frame (it holds other tables and has at most [`FRAME_MAX_CELLS`] cells in
+//!   any row: a one-cell box around a form) is not a grid: its text is lines, and the tables inside
+//!   it are read as tables. A pre-pass over the XML finds such frames.
 //!
 //! Limits: the unpacked `document.xml` is bounded by `max_unpacked_bytes` (a zip bomb stops there),
 //! element nesting by `max_nesting`, spans and cells through [`GridBuilder`].
@@ -23,7 +26,7 @@ use crate::xml::{attr, local, text_of_ref};
 
 pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError> {
     let xml = document_xml(bytes, limits)?;
-    let mut body = Body::new(limits);
+    let mut body = Body::new(limits, frame_tables(&xml, limits)?);
     body.parse(&xml)?;
     let mut grid = Grid::new("binary");
     grid.rows = body.rows;
@@ -55,6 +58,63 @@ fn document_xml(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<u8>, ReadError>
         )));
     }
     Ok(out)
+}
+
+/// A table holding other tables with at most this many cells in a row is a frame, not a grid.
+pub(crate) const FRAME_MAX_CELLS: usize = 3;
+
+/// For each table in document order (by start tag), whether it is a frame around other tables.
+fn frame_tables(xml: &[u8], limits: &ReadLimits) -> Result<Vec<bool>, ReadError> {
+    let mut reader = Reader::from_reader(xml);
+    reader.config_mut().check_end_names = false;
+    let mut buf = Vec::new();
+    // Per table: holds a table, widest row; the stack holds (table index, cells in current row).
+    let mut tables: Vec<(bool, usize)> = Vec::new();
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| ReadError::Corrupt(format!("word/document.xml: {e}")))?;
+        match event {
+            Event::Start(e) => match local(e.name().as_ref()) {
+                "tbl" => {
+                    if let Some(&(outer, _)) = open.last() {
+                        tables[outer].0 = true;
+                    }
+                    if open.len() as u32 > limits.max_nesting {
+                        return Err(ReadError::limit(format!(
+                            "tables nested deeper than max_nesting = {}",
+                            limits.max_nesting
+                        )));
+                    }
+                    open.push((tables.len(), 0));
+                    tables.push((false, 0));
+                }
+                "tr" => {
+                    if let Some(top) = open.last_mut() {
+                        top.1 = 0;
+                    }
+                }
+                "tc" => {
+                    if let Some(top) = open.last_mut() {
+                        top.1 += 1;
+                        tables[top.0].1 = tables[top.0].1.max(top.1);
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) if local(e.name().as_ref()) == "tbl" => {
+                open.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(tables
+        .into_iter()
+        .map(|(holds, widest)| holds && widest <= FRAME_MAX_CELLS)
+        .collect())
 }
 
 /// How a cell takes part in a vertical merge.
@@ -91,9 +151,16 @@ struct TableState {
     before: u32,
 }
 
-/// Walks the body, collecting rows. Only the outermost table makes rows; nested tables are text.
+/// Walks the body, collecting rows. A table inside a grid table is text of its cell; a frame
+/// table is no grid at all.
 struct Body<'l> {
     limits: &'l ReadLimits,
+    /// [`frame_tables`]: which tables (in start-tag order) are frames.
+    frames: Vec<bool>,
+    /// Tables whose start tag was seen.
+    seen: usize,
+    /// Open frame tables (their cells are not a grid).
+    open_frames: Vec<bool>,
     rows: Vec<Row>,
     line: u32,
     tables: u32,
@@ -110,9 +177,12 @@ struct Body<'l> {
 }
 
 impl<'l> Body<'l> {
-    fn new(limits: &'l ReadLimits) -> Body<'l> {
+    fn new(limits: &'l ReadLimits, frames: Vec<bool>) -> Body<'l> {
         Body {
             limits,
+            frames,
+            seen: 0,
+            open_frames: Vec::new(),
             rows: Vec::new(),
             line: 0,
             tables: 0,
@@ -190,9 +260,21 @@ impl<'l> Body<'l> {
             // A tab character in a run (a `w:tab` with `w:val` is a tab stop definition).
             "tab" if attr(e, "val").is_none() => self.para.push(' '),
             "br" | "cr" => self.para.push('\n'),
+            "noBreakHyphen" => self.para.push('-'),
+            // A character from a symbol font (Insert → Symbol): the ones budget tables use.
+            "sym" => {
+                if let Some(c) = attr(e, "char").and_then(|code| symbol_char(&code)) {
+                    self.para.push(c);
+                }
+            }
             "tbl" => {
+                let frame = self.frames.get(self.seen).copied().unwrap_or(false);
+                self.seen += 1;
+                self.open_frames.push(frame);
                 if self.table.is_some() {
                     self.nested += 1;
+                } else if frame {
+                    self.flush_paragraph();
                 } else {
                     self.flush_paragraph();
                     self.tables += 1;
@@ -251,8 +333,11 @@ impl<'l> Body<'l> {
                 }
             }
             "tbl" => {
+                let frame = self.open_frames.pop().unwrap_or(false);
                 if self.nested > 0 {
                     self.nested -= 1;
+                } else if frame {
+                    self.flush_paragraph();
                 } else if let Some(t) = self.table.take() {
                     self.place_table(t)?;
                     // What follows a table stands apart from it, as after a blank line.
@@ -303,6 +388,23 @@ impl<'l> Body<'l> {
         self.rows.extend(builder.finish());
         Ok(())
     }
+}
+
+/// The Unicode character for a `w:sym` code of the Symbol font (`F0B3` → `≥`), for the few that
+/// targets use; others are dropped.
+fn symbol_char(code: &str) -> Option<char> {
+    let code = u32::from_str_radix(code, 16).ok()?;
+    Some(match code & 0xFF {
+        0xB3 => '≥',
+        0xA3 => '≤',
+        0xB1 => '±',
+        0xB4 => '×',
+        0xB8 => '÷',
+        0xB9 => '≠',
+        0xBB => '≈',
+        0x25 => '%',
+        _ => return None,
+    })
 }
 
 fn to_source(c: TcState) -> SourceCell {

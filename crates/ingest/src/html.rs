@@ -8,11 +8,16 @@
 //!   elements (`<p>`, `<div>` …) break lines. Inside a cell they separate the cell's paragraphs.
 //! - Lines: each block of text outside tables and each table row is one line, in document order.
 //!   Scripts, styles and the `<head>` are not text. A table nested in a cell adds its text to that
-//!   cell, as Word's nested tables do.
+//!   cell, as Word's nested tables do — except in a layout table (one that holds other tables and
+//!   has at most three cells in a row, as old government pages are built): its text is lines and
+//!   the tables inside it are the grids.
 //!
 //! Limits: element nesting deeper than `max_nesting` stops reading; spans and cells go through
 //! [`GridBuilder`].
 
+use std::collections::HashSet;
+
+use ego_tree::NodeId;
 use ego_tree::iter::Edge;
 use jixiao_core::{Cell, ReadLimits, Row};
 use scraper::{Html, Node};
@@ -29,7 +34,7 @@ pub(crate) fn read(
     let decoded = decode::decode(bytes, declared.as_deref());
     check_nesting(&decoded.text, limits)?;
     let page = Html::parse_document(&decoded.text);
-    let mut walk = Walk::new(limits);
+    let mut walk = Walk::new(limits, frame_tables(&page));
     walk.run(&page)?;
     let mut grid = Grid::new(decoded.encoding);
     grid.diagnostics = decoded
@@ -194,6 +199,7 @@ fn is_block(name: &str) -> bool {
             | "hr"
             | "form"
             | "body"
+            | "frame"
     )
 }
 
@@ -205,6 +211,33 @@ fn is_hidden(name: &str) -> bool {
     )
 }
 
+/// Tables that frame other tables (page layout), not data: they hold a table and have at most
+/// [`crate::docx::FRAME_MAX_CELLS`] cells in any of their own rows.
+fn frame_tables(page: &Html) -> HashSet<NodeId> {
+    let is = |n: &ego_tree::NodeRef<'_, Node>, name: &str| {
+        n.value().as_element().is_some_and(|e| e.name() == name)
+    };
+    let mut frames = HashSet::new();
+    for table in page.tree.root().descendants().filter(|n| is(n, "table")) {
+        let mut holds = false;
+        let mut widest = 0;
+        for n in table.descendants().skip(1) {
+            if is(&n, "table") {
+                holds = true;
+            } else if is(&n, "tr")
+                && n.ancestors().find(|a| is(a, "table")).map(|a| a.id()) == Some(table.id())
+            {
+                let cells = n.children().filter(|c| is(c, "td") || is(c, "th")).count();
+                widest = widest.max(cells);
+            }
+        }
+        if holds && widest <= crate::docx::FRAME_MAX_CELLS {
+            frames.insert(table.id());
+        }
+    }
+    frames
+}
+
 #[derive(Debug, Default)]
 struct TableState {
     rows: Vec<(u32, Vec<SourceCell>)>,
@@ -212,6 +245,7 @@ struct TableState {
 
 struct Walk<'l> {
     limits: &'l ReadLimits,
+    frames: HashSet<NodeId>,
     rows: Vec<Row>,
     line: u32,
     tables: u32,
@@ -225,9 +259,10 @@ struct Walk<'l> {
 }
 
 impl<'l> Walk<'l> {
-    fn new(limits: &'l ReadLimits) -> Walk<'l> {
+    fn new(limits: &'l ReadLimits, frames: HashSet<NodeId>) -> Walk<'l> {
         Walk {
             limits,
+            frames,
             rows: Vec::new(),
             line: 0,
             tables: 0,
@@ -257,6 +292,11 @@ impl<'l> Walk<'l> {
                             self.hidden += 1;
                             continue;
                         }
+                        let name = if self.frames.contains(&node.id()) {
+                            "frame"
+                        } else {
+                            name
+                        };
                         self.open(name, |key| e.attr(key))?;
                     }
                     Node::Text(t) if self.hidden == 0 => push_collapsed(&mut self.buf, t),
@@ -269,7 +309,12 @@ impl<'l> Walk<'l> {
                             self.hidden -= 1;
                             continue;
                         }
-                        self.close(e.name())?;
+                        let name = if self.frames.contains(&node.id()) {
+                            "frame"
+                        } else {
+                            e.name()
+                        };
+                        self.close(name)?;
                     }
                 }
             }
@@ -430,6 +475,22 @@ mod tests {
         assert_eq!(g.rows[2].table, Some(1));
         assert_eq!(g.rows[3].line, 4);
         assert_eq!(g.rows.len(), 5);
+    }
+
+    #[test]
+    fn layout_tables_around_a_data_table_are_not_grids() {
+        let page = "<table><tr><td>导航</td><td><p>正文标题</p>
+            <table><tr><td>项目名称</td><td>某项目</td></tr></table></td></tr></table>";
+        let g = read(page.as_bytes(), Some("utf-8"), &ReadLimits::default()).unwrap();
+        assert_eq!(
+            cells(&g),
+            vec![
+                vec!["导航".to_string()],
+                vec!["正文标题".into()],
+                vec!["项目名称".into(), "某项目".into()],
+            ]
+        );
+        assert_eq!(g.rows[2].table, Some(1));
     }
 
     #[test]
