@@ -62,6 +62,11 @@ pub const CODES: &[(&str, &str, &str)] = &[
         "a Word document that cannot be read",
     ),
     ("ingest.pdf", "error", "a PDF that cannot be read"),
+    (
+        "ingest.pdf-page",
+        "warning",
+        "one page of a PDF cannot be read; its tables are missing",
+    ),
     ("ingest.html", "error", "a web page that cannot be read"),
     (
         "ingest.old-format",

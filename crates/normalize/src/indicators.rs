@@ -219,7 +219,7 @@ impl IndicatorState {
             self.after_page_break = true;
             return;
         }
-        let after_page_break = std::mem::take(&mut self.after_page_break);
+        let after_page_break = std::mem::take(&mut self.after_page_break) || row.page_break_before;
         let filled: Vec<&PCell> = row
             .filled()
             .skip_while(|c| {
@@ -352,6 +352,28 @@ impl IndicatorState {
                 "normalize.row-continued",
                 format!(
                     "三级 fragment `{}` after a page break joined to the indicator above",
+                    clip(text)
+                ),
+                Some(row.line),
+            ));
+            return;
+        }
+        // The rest of a 指标值 cell that a page break cut: only a value at the top of the page.
+        if after_page_break
+            && l1.is_none()
+            && l2.is_none()
+            && assigned.iter().all(|(r, _)| *r == Column::Value)
+            && let (Some(prev), Some((_, text))) = (
+                record.indicators.last_mut().filter(|p| !p.value.is_empty()),
+                assigned.first(),
+            )
+        {
+            prev.value.push_str(text);
+            prev.parsed = parse_value(&prev.value);
+            record.diagnostics.push(Diagnostic::info(
+                "normalize.row-continued",
+                format!(
+                    "指标值 fragment `{}` after a page break joined to the indicator above",
                     clip(text)
                 ),
                 Some(row.line),

@@ -23,6 +23,8 @@ pub struct PRow {
     pub line: u32,
     /// A blank line (or more) stood before this row in the source.
     pub gap_before: bool,
+    /// The row is the first of a new page of a PDF (a row cut by the page break may go on here).
+    pub page_break_before: bool,
     pub cells: Vec<PCell>,
 }
 
@@ -63,6 +65,7 @@ pub struct Prepared {
 pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
     let mut rows: Vec<PRow> = Vec::with_capacity(doc.rows.len());
     let mut last_line = 0u32;
+    let mut last_page: Option<u32> = None;
     for row in &doc.rows {
         let cells: Vec<PCell> = row
             .cells
@@ -75,9 +78,12 @@ pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
             .collect();
         let gap_before = row.line > last_line + 1 || !doc.layout.rows_are_reliable();
         last_line = row.cells.last().map_or(row.line, |c| c.line.max(row.line));
+        let page_break_before = last_page.is_some() && row.page.is_some() && row.page != last_page;
+        last_page = row.page.or(last_page);
         let row = PRow {
             line: row.line,
             gap_before,
+            page_break_before,
             cells,
         };
         if row.filled_count() > 0 {

@@ -234,6 +234,7 @@ mod tests {
         let row = |t: &str| PRow {
             line: 1,
             gap_before: false,
+            page_break_before: false,
             cells: vec![crate::prepare::PCell {
                 text: t.into(),
                 col: 1,

@@ -325,3 +325,32 @@ fn bare_amounts_can_be_declared_in_yuan() {
     // An amount that states its unit is not rescaled.
     assert_eq!(out.records[0].indicators[3].parsed.money_wan, Some(10.0));
 }
+
+#[test]
+fn a_value_cut_by_a_pdf_page_break_is_joined_and_a_new_row_is_not() {
+    let text = "部门（单位）预算项目支出绩效目标表\n\
+项目名称\t培训经费\t\t\n\
+总体绩效目标\t一级指标\t二级指标\t三级指标\t指标值\n\
+\t项目完成\t数量指标\t培训人次\t开展业务培训\n\
+\t\t\t\t200人次\n\
+\t\t\t培训天数\t3天\n";
+    let mut d = doc(Layout::Grid, text);
+    // Page 2 starts at the value fragment (line 5).
+    for row in &mut d.rows {
+        row.page = Some(if row.line >= 5 { 2 } else { 1 });
+    }
+    let ctx = NormalizeContext::new(&Default::default(), Some(2024)).expect("dictionary");
+    let recs = normalize_document(d, &ctx).records;
+    let got: Vec<(&str, &str)> = recs[0]
+        .indicators
+        .iter()
+        .map(|i| (i.name.as_str(), i.value.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("培训人次", "开展业务培训200人次"), ("培训天数", "3天")]
+    );
+    // Without the page break the same value-only row is not glued to a value that is complete.
+    let recs = records(Layout::Grid, text).0;
+    assert_eq!(recs[0].indicators.len(), 3);
+}

@@ -3,9 +3,7 @@
 //!
 //! Coordinates are PDF user space: points, origin bottom-left, y growing upwards.
 
-use jixiao_core::{Cell, ReadLimits, Row};
-
-use crate::grid::{GridBuilder, ReadError, SourceCell};
+use jixiao_core::{Cell, Row};
 
 /// How close two ruling-line positions must be to count as one grid line (double borders, lines
 /// drawn twice, rounding), in points.
@@ -163,7 +161,7 @@ impl Item {
 }
 
 /// All pages as rows, numbered in reading order.
-pub(crate) fn rows(pages: &[PageContent], limits: &ReadLimits) -> Result<Vec<Row>, ReadError> {
+pub(crate) fn rows(pages: &[PageContent]) -> Vec<Row> {
     let laid: Vec<Vec<Item>> = pages.iter().map(lay_out_page).collect();
     let starts_with_table: Vec<bool> = laid
         .iter()
@@ -191,7 +189,7 @@ pub(crate) fn rows(pages: &[PageContent], limits: &ReadLimits) -> Result<Vec<Row
                 }
                 Item::Table(t) => {
                     tables += 1;
-                    out.extend(table_rows(t, page, tables, &mut line, limits)?);
+                    out.extend(table_rows(t, page, tables, &mut line));
                     // What follows a table stands apart from it, unless the table goes on at the
                     // top of the next page.
                     let last_on_page = k + 1 == count;
@@ -203,43 +201,54 @@ pub(crate) fn rows(pages: &[PageContent], limits: &ReadLimits) -> Result<Vec<Row
             }
         }
     }
-    Ok(out)
+    out
 }
 
-fn table_rows(
-    t: Table,
-    page: u32,
-    number: u32,
-    line: &mut u32,
-    limits: &ReadLimits,
-) -> Result<Vec<Row>, ReadError> {
+/// One row per band of the table: the regions the band crosses, left to right — a region that
+/// starts in the band gives its text (with its spans), one that comes down from above gives a
+/// covered cell, as "same as above" empty cells in TAB text. Columns are counted per row, not on
+/// a grid shared by the whole table: rows whose lines stand a few points apart (Word tables whose
+/// cells were resized row by row) still give their cells in order. Rows without text are dropped.
+fn table_rows(t: Table, page: u32, number: u32, line: &mut u32) -> Vec<Row> {
     let bands = t.ys.len() - 1;
-    let mut starts: Vec<Vec<(usize, SourceCell)>> = (0..bands).map(|_| Vec::new()).collect();
-    for (r, &(band, col, nb, nc)) in t.regions.iter().enumerate() {
-        starts[band].push((
-            col,
-            SourceCell {
-                text: cell_text(&t.texts[r]),
-                col_span: nc as u32,
-                row_span: nb as u32,
-            },
-        ));
-    }
-    let mut builder = GridBuilder::new(limits, Some(number));
-    for mut cells in starts {
-        cells.sort_by_key(|(col, _)| *col);
+    let mut out = Vec::new();
+    for band in 0..bands {
         *line += 1;
-        builder.push_row(
-            *line,
-            Some(page),
-            cells.into_iter().map(|(_, c)| c).collect(),
-        )?;
+        let mut crossing: Vec<(usize, usize)> = t
+            .regions
+            .iter()
+            .enumerate()
+            .filter(|(_, (b0, _, nb, _))| *b0 <= band && band < b0 + nb)
+            .map(|(r, &(_, c0, _, _))| (c0, r))
+            .collect();
+        crossing.sort_unstable();
+        let cells: Vec<Cell> = crossing
+            .into_iter()
+            .enumerate()
+            .map(|(k, (_, r))| {
+                let (b0, _, nb, nc) = t.regions[r];
+                let column = k as u32 + 1;
+                if b0 == band {
+                    Cell {
+                        col_span: nc as u32,
+                        row_span: nb as u32,
+                        ..Cell::new(cell_text(&t.texts[r]), *line, column)
+                    }
+                } else {
+                    Cell::covered(*line, column)
+                }
+            })
+            .collect();
+        let row = Row {
+            page: Some(page),
+            table: Some(number),
+            ..Row::new(*line, 0, cells)
+        };
+        if !row.is_blank() {
+            out.push(row);
+        }
     }
-    Ok(builder
-        .finish()
-        .into_iter()
-        .filter(|r| !r.is_blank())
-        .collect())
+    out
 }
 
 /// Tables (from ruling lines) and text lines of one page, top to bottom.
@@ -535,17 +544,17 @@ mod tests {
 
     #[test]
     fn ruled_table_becomes_a_grid_with_merged_cells() {
-        let rows = rows(&[page()], &ReadLimits::default()).unwrap();
+        let rows = rows(&[page()]);
         assert_eq!(
             texts(&rows),
             vec![
                 vec!["项目支出绩效目标表".to_string()],
-                vec!["项目名称".into(), "某项目".into(), "".into()],
+                vec!["项目名称".into(), "某项目".into()],
                 vec!["产出指标".into(), "数量指标".into(), "10".into()],
                 vec!["".into(), "质量指标".into(), "合格率达95%".into()],
             ]
         );
-        assert!(rows[1].cells[2].merged, "某项目 spans two columns");
+        assert_eq!(rows[1].cells[1].col_span, 2, "某项目 spans two columns");
         assert_eq!(rows[2].cells[0].row_span, 2);
         assert!(rows[3].cells[0].merged);
         assert_eq!(rows[2].page, Some(1));
@@ -561,7 +570,7 @@ mod tests {
             glyphs,
             segments: Vec::new(),
         };
-        let rows = rows(&[p], &ReadLimits::default()).unwrap();
+        let rows = rows(&[p]);
         assert_eq!(
             texts(&rows),
             vec![vec!["项目名称".to_string(), "某项目".into()]]

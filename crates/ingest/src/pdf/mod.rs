@@ -4,7 +4,8 @@
 //!
 //! - where ruling lines form a table, cells are the regions the lines enclose (a merged cell is a
 //!   region without the line between its parts), each character goes to the cell its centre lies
-//!   in, and a cell's lines of text are joined;
+//!   in, and a cell's lines of text are joined; each row lists the regions it crosses left to
+//!   right (a region from above is a covered cell), so columns are counted per row;
 //! - elsewhere characters make text lines, and a wide gap between characters splits a line into
 //!   cells, as TAB does in extracted text.
 //!
@@ -21,30 +22,47 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use jixiao_core::{Diagnostic, ReadLimits};
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path, PathOp, Transform};
+use rayon::prelude::*;
 
 use crate::grid::{Grid, ReadError};
 use layout::{Glyph, PageContent, Segment};
 
 pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError> {
-    let pages = catch_unwind(AssertUnwindSafe(|| extract(bytes, limits))).map_err(|_| {
-        ReadError::Corrupt("the PDF's structure is damaged (the parser gave up)".into())
-    })??;
+    let (pages, failed) =
+        catch_unwind(AssertUnwindSafe(|| extract(bytes, limits))).map_err(|_| {
+            ReadError::Corrupt("the PDF's structure is damaged (the parser gave up)".into())
+        })??;
     if pages
         .iter()
         .all(|p| p.glyphs.iter().all(|g| g.text.trim().is_empty()))
     {
-        return Err(ReadError::NoTextLayer);
+        return Err(match failed.first() {
+            Some((page, why)) => ReadError::Corrupt(format!("page {page}: {why}")),
+            None => ReadError::NoTextLayer,
+        });
     }
     let mut grid = Grid::new("binary");
-    grid.rows = layout::rows(&pages, limits)?;
+    grid.rows = layout::rows(&pages);
+    for (page, why) in failed {
+        grid.diagnostics.push(Diagnostic::warning(
+            "ingest.pdf-page",
+            format!("page {page} cannot be read ({why}); its tables are missing"),
+            None,
+        ));
+    }
     if let Some(d) = suspicious(&pages) {
         grid.diagnostics.push(d);
     }
     grid.enforce(limits)
 }
 
-/// Every page's glyphs and ruling lines.
-fn extract(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<PageContent>, ReadError> {
+/// Every page's glyphs and ruling lines, pages read in parallel (pdf-extract parses each page's
+/// fonts anew, so pages are independent and the work is per page). A page that cannot be read
+/// is empty and listed with the reason.
+fn extract(
+    bytes: &[u8],
+    limits: &ReadLimits,
+) -> Result<(Vec<PageContent>, Vec<(u32, String)>), ReadError> {
     let mut doc = pdf_extract::Document::load_mem(bytes)
         .map_err(|e| ReadError::Corrupt(format!("not a readable PDF: {e}")))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
@@ -52,17 +70,40 @@ fn extract(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<PageContent>, ReadEr
             "the PDF is protected by a password; ask for an unprotected copy".into(),
         ));
     }
-    let count = doc.get_pages().len();
-    if count > limits.max_pages as usize {
+    let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
+    if numbers.len() > limits.max_pages as usize {
         return Err(ReadError::limit(format!(
-            "the PDF has {count} pages, more than max_pages = {}",
+            "the PDF has {} pages, more than max_pages = {}",
+            numbers.len(),
             limits.max_pages
         )));
     }
-    let mut collector = Collector::default();
-    pdf_extract::output_doc(&doc, &mut collector)
-        .map_err(|e| ReadError::Corrupt(format!("cannot read the page contents: {e}")))?;
-    Ok(collector.pages)
+    let doc = &doc;
+    let read: Vec<Result<PageContent, String>> = numbers
+        .par_iter()
+        .map(|&n| {
+            let mut collector = Collector::default();
+            match catch_unwind(AssertUnwindSafe(|| {
+                pdf_extract::output_doc_page(doc, &mut collector, n)
+            })) {
+                Ok(Ok(())) => Ok(collector.pages.pop().unwrap_or_default()),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err("the parser gave up on it".into()),
+            }
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(read.len());
+    let mut failed = Vec::new();
+    for (n, page) in numbers.into_iter().zip(read) {
+        match page {
+            Ok(p) => pages.push(p),
+            Err(why) => {
+                failed.push((n, why));
+                pages.push(PageContent::default());
+            }
+        }
+    }
+    Ok((pages, failed))
 }
 
 /// A warning when much of the text is private-use or replacement characters: fonts without a
