@@ -14,8 +14,10 @@
 //! (a repeated header row is recognised there, as in text).
 //!
 //! A document with no character on any page is a scan: [`ReadError::NoTextLayer`]. The parser runs
-//! under `catch_unwind`: a PDF that makes it panic is reported as damaged, never a crash.
+//! under `catch_unwind`: a PDF that makes it panic is reported as damaged, never a crash; loops in
+//! the structure that would overflow the stack are refused first ([`guard`]).
 
+mod guard;
 mod layout;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -70,14 +72,17 @@ fn extract(
             "the PDF is protected by a password; ask for an unprotected copy".into(),
         ));
     }
-    let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
-    if numbers.len() > limits.max_pages as usize {
+    let page_ids = doc.get_pages();
+    if page_ids.len() > limits.max_pages as usize {
         return Err(ReadError::limit(format!(
             "the PDF has {} pages, more than max_pages = {}",
-            numbers.len(),
+            page_ids.len(),
             limits.max_pages
         )));
     }
+    let ids: Vec<_> = page_ids.values().copied().collect();
+    guard::check(&doc, &ids, limits.max_nesting)?;
+    let numbers: Vec<u32> = page_ids.keys().copied().collect();
     let doc = &doc;
     let read: Vec<Result<PageContent, String>> = numbers
         .par_iter()
