@@ -251,10 +251,8 @@ impl<'l> Body<'l> {
             return Ok(());
         }
         match name {
-            "del" | "instrText" | "delText" | "Fallback" | "footnoteReference" => {
-                if !empty {
-                    self.skip_depth = 1;
-                }
+            "del" | "instrText" | "delText" | "Fallback" | "footnoteReference" if !empty => {
+                self.skip_depth = 1;
             }
             "t" => self.in_t = !empty,
             // A tab character in a run (a `w:tab` with `w:val` is a tab stop definition).
@@ -323,13 +321,13 @@ impl<'l> Body<'l> {
             "t" => self.in_t = false,
             "p" => self.end_paragraph(),
             "tc" if self.nested == 0 => {
-                if let (Some(c), Some(t)) = (self.cell.take(), &mut self.table) {
-                    if let Some((_, cells)) = t.rows.last_mut() {
-                        for _ in 0..std::mem::take(&mut t.before) {
-                            cells.push(TcState::new());
-                        }
-                        cells.push(c);
+                if let (Some(c), Some(t)) = (self.cell.take(), &mut self.table)
+                    && let Some((_, cells)) = t.rows.last_mut()
+                {
+                    for _ in 0..std::mem::take(&mut t.before) {
+                        cells.push(TcState::new());
                     }
+                    cells.push(c);
                 }
             }
             "tbl" => {

@@ -42,18 +42,16 @@ impl Grid {
         let max = limits.max_cell_chars as usize;
         for row in &mut self.rows {
             for cell in &mut row.cells {
-                if cell.text.len() > max {
-                    if let Some((cut, _)) = cell.text.char_indices().nth(max) {
-                        let chars = cell.text.chars().count();
-                        cell.text.truncate(cut);
-                        self.diagnostics.push(Diagnostic::warning(
-                            "ingest.cell-truncated",
-                            format!(
-                                "a cell of {chars} characters was cut to max_cell_chars = {max}"
-                            ),
-                            Some(cell.line),
-                        ));
-                    }
+                if cell.text.len() > max
+                    && let Some((cut, _)) = cell.text.char_indices().nth(max)
+                {
+                    let chars = cell.text.chars().count();
+                    cell.text.truncate(cut);
+                    self.diagnostics.push(Diagnostic::warning(
+                        "ingest.cell-truncated",
+                        format!("a cell of {chars} characters was cut to max_cell_chars = {max}"),
+                        Some(cell.line),
+                    ));
                 }
             }
         }

@@ -367,10 +367,10 @@ impl<'l> Walk<'l> {
         }
         match name {
             "td" | "th" if self.nested == 0 => {
-                if let (Some(c), Some(t)) = (self.cell.take(), &mut self.table) {
-                    if let Some((_, cells)) = t.rows.last_mut() {
-                        cells.push(c);
-                    }
+                if let (Some(c), Some(t)) = (self.cell.take(), &mut self.table)
+                    && let Some((_, cells)) = t.rows.last_mut()
+                {
+                    cells.push(c);
                 }
             }
             "table" if self.nested > 0 => self.nested -= 1,

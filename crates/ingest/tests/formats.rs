@@ -122,14 +122,14 @@ fn every_fixture_reads_field_exactly_like_its_text_sample() {
             continue;
         }
         let got = records(doc);
-        if let Some(n) = expect.records {
-            if got.len() != n {
-                let names: Vec<_> = got.iter().map(|r| r.name.clone()).collect();
-                problems.push(format!(
-                    "{name}: {} records, expected {n}: {names:?}",
-                    got.len()
-                ));
-            }
+        if let Some(n) = expect.records
+            && got.len() != n
+        {
+            let names: Vec<_> = got.iter().map(|r| r.name.clone()).collect();
+            problems.push(format!(
+                "{name}: {} records, expected {n}: {names:?}",
+                got.len()
+            ));
         }
         let Some(sample) = &expect.sample else {
             continue;

@@ -369,8 +369,8 @@ fn table_from(lines: &[Segment]) -> Option<Table> {
     let mut index = std::collections::HashMap::new();
     let mut regions: Vec<(usize, usize, usize, usize)> = Vec::new();
     let mut region = vec![vec![0usize; cols]; bands];
-    for b in 0..bands {
-        for c in 0..cols {
+    for (b, band) in region.iter_mut().enumerate() {
+        for (c, slot) in band.iter_mut().enumerate() {
             let r = root(&mut parent, b * cols + c);
             let k = *index.entry(r).or_insert_with(|| {
                 regions.push((b, c, b, c));
@@ -380,7 +380,7 @@ fn table_from(lines: &[Segment]) -> Option<Table> {
             e.1 = e.1.min(c);
             e.2 = e.2.max(b);
             e.3 = e.3.max(c);
-            region[b][c] = k;
+            *slot = k;
         }
     }
     let regions: Vec<_> = regions
@@ -432,10 +432,12 @@ fn line_text(glyphs: &[Glyph], space_at: f64) -> String {
     let mut out = String::new();
     let mut end: Option<f64> = None;
     for g in glyphs {
-        if let Some(e) = end {
-            if g.x - e > g.size * space_at && !out.ends_with(' ') && g.text != " " {
-                out.push(' ');
-            }
+        if let Some(e) = end
+            && g.x - e > g.size * space_at
+            && !out.ends_with(' ')
+            && g.text != " "
+        {
+            out.push(' ');
         }
         out.push_str(&g.text);
         end = Some(g.x + g.width);
@@ -451,10 +453,10 @@ fn split_wide_gaps(line: &TextLine) -> Vec<String> {
         if g.text.trim().is_empty() {
             continue;
         }
-        if let Some(e) = end {
-            if g.x - e > g.size * 2.0 {
-                cells.push(Vec::new());
-            }
+        if let Some(e) = end
+            && g.x - e > g.size * 2.0
+        {
+            cells.push(Vec::new());
         }
         end = Some(g.x + g.width);
         if let Some(c) = cells.last_mut() {

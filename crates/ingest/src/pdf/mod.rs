@@ -58,13 +58,13 @@ pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError>
     grid.enforce(limits)
 }
 
+/// The pages read (an unreadable one empty), and the unreadable ones by number with the reason.
+type Extracted = (Vec<PageContent>, Vec<(u32, String)>);
+
 /// Every page's glyphs and ruling lines, pages read in parallel (pdf-extract parses each page's
 /// fonts anew, so pages are independent and the work is per page). A page that cannot be read
 /// is empty and listed with the reason.
-fn extract(
-    bytes: &[u8],
-    limits: &ReadLimits,
-) -> Result<(Vec<PageContent>, Vec<(u32, String)>), ReadError> {
+fn extract(bytes: &[u8], limits: &ReadLimits) -> Result<Extracted, ReadError> {
     let mut doc = pdf_extract::Document::load_mem(bytes)
         .map_err(|e| ReadError::Corrupt(format!("not a readable PDF: {e}")))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
@@ -206,16 +206,18 @@ impl OutputDev for Collector {
             font_size * (trm.m12 + trm.m22),
         );
         let size = (vx * vy).abs().sqrt();
-        if let Some(page) = self.page() {
-            if size.is_finite() && trm.m31.is_finite() && trm.m32.is_finite() {
-                page.glyphs.push(Glyph {
-                    x: trm.m31,
-                    y: trm.m32,
-                    width: (width * size).max(0.0),
-                    size: size.max(0.1),
-                    text: char.to_string(),
-                });
-            }
+        if let Some(page) = self.page()
+            && size.is_finite()
+            && trm.m31.is_finite()
+            && trm.m32.is_finite()
+        {
+            page.glyphs.push(Glyph {
+                x: trm.m31,
+                y: trm.m32,
+                width: (width * size).max(0.0),
+                size: size.max(0.1),
+                text: char.to_string(),
+            });
         }
         Ok(())
     }
