@@ -75,3 +75,26 @@ fn layout_override_wins() {
     assert_eq!(doc.format, SourceFormat::Text);
     assert_eq!(doc.rows[0].cells[0].text, "项目名称 培训");
 }
+
+#[test]
+fn every_diagnostic_code_is_documented_and_used() {
+    let docs = include_str!("../../../docs/inputs.md");
+    let sources = [
+        include_str!("lib.rs"),
+        include_str!("grid.rs"),
+        include_str!("decode.rs"),
+        include_str!("pdf/mod.rs"),
+    ]
+    .concat();
+    for (code, severity, _) in crate::CODES {
+        assert!(
+            docs.contains(&format!("| `{code}` | {severity} |")),
+            "{code} ({severity}) is not in docs/inputs.md"
+        );
+        let quoted = format!("\"{code}\"");
+        assert!(
+            sources.matches(&quoted).count() >= 2,
+            "{code} is listed but never emitted"
+        );
+    }
+}
