@@ -68,14 +68,45 @@ pub fn detect(text: &str) -> Layout {
 pub fn read(text: &str, layout: Layout) -> Vec<Row> {
     match layout {
         Layout::Tabbed | Layout::Grid => split_lines(text, |l| l.split('\t').collect()),
-        Layout::SpaceSeparated => split_lines(text, |l| {
-            l.split(is_space).filter(|c| !c.is_empty()).collect()
-        }),
+        Layout::SpaceSeparated => split_lines(text, split_spaces),
         Layout::Pipe => pipe_rows(text),
         Layout::CellPerLine => cell_per_line(text),
         Layout::Paragraph => paragraphs(text),
         Layout::Csv | Layout::Spreadsheet => crate::csv::read(text),
     }
+}
+
+/// Cells of a space-aligned line: runs of spaces separate cells, except inside a bracket pair that
+/// closes on the same line (`开发数量( ≥**个 )` is one cell, as the template wrote it).
+fn split_spaces(line: &str) -> Vec<&str> {
+    let mut inside = vec![false; line.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, c) in line.char_indices() {
+        match c {
+            '(' | '（' | '[' | '【' => open.push(i),
+            ')' | '）' | ']' | '】' => {
+                if let Some(start) = open.pop() {
+                    inside[start..i].iter_mut().for_each(|b| *b = true);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut cells = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in line.char_indices() {
+        if is_space(c) && !inside[i] {
+            if let Some(s) = start.take() {
+                cells.push(&line[s..i]);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        cells.push(&line[s..]);
+    }
+    cells
 }
 
 fn split_lines(text: &str, split: impl Fn(&str) -> Vec<&str>) -> Vec<Row> {
@@ -273,6 +304,19 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].cells[0].text, "");
         assert_eq!(rows[1].cells[1].text, "数量指标");
+    }
+
+    #[test]
+    fn spaces_inside_a_bracket_pair_do_not_split_a_cell() {
+        assert_eq!(
+            split_spaces("贫困地区旅游景点开发数量( ≥**个 ) >=4个  "),
+            vec!["贫困地区旅游景点开发数量( ≥**个 )", ">=4个"]
+        );
+        assert_eq!(
+            split_spaces("资金( 万元 年度 10"),
+            vec!["资金(", "万元", "年度", "10"]
+        );
+        assert_eq!(split_spaces("（一） 财政拨款"), vec!["（一）", "财政拨款"]);
     }
 
     #[test]

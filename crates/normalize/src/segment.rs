@@ -184,17 +184,44 @@ const FOOTER_LABELS: [&str; 12] = [
     "单位(盖章)",
 ];
 
-/// Whether a row is a form's signature footer (`填报人：张三`, `联系电话：…`, `填报日期：…`): its first
-/// filled cell starts with a footer label followed by a colon, or is the bare label.
+/// How the approval lines under a form end (`财政部门绩效评价股审核意见`, `主管部门意见`).
+const APPROVAL_ENDINGS: [&str; 7] = [
+    "审核意见",
+    "审批意见",
+    "初审意见",
+    "审查意见",
+    "复核意见",
+    "主管部门意见",
+    "财政部门意见",
+];
+
+/// Whether a row is a form's signature footer (`填报人：张三`, `联系电话：…`, `填报日期：…`) or an
+/// approval line (`财政部门绩效评价股审核意见 (盖章)`): its first filled cell starts with a footer
+/// label followed by a colon or is the bare label, or it is an approval cell (`…审核意见`) with
+/// nothing after it but a seal (`(盖章)`) or a date.
 pub fn is_footer(row: &PRow) -> bool {
-    let Some(first) = row.filled().next() else {
+    let mut filled = row.filled();
+    let Some(first) = filled.next() else {
         return false;
     };
     let f = fold_label(&first.text);
-    FOOTER_LABELS.iter().any(|label| {
+    let signature = FOOTER_LABELS.iter().any(|label| {
         f.strip_prefix(label)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
-    })
+    });
+    let head = f
+        .trim_end_matches("(盖章)")
+        .trim_end_matches("盖章")
+        .trim_end_matches(':');
+    let approval = APPROVAL_ENDINGS.iter().any(|e| head.ends_with(e))
+        && f.chars().count() <= 30
+        && filled.all(|c| {
+            let t = fold_label(&c.text);
+            t.contains("盖章")
+                || t.chars()
+                    .all(|ch| ch.is_ascii_digit() || "年月日-./".contains(ch))
+        });
+    signature || approval
 }
 
 /// Whether a section heading opens a department-overall narrative (`五、部门整体绩效目标`).
@@ -245,6 +272,26 @@ mod tests {
         assert!(is_footer(&row("联系电话:0951-1234567")));
         assert!(is_footer(&row("填报日期")));
         assert!(!is_footer(&row("填报人员培训次数")));
+        let two = |a: &str, b: &str| PRow {
+            cells: vec![
+                crate::prepare::PCell {
+                    text: a.into(),
+                    col: 1,
+                    line: 1,
+                },
+                crate::prepare::PCell {
+                    text: b.into(),
+                    col: 2,
+                    line: 1,
+                },
+            ],
+            ..row("")
+        };
+        assert!(is_footer(&two("财政部门绩效评价股审核意见", "(盖章)")));
+        assert!(is_footer(&row("区扶贫办审核意见")));
+        assert!(!is_footer(&two("群众意见", "≥90%")));
+        assert!(!is_footer(&row("采纳群众意见")));
+        assert!(!is_footer(&two("采纳意见建议数", "10条")));
         assert!(!is_footer(&row("服务对象满意度")));
     }
 
