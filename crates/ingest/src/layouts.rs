@@ -49,7 +49,7 @@ pub fn detect(text: &str) -> Layout {
             isolated += 1;
         }
     }
-    if pipe * 2 >= n && pipe >= 2 {
+    if (pipe * 2 >= n && pipe >= 2) || pipe_cell_per_line(text) {
         Layout::Pipe
     } else if lead_tab * 2 >= n {
         Layout::CellPerLine
@@ -69,6 +69,7 @@ pub fn read(text: &str, layout: Layout) -> Vec<Row> {
     match layout {
         Layout::Tabbed | Layout::Grid => split_lines(text, |l| l.split('\t').collect()),
         Layout::SpaceSeparated => split_lines(text, split_spaces),
+        Layout::Pipe if pipe_cell_per_line(text) => pipe_cell_rows(text),
         Layout::Pipe => pipe_rows(text),
         Layout::CellPerLine => cell_per_line(text),
         Layout::Paragraph => paragraphs(text),
@@ -123,6 +124,95 @@ fn split_lines(text: &str, split: impl Fn(&str) -> Vec<&str>) -> Vec<Row> {
             Row::new(line, indent_of(l), cells)
         })
         .collect()
+}
+
+/// How a line of a web table copied one cell per line reads: `text |` is a cell, `text | |||` a
+/// cell that ends its row (the extra pipes are the row's empty cells), `|||` only pipes.
+#[derive(Debug, PartialEq)]
+enum PipeLine<'t> {
+    Cell { text: &'t str, ends_row: bool },
+    Pipes,
+    Other,
+}
+
+fn pipe_line(line: &str) -> PipeLine<'_> {
+    let t = trim_cell(line);
+    if !t.is_empty() && t.chars().all(|c| c == '|' || is_space(c)) {
+        return PipeLine::Pipes;
+    }
+    match t.split_once('|') {
+        Some((text, rest))
+            if !text.trim_matches(is_space).is_empty()
+                && rest.chars().all(|c| c == '|' || is_space(c)) =>
+        {
+            PipeLine::Cell {
+                text: trim_cell(text),
+                ends_row: rest.contains('|'),
+            }
+        }
+        _ => PipeLine::Other,
+    }
+}
+
+/// Whether most lines are one cell each ending in ` |` (a web table copied from the page).
+fn pipe_cell_per_line(text: &str) -> bool {
+    let (mut cells, mut pipes, mut lines) = (0usize, 0usize, 0usize);
+    for l in text.lines().filter(|l| !trim_cell(l).is_empty()) {
+        lines += 1;
+        match pipe_line(l) {
+            PipeLine::Cell { .. } => cells += 1,
+            PipeLine::Pipes => pipes += 1,
+            PipeLine::Other => {}
+        }
+    }
+    cells >= 3 && (cells + pipes) * 2 >= lines
+}
+
+/// Rows of a web table copied one cell per line: cells gather until a line of pipes (or a cell
+/// followed by pipes) ends the row. A line without a pipe outside a row is a row of its own
+/// (titles, notes); inside a row it starts a cell whose end comes on a later line.
+fn pipe_cell_rows(text: &str) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut pending: Option<(u32, String)> = None;
+    let flush = |rows: &mut Vec<Row>, cells: &mut Vec<Cell>| {
+        if let Some(first) = cells.first() {
+            let line = first.line;
+            rows.push(Row::new(line, 0, std::mem::take(cells)));
+        }
+    };
+    for (i, l) in text.lines().enumerate() {
+        let line = i as u32 + 1;
+        match pipe_line(l) {
+            PipeLine::Cell { text, ends_row } => {
+                let (start, mut t) = pending.take().unwrap_or((line, String::new()));
+                join(&mut t, text);
+                let column = cells.len() as u32 + 1;
+                cells.push(Cell::new(t, start, column));
+                if ends_row {
+                    flush(&mut rows, &mut cells);
+                }
+            }
+            PipeLine::Pipes => flush(&mut rows, &mut cells),
+            PipeLine::Other if trim_cell(l).is_empty() => {}
+            PipeLine::Other if cells.is_empty() && pending.is_none() => {
+                rows.push(Row::new(
+                    line,
+                    indent_of(l),
+                    vec![Cell::new(trim_cell(l), line, 1)],
+                ));
+            }
+            PipeLine::Other => {
+                let (_, t) = pending.get_or_insert_with(|| (line, String::new()));
+                join(t, l);
+            }
+        }
+    }
+    if let Some((line, t)) = pending {
+        cells.push(Cell::new(t, line, cells.len() as u32 + 1));
+    }
+    flush(&mut rows, &mut cells);
+    rows
 }
 
 /// `| a | b |` rows; `|---|:--:|` separator rows are dropped.
@@ -304,6 +394,33 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].cells[0].text, "");
         assert_eq!(rows[1].cells[1].text, "数量指标");
+    }
+
+    #[test]
+    fn web_tables_copied_one_cell_per_line() {
+        let text = "附件2\n项目名称 |\n某项目 |\n主管部门 |\n某局 | ||||\n一级指标 |\n二级指标 |\n|\n产出指标 |\n数量\n指标 |\n10个 | |\n";
+        assert_eq!(detect(text), Layout::Pipe);
+        let rows = read(text, Layout::Pipe);
+        let texts: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["附件2"],
+                vec!["项目名称", "某项目", "主管部门", "某局"],
+                vec!["一级指标", "二级指标"],
+                vec!["产出指标", "数量指标", "10个"],
+            ]
+        );
+        assert_eq!(rows[1].line, 2);
+        assert_eq!(rows[3].cells[1].line, 10);
+        // Ordinary pipe rows are not this layout.
+        assert!(!pipe_cell_per_line("| a | b |\n| c | d |\n"));
+        assert!(!pipe_cell_per_line(
+            "项目名称 | 某项目 | |||\n一级 | 二级 | 三级 | |\n"
+        ));
     }
 
     #[test]
