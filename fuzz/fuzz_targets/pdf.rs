@@ -4,16 +4,9 @@
 //! aborts such as a stack overflow — count as crashes.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-
 static QUIET: std::sync::Once = std::sync::Once::new();
 
-fuzz_target!(|data: &[u8]| {
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
-    let limits = jixiao_core::ReadLimits {
-        max_cells: 200_000,
-        max_unpacked_bytes: 64 << 20,
-        ..jixiao_core::ReadLimits::default()
-    };
-    let _ = jixiao_ingest::read_bytes("f.pdf", data, None, None, &limits);
+    jixiao_fuzz::read_as("f.pdf", data);
 });

@@ -82,10 +82,7 @@ fn frame_tables(xml: &[u8], limits: &ReadLimits) -> Result<Vec<bool>, ReadError>
                         tables[outer].0 = true;
                     }
                     if open.len() as u32 > limits.max_nesting {
-                        return Err(ReadError::limit(format!(
-                            "tables nested deeper than max_nesting = {}",
-                            limits.max_nesting
-                        )));
+                        return Err(ReadError::too_deep("tables", limits.max_nesting));
                     }
                     open.push((tables.len(), 0));
                     tables.push((false, 0));
@@ -208,10 +205,7 @@ impl<'l> Body<'l> {
                 Event::Start(e) => {
                     self.depth += 1;
                     if self.depth > self.limits.max_nesting {
-                        return Err(ReadError::limit(format!(
-                            "markup nested deeper than max_nesting = {}",
-                            self.limits.max_nesting
-                        )));
+                        return Err(ReadError::too_deep("markup", self.limits.max_nesting));
                     }
                     self.start(&e, false)?;
                 }

@@ -94,6 +94,13 @@ impl ReadError {
         ReadError::Limit(message.into())
     }
 
+    /// Markup (`what`: elements, tables) nested deeper than `max_nesting`.
+    pub fn too_deep(what: &str, max_nesting: u32) -> ReadError {
+        ReadError::limit(format!(
+            "{what} nested deeper than max_nesting = {max_nesting}"
+        ))
+    }
+
     pub fn diagnostic(&self, format: SourceFormat) -> Diagnostic {
         let code = match self {
             ReadError::Limit(_) => "ingest.limit",

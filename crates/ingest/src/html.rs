@@ -142,10 +142,7 @@ fn check_nesting(text: &str, limits: &ReadLimits) -> Result<(), ReadError> {
         } else if !self_closing {
             depth += 1;
             if depth > i64::from(limits.max_nesting) {
-                return Err(ReadError::limit(format!(
-                    "markup nested deeper than max_nesting = {}",
-                    limits.max_nesting
-                )));
+                return Err(ReadError::too_deep("markup", limits.max_nesting));
             }
         }
     }
@@ -282,10 +279,7 @@ impl<'l> Walk<'l> {
                     Node::Element(e) => {
                         self.depth += 1;
                         if self.depth > self.limits.max_nesting {
-                            return Err(ReadError::limit(format!(
-                                "markup nested deeper than max_nesting = {}",
-                                self.limits.max_nesting
-                            )));
+                            return Err(ReadError::too_deep("markup", self.limits.max_nesting));
                         }
                         let name = e.name();
                         if is_hidden(name) || self.hidden > 0 {

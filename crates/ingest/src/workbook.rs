@@ -172,17 +172,7 @@ impl SparseSheet {
 }
 
 fn text_of_ref(data: &DataRef<'_>) -> String {
-    match data {
-        DataRef::SharedString(s) => s.trim().to_string(),
-        DataRef::String(s) => s.trim().to_string(),
-        DataRef::Empty => String::new(),
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => number(*f),
-        DataRef::Bool(b) => b.to_string(),
-        DataRef::DateTime(d) => serial_date(d.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => format!("#{e:?}"),
-    }
+    text_of(&Data::from(data.clone()))
 }
 
 fn text_of(data: &Data) -> String {
