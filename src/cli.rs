@@ -116,6 +116,9 @@ pub enum Format {
     Json,
     /// A readable text view, one block per record.
     Table,
+    /// The rows of cells the reader produced, before table understanding (`line: cell | cell`):
+    /// to check how a file's layout was read.
+    Cells,
 }
 
 #[derive(Debug, Args)]

@@ -26,10 +26,11 @@ pub fn execute(args: &InspectArgs) -> Outcome {
     // The built-in label dictionary; a broken built-in is a bug in the binary, reported as config.
     let ctx = NormalizeContext::new(&NormalizeConfig::default(), None)
         .map_err(|e| Failure::new(ExitStatus::Config, e))?;
-    let ledger = jixiao_normalize::normalize(
-        jixiao_ingest::ingest(&files, &jixiao_core::ReadLimits::default()),
-        &ctx,
-    );
+    let docs = jixiao_ingest::ingest(&files, &jixiao_core::ReadLimits::default());
+    if args.format == Format::Cells {
+        return print(crate::view::cells(&docs).into_bytes()).map(|_| ExitStatus::Ok);
+    }
+    let ledger = jixiao_normalize::normalize(docs, &ctx);
     let text = if args.score {
         // The default rubric, no plugins: `jixiao run` scores with the pipeline's [scoring].
         let score_ctx =
@@ -41,20 +42,15 @@ pub fn execute(args: &InspectArgs) -> Outcome {
         let scorecard = jixiao_score::score(&ledger, &score_ctx);
         match args.format {
             Format::Json => stages::pretty_json(&scorecard, "scores")?,
-            Format::Table => crate::view::scorecard(&scorecard).into_bytes(),
+            Format::Table | Format::Cells => crate::view::scorecard(&scorecard).into_bytes(),
         }
     } else {
         match args.format {
             Format::Json => stages::pretty_json(&ledger, "records")?,
-            Format::Table => crate::view::ledger(&ledger).into_bytes(),
+            Format::Table | Format::Cells => crate::view::ledger(&ledger).into_bytes(),
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&text)
-        .and_then(|_| stdout.flush())
-        .context("cannot write to stdout")
-        .map_err(|e| Failure::new(ExitStatus::Io, e))?;
+    print(text)?;
     let counts = Counts::of_ledger(&ledger);
     tracing::info!(
         "{} file{}, {} records, {} warnings, {} errors",
@@ -65,4 +61,13 @@ pub fn execute(args: &InspectArgs) -> Outcome {
         counts.errors
     );
     Ok(exit::classify(&counts))
+}
+
+fn print(text: Vec<u8>) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(&text)
+        .and_then(|_| stdout.flush())
+        .context("cannot write to stdout")
+        .map_err(|e| Failure::new(ExitStatus::Io, e))
 }

@@ -202,6 +202,18 @@ fn pipe_cell_rows(text: &str) -> Vec<Row> {
                     vec![Cell::new(trim_cell(l), line, 1)],
                 ));
             }
+            // A heading between two tables (`附件2`, `…绩效目标表`) ends a row the copy left open.
+            PipeLine::Other if is_heading_line(l) => {
+                if let Some((start, t)) = pending.take() {
+                    cells.push(Cell::new(t, start, cells.len() as u32 + 1));
+                }
+                flush(&mut rows, &mut cells);
+                rows.push(Row::new(
+                    line,
+                    indent_of(l),
+                    vec![Cell::new(trim_cell(l), line, 1)],
+                ));
+            }
             PipeLine::Other => {
                 let (_, t) = pending.get_or_insert_with(|| (line, String::new()));
                 join(t, l);
@@ -213,6 +225,21 @@ fn pipe_cell_rows(text: &str) -> Vec<Row> {
     }
     flush(&mut rows, &mut cells);
     rows
+}
+
+/// A line that heads a new table or attachment (`附件2`, `附件：`, `2022年…绩效目标表`) or marks a
+/// cut (`[...]`), never the first line of a wrapped cell.
+fn is_heading_line(line: &str) -> bool {
+    let t = trim_cell(line);
+    // A mark that the copy ends or leaves something out: `[... TRUNCATED ...]`, `[…]`.
+    if let Some(rest) = t.strip_prefix('[') {
+        return rest.trim_start().starts_with("...") || rest.trim_start().starts_with('…');
+    }
+    if let Some(rest) = t.strip_prefix("附件") {
+        return rest.is_empty()
+            || rest.starts_with(|c: char| c.is_ascii_digit() || c == ':' || c == '：');
+    }
+    t.ends_with('表') && t.chars().count() <= 60 && !t.contains(['，', '。', ','])
 }
 
 /// `| a | b |` rows; `|---|:--:|` separator rows are dropped.
@@ -416,6 +443,24 @@ mod tests {
         );
         assert_eq!(rows[1].line, 2);
         assert_eq!(rows[3].cells[1].line, 10);
+        // A heading after a row the copy left open ends that row; it does not join the next cell.
+        let rows = read(
+            "合计 |\n100 |\n附件2\n某某绩效目标表\n项目名称 |\n某项目 | ||\n",
+            Layout::Pipe,
+        );
+        let texts: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["合计", "100"],
+                vec!["附件2"],
+                vec!["某某绩效目标表"],
+                vec!["项目名称", "某项目"],
+            ]
+        );
         // Ordinary pipe rows are not this layout.
         assert!(!pipe_cell_per_line("| a | b |\n| c | d |\n"));
         assert!(!pipe_cell_per_line(

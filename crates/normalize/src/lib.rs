@@ -92,6 +92,21 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
     let mut i = 0;
     while i < rows.len() {
         let row = &rows[i];
+        if segment::is_elision(row) {
+            // The copy ends (or leaves rows out) here: the open table is incomplete.
+            if let Some(mut t) = table.take() {
+                t.cut_off(row.line);
+                finish_table(t, &page_header, &mut out);
+            } else if outside.len() <= 1
+                && let Some(last) = out.records.last_mut()
+            {
+                // A table that ended one fragment before the cut (`时`) is cut off too.
+                last.diagnostics
+                    .push(table::cut_off_diagnostic(row.line, None));
+            }
+            i += 1;
+            continue;
+        }
         let title = row.single().and_then(|c| title_kind(&c.text));
         if let Some(header) = export::flat_header(row, dict)
             .filter(|_| !table.as_ref().is_some_and(|t| t.has_content()))
@@ -120,7 +135,12 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
                         || (t.in_indicators() && segment::is_footer(row))
                 }
             };
-            if !ends {
+            // A title listed in a notice's 附件 list, with the attachments themselves below it.
+            let reference = !t.has_content() && segment::is_attachment_heading(row);
+            if reference {
+                t.reference_only = true;
+            }
+            if !ends && !reference {
                 if let Some(text) = title.and(row.single()).map(|c| c.text.clone()) {
                     t.set_title(&text, row.line);
                 } else {
@@ -220,6 +240,17 @@ fn finish_table(
     }
     let record = t.record;
     let [start, end] = record.lines;
+    if t.reference_only {
+        out.diagnostics.push(Diagnostic::info(
+            "normalize.skipped-content",
+            format!(
+                "lines {start}–{end}: `{}` only names an attachment (the attachment follows); skipped",
+                t.title.as_deref().unwrap_or("表")
+            ),
+            Some(start),
+        ));
+        return;
+    }
     if t.not_target {
         out.diagnostics.push(Diagnostic::info(
             "normalize.not-target-table",
@@ -279,6 +310,7 @@ fn complete(mut record: Record, page_header: &Option<prepare::PageHeader>) -> Re
         ));
     }
     let line = Some(record.lines[0]);
+    total_from_parts(&mut record);
     if record.name.is_none() {
         record.diagnostics.push(Diagnostic::warning(
             "normalize.no-name",
@@ -301,6 +333,49 @@ fn complete(mut record: Record, page_header: &Option<prepare::PageHeader>) -> Re
         ));
     }
     record
+}
+
+/// A blank 资金总额 beside filled parts (`资金总额 | ` / `其中：财政拨款 | 500`) is their sum: the form
+/// printed the total as a heading cell. Said on the record.
+fn total_from_parts(record: &mut Record) {
+    let funds = &mut record.funds;
+    if funds.total.is_some() || (funds.fiscal.is_none() && funds.other.is_none()) {
+        return;
+    }
+    let line = record
+        .field_lines
+        .get("funds.fiscal")
+        .or_else(|| record.field_lines.get("funds.other"))
+        .copied();
+    if let Some(l) = line {
+        record.field_lines.insert("funds.total".into(), l);
+    }
+    // Blank total, and 财政拨款 = 其他资金: the amounts slid down one row of the stack
+    // (total / fiscal / other) when the form was printed or extracted.
+    if let (Some(fiscal), Some(other)) = (funds.fiscal, funds.other)
+        && fiscal > 0.0
+        && fiscal == other
+    {
+        funds.total = Some(fiscal);
+        funds.other = None;
+        record.field_lines.remove("funds.other");
+        record.diagnostics.push(Diagnostic::warning(
+            "normalize.funds-shifted",
+            format!(
+                "资金总额 is blank and 财政拨款 = 其他资金 = {fiscal} 万元: read as amounts shifted down one row (total {fiscal}, fiscal {fiscal}, other blank); check against the source"
+            ),
+            line,
+        ));
+        return;
+    }
+    let sum = funds.fiscal.unwrap_or(0.0) + funds.other.unwrap_or(0.0);
+    let sum = (sum * 1_000_000.0).round() / 1_000_000.0;
+    funds.total = Some(sum);
+    record.diagnostics.push(Diagnostic::info(
+        "normalize.total-from-parts",
+        format!("资金总额 is blank: taken as the sum of its parts, {sum} 万元"),
+        line,
+    ));
 }
 
 /// Tells the reader how many tables were found, next to what the document says it holds.

@@ -21,7 +21,8 @@ pub struct PCell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PRow {
     pub line: u32,
-    /// A blank line (or more) stood before this row in the source.
+    /// A blank line (or more) stood before this row in the source, or the row is a line outside the
+    /// grid of a pipe table: a table may end here.
     pub gap_before: bool,
     /// The row is the first of a new page of a PDF (a row cut by the page break may go on here).
     pub page_break_before: bool,
@@ -76,7 +77,10 @@ pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
                 line: c.line,
             })
             .collect();
-        let gap_before = row.line > last_line + 1 || !doc.layout.rows_are_reliable();
+        // A line without a single separator in a pipe table (`- 扫一扫在手机打开当前页`) stands outside
+        // the grid just as a line after a blank one does.
+        let off_grid = doc.layout == Layout::Pipe && row.cells.len() == 1;
+        let gap_before = row.line > last_line + 1 || !doc.layout.rows_are_reliable() || off_grid;
         last_line = row.cells.last().map_or(row.line, |c| c.line.max(row.line));
         let page_break_before = last_page.is_some() && row.page.is_some() && row.page != last_page;
         last_page = row.page.or(last_page);

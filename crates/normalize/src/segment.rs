@@ -224,6 +224,34 @@ pub fn is_footer(row: &PRow) -> bool {
     signature || approval
 }
 
+/// `附件2` / `附件：` on a line of its own: an attachment of a notice starts here.
+pub fn is_attachment_heading(row: &PRow) -> bool {
+    row.single().is_some_and(|c| {
+        let f = fold_label(&c.text);
+        f.strip_prefix("附件")
+            .is_some_and(|rest| rest.chars().all(|ch| ch.is_ascii_digit()))
+    })
+}
+
+/// A mark that the copy leaves content out or ends here: `[... TRUNCATED ...]`, `[…]`, `……`, `(略)`.
+pub fn is_elision(row: &PRow) -> bool {
+    let Some(cell) = row.single() else {
+        return false;
+    };
+    let t = cell.text.trim();
+    let inner = t
+        .trim_start_matches(['[', '(', '（', '【'])
+        .trim_end_matches([']', ')', '）', '】'])
+        .trim();
+    let dots = |s: &str| s.starts_with("...") || s.starts_with('…');
+    (inner.len() < t.len() && dots(inner))
+        || (!t.is_empty() && t.chars().all(|c| c == '…' || c == '.'))
+        || matches!(
+            fold_label(t).as_str(),
+            "(略)" | "略" | "(以下略)" | "以下略"
+        )
+}
+
 /// Whether a section heading opens a department-overall narrative (`五、部门整体绩效目标`).
 pub fn is_department_heading(text: &str) -> bool {
     let f = fold_label(text);

@@ -41,6 +41,8 @@ pub struct TableBuilder<'d> {
     pub record: Record,
     pub title: Option<String>,
     pub not_target: bool,
+    /// The title only named an attachment in a notice's list; the table itself comes later.
+    pub reference_only: bool,
     pending: Option<(Pending, u32)>,
     block: Block,
     grid: Option<FundsGrid>,
@@ -67,6 +69,7 @@ impl<'d> TableBuilder<'d> {
             record: Record::new(kind, line),
             title: None,
             not_target: false,
+            reference_only: false,
             pending: None,
             block: Block::None,
             grid: None,
@@ -155,6 +158,19 @@ impl<'d> TableBuilder<'d> {
             }
         }
         self.previous_row_line = row.line;
+    }
+
+    /// The source is cut off (or leaves rows out) at `line`: the row it cut is not read as an indicator
+    /// and the record says it is incomplete.
+    pub fn cut_off(&mut self, line: u32) {
+        let dropped = self
+            .indicators
+            .as_mut()
+            .and_then(|s| s.drop_cut_row(&mut self.record));
+        self.record
+            .diagnostics
+            .push(cut_off_diagnostic(line, dropped.as_deref()));
+        self.record.lines[1] = self.record.lines[1].max(line);
     }
 
     /// Unlabelled text right above the indicator block, in a table without goal text, is the goal whose
@@ -286,6 +302,12 @@ impl<'d> TableBuilder<'d> {
 
     fn plain_cell(&mut self, cell: &PCell) {
         let text = cell.text.as_str();
+        if matches!(self.pending, Some((Pending::Field(Field::Goal), _)))
+            && is_goal_column_title(text)
+        {
+            // `总体目标 | 年度目标 | 年度总体目标完成情况`: the form's column titles, the goal is below.
+            return;
+        }
         match self.pending.take() {
             Some((Pending::Field(field), _)) => {
                 self.assign_field(&field, text, cell.line);
@@ -612,6 +634,20 @@ fn funds_label_text(text: &str, rest: &str) -> String {
         .to_string()
 }
 
+/// A column title beside a goal label (`年度总体目标完成情况`, `实施期目标内容`): short, about a 目标,
+/// ending in a word that names a column, never a sentence.
+fn is_goal_column_title(text: &str) -> bool {
+    let f = crate::text::fold_label(text);
+    f.chars().count() <= 12
+        && f.contains("目标")
+        && !f
+            .chars()
+            .any(|c| c.is_ascii_digit() || "。,，;；".contains(c))
+        && ["完成情况", "情况", "内容", "说明"]
+            .iter()
+            .any(|e| f.ends_with(e))
+}
+
 /// `目标:逐步改善…` → `逐步改善…`: the sub-label some templates put before the goal text.
 fn strip_goal_prefix<'a>(field: &Field, text: &'a str) -> &'a str {
     if *field != Field::Goal {
@@ -624,6 +660,20 @@ fn strip_goal_prefix<'a>(field: &Field, text: &'a str) -> &'a str {
         }
     }
     t
+}
+
+/// The warning on a record whose source is cut off at `line`, naming the row the cut went through.
+pub fn cut_off_diagnostic(line: u32, cut_row: Option<&str>) -> Diagnostic {
+    let detail = cut_row.map_or_else(String::new, |name| {
+        format!("; the row it cut (`{}`) is not read", clip(name))
+    });
+    Diagnostic::warning(
+        "normalize.cut-off",
+        format!(
+            "the source is cut off or leaves rows out at line {line}: this table is incomplete{detail}"
+        ),
+        Some(line),
+    )
 }
 
 pub fn clip(text: &str) -> String {

@@ -54,12 +54,14 @@ pub fn fold_char(c: char) -> Option<char> {
         '【' | '〔' | '〖' | '[' | '「' => '(',
         '】' | '〕' | '〗' | ']' | '」' => ')',
         '*' | '★' | '☆' | '※' => return None,
+        // Characters a copy could not encode (`绩????效`, mirror sites): never part of a label.
+        '?' | '\u{FFFD}' => return None,
         other => fold_han(other),
     })
 }
 
 /// The matching key of a label: no whitespace at all, half-width ASCII, `()` for every bracket pair,
-/// no `*`/`★` emphasis marks, radicals and traditional characters folded to simplified, no trailing
+/// no `*`/`★` emphasis marks, no `?`/`\u{FFFD}` left by a copy that lost characters, radicals and traditional characters folded to simplified, no trailing
 /// colon. Two spellings of one label (`服务对 象满 意度 指 标：`, `服务对象满意度指标`) get the same key.
 pub fn fold_label(text: &str) -> String {
     let mut out: String = text.chars().filter_map(fold_char).collect();
@@ -91,6 +93,7 @@ mod tests {
         assert_eq!(fold_label("★ 指标值\u{3000}\u{a0}"), "指标值");
         assert_eq!(fold_label("年度资金总额：："), "年度资金总额");
         assert_eq!(fold_label("ＡＢＣ１２"), "ABC12");
+        assert_eq!(fold_label("绩????效 目??标"), "绩效目标");
     }
 
     #[test]

@@ -262,3 +262,25 @@ fn money_of(chars: &[char], n: &Num, r: &Reading) -> Option<f64> {
         _ => None,
     }
 }
+
+/// An unfilled template value: no number, only a comparator sign, a unit and placeholder marks
+/// (`公里`, `≧ %`, `≥**%`, `万人`). Such a 指标值 says what the department was to fill in, not a target.
+pub fn is_placeholder(text: &str) -> bool {
+    let chars = scan::prepare(text);
+    if chars.iter().any(char::is_ascii_digit) {
+        return false;
+    }
+    let body: Vec<char> = chars
+        .into_iter()
+        .filter(|c| {
+            !matches!(
+                c,
+                ' ' | '*' | '＊' | '×' | 'X' | 'x' | '≥' | '≤' | '>' | '<' | '=' | '＞' | '＜'
+            )
+        })
+        .collect();
+    if body.is_empty() {
+        return !text.trim().is_empty();
+    }
+    matches!(unit::read_unit(&body, 0), Some((_, _, end)) if end == body.len())
+}

@@ -339,3 +339,14 @@ fn never_panics_on_odd_input() {
     let long = "1,".repeat(5000) + &"一".repeat(5000) + &"<".repeat(2000);
     assert!(!parse_value(&long).numbers.is_empty());
 }
+
+#[test]
+fn template_values_are_placeholders_not_targets() {
+    use super::is_placeholder;
+    for t in ["公里", "≧ %", "≥**%", "万人", "万亩", "≤**元", "%"] {
+        assert!(is_placeholder(t), "{t}");
+    }
+    for t in ["", "≥95%", "达标", "提高", "1次/月", "是", "良好", "长期"] {
+        assert!(!is_placeholder(t), "{t}");
+    }
+}

@@ -7,6 +7,8 @@ use jixiao_core::{
 
 use crate::{NormalizeContext, normalize_document};
 
+mod provincial;
+
 /// Rows of cells as `ingest` would give them: `\t` separates cells, `\n` rows; blank lines keep their
 /// line numbers.
 fn doc(layout: Layout, text: &str) -> SourceDocument {

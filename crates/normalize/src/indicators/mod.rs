@@ -11,136 +11,13 @@ use jixiao_core::{Diagnostic, Indicator, Level1, Level2, Record};
 use crate::dictionary::{Column, Field, LabelDictionary};
 use crate::prepare::{PCell, PRow};
 use crate::table::clip;
-use crate::value::parse_value;
+use crate::value::{is_placeholder, parse_value};
 
-/// Column roles of an indicator block.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnMap {
-    /// (column, role) in column order; columns are meaningless when `positional` is false.
-    cols: Vec<(u32, Column)>,
-    positional: bool,
-}
+mod columns;
+mod fused;
 
-const DATA_ROLES_DEFAULT: [Column; 2] = [Column::Name, Column::Value];
-
-impl ColumnMap {
-    /// The column-title row of an indicator block (`一级指标 二级指标 三级指标 指标值`), if `row` is one.
-    pub fn from_header(row: &PRow, dict: &LabelDictionary) -> Option<ColumnMap> {
-        let cols: Vec<(u32, Column)> = row
-            .filled()
-            .filter_map(|c| match dict.field(&c.text) {
-                Some(m) if m.rest.is_empty() => match m.label {
-                    Field::Column(Column::Funds) => None,
-                    Field::Column(col) => Some((c.col, col)),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect();
-        let has_levels = cols
-            .iter()
-            .any(|(_, c)| matches!(c, Column::Level1 | Column::Level2 | Column::Name));
-        (cols.len() >= 2 && has_levels).then_some(ColumnMap {
-            cols,
-            positional: true,
-        })
-    }
-
-    /// No column-title row: 三级 then 指标值, in order.
-    pub fn default_for(_row: &PRow) -> ColumnMap {
-        ColumnMap {
-            cols: Vec::new(),
-            positional: false,
-        }
-    }
-
-    /// Column roles read off the first indicator row when the table has no column-title row: where its
-    /// 一级 / 二级 labels stand, and its two data cells as 三级 and 指标值.
-    pub fn infer_from_row(row: &PRow, dict: &LabelDictionary) -> ColumnMap {
-        let mut cols = Vec::new();
-        let mut data = Vec::new();
-        for cell in row.filled() {
-            if !data.is_empty() {
-                data.push(cell.col);
-                continue;
-            }
-            if dict.level1(&cell.text).is_some() && !cols.iter().any(|(_, c)| *c == Column::Level1)
-            {
-                cols.push((cell.col, Column::Level1));
-            } else if dict.level2(&cell.text).is_some() {
-                cols.retain(|(_, c)| *c != Column::Level2);
-                cols.push((cell.col, Column::Level2));
-            } else if dict.field(&cell.text).is_none() {
-                data.push(cell.col);
-            }
-        }
-        if data.len() == 2 {
-            cols.push((data[0], Column::Name));
-            cols.push((data[1], Column::Value));
-            ColumnMap {
-                cols,
-                positional: true,
-            }
-        } else {
-            ColumnMap {
-                cols: Vec::new(),
-                positional: false,
-            }
-        }
-    }
-
-    pub fn is_positional(&self) -> bool {
-        self.positional
-    }
-
-    /// Stream layouts give the column titles one cell at a time.
-    pub fn stream_titles(&mut self, text: &str, dict: &LabelDictionary) {
-        self.positional = false;
-        if let Some(Field::Column(col)) = dict
-            .field(text)
-            .filter(|m| m.rest.is_empty())
-            .map(|m| m.label)
-            && col != Column::Funds
-            && !self.cols.iter().any(|(_, c)| *c == col)
-        {
-            let n = self.cols.len() as u32;
-            self.cols.push((n, col));
-        }
-    }
-
-    pub fn has_actual(&self) -> bool {
-        self.cols.iter().any(|(_, c)| *c == Column::Actual)
-    }
-
-    fn col_of(&self, role: Column) -> Option<u32> {
-        if !self.positional {
-            return None;
-        }
-        self.cols
-            .iter()
-            .find(|(_, c)| *c == role)
-            .map(|(col, _)| *col)
-    }
-
-    /// The roles data cells can take, in column order.
-    fn data_roles(&self) -> Vec<(u32, Column)> {
-        let roles: Vec<(u32, Column)> = self
-            .cols
-            .iter()
-            .filter(|(_, c)| !matches!(c, Column::Level1 | Column::Level2))
-            .copied()
-            .collect();
-        if roles.is_empty() {
-            DATA_ROLES_DEFAULT
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (i as u32 + 100, *c))
-                .collect()
-        } else {
-            roles
-        }
-    }
-}
+pub use columns::ColumnMap;
+use columns::assign_roles;
 
 /// Reading state of an indicator block.
 #[derive(Debug, Clone)]
@@ -156,6 +33,8 @@ pub struct IndicatorState {
     emitted: usize,
     /// The previous row was a column-title row repeated at a page break.
     after_page_break: bool,
+    /// The last indicator's row had no value cell (it may be a row a cut-off source ends in).
+    last_without_value_cell: bool,
 }
 
 impl IndicatorState {
@@ -170,6 +49,7 @@ impl IndicatorState {
             pending_name: None,
             emitted: 0,
             after_page_break: false,
+            last_without_value_cell: false,
         }
     }
 
@@ -228,6 +108,32 @@ impl IndicatorState {
             })
             .collect();
         if filled.is_empty() {
+            return;
+        }
+        if !self.stream
+            && let Some(parts) = fused::split_fused(&filled, &self.map, dict)
+        {
+            record.diagnostics.push(Diagnostic::info(
+                "normalize.row-split",
+                format!(
+                    "one row held {} indicator rows (the copy lost their row ends); split by the column titles",
+                    parts.len()
+                ),
+                Some(row.line),
+            ));
+            for cells in parts {
+                // The part's line is its 三级 cell's (the first cell after its labels).
+                let line = cells
+                    .iter()
+                    .find(|c| dict.level1(&c.text).is_none() && dict.level2(&c.text).is_none())
+                    .map_or(row.line, |c| c.line);
+                let part = PRow {
+                    cells,
+                    line,
+                    ..row.clone()
+                };
+                self.feed(&part, dict, record);
+            }
             return;
         }
         let roles = self.map.data_roles();
@@ -337,7 +243,11 @@ impl IndicatorState {
             })
             .collect();
         let shifted: Vec<&PCell> = shifted.iter().collect();
-        let assigned = assign_roles(&shifted, &roles, self.map.positional);
+        let assigned = self.per_column_values(
+            assign_roles(&shifted, &roles, self.map.positional),
+            row.line,
+            record,
+        );
         // The rest of a 三级 cell that a page break cut (`…各单位财务记账规范有保障` / `位财务记账规范有保障`).
         if after_page_break
             && l1.is_none()
@@ -381,6 +291,52 @@ impl IndicatorState {
             return;
         }
         self.emit(assigned, row.line, l1.is_some() || l2.is_some(), record);
+    }
+
+    /// Targets set per place (one value column per town or village): one 指标值, the common value when
+    /// all columns agree, else every column's value with its title.
+    fn per_column_values(
+        &self,
+        assigned: Vec<(Column, String)>,
+        line: u32,
+        record: &mut Record,
+    ) -> Vec<(Column, String)> {
+        let titles = self.map.value_titles();
+        let values: Vec<&str> = assigned
+            .iter()
+            .filter(|(c, _)| *c == Column::Value)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        if titles.is_empty() || values.len() < 2 {
+            return assigned;
+        }
+        let value = if values.iter().all(|v| *v == values[0]) {
+            values[0].to_string()
+        } else {
+            titles
+                .iter()
+                .zip(&values)
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(t, v)| format!("{t}:{v}"))
+                .collect::<Vec<_>>()
+                .join("；")
+        };
+        record.diagnostics.push(Diagnostic::info(
+            "normalize.per-column-values",
+            format!(
+                "{} value columns ({}…): read as one 指标值 `{}`",
+                values.len(),
+                titles[0],
+                clip(&value)
+            ),
+            Some(line),
+        ));
+        let mut out: Vec<(Column, String)> = assigned
+            .into_iter()
+            .filter(|(c, _)| *c != Column::Value)
+            .collect();
+        out.push((Column::Value, value));
+        out
     }
 
     fn apply_levels(
@@ -472,6 +428,19 @@ impl IndicatorState {
         }
     }
 
+    /// The row a cut-off source ends in: a stream layout's name still waiting for its value, or the last
+    /// indicator when its row had no value cell at all (`时效指标 | 截`). Returns its name.
+    pub fn drop_cut_row(&mut self, record: &mut Record) -> Option<String> {
+        if let Some((name, _)) = self.pending_name.take() {
+            return Some(name);
+        }
+        if self.last_without_value_cell && record.indicators.len() > 0 {
+            self.last_without_value_cell = false;
+            return record.indicators.pop().map(|i| i.name);
+        }
+        None
+    }
+
     /// Ends the block: a stream layout's last name without a value becomes an indicator.
     pub fn finish(&mut self, record: &mut Record) {
         self.flush_pending(record);
@@ -495,12 +464,26 @@ impl IndicatorState {
         let name = get(Column::Name)
             .map(|n| strip_indicator_prefix(&n).to_string())
             .unwrap_or_default();
-        let mut value = get(Column::Value).unwrap_or_default();
+        let value_cell = get(Column::Value);
+        let without_value_cell = value_cell.is_none();
+        let mut value = value_cell.unwrap_or_default();
         if let Some(cmp) = get(Column::Comparator).filter(|c| !value.starts_with(c.as_str())) {
             value = format!("{cmp}{value}");
         }
         if let Some(unit) = get(Column::Unit).filter(|u| !value.ends_with(u.as_str())) {
             value.push_str(&unit);
+        }
+        if is_placeholder(&value) {
+            record.diagnostics.push(Diagnostic::warning(
+                "normalize.template-value",
+                format!(
+                    "指标值 `{}` of `{}` is only a unit or placeholder (an unfilled template row): read as no value",
+                    clip(&value),
+                    clip(&name)
+                ),
+                Some(line),
+            ));
+            value.clear();
         }
         let description = get(Column::Description);
         let basis = get(Column::Basis);
@@ -578,47 +561,9 @@ impl IndicatorState {
             basis,
             line,
         });
+        self.last_without_value_cell = without_value_cell;
         self.emitted += 1;
     }
-}
-
-/// Gives each data cell a role: in order when counts match, else by nearest column title.
-fn assign_roles(
-    data: &[&PCell],
-    roles: &[(u32, Column)],
-    positional: bool,
-) -> Vec<(Column, String)> {
-    if data.len() == roles.len() || !positional {
-        let mut out: Vec<(Column, String)> = data
-            .iter()
-            .zip(roles)
-            .map(|(c, (_, r))| (*r, c.text.clone()))
-            .collect();
-        // More cells than roles without column positions: the value was split at spaces.
-        if data.len() > roles.len() {
-            let last_role = roles.last().map_or(Column::Value, |(_, r)| *r);
-            for c in &data[roles.len()..] {
-                out.push((last_role, c.text.clone()));
-            }
-        }
-        return out;
-    }
-    let mut out = Vec::with_capacity(data.len());
-    let mut min_index = 0;
-    for (n, cell) in data.iter().enumerate() {
-        let cells_left = data.len() - n - 1;
-        let last_allowed = roles.len().saturating_sub(cells_left + 1).max(min_index);
-        let candidates = &roles[min_index.min(roles.len() - 1)..=last_allowed.min(roles.len() - 1)];
-        let best = candidates
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, (col, _))| col.abs_diff(cell.col))
-            .map(|(i, _)| i + min_index.min(roles.len() - 1));
-        let index = best.unwrap_or(min_index).min(roles.len() - 1);
-        out.push((roles[index].1, cell.text.clone()));
-        min_index = (index + 1).min(roles.len() - 1);
-    }
-    out
 }
 
 /// `服务人数：≥300人` → (`服务人数`, `≥300人`); `指标1:…` prefixes are not a split.
@@ -683,32 +628,5 @@ mod tests {
         );
         assert_eq!(strip_indicator_prefix("指标值"), "指标值");
         assert_eq!(strip_indicator_prefix("指标完成率"), "指标完成率");
-    }
-
-    fn cell(text: &str, col: u32) -> PCell {
-        PCell {
-            text: text.into(),
-            col,
-            line: 1,
-        }
-    }
-
-    #[test]
-    fn roles_by_nearest_column_when_cells_are_missing() {
-        let roles = [
-            (3, Column::Name),
-            (4, Column::Description),
-            (5, Column::Value),
-            (6, Column::Basis),
-        ];
-        let a = cell("办公区倡导节约用电", 3);
-        let b = cell("反映节约用电", 4);
-        let c = cell("宣传氛围浓厚", 5);
-        let got = assign_roles(&[&a, &b, &c], &roles, true);
-        let got: Vec<Column> = got.into_iter().map(|(r, _)| r).collect();
-        assert_eq!(got, vec![Column::Name, Column::Description, Column::Value]);
-        let v = cell("≥98%", 5);
-        let got = assign_roles(&[&v], &[(4, Column::Name), (5, Column::Value)], true);
-        assert_eq!(got[0].0, Column::Value);
     }
 }

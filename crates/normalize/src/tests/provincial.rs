@@ -1,0 +1,138 @@
+//! Layouts of other provinces' tables, each in the smallest form that shows it (the real files are in
+//! `tests/fixtures/provinces/`, checked by `crates/ingest/tests/provinces.rs`).
+
+use super::*;
+
+fn codes(r: &Record) -> Vec<&str> {
+    r.diagnostics.iter().map(|d| d.code.as_str()).collect()
+}
+
+#[test]
+fn a_row_holding_several_indicator_rows_is_split_by_the_column_titles() {
+    let text = "项目名称|生猪奖励资金\n年度金额|397\n一级指标|二级指标|三级指标|单位|指标值\n绩效指标|产出指标|数量指标|猪肉产量稳定率|%|≥95%|能繁母猪稳定率|%|90%\n";
+    let (recs, _) = records(Layout::Pipe, text);
+    assert_eq!(
+        triples(&recs[0]),
+        vec![
+            (
+                Some(Level1::Output),
+                Some(Level2::Quantity),
+                "猪肉产量稳定率",
+                "≥95%"
+            ),
+            (
+                Some(Level1::Output),
+                Some(Level2::Quantity),
+                "能繁母猪稳定率",
+                "90%"
+            ),
+        ]
+    );
+    assert!(codes(&recs[0]).contains(&"normalize.row-split"));
+    // A value written with spaces is one row, not two.
+    let text = "项目名称|某项目\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|培训人数|≥ 95 % 以上\n";
+    let (recs, _) = records(Layout::Pipe, text);
+    assert_eq!(recs[0].indicators.len(), 1);
+}
+
+#[test]
+fn per_village_value_columns_give_one_value() {
+    let text = "项目名称|水利专项\n一级指标|二级指标|三级指标|指标解释|甲村|乙村\n产出指标|数量指标|工程建设(个)|反映工程开展情况|1|1\n产出指标|时效指标|完工时间|反映进度|6月|9月\n";
+    let (recs, _) = records(Layout::Pipe, text);
+    let r = &recs[0];
+    assert_eq!(r.indicators[0].value, "1");
+    assert_eq!(
+        r.indicators[0].description.as_deref(),
+        Some("反映工程开展情况")
+    );
+    assert_eq!(r.indicators[1].value, "甲村:6月；乙村:9月");
+}
+
+#[test]
+fn template_units_are_not_values() {
+    let text = "项目名称|饮水工程\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|指标1:新建堤防长度|公里\n产出指标|质量指标|指标1:工程验收合格率|≧ %\n产出指标|质量指标|水质达标率|≥95%\n";
+    let (recs, _) = records(Layout::Pipe, text);
+    let values: Vec<&str> = recs[0]
+        .indicators
+        .iter()
+        .map(|i| i.value.as_str())
+        .collect();
+    assert_eq!(values, vec!["", "", "≥95%"]);
+    assert_eq!(
+        codes(&recs[0])
+            .iter()
+            .filter(|c| **c == "normalize.template-value")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn a_cut_off_copy_drops_the_cut_row_and_says_so() {
+    let text = "项目名称|水利专项\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|工程建设|7个\n产出指标|时效指标|截\n[... TRUNCATED ...]\n";
+    let (recs, _) = records(Layout::Tabbed, &text.replace('|', "\t"));
+    let r = &recs[0];
+    assert_eq!(r.indicators.len(), 1);
+    let cut = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "normalize.cut-off")
+        .expect("cut-off warning");
+    assert_eq!(cut.severity, Severity::Warning);
+    assert!(cut.message.contains("截"), "{}", cut.message);
+}
+
+#[test]
+fn transfer_payment_tables_name_the_fund_and_every_tier() {
+    let text = "资金名称|生猪奖励资金\n中央主管部门|财政部、农业农村部\n省级财政部门|重庆市财政局\n区县主管部门|忠县农业农村委员会\n年度金额(万元):|397\n其中:中央补助(万元)|397\n地方资金(万元)|\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|猪肉产量稳定率|≥95%\n";
+    let (recs, _) = records(Layout::Pipe, text);
+    let r = &recs[0];
+    assert_eq!(r.name.as_deref(), Some("生猪奖励资金"));
+    assert_eq!(r.supervisor.as_deref(), Some("忠县农业农村委员会"));
+    assert_eq!(
+        r.attributes.get("中央主管部门").map(String::as_str),
+        Some("财政部、农业农村部")
+    );
+    assert_eq!(
+        (r.funds.total, r.funds.fiscal, r.funds.other),
+        (Some(397.0), Some(397.0), None)
+    );
+}
+
+#[test]
+fn blank_totals_are_repaired_from_their_parts_or_flagged_as_shifted() {
+    let head = "项目名称|某项目\n";
+    let tail = "一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|培训人数|10人\n";
+    let (recs, _) = records(
+        Layout::Pipe,
+        &format!("{head}资金总额|\n其中:财政拨款|500\n其他资金|\n{tail}"),
+    );
+    assert_eq!(recs[0].funds.total, Some(500.0));
+    assert!(codes(&recs[0]).contains(&"normalize.total-from-parts"));
+    // 003's printed form: total blank, fiscal = other: the amounts slid down a row.
+    let (recs, _) = records(
+        Layout::Pipe,
+        &format!("{head}资金总额|\n其中:财政拨款|2\n其他资金|2\n{tail}"),
+    );
+    let f = &recs[0].funds;
+    assert_eq!((f.total, f.fiscal, f.other), (Some(2.0), Some(2.0), None));
+    assert!(codes(&recs[0]).contains(&"normalize.funds-shifted"));
+}
+
+#[test]
+fn a_title_in_a_notices_attachment_list_is_not_a_table() {
+    let text = "附件:1.资金安排表\n2.2022年水利专项资金绩效目标表\n安溪县水利局\n附件1\n资金安排表\n序号|乡镇名称|项目名称|金额\n1|西坪镇|排洪工程|20\n附件2\n2022年水利专项资金绩效目标表\n项目名称|水利专项\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|工程建设|7个\n";
+    let (recs, diags) = records(Layout::Pipe, text);
+    assert_eq!(recs.len(), 1);
+    assert!(
+        !diags.iter().any(|d| d.severity == Severity::Error),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn goal_column_titles_are_not_goal_text() {
+    let text = "项目名称 某项目\n总体目标 年度目标 年度总体目标完成情况\n为水濂村带来游客6万人。\n绩效指标 一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 流转土地 >=60亩\n";
+    let (recs, _) = records(Layout::SpaceSeparated, text);
+    assert_eq!(recs[0].goal.as_deref(), Some("为水濂村带来游客6万人。"));
+}
