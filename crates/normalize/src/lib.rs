@@ -20,6 +20,7 @@ mod facts;
 mod indicators;
 mod narrative;
 mod prepare;
+mod prose;
 mod segment;
 mod table;
 pub mod text;
@@ -183,6 +184,14 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
             );
             t.feed(row);
             table = Some(t);
+        } else if prose::starts_prose(&rows[i..], dict) {
+            let (record, used) = prose::read_prose(&rows[i..], &outside, dict);
+            flush_outside(&mut outside, &mut out);
+            if let Some(record) = record {
+                out.records.push(complete(record, &page_header));
+            }
+            i += used.max(1);
+            continue;
         } else if section_heading(row).is_some_and(segment::is_department_heading) {
             flush_outside(&mut outside, &mut out);
             let (record, used) = narrative::read_section(&rows[i..], page_header.as_ref());

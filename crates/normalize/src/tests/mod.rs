@@ -179,7 +179,13 @@ fn space_separated_rows_with_wrapped_labels() {
     assert_eq!(recs.len(), 1);
     let r = &recs[0];
     assert_eq!(r.name.as_deref(), Some("麻风病防治"));
-    assert_eq!(r.funds.total, None, "blank is null, never 0");
+    // A blank total is never 0: it is the sum of its parts, and the record says so.
+    assert_eq!(r.funds.total, Some(4.0));
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.code == "normalize.total-from-parts")
+    );
     assert_eq!(r.funds.fiscal, Some(4.0));
     assert_eq!(r.funds.other, Some(0.0));
     assert_eq!(r.goal.as_deref(), Some("开展宣传活动。"));
