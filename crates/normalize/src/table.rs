@@ -95,13 +95,20 @@ impl<'d> TableBuilder<'d> {
     }
 
     pub fn set_title(&mut self, text: &str, line: u32) {
+        let name = name_from_title(text);
+        // A year inside the project name (`邯财教[2023]26号 2022年度…资金`) dates the money, not the
+        // budget: the budget year then comes from the document.
+        let title_outside_name = match &name {
+            Some(n) => text.replacen(n.as_str(), "", 1),
+            None => text.to_string(),
+        };
         if self.record.name.is_none()
-            && let Some(name) = name_from_title(text)
+            && let Some(name) = name
         {
             self.record.name = Some(name);
             self.record.field_lines.insert("title".into(), line);
         }
-        if let Some(y) = crate::segment::first_year(text) {
+        if let Some(y) = crate::segment::first_year(&title_outside_name) {
             self.record.year.get_or_insert(y);
         }
         self.title.get_or_insert_with(|| text.to_string());
@@ -109,7 +116,9 @@ impl<'d> TableBuilder<'d> {
 
     /// Feeds one row of the table.
     pub fn feed(&mut self, row: &PRow) {
-        self.record.lines[1] = self.record.lines[1].max(row.line);
+        // A row of a cell-per-line layout spans several lines: the table ends at its last cell.
+        let last_line = row.cells.iter().map(|c| c.line).max().unwrap_or(row.line);
+        self.record.lines[1] = self.record.lines[1].max(row.line).max(last_line);
         if let Some(state) = self.indicators.as_mut() {
             state.feed(row, self.dict, &mut self.record);
             return;
@@ -314,7 +323,8 @@ impl<'d> TableBuilder<'d> {
                 return;
             }
             Some((Pending::Funds(role, label), line)) => {
-                if let Some(amount) = parse_money(text) {
+                // A sentence is never an amount (`…（邯密传[2022]43号）…` under a blank 其他资金).
+                if let Some(amount) = parse_money(text).filter(|_| is_amount_cell(text)) {
                     let amount = self.scale(amount);
                     self.set_funds(role, label, Some(amount), cell.line);
                     return;
@@ -632,6 +642,14 @@ fn funds_label_text(text: &str, rest: &str) -> String {
         .trim_end_matches([':', '：'])
         .trim()
         .to_string()
+}
+
+/// A cell that can hold an amount: it starts with the number (`854万(高标准农田建设400万元,…)`), or it
+/// is short and no sentence (`用于泉头办公区 5 号楼维修。` is not 5 万元).
+fn is_amount_cell(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with(|c: char| c.is_ascii_digit())
+        || (t.chars().count() <= 24 && !t.contains(['，', '。', '《', '》', '；']))
 }
 
 /// A column title beside a goal label (`年度总体目标完成情况`, `实施期目标内容`): short, about a 目标,

@@ -243,11 +243,14 @@ impl IndicatorState {
             })
             .collect();
         let shifted: Vec<&PCell> = shifted.iter().collect();
-        let assigned = self.per_column_values(
-            assign_roles(&shifted, &roles, self.map.positional),
-            row.line,
-            record,
-        );
+        let assigned = assign_roles(&shifted, &roles, self.map.positional);
+        // The indicator's line is its 三级 cell's: in a cell-per-line layout the row starts lines above.
+        let line = shifted
+            .iter()
+            .zip(&assigned)
+            .find(|(_, (role, _))| *role == Column::Name)
+            .map_or(row.line, |(c, _)| c.line);
+        let assigned = self.per_column_values(assigned, line, record);
         // The rest of a 三级 cell that a page break cut (`…各单位财务记账规范有保障` / `位财务记账规范有保障`).
         if after_page_break
             && l1.is_none()
@@ -290,7 +293,7 @@ impl IndicatorState {
             ));
             return;
         }
-        self.emit(assigned, row.line, l1.is_some() || l2.is_some(), record);
+        self.emit(assigned, line, l1.is_some() || l2.is_some(), record);
     }
 
     /// Targets set per place (one value column per town or village): one 指标值, the common value when

@@ -362,3 +362,83 @@ fn a_value_cut_by_a_pdf_page_break_is_joined_and_a_new_row_is_not() {
     let recs = records(Layout::Grid, text).0;
     assert_eq!(recs[0].indicators.len(), 3);
 }
+
+/// Known misreadings of the samples (issue 12), each in its smallest form.
+mod sample_misreadings {
+    use super::*;
+
+    #[test]
+    fn a_sentence_under_a_blank_funds_row_is_not_its_amount() {
+        // 004 L3620–3623: `其他资金` blank, the next line is the 资金用途 text citing `邯密传[2022]43号`.
+        let text = "项目名称\t人才项目\n预算规模及资金用途\t预算数\t5.00\t其中：财政资金\t5.00\t其他资金\t\n\
+\t为贯彻落实《人才发展规划》（邯密传[2022]43号），推进人才工作。\n\
+一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t支持项目数量\t≥1个\n";
+        let (recs, _) = records(Layout::Tabbed, text);
+        let f = &recs[0].funds;
+        assert_eq!((f.total, f.fiscal, f.other), (Some(5.0), Some(5.0), None));
+        assert!(
+            recs[0]
+                .funds_use
+                .as_deref()
+                .is_some_and(|u| u.contains("43号"))
+        );
+    }
+
+    #[test]
+    fn a_year_inside_the_project_name_is_not_the_budget_year() {
+        // 004 L2271: `邯财教[2023]26号 2022年度市级文化产业发展引导资金` in a 2024 budget disclosure.
+        let text = "2024年部门预算公开\n1、邯财教[2023]26号 2022年度市级文化产业发展引导资金绩效目标表\n\
+项目名称\t邯财教[2023]26号 2022年度市级文化产业发展引导资金\n一级指标\t二级指标\t三级指标\t指标值\n\
+产出指标\t数量指标\t扶持项目\t≥3个\n";
+        let (recs, _) = records(Layout::Tabbed, text);
+        assert_eq!(recs[0].year, Some(2024));
+        // A year outside the name still dates the table.
+        let text = "2023年部门项目支出绩效目标表\n项目名称\t某项目\n一级指标\t二级指标\t三级指标\t指标值\n\
+产出指标\t数量指标\t扶持项目\t≥3个\n";
+        let (recs, _) = records(Layout::Tabbed, text);
+        assert_eq!(recs[0].year, Some(2023));
+    }
+
+    #[test]
+    fn cell_per_line_rows_point_at_their_name_cell_and_the_table_ends_at_its_last_cell() {
+        // 002: a row's cells are on lines 10–13; its first (blank) cell is on line 9.
+        let cell = |text: &str, line: u32, column: u32| Cell::new(text, line, column);
+        let rows = vec![
+            Row::new(1, 0, vec![cell("项目名称", 1, 1), cell("某项目", 2, 2)]),
+            Row::new(
+                4,
+                0,
+                vec![
+                    cell("一级指标", 4, 1),
+                    cell("二级指标", 5, 2),
+                    cell("三级指标", 6, 3),
+                    cell("指标值", 7, 4),
+                ],
+            ),
+            Row::new(
+                9,
+                0,
+                vec![
+                    cell("", 9, 1),
+                    cell("产出指标", 10, 2),
+                    cell("数量指标", 11, 3),
+                    cell("会议次数", 12, 4),
+                    cell("8次", 13, 5),
+                ],
+            ),
+        ];
+        let doc = SourceDocument {
+            file: "t.txt".into(),
+            format: Default::default(),
+            layout: Layout::CellPerLine,
+            encoding: "UTF-8".into(),
+            rows,
+            diagnostics: vec![],
+        };
+        let ctx = NormalizeContext::new(&Default::default(), Some(2024)).expect("dictionary");
+        let out = normalize_document(doc, &ctx);
+        let r = &out.records[0];
+        assert_eq!(r.indicators[0].line, 12);
+        assert_eq!(r.lines[1], 13);
+    }
+}
