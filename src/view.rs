@@ -123,6 +123,39 @@ fn diagnostics(out: &mut String, diags: &[Diagnostic], indent: &str) {
     }
 }
 
+/// The `inspect --format cells` view: every row the reader produced, `line: cell | cell`, with each
+/// cell's column (and span when it has one), before any table understanding.
+pub fn cells(docs: &[jixiao_core::SourceDocument]) -> String {
+    let mut out = String::new();
+    for doc in docs {
+        let _ = writeln!(
+            out,
+            "== {} ({}, {}): {} rows",
+            doc.file,
+            doc.layout.as_str(),
+            doc.encoding,
+            doc.rows.len()
+        );
+        for row in &doc.rows {
+            let cells: Vec<String> = row
+                .cells
+                .iter()
+                .map(|c| {
+                    let span = match (c.row_span, c.col_span) {
+                        (1, 1) => String::new(),
+                        (r, k) => format!("[{r}×{k}]"),
+                    };
+                    format!("{}{span}:{}", c.column, c.text)
+                })
+                .collect();
+            let page = row.page.map(|p| format!(" p{p}")).unwrap_or_default();
+            let _ = writeln!(out, "{:>5}{page}: {}", row.line, cells.join(" | "));
+        }
+        diagnostics(&mut out, &doc.diagnostics, "   ");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,37 +212,4 @@ mod tests {
             "{text}"
         );
     }
-}
-
-/// The `inspect --format cells` view: every row the reader produced, `line: cell | cell`, with each
-/// cell's column (and span when it has one), before any table understanding.
-pub fn cells(docs: &[jixiao_core::SourceDocument]) -> String {
-    let mut out = String::new();
-    for doc in docs {
-        let _ = writeln!(
-            out,
-            "== {} ({}, {}): {} rows",
-            doc.file,
-            doc.layout.as_str(),
-            doc.encoding,
-            doc.rows.len()
-        );
-        for row in &doc.rows {
-            let cells: Vec<String> = row
-                .cells
-                .iter()
-                .map(|c| {
-                    let span = match (c.row_span, c.col_span) {
-                        (1, 1) => String::new(),
-                        (r, k) => format!("[{r}×{k}]"),
-                    };
-                    format!("{}{span}:{}", c.column, c.text)
-                })
-                .collect();
-            let page = row.page.map(|p| format!(" p{p}")).unwrap_or_default();
-            let _ = writeln!(out, "{:>5}{page}: {}", row.line, cells.join(" | "));
-        }
-        diagnostics(&mut out, &doc.diagnostics, "   ");
-    }
-    out
 }

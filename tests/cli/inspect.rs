@@ -68,9 +68,11 @@ fn json_records_have_the_documented_keys() {
         "goal",
         "indicators",
         "diagnostics",
+        "confidence",
     ] {
         assert!(rec.get(k).is_some(), "record lacks {k}: {:?}", keys(rec));
     }
+    assert_eq!(keys(&rec["confidence"]), ["level", "recognised", "guessed"]);
     assert_eq!(keys(&rec["funds"]), ["total", "fiscal", "other", "items"]);
     let ind = &rec["indicators"][0];
     for k in [
@@ -206,4 +208,24 @@ fn missing_file_is_reported_not_panicked() {
     assert_code(&r, 65);
     let v: Value = serde_json::from_slice(&r.stdout).unwrap_or(Value::Null);
     assert_eq!(v["documents"][0]["file"], "tests/fixtures/no-such-file.txt");
+}
+
+#[test]
+fn cells_view_shows_each_row_as_the_reader_produced_it() {
+    let r = jixiao(
+        &root(),
+        &[
+            "inspect",
+            "--format",
+            "cells",
+            "tests/fixtures/provinces/n07_zhongxian_2022_shengzhu_quyu_PARTIAL.txt",
+        ],
+    );
+    assert_code(&r, 0);
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(out.contains("(pipe, UTF-8): 24 rows"), "{out}");
+    assert!(
+        out.contains("   32: 1:一级指标 | 2:二级指标 | 3:三级指标 | 4:单位 | 5:指标值"),
+        "{out}"
+    );
 }

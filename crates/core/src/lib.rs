@@ -27,8 +27,8 @@ pub use date::{civil_from_days, days_from_civil};
 pub use diagnostic::{Diagnostic, Severity};
 pub use limits::ReadLimits;
 pub use record::{
-    DocumentFacts, DocumentRecords, Funds, FundsItem, Indicator, Ledger, Level1, Level2, PlanPoint,
-    Record, RecordKind, Sourced,
+    Confidence, ConfidenceLevel, DocumentFacts, DocumentRecords, Funds, FundsItem, Indicator,
+    Ledger, Level1, Level2, PlanPoint, Record, RecordKind, Sourced,
 };
 pub use run::RunContext;
 pub use scorecard::{

@@ -214,6 +214,40 @@ pub struct Record {
     pub field_lines: BTreeMap<String, u32>,
     /// Repairs and problems found while building this record.
     pub diagnostics: Vec<Diagnostic>,
+    /// How far the record can be trusted: what its table stated, what the reader inferred.
+    #[serde(default)]
+    pub confidence: Confidence,
+}
+
+/// What a record's table stated in labelled cells and what the reader had to infer or repair.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Confidence {
+    pub level: ConfidenceLevel,
+    /// Parts read from labelled cells: `name`, `unit`, `funds`, `goal`, `indicators`.
+    pub recognised: Vec<String>,
+    /// The diagnostic codes of every inference or repair made on the record (sorted, once each).
+    pub guessed: Vec<String>,
+}
+
+/// `high`: everything read from labelled cells; `medium`: repaired or inferred in ways the record says;
+/// `low`: a reviewer should check the record against its source before relying on it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfidenceLevel {
+    #[default]
+    High,
+    Medium,
+    Low,
+}
+
+impl ConfidenceLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfidenceLevel::High => "high",
+            ConfidenceLevel::Medium => "medium",
+            ConfidenceLevel::Low => "low",
+        }
+    }
 }
 
 impl Record {
@@ -235,6 +269,7 @@ impl Record {
             indicators: Vec::new(),
             field_lines: BTreeMap::new(),
             diagnostics: Vec::new(),
+            confidence: Confidence::default(),
         }
     }
 }

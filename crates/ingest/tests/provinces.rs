@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use jixiao_core::{ReadLimits, Record};
+use jixiao_core::{ConfidenceLevel, ReadLimits, Record};
 use jixiao_normalize::{LabelDictionary, NormalizeContext, normalize_document};
 use serde_json::Value;
 
@@ -194,6 +194,12 @@ fn complete_tables_match_their_hand_typed_records() {
         );
         if let Some(r) = records.first() {
             check_header(&mut c, r, &want);
+            c.field(
+                "confidence",
+                r.confidence.level != ConfidenceLevel::Low,
+                &r.confidence,
+                &Value::from("high or medium"),
+            );
             let wanted = want["indicators"].as_array().cloned().unwrap_or_default();
             for w in &wanted {
                 check_indicator(&mut c, &dict, r, w);
@@ -236,6 +242,17 @@ fn truncated_tables_give_what_they_must_and_invent_nothing() {
             let mut header = must.clone();
             header["overall_goal"] = want["overall_goal"].clone();
             check_header(&mut c, r, &header);
+            // A cut-off copy is read, and said to need a check by hand.
+            c.field(
+                "confidence",
+                r.confidence.level == ConfidenceLevel::Low
+                    && r.confidence
+                        .guessed
+                        .iter()
+                        .any(|g| g == "normalize.cut-off"),
+                &r.confidence,
+                &Value::from("low, cut-off"),
+            );
             for w in want["complete_indicators"].as_array().into_iter().flatten() {
                 check_indicator(&mut c, &dict, r, w);
             }

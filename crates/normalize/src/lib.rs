@@ -21,6 +21,7 @@ mod indicators;
 mod narrative;
 mod prepare;
 mod prose;
+mod quality;
 mod segment;
 mod table;
 pub mod text;
@@ -227,6 +228,11 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
             record.year = doc_year;
         }
     }
+    let records = std::mem::take(&mut out.records);
+    out.records = records
+        .into_iter()
+        .filter_map(|r| quality::review(r, dict, &mut out.diagnostics))
+        .collect();
     report_counts(&mut out);
     out
 }

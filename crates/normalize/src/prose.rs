@@ -90,49 +90,29 @@ pub fn read_prose(
         return (None, 0);
     };
     let mut record = Record::new(RecordKind::Project, first.line);
-    let (mut level1, mut level2): (Option<(Level1, String)>, Option<(Level2, String)>) =
-        (None, None);
+    let mut state = Categories::default();
     let mut used = 0;
     let mut skipped = Vec::new();
     for row in rows {
         if let Some(l1) = level1_heading(row, dict) {
             let text: String = row.filled().map(|c| c.text.as_str()).collect();
-            level1 = Some((l1, strip_enumeration(&text).to_string()));
-            level2 = None;
+            state = Categories {
+                level1: Some((l1, strip_enumeration(&text).to_string())),
+                level2: None,
+            };
         } else if let Some(cell) = row.single().filter(|c| c.text.chars().count() > 8) {
             let clauses = clauses(&cell.text);
             if !clauses.iter().any(|c| split_indicator(c).is_some()) {
                 break;
             }
             for clause in clauses {
-                if let Some(l2) = dict.level2(&clause) {
-                    if dict.level1(&clause).is_none() || level1.is_some() {
-                        if let Some((current, _)) = &level1
-                            && *current != l2.parent()
-                        {
-                            level1 = Some((l2.parent(), l2.parent().as_str().to_string()));
-                        }
-                        level2 = Some((l2, clause));
-                        continue;
-                    }
-                }
-                if let Some(l1) = dict.level1(&clause) {
-                    level1 = Some((l1, clause));
+                if state.label(&clause, dict) {
                     continue;
                 }
                 match split_indicator(&clause) {
-                    Some((name, value)) => record.indicators.push(Indicator {
-                        level1: level1.as_ref().map(|(l, _)| *l),
-                        level2: level2.as_ref().map(|(l, _)| *l),
-                        level1_raw: level1.as_ref().map(|(_, t)| t.clone()),
-                        level2_raw: level2.as_ref().map(|(_, t)| t.clone()),
-                        name: name.to_string(),
-                        parsed: parse_value(value),
-                        value: value.to_string(),
-                        description: None,
-                        basis: None,
-                        line: row.line,
-                    }),
+                    Some((name, value)) => record
+                        .indicators
+                        .push(state.indicator(name, value, row.line)),
                     None => skipped.push(clause),
                 }
             }
@@ -167,6 +147,52 @@ pub fn read_prose(
     ));
     notice_fields(&mut record, before, &rows[used..]);
     (Some(record), used)
+}
+
+/// The 一级 and 二级 in force, with the text that set them.
+#[derive(Default)]
+struct Categories {
+    level1: Option<(Level1, String)>,
+    level2: Option<(Level2, String)>,
+}
+
+impl Categories {
+    /// Takes `clause` as a category label if it is one. A 二级 of another 一级 moves the 一级 with it.
+    fn label(&mut self, clause: &str, dict: &LabelDictionary) -> bool {
+        let as2 = dict.level2(clause);
+        let as1 = dict.level1(clause);
+        if let Some(l2) = as2.filter(|_| as1.is_none() || self.level1.is_some()) {
+            if self
+                .level1
+                .as_ref()
+                .is_some_and(|(l1, _)| *l1 != l2.parent())
+            {
+                self.level1 = Some((l2.parent(), l2.parent().as_str().to_string()));
+            }
+            self.level2 = Some((l2, clause.to_string()));
+            return true;
+        }
+        if let Some(l1) = as1 {
+            self.level1 = Some((l1, clause.to_string()));
+            return true;
+        }
+        false
+    }
+
+    fn indicator(&self, name: &str, value: &str, line: u32) -> Indicator {
+        Indicator {
+            level1: self.level1.as_ref().map(|(l, _)| *l),
+            level2: self.level2.as_ref().map(|(l, _)| *l),
+            level1_raw: self.level1.as_ref().map(|(_, t)| t.clone()),
+            level2_raw: self.level2.as_ref().map(|(_, t)| t.clone()),
+            name: name.to_string(),
+            parsed: parse_value(value),
+            value: value.to_string(),
+            description: None,
+            basis: None,
+            line,
+        }
+    }
 }
 
 /// Clauses of a paragraph: cut at `;；。,，:：` outside brackets, trimmed, empty ones dropped.

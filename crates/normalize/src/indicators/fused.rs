@@ -28,9 +28,7 @@ pub(super) fn split_fused(
     }
     let mut parts: Vec<(Vec<PCell>, Vec<PCell>)> = vec![(Vec::new(), Vec::new())];
     for cell in cells {
-        let Some((labels, data)) = parts.last_mut() else {
-            return None;
-        };
+        let (labels, data) = parts.last_mut()?;
         if is_label(cell) {
             if !data.is_empty() {
                 parts.push((vec![(*cell).clone()], Vec::new()));

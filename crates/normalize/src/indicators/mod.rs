@@ -437,7 +437,7 @@ impl IndicatorState {
         if let Some((name, _)) = self.pending_name.take() {
             return Some(name);
         }
-        if self.last_without_value_cell && record.indicators.len() > 0 {
+        if self.last_without_value_cell && !record.indicators.is_empty() {
             self.last_without_value_cell = false;
             return record.indicators.pop().map(|i| i.name);
         }

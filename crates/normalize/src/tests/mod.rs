@@ -442,3 +442,40 @@ mod sample_misreadings {
         assert_eq!(r.lines[1], 13);
     }
 }
+
+/// Every code the normaliser emits is in the diagnostics table of docs/normalize.md.
+#[test]
+fn every_diagnostic_code_is_documented() {
+    fn sources(dir: &std::path::Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir).expect("src dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push_str(&std::fs::read_to_string(&path).expect("source"));
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut text = String::new();
+    sources(&root.join("src"), &mut text);
+    let docs = std::fs::read_to_string(root.join("../../docs/normalize.md")).expect("docs");
+    let table: String = docs
+        .lines()
+        .filter(|l| l.starts_with("| `normalize."))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut missing = Vec::new();
+    for piece in text.split("\"normalize.").skip(1) {
+        let code: String = piece
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+            .collect();
+        let documented = table.contains(&format!("`normalize.{code}`"))
+            || table.contains(&format!("/ `{code}`"));
+        if !code.is_empty() && !documented && !missing.contains(&code) {
+            missing.push(code);
+        }
+    }
+    assert!(missing.is_empty(), "not in docs/normalize.md: {missing:?}");
+}

@@ -225,6 +225,23 @@ pub struct UnparsedRow {
     pub message: String,
 }
 
+/// Why a low-confidence record should be checked by hand: its name, lines and the repairs it needed.
+fn low_confidence_message(r: &jixiao_core::Record) -> String {
+    let reasons: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Info && r.confidence.guessed.contains(&d.code))
+        .map(|d| d.message.as_str())
+        .collect();
+    format!(
+        "`{}` (lines {}–{}) was read with low confidence; check it against the source: {}",
+        r.name.as_deref().unwrap_or("?"),
+        r.lines[0],
+        r.lines[1],
+        reasons.join("; ")
+    )
+}
+
 /// The severity as a reviewer reads it.
 pub fn severity_zh(s: Severity) -> &'static str {
     match s {
@@ -337,7 +354,8 @@ impl PacketContext {
         let unparsed = documents
             .iter()
             .flat_map(|d| {
-                d.diagnostics
+                let skipped = d
+                    .diagnostics
                     .iter()
                     .filter(|g| g.code != "normalize.count")
                     .map(|g| UnparsedRow {
@@ -346,7 +364,20 @@ impl PacketContext {
                         severity: severity_zh(g.severity).to_string(),
                         code: g.code.clone(),
                         message: g.message.clone(),
-                    })
+                    });
+                // Records read with low confidence stand next to what could not be read at all.
+                let doubtful = d
+                    .records
+                    .iter()
+                    .filter(|r| r.confidence.level == jixiao_core::ConfidenceLevel::Low)
+                    .map(|r| UnparsedRow {
+                        file: d.file.clone(),
+                        line: Some(r.lines[0]),
+                        severity: severity_zh(Severity::Warning).to_string(),
+                        code: "normalize.low-confidence".to_string(),
+                        message: low_confidence_message(r),
+                    });
+                skipped.chain(doubtful)
             })
             .collect();
         let b = &card.rubric.bands;

@@ -79,3 +79,36 @@ fn sample_packet_counts_and_orders() {
     assert_eq!(guangxian.percent, 100.0);
     assert!(!p.text.cover.is_empty() && !p.text.problems.is_empty());
 }
+
+#[test]
+fn low_confidence_records_are_listed_in_the_unparsed_annex() {
+    let mut ledger: Ledger = serde_json::from_str(include_str!("../../testdata/records.json"))
+        .expect("testdata/records.json is a ledger");
+    let card: Scorecard = serde_json::from_str(include_str!("../../testdata/scores.json"))
+        .expect("testdata/scores.json is a scorecard");
+    let before = PacketContext::build(&ledger, &card, sample_packet().meta, None)
+        .unparsed
+        .len();
+    let record = &mut ledger.documents[0].records[0];
+    record.confidence.level = jixiao_core::ConfidenceLevel::Low;
+    record.confidence.guessed = vec!["normalize.cut-off".into()];
+    record.diagnostics.push(jixiao_core::Diagnostic::warning(
+        "normalize.cut-off",
+        "the source is cut off at line 40",
+        Some(40),
+    ));
+    let name = record.name.clone().unwrap_or_default();
+    let p = PacketContext::build(&ledger, &card, sample_packet().meta, None);
+    assert_eq!(p.unparsed.len(), before + 1);
+    let row = p
+        .unparsed
+        .iter()
+        .find(|u| u.code == "normalize.low-confidence")
+        .expect("a low-confidence row");
+    assert!(row.message.contains(&name), "{}", row.message);
+    assert!(
+        row.message.contains("cut off at line 40"),
+        "{}",
+        row.message
+    );
+}
