@@ -43,6 +43,8 @@ pub enum Column {
     Comparator,
     Unit,
     Weight,
+    /// A long-term (实施期) target beside the annual 指标值: not the record's value.
+    LongTermValue,
     /// Only self-evaluation / score sheets have it.
     Actual,
     /// A funds-grid column title (`2024年预算申请数（万元）`), never an amount.
@@ -248,6 +250,7 @@ fn parse_field_key(key: &str) -> Option<Field> {
         "column:comparator" => Field::Column(Column::Comparator),
         "column:unit" => Field::Column(Column::Unit),
         "column:weight" => Field::Column(Column::Weight),
+        "column:long_term_value" => Field::Column(Column::LongTermValue),
         "column:actual" => Field::Column(Column::Actual),
         "column:funds" => Field::Column(Column::Funds),
         _ => {

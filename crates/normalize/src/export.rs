@@ -15,7 +15,8 @@ use crate::value::parse_money;
 #[derive(Debug, Clone)]
 pub struct FlatHeader {
     fields: Vec<(u32, Field)>,
-    funds: Vec<(u32, FundsRole, String)>,
+    /// (column, role, title, amounts in 元) of the money columns.
+    funds: Vec<(u32, FundsRole, String, bool)>,
     map: ColumnMap,
     indicator_cols: Vec<u32>,
 }
@@ -27,14 +28,18 @@ pub fn flat_header(row: &PRow, dict: &LabelDictionary) -> Option<FlatHeader> {
     let mut funds = Vec::new();
     let mut indicator_cols = Vec::new();
     for cell in row.filled() {
+        // The money unit is in the column title: `项目金额(元)`, `金额（万元）`.
+        let in_yuan = money_title_in_yuan(&cell.text);
         match dict.field(&cell.text).map(|m| m.label) {
-            Some(Field::Column(Column::Funds)) => {}
+            // In an export a money column (`金额（万元）`) is the project's amount.
+            Some(Field::Column(Column::Funds)) | Some(Field::FundsBlock) => {
+                funds.push((cell.col, FundsRole::Total, cell.text.clone(), in_yuan))
+            }
             Some(Field::Column(_)) => indicator_cols.push(cell.col),
-            Some(Field::FundsBlock) => funds.push((cell.col, FundsRole::Total, cell.text.clone())),
             Some(field) => fields.push((cell.col, field)),
             None => {
                 if let Some(m) = dict.funds(&cell.text) {
-                    funds.push((cell.col, m.label, cell.text.clone()));
+                    funds.push((cell.col, m.label, cell.text.clone(), in_yuan));
                 }
             }
         }
@@ -161,13 +166,20 @@ fn start_record(row: &PRow, header: &FlatHeader) -> Record {
         };
         record.field_lines.insert(key.into(), row.line);
     }
-    for (col, role, label) in &header.funds {
+    for (col, role, label, in_yuan) in &header.funds {
         let amount = row
             .cells
             .iter()
             .find(|c| c.col == *col)
-            .and_then(|c| parse_money(&c.text));
+            .and_then(|c| parse_money(&c.text))
+            .map(|a| if *in_yuan { a / 10_000.0 } else { a });
         put_funds(&mut record, *role, label.clone(), amount, row.line);
     }
     record
+}
+
+/// Whether a money column's title says its amounts are in 元 (`项目金额(元)`, `金额（元）`, `单位：元`).
+fn money_title_in_yuan(title: &str) -> bool {
+    let f = crate::text::fold_label(title);
+    (f.ends_with("(元)") || f.ends_with(":元")) && !f.ends_with("(万元)")
 }

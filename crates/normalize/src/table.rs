@@ -48,6 +48,9 @@ pub struct TableBuilder<'d> {
     grid: Option<FundsGrid>,
     plan_labels: Vec<(u32, String, bool)>,
     money_in_yuan: bool,
+    /// Goal columns side by side (`长期目标 | 年度目标`): (column, annual) of each; the texts below them
+    /// go by column.
+    goal_columns: Vec<(u32, bool)>,
     /// Text that no label claimed, with its line; see [`TableBuilder::settle_unlabelled`].
     unlabelled: Vec<(String, u32)>,
     previous_row_line: u32,
@@ -75,6 +78,7 @@ impl<'d> TableBuilder<'d> {
             grid: None,
             plan_labels: Vec::new(),
             money_in_yuan: in_yuan,
+            goal_columns: Vec::new(),
             unlabelled: Vec::new(),
             previous_row_line: line,
             indicators: None,
@@ -156,7 +160,7 @@ impl<'d> TableBuilder<'d> {
             self.indicators = Some(state);
             return;
         }
-        if self.grid_row(row) {
+        if self.grid_row(row) || self.goal_columns_row(row) {
             return;
         }
         let cells: Vec<&PCell> = row.filled().collect();
@@ -180,6 +184,57 @@ impl<'d> TableBuilder<'d> {
             .diagnostics
             .push(cut_off_diagnostic(line, dropped.as_deref()));
         self.record.lines[1] = self.record.lines[1].max(line);
+    }
+
+    /// `长期目标 | 年度目标` (or `实施期目标 | 年度目标`) as column titles, and the row of texts under them:
+    /// the annual text is the goal, the long-term one is kept as the attribute `实施期目标`.
+    fn goal_columns_row(&mut self, row: &PRow) -> bool {
+        let goals: Vec<(u32, bool, bool)> = row
+            .filled()
+            .filter(|c| {
+                self.dict
+                    .field(&c.text)
+                    .is_some_and(|m| m.label == Field::Goal && m.rest.is_empty())
+            })
+            .map(|c| {
+                let f = crate::text::fold_label(&c.text);
+                let long = f.contains("长期") || f.contains("实施期") || f.contains("中期");
+                (c.col, f.contains("年度") && !long, long)
+            })
+            .collect();
+        if goals.iter().any(|g| g.1) && goals.iter().any(|g| g.2) {
+            self.close_pending(row.line);
+            self.goal_columns = goals
+                .into_iter()
+                .map(|(col, annual, _)| (col, annual))
+                .collect();
+            self.block = Block::None;
+            return true;
+        }
+        if self.goal_columns.is_empty() {
+            return false;
+        }
+        let columns = std::mem::take(&mut self.goal_columns);
+        let texts: Vec<&PCell> = row.filled().collect();
+        if texts.iter().any(|c| self.dict.field(&c.text).is_some()) {
+            return false;
+        }
+        for cell in texts {
+            let annual = columns
+                .iter()
+                .min_by_key(|(col, _)| col.abs_diff(cell.col))
+                .is_some_and(|(_, annual)| *annual);
+            if annual {
+                self.append_text("goal", &cell.text, cell.line);
+            } else {
+                self.assign_field(
+                    &Field::Attribute("实施期目标".into()),
+                    &cell.text,
+                    cell.line,
+                );
+            }
+        }
+        true
     }
 
     /// Unlabelled text right above the indicator block, in a table without goal text, is the goal whose

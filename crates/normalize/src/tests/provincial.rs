@@ -136,3 +136,42 @@ fn goal_column_titles_are_not_goal_text() {
     let (recs, _) = records(Layout::SpaceSeparated, text);
     assert_eq!(recs[0].goal.as_deref(), Some("为水濂村带来游客6万人。"));
 }
+
+#[test]
+fn exports_carry_the_money_unit_in_the_column_title() {
+    let text = "项目名称,项目编码,预算单位,项目金额(元),一级指标,二级指标,三级指标,指标值\n\
+某培训项目,P001,某局,500000,产出指标,数量指标,培训人数,≥300人\n\
+某培训项目,P001,某局,500000,满意度指标,服务对象满意度指标,学员满意度,≥90%\n\
+另一项目,P002,某局,12000,产出指标,数量指标,宣传次数,4次\n";
+    let (recs, _) = records(Layout::Csv, text);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0].funds.total, Some(50.0));
+    assert_eq!(recs[0].indicators.len(), 2);
+    assert_eq!(recs[1].funds.total, Some(1.2));
+    let text = "项目名称,预算单位,金额（万元）,一级指标,二级指标,三级指标,指标值\n某项目,某局,35.5,产出指标,数量指标,培训人数,≥300人\n";
+    let (recs, _) = records(Layout::Csv, text);
+    assert_eq!(recs[0].funds.total, Some(35.5));
+}
+
+#[test]
+fn long_term_and_annual_columns_give_the_annual_goal_and_value() {
+    let text = "项目名称\t某项目\n长期目标\t年度目标\n三年内完成全县农田改造。\t完成改造1万亩。\n\
+一级指标\t二级指标\t三级指标\t实施期指标值\t年度指标值\t分值\n\
+产出指标\t数量指标\t改造面积\t3万亩\t1万亩\t20\n";
+    let (recs, _) = records(Layout::Tabbed, text);
+    let r = &recs[0];
+    assert_eq!(r.goal.as_deref(), Some("完成改造1万亩。"));
+    assert_eq!(
+        r.attributes.get("实施期目标").map(String::as_str),
+        Some("三年内完成全县农田改造。")
+    );
+    assert_eq!(
+        triples(r),
+        vec![(
+            Some(Level1::Output),
+            Some(Level2::Quantity),
+            "改造面积",
+            "1万亩"
+        )]
+    );
+}
