@@ -204,6 +204,44 @@ impl LabelDictionary {
             .copied()
     }
 
+    /// Header labels of four characters or more (fields other than column titles, and funds rows) that
+    /// occur in `text`, as (byte start, byte end), longest first at a position, never overlapping. Used
+    /// to split cells a copy fused without any separator (`项目名称某工程主管部门某局`).
+    pub fn anchors(&self, text: &str) -> Vec<(usize, usize)> {
+        let labels = self
+            .fields
+            .iter()
+            .filter(|(_, f)| !matches!(f, Field::Column(_)))
+            .map(|(s, _)| s.as_str())
+            .chain(self.funds.iter().map(|(s, _)| s.as_str()))
+            .filter(|s| s.chars().count() >= 4 && !s.contains(['(', ':']));
+        let mut found: Vec<(usize, usize)> = labels
+            .flat_map(|syn| {
+                text.match_indices(syn)
+                    .map(move |(at, m)| (at, at + m.len()))
+            })
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for (start, end) in found {
+            if out.last().is_none_or(|(_, e)| start >= *e) {
+                out.push((start, end));
+            }
+        }
+        out
+    }
+
+    /// The longest 一级 or 二级 label `text` starts with, glued to more text: (is 一级, its byte length).
+    pub fn level_prefix(&self, text: &str) -> Option<(bool, usize)> {
+        let l1 = self.level1.keys().map(|k| (true, k));
+        let l2 = self.level2.keys().map(|k| (false, k));
+        l1.chain(l2)
+            .filter(|(_, k)| k.chars().count() >= 2 && text.starts_with(k.as_str()))
+            .max_by_key(|(_, k)| k.len())
+            .map(|(is1, k)| (is1, k.len()))
+            .filter(|(_, len)| *len < text.len())
+    }
+
     /// The funds role of a funds-row label, with any amount written in the same cell.
     ///
     /// Leading `其中：`, `(一)`, `1、` and a year (`2024年本级安排`) are not part of the label.

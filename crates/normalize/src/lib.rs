@@ -14,6 +14,7 @@
 //! Every repair is a diagnostic on its record with the source line; content that is not a target table
 //! is skipped with an info diagnostic, never turned into a record.
 
+mod anchors;
 pub mod dictionary;
 mod export;
 mod facts;

@@ -103,6 +103,7 @@ pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
     if matches!(doc.layout, Layout::SpaceSeparated | Layout::Paragraph) {
         merge_broken_labels(&mut rows, dict);
     }
+    diagnostics.extend(crate::anchors::split_fused_cells(&mut rows, dict));
     Prepared {
         rows,
         page_header,

@@ -20,39 +20,7 @@ use jixiao_core::{Diagnostic, FundsItem, Indicator, Level1, Level2, Record, Reco
 use crate::dictionary::{LabelDictionary, strip_enumeration};
 use crate::prepare::PRow;
 use crate::segment::first_year;
-use crate::value::{parse_money, parse_value};
-
-/// Words that close a qualitative target written right after its name (`生态修复功能提高`).
-const QUALITATIVE_ENDINGS: [&str; 10] = [
-    "明显提高",
-    "显著提高",
-    "有所提高",
-    "逐步提高",
-    "提高",
-    "提升",
-    "改善",
-    "增强",
-    "明显",
-    "显著",
-];
-
-/// Comparators a value starts with, longest first.
-const COMPARATORS: [&str; 14] = [
-    "不低于",
-    "不少于",
-    "不高于",
-    "不超过",
-    "不多于",
-    ">=",
-    "<=",
-    "≥",
-    "≤",
-    "≧",
-    "≦",
-    ">",
-    "<",
-    "=",
-];
+use crate::value::{parse_money, parse_value, split_target};
 
 /// The 一级 a heading row names (`一、 产出指标`), if it is one.
 pub fn level1_heading(row: &PRow, dict: &LabelDictionary) -> Option<Level1> {
@@ -70,9 +38,7 @@ pub fn level1_heading(row: &PRow, dict: &LabelDictionary) -> Option<Level1> {
 pub fn starts_prose(rows: &[PRow], dict: &LabelDictionary) -> bool {
     level1_heading(&rows[0], dict).is_some()
         && rows.get(1).and_then(PRow::single).is_some_and(|c| {
-            clauses(&c.text)
-                .iter()
-                .any(|cl| split_indicator(cl).is_some())
+            clauses(&c.text).iter().any(|cl| split_target(cl).is_some())
                 && clauses(&c.text)
                     .iter()
                     .any(|cl| dict.level2(cl).is_some() || dict.level1(cl).is_some())
@@ -102,14 +68,14 @@ pub fn read_prose(
             };
         } else if let Some(cell) = row.single().filter(|c| c.text.chars().count() > 8) {
             let clauses = clauses(&cell.text);
-            if !clauses.iter().any(|c| split_indicator(c).is_some()) {
+            if !clauses.iter().any(|c| split_target(c).is_some()) {
                 break;
             }
             for clause in clauses {
                 if state.label(&clause, dict) {
                     continue;
                 }
-                match split_indicator(&clause) {
+                match split_target(&clause) {
                     Some((name, value)) => record
                         .indicators
                         .push(state.indicator(name, value, row.line)),
@@ -218,35 +184,6 @@ fn clauses(text: &str) -> Vec<String> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect()
-}
-
-/// `黄金蜜种植数量(≥**株)>=17600株` → (`黄金蜜种植数量(≥**株)`, `>=17600株`); `生态修复功能提高` →
-/// (`生态修复功能`, `提高`).
-fn split_indicator(clause: &str) -> Option<(&str, &str)> {
-    let mut depth = 0i32;
-    for (i, c) in clause.char_indices() {
-        match c {
-            '(' | '（' => depth += 1,
-            ')' | '）' => depth -= 1,
-            _ => {}
-        }
-        if depth == 0 && i > 0 {
-            let rest = &clause[i..];
-            if let Some(cmp) = COMPARATORS.iter().find(|p| rest.starts_with(**p)) {
-                let after = &rest[cmp.len()..];
-                if after
-                    .trim_start()
-                    .starts_with(|ch: char| ch.is_ascii_digit())
-                {
-                    return Some((clause[..i].trim(), rest.trim()));
-                }
-            }
-        }
-    }
-    QUALITATIVE_ENDINGS.iter().find_map(|e| {
-        let name = clause.strip_suffix(e)?;
-        (name.chars().count() >= 2).then(|| (name.trim(), &clause[name.len()..]))
-    })
 }
 
 /// Name, goal, funds, year and unit from the notice around a prose block.
@@ -376,24 +313,6 @@ mod tests {
                 "成活率>=85"
             ]
         );
-    }
-
-    #[test]
-    fn names_and_values_split_at_the_first_comparator_outside_brackets() {
-        assert_eq!(
-            split_indicator("种植作物成活率(≥**%)>=85"),
-            Some(("种植作物成活率(≥**%)", ">=85"))
-        );
-        assert_eq!(
-            split_indicator("补助成本(≤**元/株)≤28.40/株"),
-            Some(("补助成本(≤**元/株)", "≤28.40/株"))
-        );
-        assert_eq!(
-            split_indicator("生态修复功能提高"),
-            Some(("生态修复功能", "提高"))
-        );
-        assert_eq!(split_indicator("★补助各类瓜果蔬菜种植数量"), None);
-        assert_eq!(split_indicator("持续发展"), None);
     }
 
     #[test]

@@ -175,3 +175,31 @@ fn long_term_and_annual_columns_give_the_annual_goal_and_value() {
         )]
     );
 }
+
+#[test]
+fn rows_fused_without_separators_are_split_at_their_labels() {
+    let text = "项目支出绩效目标表\n项目名称农村饮水工程主管部门某县水利局\n年度资金总额500万元\n\
+一级指标 二级指标 三级指标 指标值\n产出指标数量指标新建管网长度≥20公里\n质量指标工程验收合格率100%\n";
+    let (recs, diags) = records(Layout::Paragraph, text);
+    let r = &recs[0];
+    assert_eq!(r.name.as_deref(), Some("农村饮水工程"));
+    assert_eq!(r.supervisor.as_deref(), Some("某县水利局"));
+    assert_eq!(
+        triples(r),
+        vec![
+            (
+                Some(Level1::Output),
+                Some(Level2::Quantity),
+                "新建管网长度",
+                "≥20公里"
+            ),
+            (
+                Some(Level1::Output),
+                Some(Level2::Quality),
+                "工程验收合格率",
+                "100%"
+            ),
+        ]
+    );
+    assert!(diags.iter().any(|d| d.code == "normalize.fused-cells"));
+}

@@ -19,6 +19,7 @@
 mod compare;
 mod money;
 mod scan;
+mod target;
 mod time;
 mod unit;
 
@@ -26,6 +27,7 @@ mod unit;
 mod tests;
 
 pub use money::{parse_money, parse_percent};
+pub use target::split_target;
 
 use jixiao_core::{Comparator, ParsedValue};
 use scan::{Num, Role};
