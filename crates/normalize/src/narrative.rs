@@ -1,7 +1,9 @@
 //! Department-overall targets written as narrative (`五、部门整体绩效目标` in a budget disclosure):
 //! the overall goal text and its numbered sub-targets become one `department_overall` record.
 
-use jixiao_core::{Diagnostic, Record, RecordKind};
+use jixiao_core::{Diagnostic, Indicator, Level1, Level2, Record, RecordKind};
+
+use crate::value::{clauses, parse_value, split_target};
 
 use crate::prepare::{PRow, PageHeader};
 use crate::segment::section_heading;
@@ -39,6 +41,9 @@ pub fn read_section(rows: &[PRow], page_header: Option<&PageHeader>) -> (Option<
         if text.is_empty() {
             continue;
         }
+        if let Some(body) = indicator_paragraph(&text) {
+            read_indicators(body, row.line, &mut record);
+        }
         let is_subheading = is_bracket_heading(&text);
         let is_item = !is_subheading && is_numbered_item(&text);
         if is_subheading {
@@ -61,12 +66,91 @@ pub fn read_section(rows: &[PRow], page_header: Option<&PageHeader>) -> (Option<
     if record.goal.is_none() && record.goal_items.is_empty() {
         return (None, end);
     }
+    if !record.indicators.is_empty() {
+        record.diagnostics.push(Diagnostic::info(
+            "normalize.narrative-indicators",
+            format!(
+                "{} indicators read from `绩效指标：` paragraphs; their 一级/二级 inferred from each name and value (满意度 → 满意度指标, money → 成本指标, a deadline → 时效指标, a rate → 质量指标, a count → 数量指标)",
+                record.indicators.len()
+            ),
+            Some(first.line),
+        ));
+    }
     record.diagnostics.push(Diagnostic::info(
         "normalize.narrative-department",
         "department-overall targets read from narrative text: no indicator table, sub-targets kept as goal items",
         Some(first.line),
     ));
     (Some(record), end)
+}
+
+/// The text after `绩效指标：` at the start of a paragraph.
+fn indicator_paragraph(text: &str) -> Option<&str> {
+    let rest = text.trim_start().strip_prefix("绩效指标")?;
+    rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))
+}
+
+/// Every clause of a `绩效指标：` paragraph with a name and a target becomes an indicator.
+fn read_indicators(body: &str, line: u32, record: &mut Record) {
+    for clause in clauses(body).iter().flat_map(|c| enumerated_targets(c)) {
+        let Some((name, value)) = split_target(&clause) else {
+            continue;
+        };
+        let parsed = parse_value(value);
+        let (level1, level2) = infer_category(name, &parsed);
+        record.indicators.push(Indicator {
+            level1: Some(level1),
+            level2: Some(level2),
+            level1_raw: None,
+            level2_raw: None,
+            name: name.to_string(),
+            value: value.to_string(),
+            description: None,
+            basis: None,
+            line,
+            parsed,
+        });
+    }
+}
+
+/// `行政改革目标完成率 98%、事业改革目标完成率 98%` → two targets; `信息统计、汇总、上报率 98%` stays one:
+/// a `、` ends a target only when the text before it has a name and a number.
+fn enumerated_targets(clause: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for piece in clause.split('、') {
+        if !current.is_empty() {
+            current.push('、');
+        }
+        current.push_str(piece);
+        let complete = split_target(&current)
+            .is_some_and(|(_, value)| value.chars().any(|c| c.is_ascii_digit()));
+        if complete {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The category a narrative indicator belongs to, read from its name and value.
+fn infer_category(name: &str, value: &jixiao_core::ParsedValue) -> (Level1, Level2) {
+    let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
+    if has(&["满意", "认可度", "好评"]) {
+        (Level1::Satisfaction, Level2::Satisfaction)
+    } else if value.money_wan.is_some() || has(&["成本", "费用", "经费", "补助标准"]) {
+        (Level1::Output, Level2::Cost)
+    } else if value.time.is_some() || has(&["及时", "时间", "期限", "按时", "进度", "时效"])
+    {
+        (Level1::Output, Level2::Timeliness)
+    } else if value.unit.as_deref() == Some("%") || has(&["率", "合格", "达标", "质量", "差错"])
+    {
+        (Level1::Output, Level2::Quality)
+    } else {
+        (Level1::Output, Level2::Quantity)
+    }
 }
 
 /// `（一）总体绩效目标`, `(二) 分项绩效目标`.

@@ -20,7 +20,7 @@ use jixiao_core::{Diagnostic, FundsItem, Indicator, Level1, Level2, Record, Reco
 use crate::dictionary::{LabelDictionary, strip_enumeration};
 use crate::prepare::PRow;
 use crate::segment::first_year;
-use crate::value::{parse_money, parse_value, split_target};
+use crate::value::{clauses, parse_money, parse_value, split_target};
 
 /// The 一级 a heading row names (`一、 产出指标`), if it is one.
 pub fn level1_heading(row: &PRow, dict: &LabelDictionary) -> Option<Level1> {
@@ -161,31 +161,6 @@ impl Categories {
     }
 }
 
-/// Clauses of a paragraph: cut at `;；。,，:：` outside brackets, trimmed, empty ones dropped.
-fn clauses(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut current = String::new();
-    for c in text.chars() {
-        match c {
-            '(' | '（' | '[' | '【' | '《' => depth += 1,
-            ')' | '）' | ']' | '】' | '》' => depth -= 1,
-            _ => {}
-        }
-        if depth <= 0 && ";；。,，:：".contains(c) {
-            out.push(std::mem::take(&mut current));
-            depth = 0;
-        } else {
-            current.push(c);
-        }
-    }
-    out.push(current);
-    out.into_iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
 /// Name, goal, funds, year and unit from the notice around a prose block.
 fn notice_fields(record: &mut Record, before: &[PRow], after: &[PRow]) {
     let cells = || before.iter().flat_map(|r| r.filled());
@@ -301,19 +276,6 @@ fn is_issuer(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clauses_split_outside_brackets() {
-        assert_eq!(
-            clauses("数量指标:补助数量,种植数量(≥**株,每栋)>=17600株;成活率>=85。"),
-            vec![
-                "数量指标",
-                "补助数量",
-                "种植数量(≥**株,每栋)>=17600株",
-                "成活率>=85"
-            ]
-        );
-    }
 
     #[test]
     fn notice_parts() {

@@ -23,7 +23,8 @@ const LOW: [&str; 6] = [
 ];
 
 /// Inferences the record states, each defensible on its own.
-const MEDIUM: [&str; 12] = [
+const MEDIUM: [&str; 13] = [
+    "normalize.narrative-indicators",
     "normalize.goal-label-missing",
     "normalize.level1-inferred",
     "normalize.no-category",

@@ -203,3 +203,61 @@ fn rows_fused_without_separators_are_split_at_their_labels() {
     );
     assert!(diags.iter().any(|d| d.code == "normalize.fused-cells"));
 }
+
+#[test]
+fn department_narratives_give_indicators_from_their_performance_paragraphs() {
+    // 004's 部门整体 section: numbered items, each with 绩效目标： and 绩效指标： paragraphs.
+    let text = "五、部门整体绩效目标\n（一）总体绩效目标\n全力推动全年重点工作。\n（二）分项绩效目标\n\
+1、保障机关综合服务工作\n绩效目标：负责通信管理。\n\
+绩效指标：通信网络故障率小于2%，专线运转率不低于95%，使用人员满意度不低于95%。\n\
+2、行政管理体制改革工作\n绩效指标：行政改革目标完成率 98%、事业改革目标完成率 98%；开展培训不少于 2 次。\n";
+    let (recs, _) = records(Layout::Tabbed, text);
+    let r = &recs[0];
+    assert_eq!(r.kind, RecordKind::DepartmentOverall);
+    assert_eq!(
+        triples(r),
+        vec![
+            (
+                Some(Level1::Output),
+                Some(Level2::Quality),
+                "通信网络故障率",
+                "小于2%"
+            ),
+            (
+                Some(Level1::Output),
+                Some(Level2::Quality),
+                "专线运转率",
+                "不低于95%"
+            ),
+            (
+                Some(Level1::Satisfaction),
+                Some(Level2::Satisfaction),
+                "使用人员满意度",
+                "不低于95%"
+            ),
+            (
+                Some(Level1::Output),
+                Some(Level2::Quality),
+                "行政改革目标完成率",
+                "98%"
+            ),
+            (
+                Some(Level1::Output),
+                Some(Level2::Quality),
+                "事业改革目标完成率",
+                "98%"
+            ),
+            (
+                Some(Level1::Output),
+                Some(Level2::Quantity),
+                "开展培训",
+                "不少于 2 次"
+            ),
+        ]
+    );
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.code == "normalize.narrative-indicators")
+    );
+}

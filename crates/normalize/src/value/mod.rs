@@ -27,7 +27,7 @@ mod unit;
 mod tests;
 
 pub use money::{parse_money, parse_percent};
-pub use target::split_target;
+pub use target::{clauses, split_target};
 
 use jixiao_core::{Comparator, ParsedValue};
 use scan::{Num, Role};

@@ -16,22 +16,56 @@ const QUALITATIVE_ENDINGS: [&str; 10] = [
 ];
 
 /// Comparators a value starts with, longest first.
-const COMPARATORS: [&str; 14] = [
+const COMPARATORS: [&str; 23] = [
     "不低于",
     "不少于",
     "不高于",
     "不超过",
     "不多于",
+    "不小于",
+    "不大于",
+    "大于等于",
+    "小于等于",
+    "达到",
+    "超过",
+    "小于",
+    "大于",
+    "低于",
+    "高于",
+    "至少",
     ">=",
     "<=",
     "≥",
     "≤",
-    "≧",
-    "≦",
     ">",
     "<",
     "=",
 ];
+
+/// Clauses of a paragraph: cut at `;；。,，:：` outside brackets, trimmed, empty ones dropped.
+pub fn clauses(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut current = String::new();
+    for c in text.chars() {
+        match c {
+            '(' | '（' | '[' | '【' | '《' => depth += 1,
+            ')' | '）' | ']' | '】' | '》' => depth -= 1,
+            _ => {}
+        }
+        if depth <= 0 && ";；。,，:：".contains(c) {
+            out.push(std::mem::take(&mut current));
+            depth = 0;
+        } else {
+            current.push(c);
+        }
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
 
 /// `黄金蜜种植数量(≥**株)>=17600株` → (`黄金蜜种植数量(≥**株)`, `>=17600株`); `生态修复功能提高` →
 /// (`生态修复功能`, `提高`); `行政改革目标完成率 98%` → (`行政改革目标完成率`, `98%`).
@@ -65,6 +99,7 @@ pub fn split_target(clause: &str) -> Option<(&str, &str)> {
             let name = clause[..i].trim();
             if name.chars().filter(|ch| *ch as u32 >= 0x4E00).count() >= 2
                 && !name.ends_with(|ch: char| ch.is_ascii_digit() || ch == '.')
+                && !COMPARATORS.iter().any(|p| name.ends_with(p))
             {
                 tail = Some((name, rest.trim()));
             }
@@ -120,7 +155,29 @@ mod tests {
     }
 
     #[test]
+    fn clauses_split_outside_brackets() {
+        assert_eq!(
+            clauses("数量指标:补助数量,种植数量(≥**株,每栋)>=17600株;成活率>=85。"),
+            vec![
+                "数量指标",
+                "补助数量",
+                "种植数量(≥**株,每栋)>=17600株",
+                "成活率>=85"
+            ]
+        );
+    }
+
+    #[test]
     fn a_number_at_the_end_is_the_value() {
+        assert_eq!(split_target("不少于 100 人"), None);
+        assert_eq!(
+            split_target("通信网络故障率小于2%"),
+            Some(("通信网络故障率", "小于2%"))
+        );
+        assert_eq!(
+            split_target("开展对外宣传达到 10 次以上"),
+            Some(("开展对外宣传", "达到 10 次以上"))
+        );
         assert_eq!(split_target("指标名称100%"), Some(("指标名称", "100%")));
         assert_eq!(
             split_target("行政改革目标完成率 98%"),
