@@ -295,16 +295,18 @@ fn check_input(raw: RawInput, checker: &mut Checker<'_>) -> InputConfig {
             );
         }
     }
-    if let Some(layout) = &raw.layout
-        && Layout::parse(layout.get_ref()).is_none()
-    {
-        let names = Layout::ALL.map(|l| format!("`{}`", l.as_str())).join(", ");
-        let message = format!(
-            "unknown layout `{}`: use one of {names}, or remove `layout` to detect it",
-            layout.get_ref()
-        );
-        checker.error(layout.span(), message);
-    }
+    let layout = raw.layout.as_ref().and_then(|name| {
+        let parsed = Layout::parse(name.get_ref());
+        if parsed.is_none() {
+            let names = Layout::ALL.map(|l| format!("`{}`", l.as_str())).join(", ");
+            let message = format!(
+                "unknown layout `{}`: use one of {names}, or remove `layout` to detect it",
+                name.get_ref()
+            );
+            checker.error(name.span(), message);
+        }
+        parsed
+    });
     if let Some(encoding) = &raw.encoding
         && encoding_rs::Encoding::for_label(encoding.get_ref().trim().as_bytes()).is_none()
     {
@@ -323,7 +325,7 @@ fn check_input(raw: RawInput, checker: &mut Checker<'_>) -> InputConfig {
             .map(Spanned::into_inner)
             .collect(),
         encoding: raw.encoding.map(Spanned::into_inner),
-        layout: raw.layout.map(Spanned::into_inner),
+        layout,
     }
 }
 

@@ -157,8 +157,8 @@ pub struct InputConfig {
     /// Paths or glob patterns, relative to the pipeline file.
     pub paths: Vec<String>,
     pub encoding: Option<String>,
-    /// One of `jixiao_core::Layout`'s names (`tabbed`, `cell-per-line`, ...).
-    pub layout: Option<String>,
+    /// A forced layout (`layout = "cell-per-line"`), checked once when the pipeline is compiled.
+    pub layout: Option<jixiao_core::Layout>,
 }
 
 /// `[normalize]`.

@@ -21,8 +21,8 @@ pub struct InputSpec {
     /// Folder a relative pattern is resolved against.
     pub root: PathBuf,
     pub encoding: Option<String>,
-    /// A `jixiao_core::Layout` name.
-    pub layout: Option<String>,
+    /// A forced layout (validated when the pipeline was compiled).
+    pub layout: Option<Layout>,
 }
 
 /// The files a run reads, and the problems found while listing them.
@@ -33,7 +33,7 @@ pub struct ResolvedInputs {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Expands every pattern. A malformed pattern or an unknown layout is a configuration error; a pattern
+/// Expands every pattern. A malformed pattern is a configuration error; a pattern
 /// that matches nothing is an error *diagnostic*, so the other inputs are still read.
 ///
 /// When one file is matched by several entries the first entry's overrides win. The result is sorted
@@ -42,16 +42,7 @@ pub fn resolve(specs: &[InputSpec], display_base: &Path) -> Result<ResolvedInput
     let mut out = ResolvedInputs::default();
     let mut seen = BTreeSet::new();
     for spec in specs {
-        let layout = match spec.layout.as_deref() {
-            None => None,
-            Some(name) => Some(Layout::parse(name).ok_or_else(|| {
-                DriverError::Config(format!(
-                    "unknown layout {name:?} for input {:?}; expected one of: {}",
-                    spec.pattern,
-                    Layout::ALL.map(Layout::as_str).join(", ")
-                ))
-            })?),
-        };
+        let layout = spec.layout;
         let mut matched = 0usize;
         for path in expand(spec, &mut out.diagnostics)? {
             matched += 1;
@@ -183,13 +174,7 @@ mod tests {
     }
 
     #[test]
-    fn bad_layout_and_bad_glob_are_config_errors() {
-        let mut s = spec(Path::new("."), "*.txt");
-        s.layout = Some("sideways".into());
-        assert!(matches!(
-            resolve(&[s], Path::new(".")),
-            Err(DriverError::Config(_))
-        ));
+    fn a_bad_glob_is_a_config_error() {
         let bad = spec(Path::new("."), "[unclosed");
         assert!(matches!(
             resolve(&[bad], Path::new(".")),

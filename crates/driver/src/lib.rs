@@ -137,7 +137,7 @@ pub fn input_specs(pipeline: &Pipeline, overrides: &RunOverrides) -> Vec<InputSp
                 pattern: p.clone(),
                 root: pipeline.base_dir.clone(),
                 encoding: entry.encoding.clone(),
-                layout: entry.layout.clone(),
+                layout: entry.layout,
             })
         })
         .collect()

@@ -78,7 +78,7 @@ fn valid_pipeline_compiles_to_plain_values() {
     assert_eq!(p.inputs.len(), 1);
     assert_eq!(p.inputs[0].paths, ["a/*.txt", "b.csv"]);
     assert_eq!(p.inputs[0].encoding.as_deref(), Some("GBK"));
-    assert_eq!(p.inputs[0].layout.as_deref(), Some("csv"));
+    assert_eq!(p.inputs[0].layout, Some(jixiao_core::Layout::Csv));
     let labels = &p.normalize.labels;
     assert_eq!(labels.fields["attribute:项目属性"], ["项目分类"]);
     assert_eq!(labels.level2["数量指标"], ["数量目标"]);
