@@ -8,7 +8,7 @@
 use jixiao_core::Diagnostic;
 
 use crate::dictionary::LabelDictionary;
-use crate::prepare::{PCell, PRow};
+use crate::rows::{PCell, PRow};
 use crate::value::split_target;
 
 /// Splits every fused single-cell row of `rows`; one diagnostic per document says how many.

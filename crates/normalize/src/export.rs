@@ -7,7 +7,7 @@ use jixiao_core::{Record, RecordKind};
 
 use crate::dictionary::{Column, Field, FundsRole, LabelDictionary};
 use crate::indicators::{ColumnMap, IndicatorState};
-use crate::prepare::{PCell, PRow};
+use crate::rows::{PCell, PRow};
 use crate::table::put_funds;
 use crate::value::parse_money;
 

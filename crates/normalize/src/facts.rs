@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use jixiao_core::{DocumentFacts, Sourced};
 
-use crate::prepare::PRow;
+use crate::rows::PRow;
 use crate::segment::first_year;
 use crate::text::fold_label;
 use crate::value::parse_money;

@@ -23,6 +23,7 @@ mod narrative;
 mod prepare;
 mod prose;
 mod quality;
+mod rows;
 mod segment;
 mod table;
 pub mod text;
@@ -37,7 +38,8 @@ use rayon::prelude::*;
 
 pub use dictionary::{DictionaryError, LabelDictionary};
 
-use crate::prepare::{PRow, Prepared};
+use crate::prepare::Prepared;
+use crate::rows::PRow;
 use crate::segment::{TitleKind, section_heading, skipped_diagnostic, starts_table, title_kind};
 use crate::table::TableBuilder;
 

@@ -5,7 +5,8 @@ use jixiao_core::{Diagnostic, Indicator, Level1, Level2, Record, RecordKind};
 
 use crate::value::{clauses, parse_value, split_target};
 
-use crate::prepare::{PRow, PageHeader};
+use crate::prepare::PageHeader;
+use crate::rows::PRow;
 use crate::segment::section_heading;
 
 /// Reads the section that starts at `rows[0]` (the heading) up to the next top-level heading.

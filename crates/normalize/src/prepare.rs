@@ -6,47 +6,9 @@ use std::collections::BTreeMap;
 use jixiao_core::{Diagnostic, Layout, SourceDocument};
 
 use crate::dictionary::LabelDictionary;
+use crate::rows::{PCell, PRow};
 use crate::text::clean_cell;
 use crate::text::fold_label;
-
-/// One cleaned cell; `col` is the 1-based column of the source (its position carries meaning).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PCell {
-    pub text: String,
-    pub col: u32,
-    pub line: u32,
-}
-
-/// One cleaned row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PRow {
-    pub line: u32,
-    /// A blank line (or more) stood before this row in the source, or the row is a line outside the
-    /// grid of a pipe table: a table may end here.
-    pub gap_before: bool,
-    /// The row is the first of a new page of a PDF (a row cut by the page break may go on here).
-    pub page_break_before: bool,
-    pub cells: Vec<PCell>,
-}
-
-impl PRow {
-    pub fn filled(&self) -> impl Iterator<Item = &PCell> {
-        self.cells.iter().filter(|c| !c.text.is_empty())
-    }
-    pub fn filled_count(&self) -> usize {
-        self.filled().count()
-    }
-    /// The only non-empty cell of the row, when it has exactly one.
-    pub fn single(&self) -> Option<&PCell> {
-        let mut it = self.filled();
-        let first = it.next()?;
-        if it.next().is_some() {
-            None
-        } else {
-            Some(first)
-        }
-    }
-}
 
 /// Page furniture: the document's page header (`550 峰峰机关事务`), with the department it names.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -18,7 +18,7 @@
 use jixiao_core::{Diagnostic, FundsItem, Indicator, Level1, Level2, Record, RecordKind};
 
 use crate::dictionary::{LabelDictionary, strip_enumeration};
-use crate::prepare::PRow;
+use crate::rows::PRow;
 use crate::segment::first_year;
 use crate::value::{clauses, parse_money, parse_value, split_target};
 

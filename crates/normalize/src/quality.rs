@@ -10,7 +10,7 @@
 use jixiao_core::{Confidence, ConfidenceLevel, Diagnostic, Record, RecordKind};
 
 use crate::dictionary::LabelDictionary;
-use crate::table::clip;
+use crate::text::clip;
 
 /// Repairs that make a record worth checking by hand before relying on it.
 const LOW: [&str; 6] = [

@@ -4,7 +4,7 @@
 use jixiao_core::{Diagnostic, RecordKind};
 
 use crate::dictionary::{Field, LabelDictionary};
-use crate::prepare::PRow;
+use crate::rows::PRow;
 use crate::text::fold_label;
 
 /// What a title line says about the table under it.
@@ -290,7 +290,7 @@ mod tests {
             line: 1,
             gap_before: false,
             page_break_before: false,
-            cells: vec![crate::prepare::PCell {
+            cells: vec![crate::rows::PCell {
                 text: t.into(),
                 col: 1,
                 line: 1,
@@ -302,12 +302,12 @@ mod tests {
         assert!(!is_footer(&row("填报人员培训次数")));
         let two = |a: &str, b: &str| PRow {
             cells: vec![
-                crate::prepare::PCell {
+                crate::rows::PCell {
                     text: a.into(),
                     col: 1,
                     line: 1,
                 },
-                crate::prepare::PCell {
+                crate::rows::PCell {
                     text: b.into(),
                     col: 2,
                     line: 1,

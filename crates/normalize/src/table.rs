@@ -9,8 +9,10 @@ use jixiao_core::{Diagnostic, FundsItem, PlanPoint, Record, RecordKind};
 
 use crate::dictionary::{Column, Field, FundsRole, LabelDictionary};
 use crate::indicators::{ColumnMap, IndicatorState};
-use crate::prepare::{PCell, PRow, is_unit_note};
+use crate::prepare::is_unit_note;
+use crate::rows::{PCell, PRow};
 use crate::segment::{name_from_title, year_row};
+use crate::text::clip;
 use crate::value::{parse_money, parse_percent};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -747,12 +749,4 @@ pub fn cut_off_diagnostic(line: u32, cut_row: Option<&str>) -> Diagnostic {
         ),
         Some(line),
     )
-}
-
-pub fn clip(text: &str) -> String {
-    let mut s: String = text.chars().take(40).collect();
-    if text.chars().count() > 40 {
-        s.push('…');
-    }
-    s
 }

@@ -2,7 +2,7 @@
 //! role each data cell of a row takes.
 
 use crate::dictionary::{Column, Field, LabelDictionary};
-use crate::prepare::{PCell, PRow};
+use crate::rows::{PCell, PRow};
 use crate::text::fold_label;
 
 /// Column roles of an indicator block.

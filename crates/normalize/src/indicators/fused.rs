@@ -4,7 +4,7 @@
 //! every full set of data cells start the next row.
 
 use crate::dictionary::{Column, LabelDictionary};
-use crate::prepare::PCell;
+use crate::rows::PCell;
 
 use super::ColumnMap;
 

@@ -9,8 +9,8 @@
 use jixiao_core::{Diagnostic, Indicator, Level1, Level2, Record};
 
 use crate::dictionary::{Column, Field, LabelDictionary};
-use crate::prepare::{PCell, PRow};
-use crate::table::clip;
+use crate::rows::{PCell, PRow};
+use crate::text::clip;
 use crate::value::{is_placeholder, parse_value};
 
 mod columns;

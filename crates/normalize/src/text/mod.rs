@@ -9,6 +9,15 @@ mod tables;
 
 pub use clean::clean_cell;
 
+/// The first 40 characters of `text` (with `…` when cut), for quoting a cell in a diagnostic.
+pub fn clip(text: &str) -> String {
+    let mut s: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        s.push('…');
+    }
+    s
+}
+
 /// Full-width ASCII (U+FF01–U+FF5E) → half-width and the ideographic space → a space; nothing else.
 ///
 /// Number scanning needs `９５％` to read as `95%`; NFKC would also rewrite Chinese punctuation in prose,
