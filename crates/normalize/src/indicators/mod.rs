@@ -15,6 +15,7 @@ use crate::value::{is_placeholder, parse_value};
 
 mod columns;
 mod fused;
+mod labels;
 
 pub use columns::ColumnMap;
 use columns::assign_roles;
@@ -77,26 +78,7 @@ impl IndicatorState {
 
     /// Reads one row of the block into `record`.
     pub fn feed(&mut self, row: &PRow, dict: &LabelDictionary, record: &mut Record) {
-        // Stream layouts give the column titles one per row.
-        if self.stream
-            && let Some(cell) = row.single()
-            && matches!(
-                dict.field(&cell.text)
-                    .filter(|m| m.rest.is_empty())
-                    .map(|m| m.label),
-                Some(Field::Column(_))
-            )
-        {
-            self.map.stream_titles(&cell.text, dict);
-            return;
-        }
-        if ColumnMap::from_header(row, dict).is_some() {
-            record.diagnostics.push(Diagnostic::info(
-                "normalize.repeated-header",
-                "column-title row repeated inside the table (page break) skipped",
-                Some(row.line),
-            ));
-            self.after_page_break = true;
+        if self.column_titles(row, dict, record) {
             return;
         }
         let after_page_break = std::mem::take(&mut self.after_page_break) || row.page_break_before;
@@ -113,103 +95,12 @@ impl IndicatorState {
         if !self.stream
             && let Some(parts) = fused::split_fused(&filled, &self.map, dict)
         {
-            record.diagnostics.push(Diagnostic::info(
-                "normalize.row-split",
-                format!(
-                    "one row held {} indicator rows (the copy lost their row ends); split by the column titles",
-                    parts.len()
-                ),
-                Some(row.line),
-            ));
-            for cells in parts {
-                // The part's line is its 三级 cell's (the first cell after its labels).
-                let line = cells
-                    .iter()
-                    .find(|c| dict.level1(&c.text).is_none() && dict.level2(&c.text).is_none())
-                    .map_or(row.line, |c| c.line);
-                let part = PRow {
-                    cells,
-                    line,
-                    ..row.clone()
-                };
-                self.feed(&part, dict, record);
-            }
+            self.feed_parts(row, parts, dict, record);
             return;
         }
-        let roles = self.map.data_roles();
-        let k = roles.len().max(1);
-        let first_data_col = roles.first().map(|(c, _)| *c);
-        let level2_col = self.map.col_of(Column::Level2);
-        let level1_col = self.map.col_of(Column::Level1);
-
-        let mut l1: Option<(Level1, &PCell)> = None;
-        let mut l2: Option<(Level2, &PCell)> = None;
-        let mut group: Option<&PCell> = None;
-        let mut j = 0;
-        while j < filled.len() {
-            let cell = filled[j];
-            let remaining = filled.len() - j - 1;
-            // A 二级 right after a 一级 label belongs to it even when the row is shifted right.
-            let follows_level1 = l1.is_some() && l2.is_none() && remaining >= 1;
-            let eligible = !self.map.positional
-                || level2_col.is_some_and(|c| cell.col <= c)
-                || first_data_col.is_some_and(|c| cell.col < c)
-                || remaining >= k
-                || follows_level1;
-            if !eligible {
-                break;
-            }
-            if l2.is_some() {
-                // The same 二级 written in the 一级 and the 二级 column (`社会效益指标 | 社会效益指标`):
-                // the second one is the 二级, the first stood for the missing 一级.
-                let repeated = dict
-                    .level2(&cell.text)
-                    .filter(|_| l1.is_none() && remaining >= k);
-                match repeated {
-                    Some(b) if self.map.positional && level2_col.is_none_or(|c| cell.col <= c) => {
-                        l2 = Some((b, cell));
-                        j += 1;
-                    }
-                    _ => {}
-                }
-                break;
-            }
-            let as1 = dict.level1(&cell.text);
-            let as2 = dict.level2(&cell.text);
-            let next2 = filled.get(j + 1).and_then(|n| dict.level2(&n.text));
-            match (as1, as2) {
-                (Some(a), Some(b)) if l1.is_none() => {
-                    // 成本指标 and 满意度指标 name both levels: it is the 一级 when a 二级 follows it
-                    // (or for 满意度, when it stands in the 一级 column).
-                    let is_level1 = match a {
-                        Level1::Cost => next2.is_some_and(|n| n.parent() == Level1::Cost),
-                        _ => next2.is_some() || level1_col.is_none_or(|c| cell.col <= c),
-                    };
-                    if is_level1 {
-                        l1 = Some((a, cell));
-                    } else {
-                        l2 = Some((b, cell));
-                    }
-                }
-                (Some(a), None) if l1.is_none() => l1 = Some((a, cell)),
-                (_, Some(b)) => l2 = Some((b, cell)),
-                _ => {
-                    // Unknown text where the group columns are, with more cells after it than there
-                    // are data roles: a group label of the department's own (`基本经费`).
-                    let in_group_cols = self.map.positional
-                        && first_data_col.is_some_and(|c| cell.col < c)
-                        && remaining >= k;
-                    if in_group_cols && group.is_none() && l1.is_none() {
-                        group = Some(cell);
-                    } else {
-                        break;
-                    }
-                }
-            }
-            j += 1;
-        }
-        self.apply_levels(l1, l2, group, row.line, record);
-        let data = &filled[j..];
+        let labels = labels::read_labels(&filled, &self.map, dict);
+        self.apply_levels(labels.level1, labels.level2, labels.group, row.line, record);
+        let data = &filled[labels.consumed..];
         if data.is_empty() {
             return;
         }
@@ -217,6 +108,7 @@ impl IndicatorState {
             self.stream_data(data, record);
             return;
         }
+        let had_labels = labels.level1.is_some() || labels.level2.is_some();
         // Tree and list layouts write `服务人数：≥300人` in one cell.
         if !self.map.positional
             && data.len() == 1
@@ -226,24 +118,12 @@ impl IndicatorState {
                 (Column::Name, name.to_string()),
                 (Column::Value, value.to_string()),
             ];
-            self.emit(cells, row.line, l1.is_some() || l2.is_some(), record);
+            self.emit(cells, row.line, had_labels, record);
             return;
         }
-        // A row shifted left or right: its last label shows by how much, its data cells move with it.
-        let shift: i64 = match (l2, level2_col, l1, level1_col) {
-            (Some((_, c)), Some(expected), _, _) => c.col as i64 - expected as i64,
-            (None, _, Some((_, c)), Some(expected)) => c.col as i64 - expected as i64,
-            _ => 0,
-        };
-        let shifted: Vec<PCell> = data
-            .iter()
-            .map(|c| PCell {
-                col: (c.col as i64 - shift).max(0) as u32,
-                ..(*c).clone()
-            })
-            .collect();
+        let shifted = self.unshift(data, &labels);
         let shifted: Vec<&PCell> = shifted.iter().collect();
-        let assigned = assign_roles(&shifted, &roles, self.map.positional);
+        let assigned = assign_roles(&shifted, &self.map.data_roles(), self.map.positional);
         // The indicator's line is its 三级 cell's: in a cell-per-line layout the row starts lines above.
         let line = shifted
             .iter()
@@ -251,49 +131,85 @@ impl IndicatorState {
             .find(|(_, (role, _))| *role == Column::Name)
             .map_or(row.line, |(c, _)| c.line);
         let assigned = self.per_column_values(assigned, line, record);
-        // The rest of a 三级 cell that a page break cut (`…各单位财务记账规范有保障` / `位财务记账规范有保障`).
-        if after_page_break
-            && l1.is_none()
-            && l2.is_none()
-            && assigned.iter().all(|(r, _)| *r == Column::Name)
-            && let (Some(prev), Some((_, text))) = (record.indicators.last_mut(), assigned.first())
-        {
-            if !prev.name.ends_with(text.as_str()) {
-                prev.name.push_str(text);
-            }
-            record.diagnostics.push(Diagnostic::info(
-                "normalize.row-continued",
-                format!(
-                    "三级 fragment `{}` after a page break joined to the indicator above",
-                    clip(text)
-                ),
-                Some(row.line),
-            ));
+        if after_page_break && !had_labels && join_fragment(&assigned, row.line, record) {
             return;
         }
-        // The rest of a 指标值 cell that a page break cut: only a value at the top of the page.
-        if after_page_break
-            && l1.is_none()
-            && l2.is_none()
-            && assigned.iter().all(|(r, _)| *r == Column::Value)
-            && let (Some(prev), Some((_, text))) = (
-                record.indicators.last_mut().filter(|p| !p.value.is_empty()),
-                assigned.first(),
+        self.emit(assigned, line, had_labels, record);
+    }
+
+    /// Column-title rows: one title per row in a stream layout, or the whole row repeated at a page
+    /// break. Returns whether `row` was one.
+    fn column_titles(&mut self, row: &PRow, dict: &LabelDictionary, record: &mut Record) -> bool {
+        if self.stream
+            && let Some(cell) = row.single()
+            && matches!(
+                dict.field(&cell.text)
+                    .filter(|m| m.rest.is_empty())
+                    .map(|m| m.label),
+                Some(Field::Column(_))
             )
         {
-            prev.value.push_str(text);
-            prev.parsed = parse_value(&prev.value);
+            self.map.stream_titles(&cell.text, dict);
+            return true;
+        }
+        if ColumnMap::from_header(row, dict).is_some() {
             record.diagnostics.push(Diagnostic::info(
-                "normalize.row-continued",
-                format!(
-                    "指标值 fragment `{}` after a page break joined to the indicator above",
-                    clip(text)
-                ),
+                "normalize.repeated-header",
+                "column-title row repeated inside the table (page break) skipped",
                 Some(row.line),
             ));
-            return;
+            self.after_page_break = true;
+            return true;
         }
-        self.emit(assigned, line, l1.is_some() || l2.is_some(), record);
+        false
+    }
+
+    /// A row that held several indicator rows, fed part by part.
+    fn feed_parts(
+        &mut self,
+        row: &PRow,
+        parts: Vec<Vec<PCell>>,
+        dict: &LabelDictionary,
+        record: &mut Record,
+    ) {
+        record.diagnostics.push(Diagnostic::info(
+            "normalize.row-split",
+            format!(
+                "one row held {} indicator rows (the copy lost their row ends); split by the column titles",
+                parts.len()
+            ),
+            Some(row.line),
+        ));
+        for cells in parts {
+            // The part's line is its 三级 cell's (the first cell after its labels).
+            let line = cells
+                .iter()
+                .find(|c| dict.level1(&c.text).is_none() && dict.level2(&c.text).is_none())
+                .map_or(row.line, |c| c.line);
+            let part = PRow {
+                cells,
+                line,
+                ..row.clone()
+            };
+            self.feed(&part, dict, record);
+        }
+    }
+
+    /// A row shifted left or right: its last label shows by how much, its data cells move with it.
+    fn unshift(&self, data: &[&PCell], labels: &labels::RowLabels<'_>) -> Vec<PCell> {
+        let level2_col = self.map.col_of(Column::Level2);
+        let level1_col = self.map.col_of(Column::Level1);
+        let shift: i64 = match (labels.level2, level2_col, labels.level1, level1_col) {
+            (Some((_, c)), Some(expected), _, _) => c.col as i64 - expected as i64,
+            (None, _, Some((_, c)), Some(expected)) => c.col as i64 - expected as i64,
+            _ => 0,
+        };
+        data.iter()
+            .map(|c| PCell {
+                col: (c.col as i64 - shift).max(0) as u32,
+                ..(*c).clone()
+            })
+            .collect()
     }
 
     /// Targets set per place (one value column per town or village): one 指标值, the common value when
@@ -567,6 +483,43 @@ impl IndicatorState {
         self.last_without_value_cell = without_value_cell;
         self.emitted += 1;
     }
+}
+
+/// The rest of a cell that a page break cut, on a row without labels right after the break: a 三级
+/// fragment (`…各单位财务记账规范有保障` / `位财务记账规范有保障`) or a 指标值 fragment at the top of the
+/// page, joined to the indicator above. Returns whether it was one.
+fn join_fragment(assigned: &[(Column, String)], line: u32, record: &mut Record) -> bool {
+    let Some((_, text)) = assigned.first() else {
+        return false;
+    };
+    let only = |role: Column| assigned.iter().all(|(r, _)| *r == role);
+    let part = if only(Column::Name) {
+        let Some(prev) = record.indicators.last_mut() else {
+            return false;
+        };
+        if !prev.name.ends_with(text.as_str()) {
+            prev.name.push_str(text);
+        }
+        "三级"
+    } else if only(Column::Value) {
+        let Some(prev) = record.indicators.last_mut().filter(|p| !p.value.is_empty()) else {
+            return false;
+        };
+        prev.value.push_str(text);
+        prev.parsed = parse_value(&prev.value);
+        "指标值"
+    } else {
+        return false;
+    };
+    record.diagnostics.push(Diagnostic::info(
+        "normalize.row-continued",
+        format!(
+            "{part} fragment `{}` after a page break joined to the indicator above",
+            clip(text)
+        ),
+        Some(line),
+    ));
+    true
 }
 
 /// `服务人数：≥300人` → (`服务人数`, `≥300人`); `指标1:…` prefixes are not a split.
