@@ -11,7 +11,7 @@ use crate::raw::{RawLabelMap, RawLabels};
 
 /// Keys of `[normalize.labels.fields]` besides `attribute:<name>`: the header fields and structural
 /// labels of the normaliser's dictionary (crates/normalize/src/labels.toml uses the same keys).
-pub const FIELD_KEYS: [&str; 20] = [
+pub const FIELD_KEYS: [&str; 21] = [
     "name",
     "code",
     "unit",
@@ -30,12 +30,26 @@ pub const FIELD_KEYS: [&str; 20] = [
     "column:comparator",
     "column:unit",
     "column:weight",
+    "column:long_term_value",
     "column:actual",
     "column:funds",
 ];
 
 /// Keys of `[normalize.labels.funds]`: the total, fiscal and other-source rows, and breakdown items.
 pub const FUNDS_KEYS: [&str; 4] = ["total", "fiscal", "other", "items"];
+
+/// Keys of `[normalize.labels.titles]`: words that make a line a target-table title (`target`), a
+/// self-evaluation or score sheet (`not_target`), a department-overall table (`department`); the ends
+/// of a numbered title that are not part of the project name (`name_suffixes`); the labels of a form's
+/// signature footer (`footer`) and the endings of its approval lines (`approval`).
+pub const TITLE_KEYS: [&str; 6] = [
+    "target",
+    "not_target",
+    "department",
+    "name_suffixes",
+    "footer",
+    "approval",
+];
 
 /// Checks every key and synonym; returns the plain dictionary.
 pub(crate) fn check(raw: RawLabels, checker: &mut Checker<'_>) -> LabelsConfig {
@@ -57,6 +71,7 @@ pub(crate) fn check(raw: RawLabels, checker: &mut Checker<'_>) -> LabelsConfig {
         quoted(Level2::ALL.map(Level2::as_str))
     );
     let funds_hint = format!("use one of {}", quoted(FUNDS_KEYS));
+    let titles_hint = format!("use one of {}", quoted(TITLE_KEYS));
     LabelsConfig {
         fields: section(checker, raw.fields, "fields", field_ok, &fields_hint),
         level1: section(
@@ -79,6 +94,13 @@ pub(crate) fn check(raw: RawLabels, checker: &mut Checker<'_>) -> LabelsConfig {
             "funds",
             |k| FUNDS_KEYS.contains(&k),
             &funds_hint,
+        ),
+        titles: section(
+            checker,
+            raw.titles,
+            "titles",
+            |k| TITLE_KEYS.contains(&k),
+            &titles_hint,
         ),
     }
 }

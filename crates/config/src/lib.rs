@@ -8,7 +8,7 @@
 //!   section by section (and `[[inputs]]` entry by entry) from the parsed document, so a mistake in
 //!   `[output]` does not hide one in `[[inputs]]`.
 //! - `compile.rs`: layer two — the semantic checks, as-of date resolution, environment overrides.
-//! - `labels.rs`: checks of `[normalize.labels]` keys ([`FIELD_KEYS`], [`FUNDS_KEYS`]).
+//! - `labels.rs`: checks of `[normalize.labels]` keys ([`FIELD_KEYS`], [`FUNDS_KEYS`], [`TITLE_KEYS`]).
 //! - `checker.rs`: `Checker`, the crate-visible problem collector. **Section modules report through
 //!   it**: add `pub(crate) fn check(&self, ctx: &mut Checker<'_>)` to `scoring.rs` / `render.rs`, call
 //!   `ctx.error_at(&["scoring", "bands", "good"], "… names the fix")` (the span is looked up by key
@@ -38,7 +38,7 @@ mod scoring;
 mod tests;
 
 pub use error::{ConfigError, ConfigErrors};
-pub use labels::{FIELD_KEYS, FUNDS_KEYS};
+pub use labels::{FIELD_KEYS, FUNDS_KEYS, TITLE_KEYS};
 pub use render::{FORMATS, FontsConfig, RenderConfig};
 pub use scoring::{
     BandsConfig, CapConfig, CheckOverride, FindingsConfig, OnError, PluginConfig, RubricSettings,
@@ -200,6 +200,10 @@ pub struct LabelsConfig {
     /// Funds rows: one of [`FUNDS_KEYS`] (`total`, `fiscal`, `other`, `items`).
     #[serde(default)]
     pub funds: BTreeMap<String, Vec<String>>,
+    /// Words of titles and form lines: one of [`TITLE_KEYS`] (`target`, `not_target`, `department`,
+    /// `name_suffixes`, `footer`, `approval`).
+    #[serde(default)]
+    pub titles: BTreeMap<String, Vec<String>>,
 }
 
 /// `[output]`.

@@ -62,6 +62,8 @@ pub(crate) struct RawLabels {
     pub level2: RawLabelMap,
     #[serde(default)]
     pub funds: RawLabelMap,
+    #[serde(default)]
+    pub titles: RawLabelMap,
 }
 
 #[derive(Debug, Deserialize)]

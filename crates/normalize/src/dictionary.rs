@@ -76,6 +76,23 @@ pub enum DictionaryError {
     UnknownKey { section: &'static str, key: String },
 }
 
+/// Words of titles and form lines (`[titles]` of labels.toml), folded.
+#[derive(Debug, Clone, Default)]
+pub struct TitleWords {
+    /// A line ending in 表 with one of these is a target-table title …
+    pub target: Vec<String>,
+    /// … unless it has one of these (self-evaluation and score sheets).
+    pub not_target: Vec<String>,
+    /// A target title with one of these is a department-overall table.
+    pub department: Vec<String>,
+    /// Ends of a numbered title that are not part of the project name, longest first.
+    pub name_suffixes: Vec<String>,
+    /// Signature labels under a form.
+    pub footer: Vec<String>,
+    /// Endings of a form's approval lines.
+    pub approval: Vec<String>,
+}
+
 /// The compiled dictionary. Synonyms are kept longest first so `财政拨款小计` wins over `财政拨款`.
 #[derive(Debug, Clone, Default)]
 pub struct LabelDictionary {
@@ -83,6 +100,8 @@ pub struct LabelDictionary {
     level1: BTreeMap<String, Level1>,
     level2: BTreeMap<String, Level2>,
     funds: Vec<(String, FundsRole)>,
+    /// Title and form-line words.
+    pub titles: TitleWords,
 }
 
 impl LabelDictionary {
@@ -99,6 +118,9 @@ impl LabelDictionary {
                 .cmp(&a.0.chars().count())
                 .then(a.0.cmp(&b.0))
         });
+        dict.titles
+            .name_suffixes
+            .sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
         dict.funds.sort_by(|a, b| {
             b.0.chars()
                 .count()
@@ -135,6 +157,23 @@ impl LabelDictionary {
             for s in synonyms.iter().chain(std::iter::once(key)) {
                 self.level2.insert(fold_label(s), level);
             }
+        }
+        for (key, words) in &labels.titles {
+            let list = match key.as_str() {
+                "target" => &mut self.titles.target,
+                "not_target" => &mut self.titles.not_target,
+                "department" => &mut self.titles.department,
+                "name_suffixes" => &mut self.titles.name_suffixes,
+                "footer" => &mut self.titles.footer,
+                "approval" => &mut self.titles.approval,
+                _ => {
+                    return Err(DictionaryError::UnknownKey {
+                        section: "titles",
+                        key: key.clone(),
+                    });
+                }
+            };
+            list.extend(words.iter().map(|w| fold_label(w)));
         }
         for (key, synonyms) in &labels.funds {
             let role = match key.as_str() {
@@ -443,6 +482,18 @@ mod tests {
 
     fn dict() -> LabelDictionary {
         LabelDictionary::new(&LabelsConfig::default()).expect("builtin dictionary parses")
+    }
+
+    #[test]
+    fn the_config_accepts_exactly_the_keys_the_dictionary_knows() {
+        for key in jixiao_config::FIELD_KEYS {
+            assert!(parse_field_key(key).is_some(), "{key}");
+        }
+        for key in jixiao_config::TITLE_KEYS {
+            let mut extra = LabelsConfig::default();
+            extra.titles.insert(key.to_string(), vec!["某某表".into()]);
+            assert!(LabelDictionary::new(&extra).is_ok(), "{key}");
+        }
     }
 
     #[test]

@@ -112,7 +112,7 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
             i += 1;
             continue;
         }
-        let title = row.single().and_then(|c| title_kind(&c.text));
+        let title = row.single().and_then(|c| title_kind(&c.text, dict));
         if let Some(header) = export::flat_header(row, dict)
             .filter(|_| !table.as_ref().is_some_and(|t| t.has_content()))
         {
@@ -137,7 +137,7 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
                             s.started() && (row.gap_before || stream) && !s.accepts(row, dict)
                         })
                         || (t.in_indicators() && section_heading(row).is_some())
-                        || (t.in_indicators() && segment::is_footer(row))
+                        || (t.in_indicators() && segment::is_footer(row, dict))
                 }
             };
             // A title listed in a notice's 附件 list, with the attachments themselves below it.

@@ -110,7 +110,7 @@ fn drop_furniture(
         .into_iter()
         .filter(|(text, n)| {
             *n >= 3
-                && !crate::segment::is_title(text)
+                && !crate::segment::is_title(text, dict)
                 && !is_unit_note(text)
                 && dict.field(text).is_none()
                 && dict.level1(text).is_none()

@@ -16,13 +16,14 @@ pub enum TitleKind {
 }
 
 /// Whether a line is the title of a performance-target (or self-evaluation) table.
-pub fn is_title(text: &str) -> bool {
-    title_kind(text).is_some()
+pub fn is_title(text: &str, dict: &LabelDictionary) -> bool {
+    title_kind(text, dict).is_some()
 }
 
 /// Classifies a title line: `部门（单位）预算项目支出绩效目标表`, `（一）部门整体支出绩效目标申报表`,
-/// `1、运转保障-办公区电费绩效目标表`, `绩效目标申报表(基础设施建设类)`, `项目支出绩效自评表`.
-pub fn title_kind(text: &str) -> Option<TitleKind> {
+/// `1、运转保障-办公区电费绩效目标表`, `绩效目标申报表(基础设施建设类)`, `项目支出绩效自评表`. The words
+/// are the `[titles]` of the label dictionary.
+pub fn title_kind(text: &str, dict: &LabelDictionary) -> Option<TitleKind> {
     let f = fold_label(text);
     if f.chars().count() > 80 {
         return None;
@@ -31,39 +32,27 @@ pub fn title_kind(text: &str) -> Option<TitleKind> {
         .strip_suffix(')')
         .and_then(|s| s.rfind('(').map(|i| &s[..i]))
         .unwrap_or(&f);
-    let is_table = body.ends_with('表');
-    if !is_table {
+    if !body.ends_with('表') {
         return None;
     }
+    let words = &dict.titles;
+    let has = |list: &[String]| list.iter().any(|w| body.contains(w.as_str()));
     // `干部考核绩效目标表` is a target table about appraisals; `绩效自评表` is not a target table.
-    if [
-        "自评",
-        "绩效评价",
-        "评价表",
-        "评分表",
-        "考评表",
-        "监控表",
-        "监控情况表",
-    ]
-    .iter()
-    .any(|w| body.contains(w))
-    {
+    if has(&words.not_target) {
         return Some(TitleKind::NotTarget);
     }
-    if !(body.contains("绩效目标") || body.contains("绩效指标")) {
+    if !has(&words.target) {
         return None;
     }
-    Some(TitleKind::Target(
-        if body.contains("部门整体") || body.contains("整体支出") {
-            RecordKind::DepartmentOverall
-        } else {
-            RecordKind::Project
-        },
-    ))
+    Some(TitleKind::Target(if has(&words.department) {
+        RecordKind::DepartmentOverall
+    } else {
+        RecordKind::Project
+    }))
 }
 
 /// A project name that only a numbered title carries: `1、运转保障-办公区电费绩效目标表`.
-pub fn name_from_title(text: &str) -> Option<String> {
+pub fn name_from_title(text: &str, dict: &LabelDictionary) -> Option<String> {
     let t = text.trim();
     let stripped = crate::dictionary::strip_enumeration(t);
     if stripped.len() == t.len() {
@@ -73,20 +62,10 @@ pub fn name_from_title(text: &str) -> Option<String> {
     let stripped = stripped
         .trim_start_matches([']', '】', ')', '）'])
         .trim_start();
-    for suffix in [
-        "项目支出绩效目标申报表",
-        "项目支出绩效目标表",
-        "绩效目标申报表",
-        "绩效目标表",
-    ] {
-        if let Some(name) = stripped.strip_suffix(suffix) {
-            let name = name.trim();
-            if !name.is_empty() {
-                return Some(name.to_string());
-            }
-        }
-    }
-    None
+    dict.titles.name_suffixes.iter().find_map(|suffix| {
+        let name = stripped.strip_suffix(suffix.as_str())?.trim();
+        (!name.is_empty()).then(|| name.to_string())
+    })
 }
 
 /// A row that only states the year: `（2021年度）`, `(2022年度)`, `预算年度：2024`.
@@ -167,53 +146,29 @@ pub fn section_heading(row: &PRow) -> Option<&str> {
     rest.starts_with('、').then_some(t)
 }
 
-/// Signature lines under a filled-in form (Excel and Word forms): who filled it in, their phone, the
-/// date, the seal. Such a row ends the table; it is never an indicator.
-const FOOTER_LABELS: [&str; 12] = [
-    "填报人",
-    "填表人",
-    "制表人",
-    "经办人",
-    "审核人",
-    "联系电话",
-    "填报日期",
-    "填表日期",
-    "单位负责人",
-    "财务负责人",
-    "填报单位(盖章)",
-    "单位(盖章)",
-];
-
-/// How the approval lines under a form end (`财政部门绩效评价股审核意见`, `主管部门意见`).
-const APPROVAL_ENDINGS: [&str; 7] = [
-    "审核意见",
-    "审批意见",
-    "初审意见",
-    "审查意见",
-    "复核意见",
-    "主管部门意见",
-    "财政部门意见",
-];
-
 /// Whether a row is a form's signature footer (`填报人：张三`, `联系电话：…`, `填报日期：…`) or an
 /// approval line (`财政部门绩效评价股审核意见 (盖章)`): its first filled cell starts with a footer
 /// label followed by a colon or is the bare label, or it is an approval cell (`…审核意见`) with
 /// nothing after it but a seal (`(盖章)`) or a date.
-pub fn is_footer(row: &PRow) -> bool {
+pub fn is_footer(row: &PRow, dict: &LabelDictionary) -> bool {
     let mut filled = row.filled();
     let Some(first) = filled.next() else {
         return false;
     };
     let f = fold_label(&first.text);
-    let signature = FOOTER_LABELS.iter().any(|label| {
-        f.strip_prefix(label)
+    let signature = dict.titles.footer.iter().any(|label| {
+        f.strip_prefix(label.as_str())
             .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
     });
     let head = f
         .trim_end_matches("(盖章)")
         .trim_end_matches("盖章")
         .trim_end_matches(':');
-    let approval = APPROVAL_ENDINGS.iter().any(|e| head.ends_with(e))
+    let approval = dict
+        .titles
+        .approval
+        .iter()
+        .any(|e| head.ends_with(e.as_str()))
         && f.chars().count() <= 30
         && filled.all(|c| {
             let t = fold_label(&c.text);
@@ -284,8 +239,14 @@ pub fn skipped_diagnostic(rows: &[PRow]) -> Option<Diagnostic> {
 mod tests {
     use super::*;
 
+    fn dict() -> LabelDictionary {
+        LabelDictionary::new(&Default::default()).expect("dictionary")
+    }
+
     #[test]
     fn form_footers_are_recognised_and_indicators_are_not() {
+        let d = dict();
+        let is_footer = |r: &PRow| is_footer(r, &d);
         let row = |t: &str| PRow {
             line: 1,
             gap_before: false,
@@ -326,7 +287,8 @@ mod tests {
     #[test]
     fn titles() {
         use RecordKind::*;
-        let k = |s| title_kind(s);
+        let d = dict();
+        let k = |s| title_kind(s, &d);
         assert_eq!(
             k("部门（单位）预算项目支出绩效目标表"),
             Some(TitleKind::Target(Project))
@@ -357,12 +319,41 @@ mod tests {
     }
 
     #[test]
-    fn names_from_numbered_titles() {
+    fn a_pipeline_extends_the_title_words() {
+        let mut extra = jixiao_config::LabelsConfig::default();
+        extra
+            .titles
+            .insert("not_target".into(), vec!["跟踪表".into()]);
+        extra
+            .titles
+            .insert("target".into(), vec!["目标申报".into()]);
+        let d = LabelDictionary::new(&extra).expect("dictionary");
         assert_eq!(
-            name_from_title("1、运转保障-办公区电费绩效目标表").as_deref(),
+            title_kind("项目绩效目标跟踪表", &d),
+            Some(TitleKind::NotTarget)
+        );
+        assert_eq!(
+            title_kind("项目绩效目标跟踪表", &dict()),
+            Some(TitleKind::Target(RecordKind::Project))
+        );
+        assert_eq!(
+            title_kind("2025年项目目标申报表", &d),
+            Some(TitleKind::Target(RecordKind::Project))
+        );
+        assert_eq!(title_kind("2025年项目目标申报表", &dict()), None);
+    }
+
+    #[test]
+    fn names_from_numbered_titles() {
+        let d = dict();
+        assert_eq!(
+            name_from_title("1、运转保障-办公区电费绩效目标表", &d).as_deref(),
             Some("运转保障-办公区电费")
         );
-        assert_eq!(name_from_title("部门（单位）预算项目支出绩效目标表"), None);
+        assert_eq!(
+            name_from_title("部门（单位）预算项目支出绩效目标表", &d),
+            None
+        );
     }
 
     #[test]

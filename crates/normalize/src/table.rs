@@ -101,7 +101,7 @@ impl<'d> TableBuilder<'d> {
     }
 
     pub fn set_title(&mut self, text: &str, line: u32) {
-        let name = name_from_title(text);
+        let name = name_from_title(text, self.dict);
         // A year inside the project name (`邯财教[2023]26号 2022年度…资金`) dates the money, not the
         // budget: the budget year then comes from the document.
         let title_outside_name = match &name {

@@ -90,13 +90,14 @@ fn label_keys_must_be_canonical_and_synonyms_non_empty() {
     let text = format!(
         "{HEAD}[normalize.labels]\nfields = {{ year = [\"年度\"], \"attribute:\" = [\"x\"] }}\n\
          level1 = {{ \"产出\" = [\"a\"] }}\nlevel2 = {{ \"数量\" = [\"a\"] }}\n\
-         funds = {{ fiscal = [\"\"], items = [\"b\"], sum = [\"c\"] }}\n"
+         funds = {{ fiscal = [\"\"], items = [\"b\"], sum = [\"c\"] }}\n\
+         titles = {{ footer = [\"填报人\"], heading = [\"x\"] }}\n"
     );
     let fields = "use one of `name`, `code`, `unit`, `supervisor`, `goal`, `funds_use`, \
                   `spending_plan`, `funds_block`, `indicators_block`, `column:level1`, \
                   `column:level2`, `column:name`, `column:value`, `column:description`, \
                   `column:basis`, `column:comparator`, `column:unit`, `column:weight`, \
-                  `column:actual`, `column:funds`, or `attribute:<名称>` (e.g. `attribute:项目属性`)";
+                  `column:long_term_value`, `column:actual`, `column:funds`, or `attribute:<名称>` (e.g. `attribute:项目属性`)";
     let expected = [
         format!(
             "pipeline.toml:9:12: error: unknown key `year` in `[normalize.labels.fields]`: {fields}"
@@ -118,6 +119,9 @@ fn label_keys_must_be_canonical_and_synonyms_non_empty() {
             .to_string(),
         "pipeline.toml:12:41: error: unknown key `sum` in `[normalize.labels.funds]`: use one of \
          `total`, `fiscal`, `other`, `items`"
+            .to_string(),
+        "pipeline.toml:13:30: error: unknown key `heading` in `[normalize.labels.titles]`: use one \
+         of `target`, `not_target`, `department`, `name_suffixes`, `footer`, `approval`"
             .to_string(),
     ];
     assert_eq!(errors(&text), expected.join("\n"));
