@@ -284,3 +284,67 @@ fn truncated_tables_give_what_they_must_and_invent_nothing() {
     }
     report(&checks);
 }
+
+/// What a reader of the packet sees of a record: its fields and every indicator.
+fn essentials(r: &Record) -> String {
+    let f = &r.funds;
+    let mut out = format!(
+        "{:?} | {:?} | {:?} | {:?} {:?} {:?} | {:?}\n",
+        r.name,
+        department(r),
+        r.year,
+        f.total,
+        f.fiscal,
+        f.other,
+        r.goal
+    );
+    for i in &r.indicators {
+        out.push_str(&format!(
+            "{:?}/{:?} | {} | {}\n",
+            i.level1, i.level2, i.name, i.value
+        ));
+    }
+    out
+}
+
+/// The provinces' tables rendered as a bureau receives them (`renderings/`, built by
+/// make_renderings.py: web page, Word form, the PDF printed from it, Excel form) give the same record
+/// as the text copy they were rebuilt from: table understanding does not depend on the reader.
+#[test]
+fn renderings_read_like_their_text_copies() {
+    let renderings = dir().join("renderings");
+    let mut checked = 0;
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&renderings)
+        .expect("renderings")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    entries.sort();
+    for sidecar in entries {
+        let meta: toml::Value =
+            toml::from_str(&std::fs::read_to_string(&sidecar).expect("sidecar")).expect("toml");
+        let like = meta["like"].as_str().expect("like");
+        let file = sidecar.with_extension("");
+        let read = |path: &Path, year: Option<i32>| -> Vec<Record> {
+            let bytes = std::fs::read(path).expect("fixture");
+            let name = path.display().to_string();
+            let doc = jixiao_ingest::read_bytes(&name, &bytes, None, None, &ReadLimits::default());
+            let ctx = NormalizeContext::new(&Default::default(), year).expect("dictionary");
+            normalize_document(doc, &ctx).records
+        };
+        let copy = read(&dir().join(like), None);
+        let year = copy.first().and_then(|r| r.year);
+        let rendered = read(&file, year);
+        assert_eq!(rendered.len(), 1, "{}", file.display());
+        assert_eq!(
+            essentials(&rendered[0]),
+            essentials(&copy[0]),
+            "{} reads unlike {like}",
+            file.display()
+        );
+        assert_ne!(rendered[0].confidence.level, ConfidenceLevel::Low);
+        checked += 1;
+    }
+    assert!(checked >= 9, "only {checked} renderings");
+}

@@ -153,7 +153,10 @@ fn drop_furniture(
 /// `单位：万元` / `单位：元`.
 pub fn is_unit_note(text: &str) -> bool {
     let f = fold_label(text);
-    f.starts_with("单位:") && (f.ends_with("元") || f.ends_with("万元"))
+    let note = ["单位:", "金额单位:", "资金单位:", "货币单位:"]
+        .iter()
+        .any(|p| f.starts_with(p));
+    note && (f.ends_with("元") || f.ends_with("万元"))
 }
 
 /// Web-page layouts break a label over lines (`总体` / `目标`, `项目完成` / `指标`, `经济效益` / `指标`):
@@ -205,6 +208,7 @@ mod tests {
     fn unit_notes() {
         assert!(is_unit_note("单位：万元"));
         assert!(is_unit_note("单位:元"));
+        assert!(is_unit_note("金额单位：万元"));
         assert!(!is_unit_note("单位名称"));
     }
 }

@@ -379,6 +379,11 @@ impl<'d> TableBuilder<'d> {
                 self.assign_field(&field, text, cell.line);
                 return;
             }
+            Some((Pending::Funds(role, label), line)) if is_blank_mark(text) => {
+                // `-`, `—`, `/`, `无` in an amount cell: the amount is blank.
+                self.set_funds(role, label, None, line);
+                return;
+            }
             Some((Pending::Funds(role, label), line)) => {
                 // A sentence is never an amount (`…（邯密传[2022]43号）…` under a blank 其他资金).
                 if let Some(amount) = parse_money(text).filter(|_| is_amount_cell(text)) {
@@ -699,6 +704,12 @@ fn funds_label_text(text: &str, rest: &str) -> String {
         .trim_end_matches([':', '：'])
         .trim()
         .to_string()
+}
+
+/// A mark that a cell is blank on purpose: `-`, `—`, `/`, `无`.
+fn is_blank_mark(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty() && (t == "无" || t.chars().all(|c| "-—–/／".contains(c)))
 }
 
 /// A cell that can hold an amount: it starts with the number (`854万(高标准农田建设400万元,…)`), or it
