@@ -41,14 +41,16 @@ pub const FUNDS_KEYS: [&str; 4] = ["total", "fiscal", "other", "items"];
 /// Keys of `[normalize.labels.titles]`: words that make a line a target-table title (`target`), a
 /// self-evaluation or score sheet (`not_target`), a department-overall table (`department`); the ends
 /// of a numbered title that are not part of the project name (`name_suffixes`); the labels of a form's
-/// signature footer (`footer`) and the endings of its approval lines (`approval`).
-pub const TITLE_KEYS: [&str; 6] = [
+/// signature footer (`footer`) and the endings of its approval lines (`approval`); the frame of a web
+/// page that a copy carries along (`page_chrome`).
+pub const TITLE_KEYS: [&str; 7] = [
     "target",
     "not_target",
     "department",
     "name_suffixes",
     "footer",
     "approval",
+    "page_chrome",
 ];
 
 /// Checks every key and synonym; returns the plain dictionary.

@@ -7,7 +7,7 @@
 
 use jixiao_core::Diagnostic;
 
-use crate::dictionary::LabelDictionary;
+use crate::dictionary::{Column, Field, LabelDictionary};
 use crate::rows::{PCell, PRow};
 use crate::value::split_target;
 
@@ -42,6 +42,69 @@ pub fn split_fused_cells(rows: &mut [PRow], dict: &LabelDictionary) -> Option<Di
             first,
         )
     })
+}
+
+/// A row whose cells run on into the indicator block's column titles (a web copy that lost the row
+/// ends: `绩效目标 | 目标文字 | 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 产出指标 | …`) becomes
+/// three rows: what stood before the titles, the titles, what follows them.
+pub fn split_at_column_titles(rows: Vec<PRow>, dict: &LabelDictionary) -> Vec<PRow> {
+    let is_title = |c: &PCell| {
+        matches!(
+            dict.field(&c.text).filter(|m| m.rest.is_empty()).map(|m| m.label),
+            Some(Field::Column(col)) if col != Column::Funds
+        )
+    };
+    let is_block = |c: &PCell| {
+        dict.field(&c.text)
+            .is_some_and(|m| m.rest.is_empty() && m.label == Field::IndicatorsBlock)
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let cells: Vec<&PCell> = row.filled().collect();
+        let start = (0..cells.len()).find(|&i| {
+            let first = if is_block(cells[i]) { i + 1 } else { i };
+            cells.get(first).is_some_and(|c| is_title(c))
+                && cells.get(first + 1).is_some_and(|c| is_title(c))
+        });
+        let Some(start) = start else {
+            out.push(row);
+            continue;
+        };
+        let mut end = start + usize::from(is_block(cells[start]));
+        while cells.get(end).is_some_and(|c| is_title(c)) {
+            end += 1;
+        }
+        // The titles end where an indicator row starts (a 一级/二级 label, or the block label before
+        // one); other text after them is more titles (`单位`, one column per village).
+        let is_level = |c: &PCell| dict.level1(&c.text).is_some() || dict.level2(&c.text).is_some();
+        end = (end..cells.len())
+            .find(|&i| {
+                is_level(cells[i])
+                    || (is_block(cells[i]) && cells.get(i + 1).is_some_and(|c| is_level(c)))
+            })
+            .unwrap_or(cells.len());
+        if start == 0 && end == cells.len() {
+            out.push(row);
+            continue;
+        }
+        for part in [&cells[..start], &cells[start..end], &cells[end..]] {
+            if let Some(first) = part.first() {
+                out.push(PRow {
+                    line: first.line,
+                    cells: part
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| PCell {
+                            col: i as u32 + 1,
+                            ..(*c).clone()
+                        })
+                        .collect(),
+                    ..row.clone()
+                });
+            }
+        }
+    }
+    out
 }
 
 fn glued(text: &str, at: usize) -> bool {

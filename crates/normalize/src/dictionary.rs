@@ -91,6 +91,8 @@ pub struct TitleWords {
     pub footer: Vec<String>,
     /// Endings of a form's approval lines.
     pub approval: Vec<String>,
+    /// The frame of a web page (`扫一扫在手机打开当前页`).
+    pub page_chrome: Vec<String>,
 }
 
 /// The compiled dictionary. Synonyms are kept longest first so `财政拨款小计` wins over `财政拨款`.
@@ -166,6 +168,7 @@ impl LabelDictionary {
                 "name_suffixes" => &mut self.titles.name_suffixes,
                 "footer" => &mut self.titles.footer,
                 "approval" => &mut self.titles.approval,
+                "page_chrome" => &mut self.titles.page_chrome,
                 _ => {
                     return Err(DictionaryError::UnknownKey {
                         section: "titles",

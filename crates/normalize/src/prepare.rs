@@ -29,6 +29,8 @@ pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
     let mut rows: Vec<PRow> = Vec::with_capacity(doc.rows.len());
     let mut last_line = 0u32;
     let mut last_page: Option<u32> = None;
+    // A web table copied one cell per line ends each row with a line of pipes: that line is no gap.
+    let slack = u32::from(doc.layout == Layout::Pipe && cells_on_own_lines(&doc.rows));
     for row in &doc.rows {
         let cells: Vec<PCell> = row
             .cells
@@ -39,10 +41,7 @@ pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
                 line: c.line,
             })
             .collect();
-        // A line without a single separator in a pipe table (`- 扫一扫在手机打开当前页`) stands outside
-        // the grid just as a line after a blank one does.
-        let off_grid = doc.layout == Layout::Pipe && row.cells.len() == 1;
-        let gap_before = row.line > last_line + 1 || !doc.layout.rows_are_reliable() || off_grid;
+        let gap_before = row.line > last_line + 1 + slack || !doc.layout.rows_are_reliable();
         last_line = row.cells.last().map_or(row.line, |c| c.line.max(row.line));
         let page_break_before = last_page.is_some() && row.page.is_some() && row.page != last_page;
         last_page = row.page.or(last_page);
@@ -57,6 +56,7 @@ pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
         }
     }
     let mut diagnostics = Vec::new();
+    drop_page_chrome(&mut rows, dict, &mut diagnostics);
     let page_header = if doc.layout.rows_are_reliable() {
         drop_furniture(&mut rows, dict, &mut diagnostics)
     } else {
@@ -66,11 +66,54 @@ pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
         merge_broken_labels(&mut rows, dict);
     }
     diagnostics.extend(crate::anchors::split_fused_cells(&mut rows, dict));
+    if doc.layout == Layout::Pipe {
+        rows = crate::anchors::split_at_column_titles(rows, dict);
+    }
     Prepared {
         rows,
         page_header,
         diagnostics,
     }
+}
+
+/// The frame of a web page a copy carried along (`- 扫一扫在手机打开当前页`, `【打印】`): a short line
+/// holding one of the dictionary's `page_chrome` words is not content.
+fn drop_page_chrome(
+    rows: &mut Vec<PRow>,
+    dict: &LabelDictionary,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let before = rows.len();
+    rows.retain(|row| {
+        !row.single().is_some_and(|c| {
+            let f = fold_label(&c.text);
+            f.chars().count() <= 30
+                && dict
+                    .titles
+                    .page_chrome
+                    .iter()
+                    .any(|w| f.contains(w.as_str()))
+        })
+    });
+    let dropped = before - rows.len();
+    if dropped > 0 {
+        diagnostics.push(Diagnostic::info(
+            "normalize.page-furniture",
+            format!("skipped {dropped} lines of a web page's frame (扫一扫, 打印本页 …)"),
+            None,
+        ));
+    }
+}
+
+/// Whether most rows of several cells have each cell on a line of its own (a web table copied one
+/// cell per line).
+fn cells_on_own_lines(rows: &[jixiao_core::Row]) -> bool {
+    let multi: Vec<&jixiao_core::Row> = rows.iter().filter(|r| r.cells.len() > 1).collect();
+    let spread = multi
+        .iter()
+        .filter(|r| r.cells.windows(2).all(|w| w[1].line > w[0].line))
+        .count();
+    !multi.is_empty() && spread * 2 > multi.len()
 }
 
 /// Whether a cell is a page number (`- 12 -`, `第 3 页`, `3/45`).

@@ -13,8 +13,7 @@ pub struct PCell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PRow {
     pub line: u32,
-    /// A blank line (or more) stood before this row in the source, or the row is a line outside the
-    /// grid of a pipe table: a table may end here.
+    /// A blank line (or more) stood before this row in the source: a table may end here.
     pub gap_before: bool,
     /// The row is the first of a new page of a PDF (a row cut by the page break may go on here).
     pub page_break_before: bool,

@@ -121,7 +121,8 @@ fn label_keys_must_be_canonical_and_synonyms_non_empty() {
          `total`, `fiscal`, `other`, `items`"
             .to_string(),
         "pipeline.toml:13:30: error: unknown key `heading` in `[normalize.labels.titles]`: use one \
-         of `target`, `not_target`, `department`, `name_suffixes`, `footer`, `approval`"
+         of `target`, `not_target`, `department`, `name_suffixes`, `footer`, `approval`, \
+         `page_chrome`"
             .to_string(),
     ];
     assert_eq!(errors(&text), expected.join("\n"));

@@ -93,7 +93,7 @@ impl IndicatorState {
             return;
         }
         if !self.stream
-            && let Some(parts) = fused::split_fused(&filled, &self.map, dict)
+            && let Some(parts) = fused::split_fused(row, &filled, &self.map, dict)
         {
             self.feed_parts(row, parts, dict, record);
             return;

@@ -29,6 +29,26 @@ fn a_row_holding_several_indicator_rows_is_split_by_the_column_titles() {
         ]
     );
     assert!(codes(&recs[0]).contains(&"normalize.row-split"));
+    // A label word as the 三级 name after a 一级 and a 二级 is the name, not a third label.
+    let text = "项目名称|某项目\n一级指标|二级指标|三级指标|指标值\n项目效益|社会效益指标|提升知名度|宣传报道|满意度指标|满意度指标|服务对象满意度|≥95%\n";
+    let (recs, _) = records(Layout::Pipe, text);
+    assert_eq!(
+        triples(&recs[0]),
+        vec![
+            (
+                Some(Level1::Benefit),
+                Some(Level2::Social),
+                "提升知名度",
+                "宣传报道"
+            ),
+            (
+                Some(Level1::Satisfaction),
+                Some(Level2::Satisfaction),
+                "服务对象满意度",
+                "≥95%"
+            ),
+        ]
+    );
     // A value written with spaces is one row, not two.
     let text = "项目名称|某项目\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|培训人数|≥ 95 % 以上\n";
     let (recs, _) = records(Layout::Pipe, text);
