@@ -348,3 +348,44 @@ fn renderings_read_like_their_text_copies() {
     }
     assert!(checked >= 9, "only {checked} renderings");
 }
+
+/// A tabbed sample copied from a web page the way n05/n07 were: one cell per line ending in ` |`, empty
+/// cells dropped, row ends (`|||`) kept for only some rows. Every record must read as from the original.
+#[test]
+fn a_sample_copied_one_cell_per_line_without_row_ends_reads_like_the_original() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../samples/003-yongning-tuanjiexilu-2024-project-targets.txt");
+    let text = std::fs::read_to_string(&path).expect("sample");
+    let ctx = NormalizeContext::new(&Default::default(), None).expect("dictionary");
+    let read = |name: &str, bytes: &[u8]| {
+        let doc = jixiao_ingest::read_bytes(name, bytes, None, None, &ReadLimits::default());
+        normalize_document(doc, &ctx).records
+    };
+    let original = read("003.txt", text.as_bytes());
+    for keep_every in [1usize, 2, 3, usize::MAX] {
+        let mut copy = String::new();
+        for (i, line) in text.lines().enumerate() {
+            if !line.contains('\t') {
+                copy.push_str(line);
+                copy.push('\n');
+                continue;
+            }
+            for cell in line.split('\t').map(str::trim).filter(|c| !c.is_empty()) {
+                copy.push_str(cell);
+                copy.push_str(" |\n");
+            }
+            if i % keep_every == 0 {
+                copy.push_str("|||\n");
+            }
+        }
+        let records = read("003-web.txt", copy.as_bytes());
+        assert_eq!(records.len(), original.len(), "row ends every {keep_every}");
+        for (got, want) in records.iter().zip(&original) {
+            assert_eq!(
+                essentials(got),
+                essentials(want),
+                "row ends every {keep_every}"
+            );
+        }
+    }
+}

@@ -58,10 +58,14 @@ pub(super) fn split_fused(
             data.push((*cell).clone());
         }
     }
-    let starts_with_name = parts.iter().all(|(_, data)| {
-        data.first()
-            .is_some_and(|c| c.text.chars().next().is_some_and(|ch| ch as u32 >= 0x4E00))
-    });
+    // A name has Chinese words and does not start like a value (`≥95%`, `30人`).
+    let is_name = |t: &str| {
+        t.chars().any(|ch| ch as u32 >= 0x4E00)
+            && !t.starts_with(|ch: char| ch.is_ascii_digit() || "≥≤<>=＞＜≧≦".contains(ch))
+    };
+    let starts_with_name = parts
+        .iter()
+        .all(|(_, data)| data.first().is_some_and(|c| is_name(&c.text)));
     // Every part but the last is a full row; the last may be cut.
     let full = parts.iter().rev().skip(1).all(|(_, data)| data.len() == k);
     if parts.len() < 2 || !starts_with_name || !full {

@@ -29,6 +29,20 @@ fn a_row_holding_several_indicator_rows_is_split_by_the_column_titles() {
         ]
     );
     assert!(codes(&recs[0]).contains(&"normalize.row-split"));
+    // Rows without labels (merged 一级/二级), names in book-title marks.
+    let text = "项目名称|某项目\n一级指标|二级指标|三级指标|指标值\n产出指标|数量指标|创办电子读物|全年24期\n开展采风|全年2场|《金沙潮》作品集|3册|质量指标|《金沙潮》电子读物|打造文艺读物\n";
+    let (recs, _) = records(Layout::Pipe, text);
+    let names: Vec<&str> = recs[0].indicators.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "创办电子读物",
+            "开展采风",
+            "《金沙潮》作品集",
+            "《金沙潮》电子读物"
+        ]
+    );
+    assert_eq!(recs[0].indicators[3].level2, Some(Level2::Quality));
     // A label word as the 三级 name after a 一级 and a 二级 is the name, not a third label.
     let text = "项目名称|某项目\n一级指标|二级指标|三级指标|指标值\n项目效益|社会效益指标|提升知名度|宣传报道|满意度指标|满意度指标|服务对象满意度|≥95%\n";
     let (recs, _) = records(Layout::Pipe, text);
