@@ -388,4 +388,17 @@ fn a_sample_copied_one_cell_per_line_without_row_ends_reads_like_the_original() 
             );
         }
     }
+    // The same tables copied one cell per paragraph (n06's layout).
+    let mut paragraphs = String::new();
+    for line in text.lines() {
+        for cell in line.split('\t').map(str::trim).filter(|c| !c.is_empty()) {
+            paragraphs.push_str(cell);
+            paragraphs.push_str("\n\n");
+        }
+    }
+    let records = read("003-paragraphs.txt", paragraphs.as_bytes());
+    assert_eq!(records.len(), original.len());
+    for (got, want) in records.iter().zip(&original) {
+        assert_eq!(essentials(got), essentials(want), "one cell per paragraph");
+    }
 }

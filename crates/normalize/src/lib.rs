@@ -177,7 +177,9 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
                 t.set_title(&c.text, row.line);
             }
             table = Some(t);
-        } else if starts_table(row, dict) {
+        } else if starts_table(row, dict)
+            || (stream && segment::starts_stream_table(&rows[i..], dict))
+        {
             flush_outside(&mut outside, &mut out);
             let mut t = TableBuilder::new(
                 dict,

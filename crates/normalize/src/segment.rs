@@ -131,6 +131,25 @@ pub fn starts_table(row: &PRow, dict: &LabelDictionary) -> bool {
     ) && !value_is_label
 }
 
+/// One cell per paragraph: a bare `项目名称` (or `项目编码`) with its value in the next paragraph begins a
+/// table when no title announced it.
+pub fn starts_stream_table(rows: &[PRow], dict: &LabelDictionary) -> bool {
+    let (Some(label), Some(value)) = (
+        rows.first().and_then(PRow::single),
+        rows.get(1).and_then(PRow::single),
+    ) else {
+        return false;
+    };
+    let bare_key = dict
+        .field(&label.text)
+        .is_some_and(|m| matches!(m.label, Field::Name | Field::Code) && m.rest.is_empty());
+    let value_is_label = dict.field(&value.text).is_some()
+        || dict.funds(&value.text).is_some()
+        || dict.level1(&value.text).is_some()
+        || dict.level2(&value.text).is_some();
+    bare_key && !value_is_label
+}
+
 /// A top-level section heading of a narrative document: `五、部门整体绩效目标`, `八、政府采购预算情况`.
 pub fn section_heading(row: &PRow) -> Option<&str> {
     let cell = row.single()?;

@@ -16,6 +16,18 @@ pub(super) struct RowLabels<'a> {
     pub consumed: usize,
 }
 
+impl RowLabels<'_> {
+    /// No labels: every cell is data.
+    pub fn none() -> Self {
+        RowLabels {
+            level1: None,
+            level2: None,
+            group: None,
+            consumed: 0,
+        }
+    }
+}
+
 /// Reads the label cells at the start of `filled`. A cell is a label only where it can be one: in the
 /// group columns, or with enough cells after it for the data roles.
 pub(super) fn read_labels<'a>(
@@ -28,12 +40,7 @@ pub(super) fn read_labels<'a>(
     let first_data_col = roles.first().map(|(c, _)| *c);
     let level2_col = map.col_of(Column::Level2);
     let level1_col = map.col_of(Column::Level1);
-    let mut out = RowLabels {
-        level1: None,
-        level2: None,
-        group: None,
-        consumed: 0,
-    };
+    let mut out = RowLabels::none();
     let mut j = 0;
     while j < filled.len() {
         let cell = filled[j];

@@ -10,7 +10,7 @@ use jixiao_core::{Diagnostic, Indicator, Level1, Level2, Record};
 
 use crate::dictionary::{Column, Field, LabelDictionary};
 use crate::rows::{PCell, PRow};
-use crate::text::clip;
+use crate::text::{clip, fold_label};
 use crate::value::{is_placeholder, parse_value};
 
 mod columns;
@@ -34,6 +34,8 @@ pub struct IndicatorState {
     emitted: usize,
     /// The previous row was a column-title row repeated at a page break.
     after_page_break: bool,
+    /// The previous row held only 一级/二级 labels.
+    labels_only_before: bool,
     /// The last indicator's row had no value cell (it may be a row a cut-off source ends in).
     last_without_value_cell: bool,
 }
@@ -51,6 +53,7 @@ impl IndicatorState {
             emitted: 0,
             after_page_break: false,
             last_without_value_cell: false,
+            labels_only_before: false,
         }
     }
 
@@ -98,9 +101,13 @@ impl IndicatorState {
             self.feed_parts(row, parts, dict, record);
             return;
         }
-        let labels = labels::read_labels(&filled, &self.map, dict);
+        let labels = match self.stream_label_after_labels(&filled, dict) {
+            Some(labels) => labels,
+            None => labels::read_labels(&filled, &self.map, dict),
+        };
         self.apply_levels(labels.level1, labels.level2, labels.group, row.line, record);
         let data = &filled[labels.consumed..];
+        self.labels_only_before = data.is_empty();
         if data.is_empty() {
             return;
         }
@@ -135,6 +142,38 @@ impl IndicatorState {
             return;
         }
         self.emit(assigned, line, had_labels, record);
+    }
+
+    /// One cell per row, right after a row of labels only: `满意度指标`, `满意度指标`, `服务对象满意度`,
+    /// `≥95%` is 一级, 二级, 三级 name, value. A word that names both levels, after its own 一级, is
+    /// the 二级 written out; once a 二级 is written, a label word is the name.
+    fn stream_label_after_labels<'a>(
+        &self,
+        filled: &[&'a PCell],
+        dict: &LabelDictionary,
+    ) -> Option<labels::RowLabels<'a>> {
+        let [cell] = filled else { return None };
+        if !self.stream || !self.labels_only_before {
+            return None;
+        }
+        let as2 = dict.level2(&cell.text)?;
+        if let Some(written) = &self.level2_raw {
+            // The same 二级 written again (in the 一级 and the 二级 column) is still the label.
+            if fold_label(written) == fold_label(&cell.text) {
+                return Some(labels::RowLabels {
+                    level2: Some((as2, *cell)),
+                    consumed: 1,
+                    ..labels::RowLabels::none()
+                });
+            }
+            return Some(labels::RowLabels::none());
+        }
+        let as1 = dict.level1(&cell.text);
+        (as1.is_some() && as1 == self.level1).then_some(labels::RowLabels {
+            level2: Some((as2, *cell)),
+            consumed: 1,
+            ..labels::RowLabels::none()
+        })
     }
 
     /// Column-title rows: one title per row in a stream layout, or the whole row repeated at a page

@@ -295,3 +295,24 @@ fn department_narratives_give_indicators_from_their_performance_paragraphs() {
             .any(|d| d.code == "normalize.narrative-indicators")
     );
 }
+
+#[test]
+fn one_cell_per_paragraph_tells_a_label_word_name_from_the_labels() {
+    for (labels, name) in [
+        ("满意度指标\n\n满意度指标", "服务对象满意度"),
+        ("满意度指标\n\n服务对象满意度指标", "服务对象满意度"),
+        ("满意 度指 标\n\n服务对象 满意度指 标", "社区居民满意度"),
+        ("效益指标\n\n社会效益 指标\n\n社会效益 指标", "改善小区环境"),
+    ] {
+        let text = format!(
+            "项目名称\n\n某项目\n\n一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n{labels}\n\n{name}\n\n≥95%\n"
+        );
+        let (recs, _) = records(Layout::Paragraph, &text);
+        let got: Vec<(&str, &str)> = recs[0]
+            .indicators
+            .iter()
+            .map(|i| (i.name.as_str(), i.value.as_str()))
+            .collect();
+        assert_eq!(got, vec![(name, "≥95%")], "{labels}");
+    }
+}
