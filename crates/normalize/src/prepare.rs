@@ -62,6 +62,11 @@ pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
     } else {
         None
     };
+    if doc.layout == Layout::SpaceSeparated {
+        for row in &mut rows {
+            join_split_labels(row, dict);
+        }
+    }
     if matches!(doc.layout, Layout::SpaceSeparated | Layout::Paragraph) {
         merge_broken_labels(&mut rows, dict);
     }
@@ -200,6 +205,48 @@ pub fn is_unit_note(text: &str) -> bool {
         .iter()
         .any(|p| f.starts_with(p));
     note && (f.ends_with("元") || f.ends_with("万元"))
+}
+
+/// Space-separated text splits a label written with spaces inside (`产出 指标`, `满意 度指 标`,
+/// `可持续影 响指标`) into cells: neighbouring short cells that together make a longer label are joined.
+fn join_split_labels(row: &mut PRow, dict: &LabelDictionary) {
+    let label_len = |t: &str| {
+        let whole = dict.level1(t).is_some()
+            || dict.level2(t).is_some()
+            || dict.field(t).is_some_and(|m| m.rest.is_empty());
+        whole.then(|| t.chars().count())
+    };
+    let mut i = 0;
+    while i < row.cells.len() {
+        let best = (2..=3).rev().find(|&n| {
+            let Some(parts) = row.cells.get(i..i + n) else {
+                return false;
+            };
+            let joined: String = parts.iter().map(|c| c.text.as_str()).collect();
+            parts
+                .iter()
+                .all(|c| !c.text.is_empty() && c.text.chars().count() <= 4)
+                && label_len(&joined)
+                    .is_some_and(|len| label_len(&parts[0].text).is_none_or(|l| l < len))
+        });
+        // `指标1: 每年接待上访人员完成率`: the numbering prefix belongs to the name after it.
+        let prefix_only = row.cells[i].text.starts_with("指标")
+            && crate::indicators::strip_indicator_prefix(&row.cells[i].text).is_empty()
+            && i + 1 < row.cells.len();
+        let best = best.or(prefix_only.then_some(2));
+        if let Some(n) = best {
+            let joined: String = row.cells[i..i + n]
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect();
+            row.cells[i].text = joined;
+            row.cells.drain(i + 1..i + n);
+            for (k, c) in row.cells.iter_mut().enumerate().skip(i + 1) {
+                c.col = k as u32 + 1;
+            }
+        }
+        i += 1;
+    }
 }
 
 /// Web-page layouts break a label over lines (`总体` / `目标`, `项目完成` / `指标`, `经济效益` / `指标`):

@@ -316,3 +316,27 @@ fn one_cell_per_paragraph_tells_a_label_word_name_from_the_labels() {
         assert_eq!(got, vec![(name, "≥95%")], "{labels}");
     }
 }
+
+#[test]
+fn space_aligned_rows_join_labels_written_with_spaces() {
+    let text = "项目名称 某项目\n绩效 指标 一级 指标 二级指标 三级指标 指标值\n\
+产出 指标 数量指标 指标1: 改善小区数量 89个\n满意 度指 标 服务对象 满意度指 标 指标1:居民满意度 95%\n";
+    let (recs, _) = records(Layout::SpaceSeparated, text);
+    assert_eq!(
+        triples(&recs[0]),
+        vec![
+            (
+                Some(Level1::Output),
+                Some(Level2::Quantity),
+                "改善小区数量",
+                "89个"
+            ),
+            (
+                Some(Level1::Satisfaction),
+                Some(Level2::Satisfaction),
+                "居民满意度",
+                "95%"
+            ),
+        ]
+    );
+}
