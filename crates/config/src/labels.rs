@@ -11,7 +11,7 @@ use crate::raw::{RawLabelMap, RawLabels};
 
 /// Keys of `[normalize.labels.fields]` besides `attribute:<name>`: the header fields and structural
 /// labels of the normaliser's dictionary (crates/normalize/src/labels.toml uses the same keys).
-pub const FIELD_KEYS: [&str; 21] = [
+pub const FIELD_KEYS: [&str; 22] = [
     "name",
     "code",
     "unit",
@@ -20,6 +20,7 @@ pub const FIELD_KEYS: [&str; 21] = [
     "funds_use",
     "spending_plan",
     "funds_block",
+    "tasks_block",
     "indicators_block",
     "column:level1",
     "column:level2",

@@ -27,6 +27,8 @@ pub enum Field {
     /// `attribute:<canonical>`: kept in `Record::attributes` under the canonical name.
     Attribute(String),
     FundsBlock,
+    /// `年度主要任务`: a 部门整体 grid of tasks (任务名称 / 主要内容 / 预算金额).
+    TasksBlock,
     IndicatorsBlock,
     Column(Column),
 }
@@ -320,6 +322,7 @@ fn parse_field_key(key: &str) -> Option<Field> {
         "funds_use" => Field::FundsUse,
         "spending_plan" => Field::SpendingPlan,
         "funds_block" => Field::FundsBlock,
+        "tasks_block" => Field::TasksBlock,
         "indicators_block" => Field::IndicatorsBlock,
         "column:level1" => Field::Column(Column::Level1),
         "column:level2" => Field::Column(Column::Level2),

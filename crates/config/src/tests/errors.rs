@@ -94,7 +94,7 @@ fn label_keys_must_be_canonical_and_synonyms_non_empty() {
          titles = {{ footer = [\"填报人\"], heading = [\"x\"] }}\n"
     );
     let fields = "use one of `name`, `code`, `unit`, `supervisor`, `goal`, `funds_use`, \
-                  `spending_plan`, `funds_block`, `indicators_block`, `column:level1`, \
+                  `spending_plan`, `funds_block`, `tasks_block`, `indicators_block`, `column:level1`, \
                   `column:level2`, `column:name`, `column:value`, `column:description`, \
                   `column:basis`, `column:comparator`, `column:unit`, `column:weight`, \
                   `column:long_term_value`, `column:actual`, `column:funds`, or `attribute:<名称>` (e.g. `attribute:项目属性`)";

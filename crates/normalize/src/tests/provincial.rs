@@ -340,3 +340,30 @@ fn space_aligned_rows_join_labels_written_with_spaces() {
         ]
     );
 }
+
+#[test]
+fn department_overall_task_grids_give_goal_items_and_funds() {
+    // The 部门（单位）整体支出绩效目标申报表 template: 年度主要任务 with 任务名称 / 主要内容 / 预算金额.
+    let text = "部门（单位）整体支出绩效目标申报表\n（2024年度）\n部门（单位）名称\tXX县农业农村局\n\
+年度主要任务\t任务名称\t主要内容\t预算金额（万元）\t\t\n\t\t\t总额\t财政拨款\t其他资金\n\
+\t高标准农田建设\t建设高标准农田2万亩\t300\t300\t0\n\t农业技术推广\t开展技术培训20期\t50\t40\t10\n\
+金额合计\t\t\t350\t340\t10\n年度总体目标\t完成高标准农田建设2万亩。\n\
+年度绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n\t产出指标\t数量指标\t高标准农田建设面积\t≥2万亩\n";
+    let (recs, _) = records(Layout::Tabbed, text);
+    let r = &recs[0];
+    assert_eq!(r.kind, RecordKind::DepartmentOverall);
+    assert_eq!(r.unit.as_deref(), Some("XX县农业农村局"));
+    assert_eq!(r.goal.as_deref(), Some("完成高标准农田建设2万亩。"));
+    assert_eq!(
+        r.goal_items,
+        vec![
+            "高标准农田建设：建设高标准农田2万亩",
+            "农业技术推广：开展技术培训20期"
+        ]
+    );
+    assert_eq!(
+        (r.funds.total, r.funds.fiscal, r.funds.other),
+        (Some(350.0), Some(340.0), Some(10.0))
+    );
+    assert_eq!(r.indicators.len(), 1);
+}

@@ -8,12 +8,16 @@
 use jixiao_core::{Diagnostic, FundsItem, PlanPoint, Record, RecordKind};
 
 use crate::dictionary::{Column, Field, FundsRole, LabelDictionary};
+
+mod grid;
+
 use crate::indicators::{ColumnMap, IndicatorState};
 use crate::prepare::is_unit_note;
 use crate::rows::{PCell, PRow};
 use crate::segment::{name_from_title, year_row};
 use crate::text::clip;
 use crate::value::{parse_money, parse_percent};
+use grid::FundsGrid;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Pending {
@@ -24,17 +28,14 @@ enum Pending {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Block {
     None,
-    Funds { with_use: bool },
+    Funds {
+        with_use: bool,
+    },
+    /// A 部门整体 task grid (`年度主要任务 | 任务名称 | 主要内容 | 预算金额`).
+    Tasks,
     Goal,
     FundsUse,
     Plan,
-}
-
-/// A funds grid (部门整体 tables): amounts of one row spread over columns 合计 / 财政资金 / 其他资金.
-#[derive(Debug, Clone)]
-struct FundsGrid {
-    row_label: String,
-    columns: Vec<(u32, FundsRole)>,
 }
 
 /// Builds one record from the rows of one table.
@@ -162,7 +163,7 @@ impl<'d> TableBuilder<'d> {
             self.indicators = Some(state);
             return;
         }
-        if self.grid_row(row) || self.goal_columns_row(row) {
+        if self.tasks_row(row) || self.grid_row(row) || self.goal_columns_row(row) {
             return;
         }
         let cells: Vec<&PCell> = row.filled().collect();
@@ -530,86 +531,6 @@ impl<'d> TableBuilder<'d> {
         } else if folded.contains("万元") {
             self.money_in_yuan = false;
         }
-    }
-
-    /// 部门整体 funds grids: a row of funds labels (合计 / 财政资金 / 其他资金) makes columns; the rows
-    /// below put their amounts under them.
-    fn grid_row(&mut self, row: &PRow) -> bool {
-        let filled: Vec<&PCell> = row.filled().collect();
-        let labels: Vec<(&PCell, FundsRole)> = filled
-            .iter()
-            .filter_map(|c| {
-                self.dict
-                    .funds(&c.text)
-                    .filter(|m| m.rest.is_empty())
-                    .map(|m| (*c, m.label))
-            })
-            .collect();
-        let has_amount = filled.iter().any(|c| parse_money(&c.text).is_some());
-        if labels.len() >= 3 && !has_amount && !self.stream {
-            self.close_pending(row.line);
-            let (row_label, columns) = labels.split_at(1);
-            self.grid = Some(FundsGrid {
-                row_label: funds_label_text(&row_label[0].0.text, ""),
-                columns: columns.iter().map(|(c, r)| (c.col, *r)).collect(),
-            });
-            self.block = Block::Funds { with_use: false };
-            return true;
-        }
-        let Some(grid) = self.grid.clone() else {
-            return false;
-        };
-        let amounts: Vec<(u32, Option<f64>)> = grid
-            .columns
-            .iter()
-            .map(|(col, _)| {
-                let cell = row.cells.iter().find(|c| c.col == *col);
-                (
-                    *col,
-                    cell.and_then(|c| parse_money(&c.text))
-                        .map(|a| self.scale(a)),
-                )
-            })
-            .collect();
-        let label_cell = filled.iter().find(|c| {
-            !grid.columns.iter().any(|(col, _)| *col == c.col) && parse_money(&c.text).is_none()
-        });
-        let other_text = label_cell.is_some_and(|c| self.dict.funds(&c.text).is_none());
-        if other_text || (label_cell.is_none() && amounts.iter().all(|(_, a)| a.is_none())) {
-            self.grid = None;
-            return false;
-        }
-        let label = label_cell.map_or(grid.row_label.clone(), |c| funds_label_text(&c.text, ""));
-        let role = label_cell
-            .and_then(|c| self.dict.funds(&c.text))
-            .map_or(FundsRole::Total, |m| m.label);
-        let mut first = None;
-        for ((_, column_role), (_, amount)) in grid.columns.iter().zip(&amounts) {
-            if role == FundsRole::Total {
-                let (slot, key) = match column_role {
-                    FundsRole::Total => (&mut self.record.funds.total, "funds.total"),
-                    FundsRole::Fiscal => (&mut self.record.funds.fiscal, "funds.fiscal"),
-                    FundsRole::Other => (&mut self.record.funds.other, "funds.other"),
-                    FundsRole::Item => continue,
-                };
-                if slot.is_none() && amount.is_some() {
-                    *slot = *amount;
-                    self.record.field_lines.insert(key.into(), row.line);
-                }
-            }
-            if first.is_none() && *column_role == FundsRole::Total {
-                first = Some(*amount);
-            }
-        }
-        let amount = first
-            .flatten()
-            .or_else(|| amounts.iter().find_map(|(_, a)| *a));
-        self.record.funds.items.push(FundsItem {
-            label,
-            amount,
-            line: row.line,
-        });
-        true
     }
 
     /// 资金支出计划: period labels (`3月底`) and percentages, matched by column where the layout has
