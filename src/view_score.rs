@@ -41,6 +41,10 @@ pub fn scorecard(card: &Scorecard) -> String {
                 CheckStatus::NotScored => {
                     let _ = writeln!(out, "   {} {title}: not scored", check.id);
                 }
+                CheckStatus::NotApplicable => {
+                    let reason = check.evidence.first().map_or("", |e| e.reason.as_str());
+                    let _ = writeln!(out, "   {} {title}: not applicable — {reason}", check.id);
+                }
             }
             for e in check.evidence.iter().filter(|e| e.deduction > 0.0) {
                 let line = e.line.map_or_else(String::new, |l| format!(" (line {l})"));

@@ -91,6 +91,10 @@ pub enum CheckStatus {
     Scored,
     /// The check could not run (a plugin fault): the points are missing, not zero.
     NotScored,
+    /// The check cannot be held against the record: the form it was written on has no place for what
+    /// the check asks (a template without a 年度目标 field). Neither points nor maximum count; the
+    /// evidence says why.
+    NotApplicable,
 }
 
 /// The outcome of one check on one record.

@@ -138,20 +138,21 @@ pub(crate) fn record_ref(document: usize, record: usize, file: &str, rec: &Recor
 
 /// Scores every record of the ledger (in parallel, order preserved) and lists the findings.
 pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
-    let jobs: Vec<(RecordRef, &Record)> = ledger
+    let jobs: Vec<(RecordRef, &Record, checks::FormFacts)> = ledger
         .documents
         .iter()
         .enumerate()
         .flat_map(|(d, doc)| {
+            let form = checks::FormFacts::of(&doc.records);
             doc.records
                 .iter()
                 .enumerate()
-                .map(move |(k, rec)| (record_ref(d, k, &doc.file, rec), rec))
+                .map(move |(k, rec)| (record_ref(d, k, &doc.file, rec), rec, form))
         })
         .collect();
     let scored: Vec<(RecordScore, Vec<Diagnostic>)> = jobs
         .into_par_iter()
-        .map(|(r, rec)| score_record(r, rec, ctx))
+        .map(|(r, rec, form)| score_record(r, rec, ctx, form))
         .collect();
     let mut diagnostics = ctx.diagnostics.clone();
     let mut records = Vec::with_capacity(scored.len());
@@ -168,15 +169,18 @@ pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
     }
 }
 
-/// One record's score card (built-in checks, then plugins).
+/// One record's score card (built-in checks, then plugins); `form` is what its document shows about
+/// the form it was written on ([`checks::FormFacts::of`]).
 pub fn score_record(
     r: RecordRef,
     rec: &Record,
     ctx: &ScoreContext,
+    form: checks::FormFacts,
 ) -> (RecordScore, Vec<Diagnostic>) {
     let cx = checks::CheckCx {
         rubric: &ctx.rubric,
         year: rec.year.unwrap_or(ctx.year),
+        form,
     };
     let mut results: Vec<CheckResult> = ctx
         .rubric

@@ -15,6 +15,9 @@ pub const DEFAULT_RUBRIC_VERSION: &str = "2024.1";
 
 /// B2's built-in vague words (domain rubric).
 pub const DEFAULT_VAGUE_WORDS: &[&str] = &[
+    "浓厚",
+    "大幅",
+    "合理化",
     "提高",
     "提升",
     "明显",

@@ -251,16 +251,24 @@ pub const A5: CheckDef = CheckDef {
     id: "A5",
     title: "效益指标已填写",
     max_points: 4.0,
-    rule: "至少一条名称和指标值都已填写的效益指标：4分，否则0分",
+    rule: "至少一条名称和指标值都已填写的效益指标（表式没有三级指标栏时有指标值即可）：4分，否则0分",
     for_department: true,
     run: a5,
 };
 
 fn a5(rec: &Record, _cx: &CheckCx) -> Outcome {
+    // A form without a 三级 column (002's 部门整体 table: 一级 / 二级 / 指标值) fills a row with its value.
+    let filled = |i: &jixiao_core::Indicator| {
+        if without_name_column(rec) {
+            !is_blank(&i.value)
+        } else {
+            is_filled(i)
+        }
+    };
     if rec
         .indicators
         .iter()
-        .any(|i| crate::text::is_benefit(i) && is_filled(i))
+        .any(|i| crate::text::is_benefit(i) && filled(i))
     {
         return Outcome {
             points: 4.0,
@@ -280,11 +288,19 @@ fn a5(rec: &Record, _cx: &CheckCx) -> Outcome {
     }
 }
 
+/// The record's table has no 三级 column: not one indicator has a name, and some have values (002's
+/// 部门整体 table). A blank name is then the form's, not a gap the department left.
+pub fn without_name_column(rec: &Record) -> bool {
+    !rec.indicators.is_empty()
+        && rec.indicators.iter().all(|i| is_blank(&i.name))
+        && rec.indicators.iter().any(|i| !is_blank(&i.value))
+}
+
 pub const A6: CheckDef = CheckDef {
     id: "A6",
     title: "指标无空项",
     max_points: 4.0,
-    rule: "每个空白的三级指标名称或指标值扣1分；没有任何指标0分",
+    rule: "每个空白的三级指标名称或指标值扣1分（表式没有三级指标栏时只看指标值）；没有任何指标0分",
     for_department: true,
     run: a6,
 };
@@ -304,8 +320,9 @@ fn a6(rec: &Record, _cx: &CheckCx) -> Outcome {
         };
     }
     let mut ev = Vec::new();
+    let names_expected = !without_name_column(rec);
     for i in &rec.indicators {
-        if is_blank(&i.name) {
+        if names_expected && is_blank(&i.name) {
             ev.push(Evidence {
                 subject: subject_of(i),
                 text: i.value.clone(),

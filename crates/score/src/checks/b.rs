@@ -4,8 +4,8 @@ use jixiao_core::{Level1, Record};
 
 use super::{CheckCx, CheckDef, Outcome, deduct};
 use crate::text::{
-    ev_field, ev_value, has_number, is_benefit, is_blank, is_yes_no_placeholder,
-    mentions_satisfaction, vague_hits,
+    copy_key, ev_field, ev_value, has_number, is_benefit, is_blank, is_percent,
+    is_yes_no_placeholder, mentions_satisfaction, vague_hits,
 };
 
 /// A value longer than this (in characters) is a narrative, not a target.
@@ -68,12 +68,15 @@ pub const B2: CheckDef = CheckDef {
     id: "B2",
     title: "表述不笼统",
     max_points: 10.0,
-    rule: "每个没有数字且使用笼统词语（提高、明显、及时、满意……）的指标值扣3分",
+    rule: "每个没有数字且使用笼统词语（提高、明显、及时、满意……）的指标值扣3分；没有任何指标0分",
     for_department: true,
     run: b2,
 };
 
 fn b2(rec: &Record, cx: &CheckCx) -> Outcome {
+    if let Some(none) = no_indicators(rec, 10.0) {
+        return none;
+    }
     let ev = rec
         .indicators
         .iter()
@@ -99,19 +102,37 @@ pub const B3: CheckDef = CheckDef {
     id: "B3",
     title: "指标值规范",
     max_points: 5.0,
-    rule: "每项扣1分：指标值重复指标名称；指标值是叙述（超过40字）；满意度填在效益指标下；未填写的“是/否”占位",
+    rule: "每项扣1分：指标值重复指标名称（相同，或是名称中不少于3个字的一段）；指标值是叙述（超过40字）；满意度或认可度（评价、认可、好评的百分比）填在效益指标下；未填写的“是/否”占位；没有任何指标0分",
     for_department: true,
     run: b3,
 };
 
+/// A record without indicators has nothing worded well: B2 and B3 give 0, as B1 and A6 do.
+fn no_indicators(rec: &Record, max: f64) -> Option<Outcome> {
+    rec.indicators.is_empty().then(|| Outcome {
+        points: 0.0,
+        evidence: vec![ev_field(
+            rec,
+            "绩效指标",
+            "indicators",
+            "",
+            "没有绩效指标，无从评价指标表述",
+            max,
+        )],
+    })
+}
+
 fn b3(rec: &Record, _cx: &CheckCx) -> Outcome {
+    if let Some(none) = no_indicators(rec, 5.0) {
+        return none;
+    }
     let mut ev = Vec::new();
     for i in &rec.indicators {
         let v = i.value.trim();
         if is_blank(v) {
             continue; // A6 counts empty values.
         }
-        if v == i.name.trim() {
+        if copies_name(&i.name, v) {
             ev.push(ev_value(i, "指标值重复了指标名称，请填写目标值", 1.0));
         }
         if v.chars().count() > NARRATIVE_CHARS {
@@ -121,7 +142,7 @@ fn b3(rec: &Record, _cx: &CheckCx) -> Outcome {
                 1.0,
             ));
         }
-        if is_benefit(i) && (mentions_satisfaction(&i.name) || mentions_satisfaction(v)) {
+        if is_benefit(i) && measures_approval(i) {
             ev.push(ev_value(
                 i,
                 format!("满意度填在{}下，请移到满意度指标", Level1::Benefit.as_str()),
@@ -133,6 +154,29 @@ fn b3(rec: &Record, _cx: &CheckCx) -> Outcome {
         }
     }
     deduct(5.0, ev)
+}
+
+/// The value repeats the name: equal but for spacing and a trailing `。`, or a part of it of three
+/// characters or more (`会议室持续使用 | 持续使用`). A zero target (`不发生…`, `无…`, `零…`) is a target even
+/// when the name says the same.
+pub fn copies_name(name: &str, value: &str) -> bool {
+    let (n, v) = (copy_key(name), copy_key(value));
+    if v.is_empty() || n.is_empty() {
+        return false;
+    }
+    let zero_target = ["不发生", "无", "零", "杜绝", "未发生"]
+        .iter()
+        .any(|z| v.starts_with(z));
+    v == n || (!zero_target && v.chars().count() >= 3 && n.contains(v.as_str()))
+}
+
+/// A 效益 row that measures satisfaction or approval rather than an effect: 满意 anywhere, or an
+/// approval word (评价, 认可, 好评, 口碑) with a percentage (`社会评价 | ≥95%`).
+fn measures_approval(i: &jixiao_core::Indicator) -> bool {
+    let approval = ["评价", "认可", "好评", "口碑"];
+    mentions_satisfaction(&i.name)
+        || mentions_satisfaction(&i.value)
+        || (is_percent(i) && approval.iter().any(|w| i.name.contains(w)))
 }
 
 #[cfg(test)]
@@ -159,6 +203,32 @@ mod tests {
         assert_eq!(q(2, 5), 7.5);
         assert_eq!(q(0, 5), 0.0);
         assert_eq!(run_with(b1, &record(vec![])).points, 0.0);
+    }
+
+    #[test]
+    fn no_indicators_earn_nothing_on_wording() {
+        // 004's 部门整体 narrative before it gave indicators: B2 and B3 gave 15 free points.
+        assert_eq!(run_with(b2, &record(vec![])).points, 0.0);
+        assert_eq!(run_with(b3, &record(vec![])).points, 0.0);
+    }
+
+    #[test]
+    fn copies_and_approval_rows() {
+        // 000 l.237 会议室持续使用 | 持续使用; 004 l.1974 value = name + 。; 000 l.6873 a zero target.
+        assert!(copies_name("会议室持续使用", "持续使用"));
+        assert!(copies_name("按时供应", "按时供应。"));
+        assert!(!copies_name(
+            "不发生农产品质量安全事故",
+            "不发生农产品质量安全事"
+        ));
+        assert!(!copies_name("培训人数", "人数"));
+        // 001 l.28 社会效益指标 | 社会评价 | ≥95%.
+        let approval = ind(Level2::Social, "社会评价", "≥95%", num(&[95.0], Some("%")));
+        let o = run_with(b3, &record(vec![approval]));
+        assert_eq!(o.points, 4.0);
+        assert!(o.evidence[0].reason.contains("满意度"));
+        let effect = ind(Level2::Social, "社会评价体系建设", "完成", words());
+        assert_eq!(run_with(b3, &record(vec![effect])).points, 5.0);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Each check scores the record's BEST indicator of its category (a table with one concrete
 //! deadline among vaguer rows has a concrete deadline) and quotes the row it scored.
 
-use jixiao_core::{Indicator, Level2, Record};
+use jixiao_core::{Comparator, Indicator, Level2, Record};
 
 use super::{CheckCx, CheckDef, Outcome};
 use crate::text::{ev_field, ev_value, has_number, is_blank, is_percent, is_satisfaction};
@@ -83,7 +83,7 @@ pub const D2: CheckDef = CheckDef {
     id: "D2",
     title: "满意度指标量化",
     max_points: 6.0,
-    rule: "满意度指标值为带比较符的百分比6分；只有百分比或数值5分；只有文字1分",
+    rule: "满意度指标值为带比较符（≥、>、=）的百分比6分；只有百分比或数值5分；只有文字或写成上限（≤、<）1分",
     for_department: true,
     run: d2,
 };
@@ -96,7 +96,14 @@ fn satisfaction_rows(rec: &Record) -> impl Iterator<Item = &Indicator> {
 
 fn d2(rec: &Record, _cx: &CheckCx) -> Outcome {
     let found = best(satisfaction_rows(rec), |i| {
-        if is_percent(i) && i.parsed.comparator.is_some() {
+        let upper_bound = matches!(i.parsed.comparator, Some(Comparator::Le | Comparator::Lt));
+        if upper_bound {
+            // 004 l.1976 `群众满意度 ≤95%`: a ceiling on satisfaction is no target.
+            (
+                1.0,
+                "满意度目标写成上限（≤），满意度应设下限，请写成“≥90%”的形式",
+            )
+        } else if is_percent(i) && i.parsed.comparator.is_some() {
             (6.0, "")
         } else if has_number(i) {
             (5.0, "满意度只有数值没有比较符，请写成“≥90%”的形式")

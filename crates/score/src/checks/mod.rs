@@ -28,6 +28,46 @@ pub struct CheckCx<'a> {
     pub rubric: &'a Rubric,
     /// The record's budget year, else the run's.
     pub year: i32,
+    /// What the record's document says about the form its tables were written on.
+    pub form: FormFacts,
+}
+
+/// What a document's tables show about the form (表式) they were written on, so that a department is not
+/// held to a field its form does not have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FormFacts {
+    /// At least [`FORM_EVIDENCE`] project tables and not one with goal text: the form has no 年度目标
+    /// field (000's form). A single table without a goal proves nothing and is scored as it is.
+    pub lacks_goal_field: bool,
+}
+
+/// How many project tables of a document must agree before their shared gap is the form's.
+pub const FORM_EVIDENCE: usize = 3;
+
+impl FormFacts {
+    /// Reads the facts off a document's records.
+    pub fn of(records: &[Record]) -> FormFacts {
+        let projects: Vec<&Record> = records
+            .iter()
+            .filter(|r| r.kind == RecordKind::Project)
+            .collect();
+        FormFacts {
+            lacks_goal_field: projects.len() >= FORM_EVIDENCE
+                && projects
+                    .iter()
+                    .all(|r| r.goal.is_none() && r.goal_items.is_empty()),
+        }
+    }
+}
+
+/// Why a check cannot be held against this record, when it cannot.
+fn not_applicable(id: &str, cx: &CheckCx) -> Option<&'static str> {
+    match id {
+        "A2" if cx.form.lacks_goal_field => Some(
+            "本文件所用表式没有年度目标栏（同一文件各表均无年度目标）：本项不适用，按其余各项折算为百分制",
+        ),
+        _ => None,
+    }
 }
 
 /// A built-in check's definition.
@@ -70,6 +110,21 @@ pub fn applies(check: &ActiveCheck, kind: RecordKind) -> bool {
 
 /// Runs one active check and scales its outcome to the configured maximum.
 pub fn run(check: &ActiveCheck, rec: &Record, cx: &CheckCx) -> CheckResult {
+    if let Some(reason) = not_applicable(check.def.id, cx) {
+        return CheckResult {
+            id: check.def.id.to_string(),
+            status: CheckStatus::NotApplicable,
+            points: 0.0,
+            max_points: check.max_points,
+            evidence: vec![Evidence {
+                subject: check.def.title.to_string(),
+                text: String::new(),
+                line: None,
+                reason: reason.to_string(),
+                deduction: 0.0,
+            }],
+        };
+    }
     let out = (check.def.run)(rec, cx);
     let scale = if check.def.max_points > 0.0 {
         check.max_points / check.def.max_points
@@ -168,6 +223,7 @@ pub(crate) mod testkit {
             &CheckCx {
                 rubric: &rubric,
                 year: 2024,
+                form: super::FormFacts::default(),
             },
         )
     }
@@ -212,6 +268,7 @@ mod tests {
             &CheckCx {
                 rubric: &rubric,
                 year: 2024,
+                form: FormFacts::default(),
             },
         );
         // Default scale: 4 − 1 = 3 → doubled.

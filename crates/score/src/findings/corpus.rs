@@ -8,7 +8,10 @@ use jixiao_core::{
     DocumentRecords, Finding, Indicator, Level2, Record, RecordKind, RecordRef, Severity,
 };
 
-use crate::text::{copy_key, is_benefit, is_blank, is_satisfaction, round2, subject_of};
+use crate::text::{
+    copy_key, is_benefit, is_blank, is_cost, is_satisfaction, is_yes_no_placeholder, round2,
+    subject_of,
+};
 
 /// Identical name + value in at least `copied_min_projects` project records (any documents).
 pub fn copied_across_projects(
@@ -26,6 +29,13 @@ pub fn copied_across_projects(
                 continue;
             }
             if is_satisfaction(i) && !cfg.copied_include_satisfaction {
+                continue;
+            }
+            // A cost row that is the project's whole funds (`成本控制 | 3万` in projects of 3万 each)
+            // is not copied from a template: each states its own amount.
+            let whole_funds =
+                is_cost(i) && i.parsed.money_wan.is_some() && i.parsed.money_wan == rec.funds.total;
+            if whole_funds {
                 continue;
             }
             let entry = seen
@@ -58,27 +68,34 @@ pub fn copied_across_projects(
     out
 }
 
-/// The same value, or the same 三级 name, under several benefit categories of one project (000's
-/// 社会/生态效益 rows share the name 安全管理良好运行 and differ only by a trailing clause).
+/// The same value under several benefit categories of one project (000's 社会/生态效益 rows that
+/// repeat one sentence).
 pub fn copied_across_benefits(r: &RecordRef, rec: &Record, cfg: &FindingsConfig) -> Vec<Finding> {
     let mut groups: BTreeMap<(u8, String), (BTreeSet<Level2>, &Indicator)> = BTreeMap::new();
-    for i in rec
-        .indicators
-        .iter()
-        .filter(|i| is_benefit(i) && !is_blank(&i.value))
-    {
+    // The same worded value (four hanzi or more: a 是/否 placeholder is counted elsewhere, `是`, `无` or
+    // `≥5%` answer different questions alike); the same name counts only with the same value or one
+    // extending the other (a name alone with other values is not a copy).
+    for i in rec.indicators.iter().filter(|i| {
+        is_benefit(i)
+            && !is_blank(&i.value)
+            && !is_yes_no_placeholder(&i.value)
+            && i.value.chars().filter(|c| *c as u32 >= 0x4E00).count() >= 4
+    }) {
         let Some(l2) = i.level2 else { continue };
         groups
             .entry((0, copy_key(&i.value)))
             .or_insert((BTreeSet::new(), i))
             .0
             .insert(l2);
+        // The same name with one value extending the other (000: `…景观观点，满足民众需求` / `…景观观点.`).
         if !is_blank(&i.name) {
-            groups
+            let entry = groups
                 .entry((1, copy_key(&i.name)))
-                .or_insert((BTreeSet::new(), i))
-                .0
-                .insert(l2);
+                .or_insert((BTreeSet::new(), i));
+            let (first, this) = (copy_key(&entry.1.value), copy_key(&i.value));
+            if first.contains(this.as_str()) || this.contains(first.as_str()) {
+                entry.0.insert(l2);
+            }
         }
     }
     let min = cfg.benefit_copy_min_categories.max(2);
@@ -105,6 +122,35 @@ pub fn copied_across_benefits(r: &RecordRef, rec: &Record, cfg: &FindingsConfig)
     }
     out.sort_by_key(|f| f.line);
     out
+}
+
+/// One note per document whose form has no 年度目标 field: A2 is not applicable to its records (they
+/// are scored on the other checks, rescaled to 100), and the bureau should add the field to its form.
+pub fn form_without_goal(doc_index: usize, doc: &DocumentRecords) -> Option<Finding> {
+    if !crate::checks::FormFacts::of(&doc.records).lacks_goal_field {
+        return None;
+    }
+    let projects = doc
+        .records
+        .iter()
+        .filter(|r| r.kind == RecordKind::Project)
+        .count();
+    let (k, first) = doc
+        .records
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.kind == RecordKind::Project)?;
+    Some(Finding {
+        code: "form-without-goal-field".into(),
+        severity: Severity::Info,
+        message: format!(
+            "本文件{}张项目表均没有年度目标：所用表式缺少年度目标栏，A2“年度目标明确”对这些项目不适用（按其余各项折算为百分制）；建议在表式中增加年度绩效目标栏",
+            projects
+        ),
+        records: vec![crate::record_ref(doc_index, k, &doc.file, first)],
+        line: Some(first.lines[0]),
+        text: None,
+    })
 }
 
 /// A document's project records against its budget tables' 项目支出 total. A difference within the
@@ -199,6 +245,15 @@ mod tests {
                 words(),
             ),
             ind(Level2::Economic, "节约土地", "带来经济收入", words()),
+            // The same name with another value, and a short answer repeated: not copies.
+            ind(
+                Level2::Economic,
+                "安全管理良好运行",
+                "年增收10万元",
+                words(),
+            ),
+            ind(Level2::Sustainable, "长效机制", "无", words()),
+            ind(Level2::Economic, "收益", "无", words()),
         ]);
         let f = copied_across_benefits(&rref(0), &rec, &FindingsConfig::default());
         assert_eq!(

@@ -28,6 +28,7 @@ pub fn find(ledger: &Ledger, rubric: &Rubric, year: i32) -> Vec<Finding> {
             all.push((r, rec));
         }
         out.extend(corpus::reconcile_document(d, doc));
+        out.extend(corpus::form_without_goal(d, doc));
     }
     out.extend(corpus::copied_across_projects(&all, &rubric.findings));
     out

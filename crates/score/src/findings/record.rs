@@ -91,8 +91,13 @@ pub fn record_findings(rec: &Record, r: &RecordRef, year: i32, rubric: &Rubric) 
 }
 
 fn indicator_findings(i: &Indicator, r: &RecordRef, year: i32, name: &str, out: &mut Vec<Finding>) {
+    // Only money has to be a ceiling; a minimum standard (`补助标准 ≥1万元/人`) may be a floor.
     if crate::text::is_cost(i)
         && matches!(i.parsed.comparator, Some(Comparator::Ge | Comparator::Gt))
+        && (i.parsed.money_wan.is_some()
+            || i.parsed.unit.as_deref().is_some_and(|u| u.ends_with('元')))
+        && !i.parsed.unit_rate
+        && !i.name.contains("标准")
     {
         out.push(at(
             "cost-lower-bound",
@@ -119,7 +124,8 @@ fn indicator_findings(i: &Indicator, r: &RecordRef, year: i32, name: &str, out: 
             ),
         ));
     }
-    if is_percent(i) && i.parsed.numbers.iter().any(|x| *x > 100.0) {
+    // Only a number written with % counts (`2022年1-12月完成率100%` is not over 100 %).
+    if percentages(&i.value).iter().any(|x| *x > 100.0) {
         out.push(at(
             "percent-over-100",
             Severity::Warning,
@@ -128,10 +134,43 @@ fn indicator_findings(i: &Indicator, r: &RecordRef, year: i32, name: &str, out: 
             format!("项目“{name}”的指标值百分比超过100%，请核实"),
         ));
     }
+    // Under a written 二级 of satisfaction a percentage measures it when the 三级 names who is asked
+    // (`服务对象满意度指标 | 在押人员 | ≥90%`); `投诉处理 | 100%` still measures something else.
+    let people = [
+        "人员",
+        "群众",
+        "公众",
+        "对象",
+        "居民",
+        "市民",
+        "村民",
+        "农户",
+        "学生",
+        "家长",
+        "企业",
+        "单位",
+        "职工",
+        "干部",
+        "代表",
+        "患者",
+        "游客",
+        "用户",
+        "老人",
+        "儿童",
+        "群体",
+        "服务对象",
+    ];
+    let surveyed = i.level2_raw.as_deref().is_some_and(mentions_satisfaction)
+        && is_percent(i)
+        && people.iter().any(|p| i.name.contains(p));
+    let approval = |t: &str| {
+        mentions_satisfaction(t) || ["好评", "认可", "评价"].iter().any(|w| t.contains(w))
+    };
     if is_satisfaction(i)
         && !i.value.trim().is_empty()
-        && !mentions_satisfaction(&i.name)
-        && !mentions_satisfaction(&i.value)
+        && !approval(&i.name)
+        && !approval(&i.value)
+        && !surveyed
     {
         out.push(at(
             "satisfaction-not-measure",
@@ -179,6 +218,34 @@ fn indicator_findings(i: &Indicator, r: &RecordRef, year: i32, name: &str, out: 
             format!("项目“{name}”的指标值是未选择的“是/否”占位"),
         ));
     }
+}
+
+/// The numbers written with a percent sign (`≥400%`, `完成率 95 %`), in order.
+fn percentages(value: &str) -> Vec<f64> {
+    let chars: Vec<char> = value.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+            i += 1;
+        }
+        let number: String = chars[start..i].iter().collect();
+        let mut j = i;
+        while j < chars.len() && chars[j] == ' ' {
+            j += 1;
+        }
+        if matches!(chars.get(j), Some('%' | '％'))
+            && let Ok(x) = number.parse::<f64>()
+        {
+            out.push(x);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -279,6 +346,72 @@ mod tests {
             num(&[90.0], Some("%")),
         );
         assert!(codes(&record(vec![fine])).is_empty());
+    }
+
+    #[test]
+    fn findings_that_did_not_hold_up_are_gone() {
+        // percent-over-100 only on the number in %: 357天 and a year are not percentages.
+        let days = ind(
+            Level2::Timeliness,
+            "完成时限",
+            "357天，完成率100%",
+            num(&[357.0, 100.0], Some("天")),
+        );
+        let year = ind(
+            Level2::Quality,
+            "完成率",
+            "2022年1-12月已完成，完成率100%",
+            num(&[2022.0, 100.0], Some("%")),
+        );
+        let rise = ind(
+            Level2::Quality,
+            "健康素养",
+            "较2023年上升1%",
+            num(&[2023.0, 1.0], Some("%")),
+        );
+        // 000 l.5370: 好评 measures approval.
+        let praise = ind(
+            Level2::Satisfaction,
+            "非公经济人士评价",
+            "好评达到95%以上",
+            num(&[95.0], Some("%")),
+        );
+        // satisfaction-not-measure: under a written 服务对象满意度指标 the 三级 may name who is asked.
+        let mut surveyed = ind(
+            Level2::Satisfaction,
+            "在押人员",
+            "≥90%",
+            num(&[90.0], Some("%")),
+        );
+        surveyed.level2_raw = Some("服务对象满意度指标".into());
+        // cost-lower-bound: not a count, not a minimum standard.
+        let ge = |value: &str, parsed: ParsedValue, name: &str| {
+            ind(
+                Level2::Cost,
+                name,
+                value,
+                ParsedValue {
+                    comparator: Some(Comparator::Ge),
+                    ..parsed
+                },
+            )
+        };
+        let count = ge("≥100人", num(&[100.0], Some("人")), "培训人次");
+        let standard = ge(
+            "≥1万元",
+            ParsedValue {
+                money_wan: Some(1.0),
+                ..num(&[1.0], Some("万元"))
+            },
+            "人均补助标准",
+        );
+        assert!(
+            codes(&record(vec![
+                days, year, rise, praise, surveyed, count, standard
+            ]))
+            .is_empty()
+        );
+        assert_eq!(percentages("≥400%，完成率 95 %"), vec![400.0, 95.0]);
     }
 
     #[test]
