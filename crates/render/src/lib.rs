@@ -113,6 +113,18 @@ pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendere
         rubric_version: card.rubric.version.clone(),
         ..ctx.meta.clone()
     };
+    let formats: Vec<&str> = jixiao_config::FORMATS
+        .iter()
+        .copied()
+        .filter(|f| ctx.config.wants(f))
+        .collect();
+    if formats.is_empty() {
+        // records.json and scores.json only: no packet context to build.
+        return Rendered {
+            files: Vec::new(),
+            diagnostics: ctx.diagnostics.clone(),
+        };
+    }
     let mut jobs = vec![Job {
         department: None,
         stem: None,
@@ -127,11 +139,6 @@ pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendere
             });
         }
     }
-    let formats: Vec<&str> = jixiao_config::FORMATS
-        .iter()
-        .copied()
-        .filter(|f| ctx.config.wants(f))
-        .collect();
     let contexts: Vec<Result<PacketContext, RenderError>> = jobs
         .par_iter()
         .map(|j| {

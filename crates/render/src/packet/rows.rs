@@ -197,11 +197,19 @@ pub(super) fn finding_rows(
     scores: &[&RecordScore],
     limited: bool,
 ) -> Vec<FindingRow> {
+    // By (document, record): a finding finds its project in one lookup, not a scan of every record
+    // (which was quadratic on a province's corpus).
+    let by_ref: BTreeMap<(usize, usize), &RecordScore> = scores
+        .iter()
+        .map(|s| ((s.record.document, s.record.record), *s))
+        .collect();
     card.findings
         .iter()
         .filter_map(|f| {
             let main = f.records.first();
-            let project = main.and_then(|m| scores.iter().find(|s| s.record == *m));
+            let project = main
+                .and_then(|m| by_ref.get(&(m.document, m.record)))
+                .filter(|s| main.is_some_and(|m| s.record == *m));
             if limited && project.is_none() {
                 return None;
             }

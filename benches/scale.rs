@@ -1,0 +1,308 @@
+//! Province scale: the real pipeline (`target/release/jixiao run`) over N× the bundled samples.
+//!
+//! ```text
+//! cargo build --release && cargo bench --bench scale                 # 1×, 10×, 100×
+//! cargo bench --bench scale -- 1 10 100 1000                         # the scales to run
+//! cargo bench --bench scale -- --quick                               # 1× and 2×, for CI
+//! cargo bench --bench scale -- --json                                # one JSON object per scale
+//! cargo bench --bench scale -- --records-only 100                     # no xlsx/PDF/HTML (JSON only)
+//! ```
+//!
+//! The corpus generator writes `target/scale/<N>x/` once per scale: copy k of every sample gets new
+//! project and department names (`…（k）`), amounts perturbed by a seeded factor, and every third copy is
+//! encoded in GB18030, so the readers, the encodings and the department split all do real work. It is
+//! deterministic (same N → same bytes) and knows how many records the run must read. Each scale runs as a
+//! child process; the bench prints per-stage wall time (from the packet's manifest), MB/s, records/s and
+//! the child's peak RSS (wait4). `--quick` fails only on a crash or a wrong record count, never on time.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// Label cells whose value (the next non-empty cell on the line) is renamed in each copy.
+const RENAMED: [&str; 6] = [
+    "项目名称",
+    "预算单位",
+    "部门（单位）",
+    "主管部门",
+    "实施单位",
+    "单位名称",
+];
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let json = args.iter().any(|a| a == "--json");
+    let records_only = args.iter().any(|a| a == "--records-only");
+    let mut scales: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    if scales.is_empty() {
+        scales = if quick { vec![1, 2] } else { vec![1, 10, 100] };
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let binary = root.join("target/release/jixiao");
+    if !binary.exists() {
+        eprintln!("build the release binary first: cargo build --release");
+        std::process::exit(2);
+    }
+    let sample_paths = samples(root);
+    let base_records = expected_records(&binary, root, &sample_paths);
+    let samples: Vec<(String, String)> = sample_paths
+        .iter()
+        .filter_map(|(name, p)| Some((name.clone(), std::fs::read_to_string(p).ok()?)))
+        .collect();
+    for n in scales {
+        let dir = root.join(format!("target/scale/{n}x"));
+        let bytes = generate(&samples, n, &dir);
+        let result = run(&binary, &dir, records_only);
+        let records = result.records;
+        if records != base_records * n {
+            eprintln!(
+                "{n}×: {records} records read, {} expected",
+                base_records * n
+            );
+            std::process::exit(1);
+        }
+        if !result.ok {
+            eprintln!("{n}×: the run failed (exit {})", result.exit);
+            std::process::exit(1);
+        }
+        report(n, bytes, &result, json);
+    }
+}
+
+/// The bundled text samples (name, path), in name order.
+fn samples(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for dir in ["samples", "samples/extra"] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        paths.sort();
+        for p in paths
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        {
+            let name = p
+                .file_stem()
+                .map_or(String::new(), |s| s.to_string_lossy().into_owned());
+            out.push((name, p));
+        }
+    }
+    out
+}
+
+/// Records of one copy of the samples, read by the same binary (`inspect`), so the check does not
+/// depend on numbers written here.
+fn expected_records(binary: &Path, root: &Path, samples: &[(String, PathBuf)]) -> usize {
+    let out = Command::new(binary)
+        .current_dir(root)
+        .args(["inspect", "-q", "--format", "json"])
+        .args(samples.iter().map(|(_, p)| p))
+        .output();
+    let ledger: serde_json::Value = out
+        .ok()
+        .and_then(|o| serde_json::from_slice(&o.stdout).ok())
+        .unwrap_or_default();
+    ledger["documents"].as_array().map_or(0, |docs| {
+        docs.iter()
+            .map(|d| d["records"].as_array().map_or(0, Vec::len))
+            .sum()
+    })
+}
+
+/// Writes N copies (skips the work when the folder already holds them) and the pipeline file;
+/// returns the corpus size in bytes.
+fn generate(samples: &[(String, String)], n: usize, dir: &Path) -> u64 {
+    let inputs = dir.join("inputs");
+    let marker = dir.join("complete");
+    if !marker.exists() {
+        let _ = std::fs::remove_dir_all(dir);
+        if std::fs::create_dir_all(&inputs).is_err() {
+            eprintln!("cannot create {}", inputs.display());
+            std::process::exit(2);
+        }
+        for k in 0..n {
+            for (name, text) in samples {
+                let copy = variant(text, k);
+                let bytes = if k % 3 == 1 {
+                    encoding_rs::GB18030.encode(&copy).0.into_owned()
+                } else {
+                    copy.into_bytes()
+                };
+                let path = inputs.join(format!("{k:05}-{name}.txt"));
+                if std::fs::write(&path, bytes).is_err() {
+                    eprintln!("cannot write {}", path.display());
+                    std::process::exit(2);
+                }
+            }
+        }
+        let pipeline = "[pipeline]\nname = \"规模测试\"\nyear = 2024\nas_of = \"2024-03-01\"\n\n\
+                        [[inputs]]\npaths = [\"inputs/*.txt\"]\n\n[output]\ndirectory = \"out\"\n";
+        let _ = std::fs::write(dir.join("pipeline.toml"), pipeline);
+        let _ = std::fs::write(&marker, "");
+    }
+    std::fs::read_dir(&inputs)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Copy `k` of a sample: renamed projects and departments, amounts perturbed (copy 0 is the sample).
+fn variant(text: &str, k: usize) -> String {
+    if k == 0 {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 1024);
+    for line in text.lines() {
+        let mut cells: Vec<String> = line.split('\t').map(str::to_string).collect();
+        let mut rename_next = false;
+        for cell in cells.iter_mut() {
+            let t = cell.trim();
+            if rename_next && !t.is_empty() {
+                cell.push_str(&format!("（{k}）"));
+                rename_next = false;
+            } else if RENAMED.iter().any(|l| t.starts_with(l)) && t.chars().count() <= 8 {
+                rename_next = true;
+            } else if let Some(perturbed) = perturb_amount(t, k) {
+                *cell = perturbed;
+            }
+        }
+        out.push_str(&cells.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+/// A bare amount cell (`14.76`, `1,048.54`) scaled by a factor in [0.9, 1.1) chosen by `k`.
+fn perturb_amount(cell: &str, k: usize) -> Option<String> {
+    let plain: String = cell.chars().filter(|c| *c != ',').collect();
+    if plain.is_empty() || !plain.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let x: f64 = plain.parse().ok()?;
+    let factor = 0.9 + ((k * 7919) % 200) as f64 / 1000.0;
+    Some(format!("{:.2}", x * factor))
+}
+
+struct RunResult {
+    ok: bool,
+    exit: i32,
+    records: usize,
+    wall_ms: f64,
+    stages: Vec<(String, u64)>,
+    peak_rss_mb: f64,
+}
+
+/// Runs the pipeline of `dir` in a child process and reads its manifest and peak RSS.
+fn run(binary: &Path, dir: &Path, records_only: bool) -> RunResult {
+    let out = dir.join("out");
+    let _ = std::fs::remove_dir_all(&out);
+    let pipeline = if records_only {
+        let text = std::fs::read_to_string(dir.join("pipeline.toml")).unwrap_or_default();
+        let _ = std::fs::write(
+            dir.join("pipeline-records.toml"),
+            format!("{text}\n[render]\nformats = []\n"),
+        );
+        "pipeline-records.toml"
+    } else {
+        "pipeline.toml"
+    };
+    let started = Instant::now();
+    let child = Command::new(binary)
+        .current_dir(dir)
+        .args(["run", pipeline, "--out", "out", "-q"])
+        .spawn();
+    let Ok(child) = child else {
+        eprintln!("cannot start {}", binary.display());
+        std::process::exit(2);
+    };
+    let (exit, peak_kb) = wait_with_rusage(child.id() as i32);
+    let wall_ms = started.elapsed().as_secs_f64() * 1e3;
+    let manifest: serde_json::Value = std::fs::read(out.join("manifest.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let records = manifest["inputs"].as_array().map_or(0, |a| {
+        a.iter().filter_map(|i| i["records"].as_u64()).sum::<u64>() as usize
+    });
+    let stages = manifest["timings_ms"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|t| {
+                    (
+                        t["stage"].as_str().unwrap_or("?").to_string(),
+                        t["ms"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    RunResult {
+        ok: exit == 0 || exit == 1,
+        exit,
+        records,
+        wall_ms,
+        stages,
+        peak_rss_mb: peak_kb as f64 / 1024.0,
+    }
+}
+
+/// Waits for the child and returns its exit code and peak resident set (KiB).
+fn wait_with_rusage(pid: i32) -> (i32, i64) {
+    let mut status = 0;
+    // SAFETY: rusage is plain data filled by the kernel; pid is our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if r < 0 {
+        return (-1, 0);
+    }
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        128 + libc::WTERMSIG(status)
+    };
+    (code, usage.ru_maxrss)
+}
+
+fn report(n: usize, bytes: u64, r: &RunResult, json: bool) {
+    let mb = bytes as f64 / 1e6;
+    let secs = r.wall_ms / 1e3;
+    if json {
+        let stages: Vec<String> = r
+            .stages
+            .iter()
+            .map(|(s, ms)| format!("\"{s}\": {ms}"))
+            .collect();
+        println!(
+            "{{\"scale\": {n}, \"mb\": {mb:.2}, \"records\": {}, \"wall_ms\": {:.0}, \"mb_per_s\": {:.2}, \"records_per_s\": {:.0}, \"peak_rss_mb\": {:.0}, \"stages_ms\": {{{}}}}}",
+            r.records,
+            r.wall_ms,
+            mb / secs,
+            r.records as f64 / secs,
+            r.peak_rss_mb,
+            stages.join(", ")
+        );
+        return;
+    }
+    let mut line = format!(
+        "{n:>5}×: {mb:>7.1} MB, {:>7} records, {:>8.2} s, {:>6.1} MB/s, {:>7.0} records/s, peak RSS {:>6.0} MB |",
+        r.records,
+        secs,
+        mb / secs,
+        r.records as f64 / secs,
+        r.peak_rss_mb
+    );
+    for (s, ms) in &r.stages {
+        let _ = write!(line, " {s} {ms} ms");
+    }
+    println!("{line}");
+}
