@@ -295,9 +295,15 @@ impl LabelDictionary {
     }
 
     /// Header labels of four characters or more (fields other than column titles, and funds rows) that
-    /// occur in `text`, as (byte start, byte end), longest first at a position, never overlapping. Used
-    /// to split cells a copy fused without any separator (`项目名称某工程主管部门某局`).
+    /// occur in `text`, as (byte start, byte end), longest first at a position, never overlapping; none
+    /// when the text does not start with a label. Used to split cells a copy fused without any
+    /// separator (`项目名称某工程主管部门某局`).
     pub fn anchors(&self, text: &str) -> Vec<(usize, usize)> {
+        // A fused cell starts with a label: most cells do not, and are done with a few lookups.
+        let at_start = |index: &SynonymIndex| index.prefixes(text, 4).next().is_some();
+        if !at_start(&self.field_index) && !at_start(&self.funds_index) {
+            return Vec::new();
+        }
         let labels = self
             .fields
             .iter()
