@@ -33,12 +33,14 @@ pub fn execute(args: &InspectArgs) -> Outcome {
     let ledger = jixiao_normalize::normalize(docs, &ctx);
     let text = if args.score {
         // The default rubric, no plugins: `jixiao run` scores with the pipeline's [scoring].
+        // No pipeline here: the budget year is the one most of the records carry.
+        let year = common_year(&ledger).unwrap_or(0);
         let score_ctx =
-            jixiao_score::ScoreContext::new(&Default::default(), std::path::Path::new("."), 0)
+            jixiao_score::ScoreContext::new(&Default::default(), std::path::Path::new("."), year)
                 .map_err(|e| {
-                    let lines: Vec<String> = e.iter().map(|x| x.to_string()).collect();
-                    Failure::new(ExitStatus::Config, anyhow::anyhow!(lines.join("; ")))
-                })?;
+                let lines: Vec<String> = e.iter().map(|x| x.to_string()).collect();
+                Failure::new(ExitStatus::Config, anyhow::anyhow!(lines.join("; ")))
+            })?;
         let scorecard = jixiao_score::score(&ledger, &score_ctx);
         match args.format {
             Format::Json => stages::pretty_json(&scorecard, "scores")?,
@@ -70,4 +72,18 @@ fn print(text: Vec<u8>) -> Result<(), Failure> {
         .and_then(|_| stdout.flush())
         .context("cannot write to stdout")
         .map_err(|e| Failure::new(ExitStatus::Io, e))
+}
+
+/// The year most records carry (the earliest among equals), for scoring without a pipeline.
+fn common_year(ledger: &jixiao_core::Ledger) -> Option<i32> {
+    let mut counts: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    for r in ledger.documents.iter().flat_map(|d| &d.records) {
+        if let Some(y) = r.year {
+            *counts.entry(y).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(y, _)| y)
 }

@@ -13,6 +13,7 @@
 pub mod format;
 pub mod html;
 pub mod packet;
+pub mod palette;
 pub mod pdf;
 pub mod wording;
 pub mod xlsx;

@@ -8,21 +8,26 @@ use super::doc::{BLACK, Doc, MARGIN_TOP, Rgb};
 use super::fonts::Role;
 use super::table::{Align, Column, Table};
 
-/// Grade colours shared with the charts and the review sheets (优 良 中 差).
+/// Grade colours shared with the charts and the review sheets (优 良 中 差): the one palette.
 pub const GRADE_COLORS: [Rgb; 4] = [
-    Rgb(0.30, 0.62, 0.38),
-    Rgb(0.27, 0.49, 0.75),
-    Rgb(0.90, 0.62, 0.18),
-    Rgb(0.80, 0.26, 0.24),
+    rgb(crate::palette::GRADES[0].3),
+    rgb(crate::palette::GRADES[1].3),
+    rgb(crate::palette::GRADES[2].3),
+    rgb(crate::palette::GRADES[3].3),
 ];
 
 /// Light grade backgrounds for table cells.
 pub const GRADE_FILLS: [Rgb; 4] = [
-    Rgb(0.85, 0.94, 0.86),
-    Rgb(0.86, 0.91, 0.98),
-    Rgb(0.99, 0.92, 0.80),
-    Rgb(0.98, 0.85, 0.84),
+    rgb(crate::palette::GRADES[0].2),
+    rgb(crate::palette::GRADES[1].2),
+    rgb(crate::palette::GRADES[2].2),
+    rgb(crate::palette::GRADES[3].2),
 ];
+
+const fn rgb(hex: u32) -> Rgb {
+    let (r, g, b) = crate::palette::unit_rgb(hex);
+    Rgb(r, g, b)
+}
 
 pub fn grade_index(grade: &str) -> Option<usize> {
     ["优", "良", "中", "差"].iter().position(|g| *g == grade)

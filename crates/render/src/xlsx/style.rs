@@ -19,14 +19,8 @@ pub(super) const WIDTH_CAP: f64 = 60.0;
 pub(super) const LONG_CAP: f64 = 50.0;
 const WIDTH_MIN: f64 = 6.0;
 
-/// Grades in 优 良 中 差 order, with their colours (cell font, cell fill, chart): green, blue,
-/// amber, red.
-pub(super) const GRADE_COLOURS: [(&str, u32, u32, u32); 4] = [
-    ("优", 0x006100, 0xC6EFCE, 0x70AD47),
-    ("良", 0x1F4E79, 0xDDEBF7, 0x4472C4),
-    ("中", 0x9C5700, 0xFFEB9C, 0xFFC000),
-    ("差", 0x9C0006, 0xFFC7CE, 0xC00000),
-];
+/// Grades in 优 良 中 差 order, with their colours (cell font, cell fill, chart): the one palette.
+pub(super) const GRADE_COLOURS: [(&str, u32, u32, u32); 4] = crate::palette::GRADES;
 
 /// The formats of one workbook.
 pub(super) struct Formats {
