@@ -317,8 +317,27 @@ pub fn run_observed(
     };
     let mut published = Vec::new();
     if exit.publishes() {
-        let mut arts = stages::artifacts(&products)?;
-        published = arts.iter().map(ArtifactEntry::of).collect();
+        // Written into the staging folder as they are serialised: the JSON files are streamed,
+        // never held whole in memory next to the ledger.
+        let mut staging = publish::Staging::create(&out_dir)?;
+        let (size, sha256) = staging.write_json(stages::RECORDS_JSON, &products.ledger)?;
+        published.push(ArtifactEntry {
+            path: stages::RECORDS_JSON.into(),
+            size,
+            sha256,
+        });
+        if let Some(card) = &products.scorecard {
+            let (size, sha256) = staging.write_json(stages::SCORES_JSON, card)?;
+            published.push(ArtifactEntry {
+                path: stages::SCORES_JSON.into(),
+                size,
+                sha256,
+            });
+        }
+        for a in &products.rendered {
+            staging.write(&a.path, &a.bytes)?;
+            published.push(ArtifactEntry::of(a));
+        }
         let manifest = Manifest {
             manifest_version: manifest::MANIFEST_VERSION,
             jixiao_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -335,12 +354,13 @@ pub fn run_observed(
             exit_code: exit.code(),
             timings_ms: manifest::TimingEntry::of(&timings),
         };
-        arts.push(Artifact {
+        let manifest = Artifact {
             path: publish::MANIFEST.into(),
             bytes: stages::pretty_json(&manifest, publish::MANIFEST)?,
-        });
-        published.push(ArtifactEntry::of(&arts[arts.len() - 1]));
-        publish::publish(&out_dir, &arts)?;
+        };
+        staging.write(&manifest.path, &manifest.bytes)?;
+        published.push(ArtifactEntry::of(&manifest));
+        staging.commit()?;
     } else {
         tracing::error!(
             "no input yielded a record: nothing published, {} left as it was",

@@ -65,32 +65,147 @@ pub fn recover(out: &Path) -> Result<Vec<String>, DriverError> {
 
 /// Publishes `artifacts` into `out` atomically (see the module docs). `out` must exist.
 pub fn publish(out: &Path, artifacts: &[Artifact]) -> Result<(), DriverError> {
+    let mut staging = Staging::create(out)?;
     for a in artifacts {
-        check_relative(&a.path)?;
+        staging.write(&a.path, &a.bytes)?;
     }
-    let staging = out.join(format!(
-        "{STAGING_PREFIX}{}-{}",
-        std::process::id(),
-        STAGING_SEQ.fetch_add(1, Ordering::Relaxed)
-    ));
-    fs::create_dir(&staging).map_err(|e| DriverError::io("cannot create", &staging, e))?;
-    for a in artifacts {
-        let path = staging.join(&a.path);
+    staging.commit()
+}
+
+/// Step 1 as a value: a staging folder the run writes its artifacts into as soon as each is made
+/// (large JSON streamed, never held whole), then [`Staging::commit`]s. Dropped without commit, it
+/// removes itself (a run that publishes nothing leaves the packet as it was).
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    files: Vec<String>,
+    committed: bool,
+}
+
+impl Staging {
+    /// A fresh staging folder in `out` (which must exist; the caller holds the run lock).
+    pub fn create(out: &Path) -> Result<Staging, DriverError> {
+        let dir = out.join(format!(
+            "{STAGING_PREFIX}{}-{}",
+            std::process::id(),
+            STAGING_SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
+        fs::create_dir(&dir).map_err(|e| DriverError::io("cannot create", &dir, e))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            files: Vec::new(),
+            committed: false,
+        })
+    }
+
+    fn target(&mut self, rel: &str) -> Result<PathBuf, DriverError> {
+        check_relative(rel)?;
+        let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| DriverError::io("cannot create", parent, e))?;
         }
-        write_synced(&path, &a.bytes)?;
+        self.files.push(rel.to_string());
+        Ok(path)
     }
-    sync_dir(&staging)?;
-    let new: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
-    let obsolete: Vec<String> = previous_artifacts(out)
-        .into_iter()
-        .filter(|p| !new.contains(p.as_str()) && check_relative(p).is_ok())
-        .collect();
-    write_synced(&staging.join(COMMIT_MARKER), obsolete.join("\n").as_bytes())?;
-    sync_dir(&staging)?;
-    let files: Vec<String> = artifacts.iter().map(|a| a.path.clone()).collect();
-    commit(out, &staging, &files, obsolete.iter().map(String::as_str))
+
+    /// Writes one artifact's bytes, synced.
+    pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<(), DriverError> {
+        let path = self.target(rel)?;
+        write_synced(&path, bytes)
+    }
+
+    /// Streams `value` as pretty JSON with a final newline (the form of every JSON artifact) into
+    /// `rel`, hashing as it goes; returns the size and sha256 for the manifest.
+    pub fn write_json<T: serde::Serialize>(
+        &mut self,
+        rel: &str,
+        value: &T,
+    ) -> Result<(u64, String), DriverError> {
+        let path = self.target(rel)?;
+        let file =
+            fs::File::create(&path).map_err(|e| DriverError::io("cannot create", &path, e))?;
+        let mut w = HashingWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
+        serde_json::to_writer_pretty(&mut w, value)
+            .map_err(|e| DriverError::io("cannot serialize", &path, e.into()))?;
+        w.write_all(b"\n")
+            .map_err(|e| DriverError::io("cannot write", &path, e))?;
+        let (size, sha256, buffered) = w.finish();
+        let file = buffered
+            .into_inner()
+            .map_err(|e| DriverError::io("cannot write", &path, e.into_error()))?;
+        file.sync_all()
+            .map_err(|e| DriverError::io("cannot write", &path, e))?;
+        Ok((size, sha256))
+    }
+
+    /// Steps 2 and 3: the commit marker, then the renames into `out` (manifest last).
+    pub fn commit(mut self) -> Result<(), DriverError> {
+        sync_dir(&self.dir)?;
+        let new: BTreeSet<&str> = self.files.iter().map(String::as_str).collect();
+        let obsolete: Vec<String> = previous_artifacts(&self.out)
+            .into_iter()
+            .filter(|p| !new.contains(p.as_str()) && check_relative(p).is_ok())
+            .collect();
+        write_synced(
+            &self.dir.join(COMMIT_MARKER),
+            obsolete.join("\n").as_bytes(),
+        )?;
+        sync_dir(&self.dir)?;
+        self.committed = true;
+        commit(
+            &self.out,
+            &self.dir,
+            &self.files,
+            obsolete.iter().map(String::as_str),
+        )
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Counts and hashes what passes through to the inner writer.
+struct HashingWriter<W> {
+    inner: W,
+    size: u64,
+    hasher: sha2::Sha256,
+}
+
+impl<W: Write> HashingWriter<W> {
+    fn new(inner: W) -> Self {
+        use sha2::Digest;
+        HashingWriter {
+            inner,
+            size: 0,
+            hasher: sha2::Sha256::new(),
+        }
+    }
+
+    fn finish(self) -> (u64, String, W) {
+        use sha2::Digest;
+        let hex = crate::manifest::hex(&self.hasher.finalize());
+        (self.size, hex, self.inner)
+    }
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Step 3: renames (manifest last), deletes obsolete files, removes the staging folder.

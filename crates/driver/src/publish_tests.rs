@@ -124,3 +124,32 @@ fn recovery_never_deletes_outside_the_packet() -> R {
     assert_eq!(fs::read_to_string(out.join("records.json"))?, "new");
     Ok(())
 }
+
+#[test]
+fn streamed_json_is_byte_identical_to_the_in_memory_form_and_hashed_as_written() -> R {
+    let dir = tempfile::tempdir()?;
+    let value =
+        serde_json::json!({ "documents": [{ "file": "甲.txt", "records": [1, 2.5, null] }] });
+    let mut staging = Staging::create(dir.path())?;
+    let (size, sha256) = staging.write_json("records.json", &value)?;
+    staging.commit()?;
+    let written = fs::read(dir.path().join("records.json"))?;
+    let expected = crate::stages::pretty_json(&value, "records.json")?;
+    assert_eq!(written, expected);
+    assert_eq!(size, expected.len() as u64);
+    assert_eq!(sha256, crate::manifest::sha256_hex(&expected));
+    assert!(leftovers(dir.path()).is_empty());
+    Ok(())
+}
+
+#[test]
+fn a_staging_folder_dropped_without_commit_leaves_nothing() -> R {
+    let dir = tempfile::tempdir()?;
+    {
+        let mut staging = Staging::create(dir.path())?;
+        staging.write("packet.pdf", b"%PDF")?;
+    }
+    assert!(leftovers(dir.path()).is_empty());
+    assert!(!dir.path().join("packet.pdf").exists());
+    Ok(())
+}
