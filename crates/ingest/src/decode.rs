@@ -63,7 +63,8 @@ fn detect<'a>(bytes: &'a [u8], diagnostics: &mut Vec<Diagnostic>) -> (&'static E
         return (UTF_8, bytes);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    // The non-ASCII text of one table tells the encoding; the rest of a large file only costs time.
+    detector.feed(detection_sample(bytes), true);
     let guess = widen(detector.guess(Some(b"cn"), chardetng::Utf8Detection::Deny));
     diagnostics.push(Diagnostic::info(
         "ingest.encoding-guessed",
@@ -77,6 +78,22 @@ fn detect<'a>(bytes: &'a [u8], diagnostics: &mut Vec<Diagnostic>) -> (&'static E
 }
 
 /// GBK and GB2312 files are read as GB18030, which decodes everything they can hold.
+/// What the detector reads: the whole file when small, else a prefix with at least 64 KiB of non-ASCII
+/// bytes in it (or all of it).
+fn detection_sample(bytes: &[u8]) -> &[u8] {
+    const ENOUGH: usize = 64 * 1024;
+    let mut non_ascii = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if !b.is_ascii() {
+            non_ascii += 1;
+            if non_ascii >= ENOUGH {
+                return &bytes[..i + 1];
+            }
+        }
+    }
+    bytes
+}
+
 fn widen(e: &'static Encoding) -> &'static Encoding {
     if e.name() == "GBK" || e.name() == "gb18030" {
         GB18030
