@@ -39,7 +39,7 @@ mod tests;
 
 pub use error::{ConfigError, ConfigErrors};
 pub use labels::{FIELD_KEYS, FUNDS_KEYS, TITLE_KEYS};
-pub use render::{FORMATS, FontsConfig, RenderConfig};
+pub use render::{FORMATS, FontsConfig, PacketFormat, RenderConfig};
 pub use scoring::{
     BandsConfig, CapConfig, CheckOverride, FindingsConfig, OnError, PluginConfig, RubricSettings,
     SatisfactionBand, ScoringConfig,

@@ -9,7 +9,37 @@ use serde::Deserialize;
 use crate::checker::Checker;
 
 /// The packet formats a run can write, in the order they are listed in the manifest.
-pub const FORMATS: [&str; 3] = ["xlsx", "pdf", "html"];
+pub const FORMATS: [&str; 3] = [
+    PacketFormat::Xlsx.as_str(),
+    PacketFormat::Pdf.as_str(),
+    PacketFormat::Html.as_str(),
+];
+
+/// A packet format, as the stages see it once the configuration is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PacketFormat {
+    Xlsx,
+    Pdf,
+    Html,
+}
+
+impl PacketFormat {
+    /// Every format, in manifest order.
+    pub const ALL: [PacketFormat; 3] = [PacketFormat::Xlsx, PacketFormat::Pdf, PacketFormat::Html];
+
+    /// The name in `[render] formats` (also the file extension).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PacketFormat::Xlsx => "xlsx",
+            PacketFormat::Pdf => "pdf",
+            PacketFormat::Html => "html",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<PacketFormat> {
+        PacketFormat::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+}
 
 /// `[render]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -84,9 +114,17 @@ fn yes() -> bool {
 }
 
 impl RenderConfig {
-    /// Whether `format` (`xlsx`, `pdf`, `html`) is selected.
-    pub fn wants(&self, format: &str) -> bool {
-        self.formats.iter().any(|f| f == format)
+    /// Whether `format` is selected.
+    pub fn wants(&self, format: PacketFormat) -> bool {
+        self.formats.iter().any(|f| f == format.as_str())
+    }
+
+    /// The selected formats, in manifest order (names the check step refused never get here).
+    pub fn selected(&self) -> Vec<PacketFormat> {
+        PacketFormat::ALL
+            .into_iter()
+            .filter(|f| self.wants(*f))
+            .collect()
     }
 
     /// Section checks that need the whole file: unknown or repeated formats.
@@ -111,5 +149,23 @@ impl RenderConfig {
                 "`issuer` is empty: write the bureau's name or leave the key out",
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_typed_once_checked_and_keep_manifest_order() {
+        let config = RenderConfig {
+            formats: vec!["html".into(), "xlsx".into()],
+            ..RenderConfig::default()
+        };
+        assert_eq!(config.selected(), [PacketFormat::Xlsx, PacketFormat::Html]);
+        assert!(!config.wants(PacketFormat::Pdf));
+        assert_eq!(PacketFormat::parse("pdf"), Some(PacketFormat::Pdf));
+        assert_eq!(PacketFormat::parse("docx"), None);
+        assert_eq!(FORMATS, ["xlsx", "pdf", "html"]);
     }
 }

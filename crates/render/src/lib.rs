@@ -20,7 +20,7 @@ pub mod xlsx;
 
 use std::path::Path;
 
-use jixiao_config::RenderConfig;
+use jixiao_config::{PacketFormat, RenderConfig};
 use jixiao_core::{Diagnostic, Ledger, Scorecard};
 use rayon::prelude::*;
 
@@ -79,7 +79,7 @@ impl RenderContext {
         let dir = config.templates.as_ref().map(|t| base_dir.join(t));
         let wording = Wording::load(dir.as_deref())?;
         let mut diagnostics = Vec::new();
-        let fonts = if config.wants("pdf") {
+        let fonts = if config.wants(PacketFormat::Pdf) {
             Some(pdf::FontSet::resolve(
                 &config.fonts,
                 base_dir,
@@ -114,11 +114,7 @@ pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendere
         rubric_version: card.rubric.version.clone(),
         ..ctx.meta.clone()
     };
-    let formats: Vec<&str> = jixiao_config::FORMATS
-        .iter()
-        .copied()
-        .filter(|f| ctx.config.wants(f))
-        .collect();
+    let formats = ctx.config.selected();
     if formats.is_empty() {
         // records.json and scores.json only: no packet context to build.
         return Rendered {
@@ -151,7 +147,7 @@ pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendere
         })
         .collect();
     // Every (packet, format) pair is one task; results come back in task order.
-    let tasks: Vec<(usize, &str)> = (0..jobs.len())
+    let tasks: Vec<(usize, PacketFormat)> = (0..jobs.len())
         .flat_map(|j| formats.iter().map(move |f| (j, *f)))
         .collect();
     let results: Vec<Output> = tasks
@@ -160,10 +156,10 @@ pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendere
             let mut diagnostics = Vec::new();
             let bytes = match &contexts[*j] {
                 Err(e) => Err(e.clone()),
-                Ok(packet) => write_format(packet, format, ctx, &mut diagnostics),
+                Ok(packet) => write_format(packet, *format, ctx, &mut diagnostics),
             };
             Output {
-                path: file_name(jobs[*j].stem.as_deref(), format),
+                path: file_name(jobs[*j].stem.as_deref(), *format),
                 bytes,
                 diagnostics,
             }
@@ -204,12 +200,12 @@ const STREAM_ROWS: usize = 200_000;
 
 fn write_format(
     packet: &PacketContext,
-    format: &str,
+    format: PacketFormat,
     ctx: &RenderContext,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<u8>, RenderError> {
     match format {
-        "xlsx" => {
+        PacketFormat::Xlsx => {
             let rows: usize = packet.projects.iter().map(|p| p.indicators.len()).sum();
             let options = xlsx::XlsxOptions {
                 constant_memory: rows > STREAM_ROWS,
@@ -217,14 +213,14 @@ fn write_format(
             };
             xlsx::write(packet, &options)
         }
-        "pdf" => match &ctx.fonts {
+        PacketFormat::Pdf => match &ctx.fonts {
             Some(fonts) => pdf::write(packet, &pdf::PdfOptions { fonts }, diagnostics),
             None => Err(RenderError::Font {
                 name: "-".into(),
                 message: "fonts were not loaded".into(),
             }),
         },
-        _ => html::write(
+        PacketFormat::Html => html::write(
             packet,
             &html::HtmlOptions {
                 wording: &ctx.wording,
@@ -234,10 +230,10 @@ fn write_format(
 }
 
 /// `packet.xlsx`, `packet.pdf`, `index.html`; a department's files share its stem.
-fn file_name(stem: Option<&str>, format: &str) -> String {
+fn file_name(stem: Option<&str>, format: PacketFormat) -> String {
     match (stem, format) {
-        (None, "html") => "index.html".into(),
-        (None, f) => format!("packet.{f}"),
-        (Some(s), f) => format!("{s}.{f}"),
+        (None, PacketFormat::Html) => "index.html".into(),
+        (None, f) => format!("packet.{}", f.as_str()),
+        (Some(s), f) => format!("{s}.{}", f.as_str()),
     }
 }
