@@ -136,8 +136,11 @@ pub struct ProjectRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckCell {
     pub id: String,
+    /// `None` when the check was not scored or does not apply.
     pub points: Option<f64>,
     pub max_points: f64,
+    /// The check does not apply to the record's form (printed 不适用, not 未评分).
+    pub not_applicable: bool,
 }
 
 /// One piece of evidence that cost points (or a grade, for caps).

@@ -65,6 +65,7 @@ pub(super) fn project_row(
                 id: c.id.clone(),
                 points: (c.status == CheckStatus::Scored).then_some(round2(c.points)),
                 max_points: c.max_points,
+                not_applicable: c.status == CheckStatus::NotApplicable,
             })
             .collect(),
         deductions,

@@ -112,3 +112,31 @@ fn low_confidence_records_are_listed_in_the_unparsed_annex() {
         row.message
     );
 }
+
+#[test]
+fn a_check_that_does_not_apply_is_marked_not_applicable_not_unscored() {
+    let ledger: Ledger = serde_json::from_str(include_str!("../../testdata/records.json"))
+        .expect("testdata/records.json is a ledger");
+    let mut card: Scorecard = serde_json::from_str(include_str!("../../testdata/scores.json"))
+        .expect("testdata/scores.json is a scorecard");
+    let a2 = card.records[0]
+        .checks
+        .iter_mut()
+        .find(|c| c.id == "A2")
+        .expect("A2");
+    a2.status = jixiao_core::CheckStatus::NotApplicable;
+    let p = PacketContext::build(&ledger, &card, sample_packet().meta, None);
+    let name = &card.records[0].name;
+    let row = p
+        .projects
+        .iter()
+        .find(|r| &r.name == name)
+        .expect("project");
+    let cell = row.checks.iter().find(|c| c.id == "A2").expect("A2 cell");
+    assert!(cell.not_applicable && cell.points.is_none());
+    let strings = crate::Wording::load(None).expect("wording").strings;
+    assert_eq!(
+        crate::wording::lookup(&strings, "packet.not_applicable"),
+        Some("不适用")
+    );
+}

@@ -117,6 +117,7 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
         .iter()
         .map(|c| match c.points {
             Some(x) => format!("{}/{}", num(x), num(c.max_points)),
+            None if c.not_applicable => s(p, "packet.not_applicable").to_string(),
             None => s(p, "packet.not_scored").to_string(),
         })
         .collect();
