@@ -423,17 +423,19 @@ mod tests {
         assert_eq!(rows[1].cells[1].text, "数量指标");
     }
 
+    fn texts(rows: &[Row]) -> Vec<Vec<&str>> {
+        rows.iter()
+            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect()
+    }
+
     #[test]
     fn web_tables_copied_one_cell_per_line() {
         let text = "附件2\n项目名称 |\n某项目 |\n主管部门 |\n某局 | ||||\n一级指标 |\n二级指标 |\n|\n产出指标 |\n数量\n指标 |\n10个 | |\n";
         assert_eq!(detect(text), Layout::Pipe);
         let rows = read(text, Layout::Pipe);
-        let texts: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
-            .collect();
         assert_eq!(
-            texts,
+            texts(&rows),
             vec![
                 vec!["附件2"],
                 vec!["项目名称", "某项目", "主管部门", "某局"],
@@ -448,12 +450,8 @@ mod tests {
             "合计 |\n100 |\n附件2\n某某绩效目标表\n项目名称 |\n某项目 | ||\n",
             Layout::Pipe,
         );
-        let texts: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
-            .collect();
         assert_eq!(
-            texts,
+            texts(&rows),
             vec![
                 vec!["合计", "100"],
                 vec!["附件2"],

@@ -266,24 +266,25 @@ fn finish_table(
     }
     let record = t.record;
     let [start, end] = record.lines;
-    if t.reference_only {
-        out.diagnostics.push(Diagnostic::info(
+    // A title that only names an attachment, or a self-evaluation / score sheet: not a target table.
+    let skipped = if t.reference_only {
+        Some((
             "normalize.skipped-content",
-            format!(
-                "lines {start}–{end}: `{}` only names an attachment (the attachment follows); skipped",
-                t.title.as_deref().unwrap_or("表")
-            ),
-            Some(start),
-        ));
-        return;
-    }
-    if t.not_target {
-        out.diagnostics.push(Diagnostic::info(
+            "only names an attachment (the attachment follows)",
+        ))
+    } else if t.not_target {
+        Some((
             "normalize.not-target-table",
-            format!(
-                "lines {start}–{end}: `{}` is a self-evaluation or score sheet, not a target table; skipped",
-                t.title.as_deref().unwrap_or("表")
-            ),
+            "is a self-evaluation or score sheet, not a target table",
+        ))
+    } else {
+        None
+    };
+    if let Some((code, why)) = skipped {
+        let title = t.title.as_deref().unwrap_or("表");
+        out.diagnostics.push(Diagnostic::info(
+            code,
+            format!("lines {start}–{end}: `{title}` {why}; skipped"),
             Some(start),
         ));
         return;

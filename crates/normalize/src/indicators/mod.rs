@@ -467,35 +467,32 @@ impl IndicatorState {
             }
             return;
         }
-        // A value-only row under a row whose value is blank: the row above was split in two.
-        if name.is_empty()
-            && !had_labels
-            && let Some(prev) = record.indicators.last_mut().filter(|p| p.value.is_empty())
+        // A row split in two: a value-only row under a row whose value is blank, or the same 三级 again
+        // with its value right under it.
+        let value_only = name.is_empty() && !had_labels;
+        let repeated = !name.is_empty() && !value.is_empty();
+        if (value_only || repeated)
+            && let Some(prev) = record
+                .indicators
+                .last_mut()
+                .filter(|p| p.value.is_empty() && (value_only || p.name == name))
         {
-            prev.parsed = parse_value(&value);
-            prev.value = value;
-            record.diagnostics.push(Diagnostic::info(
-                "normalize.row-continued",
+            let message = if value_only {
                 format!(
                     "指标值 on its own row joined to the indicator `{}` above",
                     clip(&prev.name)
-                ),
-                Some(line),
-            ));
-            return;
-        }
-        // The same 三级 again right under one without a value: a row split over two lines.
-        if let Some(prev) = record.indicators.last_mut().filter(|p| {
-            p.value.is_empty() && !name.is_empty() && p.name == name && !value.is_empty()
-        }) {
+                )
+            } else {
+                format!(
+                    "indicator `{}` continued on the next row; joined",
+                    clip(&name)
+                )
+            };
             prev.parsed = parse_value(&value);
             prev.value = value;
             record.diagnostics.push(Diagnostic::info(
                 "normalize.row-continued",
-                format!(
-                    "indicator `{}` continued on the next row; joined",
-                    clip(&name)
-                ),
+                message,
                 Some(line),
             ));
             return;

@@ -306,18 +306,9 @@ pub const A6: CheckDef = CheckDef {
 };
 
 fn a6(rec: &Record, _cx: &CheckCx) -> Outcome {
-    if rec.indicators.is_empty() {
-        return Outcome {
-            points: 0.0,
-            evidence: vec![ev_field(
-                rec,
-                "绩效指标",
-                "indicators",
-                "",
-                "表中没有任何绩效指标，请填写指标表",
-                4.0,
-            )],
-        };
+    if let Some(none) = super::no_indicators(rec, 4.0, "表中没有任何绩效指标，请填写指标表")
+    {
+        return none;
     }
     let mut ev = Vec::new();
     let names_expected = !without_name_column(rec);

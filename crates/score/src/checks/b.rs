@@ -2,11 +2,13 @@
 
 use jixiao_core::{Level1, Record};
 
-use super::{CheckCx, CheckDef, Outcome, deduct};
+use super::{CheckCx, CheckDef, Outcome, deduct, no_indicators};
 use crate::text::{
     copy_key, ev_field, ev_value, has_number, is_benefit, is_blank, is_percent,
     is_yes_no_placeholder, mentions_satisfaction, vague_hits,
 };
+
+const WORDING_WITHOUT_INDICATORS: &str = "没有绩效指标，无从评价指标表述";
 
 /// A value longer than this (in characters) is a narrative, not a target.
 pub const NARRATIVE_CHARS: usize = 40;
@@ -21,20 +23,10 @@ pub const B1: CheckDef = CheckDef {
 };
 
 fn b1(rec: &Record, _cx: &CheckCx) -> Outcome {
-    let all = rec.indicators.len();
-    if all == 0 {
-        return Outcome {
-            points: 0.0,
-            evidence: vec![ev_field(
-                rec,
-                "绩效指标",
-                "indicators",
-                "",
-                "没有绩效指标，无法量化",
-                15.0,
-            )],
-        };
+    if let Some(none) = no_indicators(rec, 15.0, "没有绩效指标，无法量化") {
+        return none;
     }
+    let all = rec.indicators.len();
     let quantified = rec.indicators.iter().filter(|i| has_number(i)).count();
     let q = quantified as f64 / all as f64;
     let points = 15.0 * (q / 0.8).min(1.0);
@@ -74,7 +66,8 @@ pub const B2: CheckDef = CheckDef {
 };
 
 fn b2(rec: &Record, cx: &CheckCx) -> Outcome {
-    if let Some(none) = no_indicators(rec, 10.0) {
+    // A record without indicators has nothing worded well: 0, as B1 and A6 give.
+    if let Some(none) = no_indicators(rec, 10.0, WORDING_WITHOUT_INDICATORS) {
         return none;
     }
     let ev = rec
@@ -107,23 +100,8 @@ pub const B3: CheckDef = CheckDef {
     run: b3,
 };
 
-/// A record without indicators has nothing worded well: B2 and B3 give 0, as B1 and A6 do.
-fn no_indicators(rec: &Record, max: f64) -> Option<Outcome> {
-    rec.indicators.is_empty().then(|| Outcome {
-        points: 0.0,
-        evidence: vec![ev_field(
-            rec,
-            "绩效指标",
-            "indicators",
-            "",
-            "没有绩效指标，无从评价指标表述",
-            max,
-        )],
-    })
-}
-
 fn b3(rec: &Record, _cx: &CheckCx) -> Outcome {
-    if let Some(none) = no_indicators(rec, 5.0) {
+    if let Some(none) = no_indicators(rec, 5.0, WORDING_WITHOUT_INDICATORS) {
         return none;
     }
     let mut ev = Vec::new();

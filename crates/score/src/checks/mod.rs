@@ -149,6 +149,21 @@ pub fn run(check: &ActiveCheck, rec: &Record, cx: &CheckCx) -> CheckResult {
     }
 }
 
+/// 0 points when the record has no indicators at all, the reason quoted on its indicator block.
+pub fn no_indicators(rec: &Record, max: f64, reason: &str) -> Option<Outcome> {
+    rec.indicators.is_empty().then(|| Outcome {
+        points: 0.0,
+        evidence: vec![crate::text::ev_field(
+            rec,
+            "绩效指标",
+            "indicators",
+            "",
+            reason,
+            max,
+        )],
+    })
+}
+
 /// `max − Σ deductions`, floored at 0, with the last deduction trimmed so deductions add up to the
 /// points lost (a reviewer adds them up).
 pub fn deduct(max: f64, mut evidence: Vec<Evidence>) -> Outcome {
