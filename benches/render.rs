@@ -77,7 +77,11 @@ fn main() {
                 .unwrap_or(0)
         });
         let (pdf_ms, pdf_mb) = time(&|| {
-            pdf::write(&packet, &pdf::PdfOptions { fonts: &fonts }, &mut Vec::new())
+            let options = pdf::PdfOptions {
+                fonts: &fonts,
+                sheets: true,
+            };
+            pdf::write(&packet, &options, &mut Vec::new())
                 .map(|b| b.len())
                 .unwrap_or(0)
         });

@@ -161,13 +161,28 @@ fn variant(text: &str, k: usize) -> String {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 1024);
+    // The cell after a name label, on the same line or (label and value on lines of their own,
+    // `预算单位` then the name) on the next line that has one.
+    let mut rename_next = false;
     for line in text.lines() {
+        // A disclosure's heading names its department after the unit code (`550 峰峰机关事务`):
+        // renamed too, or every copy's tables would land in one department.
+        if let Some((code, name)) = line.trim().split_once(' ')
+            && !code.is_empty()
+            && code.chars().all(|c| c.is_ascii_digit())
+            && !(code.len() == 4 && (code.starts_with("19") || code.starts_with("20")))
+            && !name.is_empty()
+            && !name.contains([' ', '\t'])
+            && !name.chars().any(|c| c.is_ascii_digit())
+        {
+            out.push_str(&format!("{code} {name}（{}）\n", copy_mark(k)));
+            continue;
+        }
         let mut cells: Vec<String> = line.split('\t').map(str::to_string).collect();
-        let mut rename_next = false;
         for cell in cells.iter_mut() {
             let t = cell.trim();
             if rename_next && !t.is_empty() {
-                cell.push_str(&format!("（{k}）"));
+                cell.push_str(&format!("（{}）", copy_mark(k)));
                 rename_next = false;
             } else if RENAMED.iter().any(|l| t.starts_with(l)) && t.chars().count() <= 8 {
                 rename_next = true;
@@ -179,6 +194,26 @@ fn variant(text: &str, k: usize) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `k` in Chinese digits (`12` → `一二`): a running head with an ASCII digit in its name is not
+/// read as the department's name, so the copies' names carry none.
+fn copy_mark(k: usize) -> String {
+    k.to_string()
+        .chars()
+        .map(|d| match d {
+            '0' => '〇',
+            '1' => '一',
+            '2' => '二',
+            '3' => '三',
+            '4' => '四',
+            '5' => '五',
+            '6' => '六',
+            '7' => '七',
+            '8' => '八',
+            _ => '九',
+        })
+        .collect()
 }
 
 /// A bare amount cell (`14.76`, `1,048.54`) scaled by a factor in [0.9, 1.1) chosen by `k`.

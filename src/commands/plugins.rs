@@ -14,15 +14,7 @@ pub fn execute(command: &PluginsCommand) -> Outcome {
     let text = match command {
         PluginsCommand::List(args) => {
             let pipeline = crate::pipeline_file::load(&args.pipeline)?;
-            let ctx = jixiao_score::ScoreContext::new(
-                &pipeline.scoring,
-                &pipeline.base_dir,
-                pipeline.pipeline.year,
-            )
-            .map_err(|errors| {
-                let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-                Failure::new(ExitStatus::Config, anyhow::anyhow!(lines.join("\n")))
-            })?;
+            let ctx = jixiao_driver::score_context(&pipeline)?;
             let mut out = String::new();
             if ctx.plugins.is_empty() {
                 let _ = writeln!(

@@ -3,42 +3,27 @@
 //! Configuration errors print as `file:line:col: error: …` and exit 78.
 
 use jixiao_driver::{ExitStatus, RunOverrides, input_specs, inputs};
-use jixiao_normalize::NormalizeContext;
 
 use super::{Failure, Outcome};
 use crate::cli::ValidateArgs;
 
 pub fn execute(args: &ValidateArgs) -> Outcome {
     let pipeline = crate::pipeline_file::load(&args.pipeline)?;
-    NormalizeContext::new(&pipeline.normalize, Some(pipeline.pipeline.year)).map_err(|e| {
+    // Every stage context is built as `run` builds it (the driver's own builders): the label
+    // dictionary, the rubric and every plugin (pins, ABI versions, params).
+    let config_error = |e: jixiao_driver::DriverError| {
         Failure::new(
             ExitStatus::Config,
-            anyhow::anyhow!("{}: [normalize.labels]: {e}", args.pipeline.display()),
+            anyhow::anyhow!("{}: {e}", args.pipeline.display()),
         )
-    })?;
-    // The rubric and every plugin are loaded as `run` would: pins, ABI versions and params checked.
-    let scoring = jixiao_score::ScoreContext::new(
-        &pipeline.scoring,
-        &pipeline.base_dir,
-        pipeline.pipeline.year,
-    )
-    .map_err(|errors| {
-        let lines: Vec<String> = errors
-            .iter()
-            .map(|e| format!("{}: [scoring]: {e}", args.pipeline.display()))
-            .collect();
-        Failure::new(ExitStatus::Config, anyhow::anyhow!(lines.join("\n")))
-    })?;
+    };
+    jixiao_driver::normalize_context(&pipeline).map_err(config_error)?;
+    let scoring = jixiao_driver::score_context(&pipeline).map_err(config_error)?;
     for d in &scoring.diagnostics {
         tracing::warn!("{}: {}", args.pipeline.display(), d.message);
     }
     // Templates are compiled and fonts resolved as `run` would; the fonts in use are listed.
-    let render = jixiao_driver::render_context(&pipeline).map_err(|e| {
-        Failure::new(
-            ExitStatus::Config,
-            anyhow::anyhow!("{}: [render]: {e}", args.pipeline.display()),
-        )
-    })?;
+    let render = jixiao_driver::render_context(&pipeline).map_err(config_error)?;
     for (name, source) in render
         .wording
         .sources

@@ -53,7 +53,7 @@ fn reruns_and_job_counts_give_identical_bytes() {
         "records.json",
         "scores.json",
         "packet.xlsx",
-        "packet.pdf",
+        "report.pdf",
         "index.html",
     ] {
         assert!(
@@ -168,4 +168,55 @@ fn skip_unchanged_does_nothing_until_an_input_changes() {
     std::fs::write(&input, format!("{table}\n")).expect("touch input");
     assert_code(&run(&["--skip-unchanged"]), 0);
     assert!(out.join("records.json").exists());
+}
+
+#[test]
+fn json_lines_hold_one_record_and_one_score_card_per_line() {
+    let out = tempdir();
+    assert_code(&run_fixture("json-lines", out.path(), &[]), 0);
+    let records = read_json(&out.path().join("records.json"));
+    let scores = read_json(&out.path().join("scores.json"));
+    let lines = |name: &str| -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(&bytes(&out.path().join(name)))
+            .lines()
+            .map(|l| match serde_json::from_str(l) {
+                Ok(v) => v,
+                Err(e) => panic!("{name}: {e}: {l}"),
+            })
+            .collect()
+    };
+    let record_lines = lines("records.jsonl");
+    let mut expected = Vec::new();
+    for (d, doc) in records["documents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for (i, r) in doc["records"].as_array().into_iter().flatten().enumerate() {
+            expected.push((doc["file"].clone(), d, i, r["name"].clone()));
+        }
+    }
+    assert!(!expected.is_empty());
+    assert_eq!(record_lines.len(), expected.len());
+    for (line, (file, d, i, name)) in record_lines.iter().zip(&expected) {
+        assert_eq!(&line["file"], file);
+        assert_eq!(line["document"], *d);
+        assert_eq!(line["index"], *i);
+        assert_eq!(&line["name"], name);
+        assert!(line["indicators"].is_array(), "the whole record: {line}");
+    }
+    let score_lines = lines("scores.jsonl");
+    assert_eq!(Some(&score_lines), scores["records"].as_array());
+    let manifest = read_json(&out.path().join("manifest.json"));
+    let artifacts = field_of_each(&manifest["artifacts"], "path");
+    assert_eq!(
+        artifacts,
+        [
+            "records.json",
+            "scores.json",
+            "records.jsonl",
+            "scores.jsonl"
+        ]
+    );
 }

@@ -1,6 +1,7 @@
-//! The packet files of real runs: the whole-sample packet (PDF fonts subset and embedded, every
-//! project in the PDF text, the workbook's sheets, the HTML page), per-department packets, format
-//! selection, a bureau's own wording, and a broken template.
+//! The packet files of real runs: the whole-sample packet (the report, every project in its
+//! department's PDF and page, fonts subset and embedded, the workbook's sheets, the small index
+//! page), per-department packets, the one-file packet, format selection, a bureau's own wording,
+//! and a broken template.
 //!
 //! The PDF checks use poppler-utils (`pdffonts`, `pdftotext`) and `qpdf`, installed by `.ci/deps`.
 
@@ -50,8 +51,43 @@ fn fonts_of(pdf: &Path) -> Vec<(String, bool, bool)> {
         .collect()
 }
 
+/// The department folders of a split packet (`departments/<name>/`), sorted.
+fn department_folders(out: &Path) -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(out.join("departments"))
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    dirs.retain(|d| d.is_dir());
+    dirs.sort();
+    dirs
+}
+
+/// `&amp;`-style entities back to characters, to look for document text in a page.
+fn unescape(html: &str) -> String {
+    html.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Fonts embedded and subset, qpdf-clean, page footers.
+fn assert_sound_pdf(pdf: &Path) {
+    let fonts = fonts_of(pdf);
+    assert!(!fonts.is_empty(), "no fonts in {}", pdf.display());
+    for (name, embedded, subset) in &fonts {
+        assert!(
+            *embedded && *subset,
+            "{}: {name}: embedded {embedded}, subset {subset}",
+            pdf.display()
+        );
+    }
+    let (check, ok) = external_tool("qpdf", &["--check", s(pdf)]);
+    assert!(ok, "qpdf --check {}:\n{check}", pdf.display());
+}
+
 #[test]
-fn sample_packet_has_every_format_and_every_project() {
+fn sample_packet_has_a_report_and_every_project_in_its_department() {
     let out = tempdir();
     let r = jixiao(&root(), &["run", "--out", s(out.path()), "--quiet"]);
     assert_code(&r, 0);
@@ -59,39 +95,81 @@ fn sample_packet_has_every_format_and_every_project() {
         "records.json",
         "scores.json",
         "packet.xlsx",
-        "packet.pdf",
+        "report.pdf",
         "index.html",
         "manifest.json",
     ] {
         assert!(out.path().join(file).is_file(), "{file} missing");
     }
+    assert!(
+        !out.path().join("packet.pdf").exists(),
+        "split: no one-file PDF"
+    );
     let names = project_names(out.path());
     assert!(names.len() > 400, "{} records", names.len());
+    let departments: Vec<String> = {
+        let scores = read_json(&out.path().join("scores.json"));
+        let mut d: Vec<String> = field_of_each(&scores["records"], "department")
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        d.sort();
+        d.dedup();
+        d
+    };
 
-    let pdf = out.path().join("packet.pdf");
-    let size = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0);
+    // The report: sections and summary annexes, every department named, no review sheets.
+    let report = out.path().join("report.pdf");
+    assert_sound_pdf(&report);
+    let info = poppler("pdfinfo", &[s(&report)]);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!((10..=80).contains(&pages), "report.pdf has {pages} pages");
+    let text = squeeze(&poppler("pdftotext", &[s(&report), "-"]));
+    assert!(text.contains("第1页共"), "page footers");
+    let missing: Vec<&String> = departments
+        .iter()
+        .filter(|d| !text.contains(&squeeze(d)))
+        .collect();
+    assert!(missing.is_empty(), "not in report.pdf: {missing:?}");
     assert!(
-        size > 10_000 && size < 5_000_000,
-        "packet.pdf is {size} bytes"
+        text.contains("departments/"),
+        "where the department packets are"
     );
-    let fonts = fonts_of(&pdf);
-    assert!(!fonts.is_empty(), "no fonts in the PDF");
-    for (name, embedded, subset) in &fonts {
-        assert!(
-            *embedded && *subset,
-            "{name}: embedded {embedded}, subset {subset}"
-        );
+
+    // One folder per department with its PDF, workbook and page; every project in one of them.
+    let folders = department_folders(out.path());
+    assert_eq!(folders.len(), departments.len(), "{folders:?}");
+    let mut sheets_text = String::new();
+    let mut pages_text = String::new();
+    for dir in &folders {
+        for file in ["packet.pdf", "packet.xlsx", "index.html"] {
+            assert!(dir.join(file).is_file(), "{}/{file} missing", dir.display());
+        }
+        sheets_text.push_str(&squeeze(&poppler(
+            "pdftotext",
+            &[s(&dir.join("packet.pdf")), "-"],
+        )));
+        pages_text.push_str(&unescape(
+            &std::fs::read_to_string(dir.join("index.html")).unwrap_or_default(),
+        ));
     }
-    let text = squeeze(&poppler("pdftotext", &[s(&pdf), "-"]));
+    assert_sound_pdf(&folders[0].join("packet.pdf"));
     let missing: Vec<&String> = names
         .iter()
-        .filter(|n| !text.contains(&squeeze(n)))
+        .filter(|n| !sheets_text.contains(&squeeze(n)))
         .collect();
-    assert!(missing.is_empty(), "not in the PDF text: {missing:?}");
-    assert!(text.contains("第1页共"), "page footers");
-    let (check, ok) = external_tool("qpdf", &["--check", s(&pdf)]);
-    assert!(ok, "qpdf --check packet.pdf:\n{check}");
+    assert!(missing.is_empty(), "in no department PDF: {missing:?}");
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| !pages_text.contains(n.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "in no department page: {missing:?}");
 
+    // The run's workbook still has every record.
     let mut book: calamine::Xlsx<_> = match calamine::open_workbook(out.path().join("packet.xlsx"))
     {
         Ok(b) => b,
@@ -138,71 +216,101 @@ fn sample_packet_has_every_format_and_every_project() {
         "one row per record in 项目得分"
     );
 
-    let html = std::fs::read_to_string(out.path().join("index.html")).unwrap_or_default();
-    assert!(html.contains("lang=\"zh-CN\""));
-    let unescaped = html
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
-    let missing: Vec<&String> = names
-        .iter()
-        .filter(|n| !unescaped.contains(n.as_str()))
-        .collect();
-    assert!(missing.is_empty(), "not in index.html: {missing:?}");
+    // The run's page stays small: the summary and a link to each department's page.
+    let index = std::fs::read_to_string(out.path().join("index.html")).unwrap_or_default();
+    assert!(index.contains("lang=\"zh-CN\""));
+    assert!(
+        index.len() < 1_000_000,
+        "index.html is {} bytes",
+        index.len()
+    );
+    assert!(!index.contains("id=\"project-table\""), "no project table");
+    for dir in &folders {
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        let link = format!("departments/{}/index.html", name.unwrap_or_default());
+        assert!(index.contains(&link), "no link {link}");
+    }
+    let page = std::fs::read_to_string(folders[0].join("index.html")).unwrap_or_default();
+    assert!(page.contains("href=\"../../index.html\""), "a way back");
 
     let manifest = read_json(&out.path().join("manifest.json"));
     let artifacts = field_of_each(&manifest["artifacts"], "path");
-    for file in ["packet.xlsx", "packet.pdf", "index.html"] {
+    for file in ["packet.xlsx", "report.pdf", "index.html"] {
         assert!(
             artifacts.contains(&file),
             "{file} not in the manifest: {artifacts:?}"
         );
     }
+    // records.json, scores.json, the three run files and three per department (the manifest does
+    // not list itself).
+    assert_eq!(artifacts.len(), 5 + 3 * folders.len(), "{artifacts:?}");
 }
 
 #[test]
 fn departments_get_their_own_packets_with_safe_names() {
     let out = tempdir();
-    let pipeline = fixture("render/split/pipeline.toml");
+    let pipeline = fixture("render/departments/pipeline.toml");
     let r = jixiao(
         &root(),
         &["run", s(&pipeline), "--out", s(out.path()), "--quiet"],
     );
     assert_code(&r, 0);
-    let dir = out.path().join("departments");
-    let mut pdfs: Vec<String> = std::fs::read_dir(&dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".pdf"))
-                .collect()
-        })
-        .unwrap_or_default();
-    pdfs.sort();
+    let folders = department_folders(out.path());
+    let names: Vec<String> = folders
+        .iter()
+        .filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
     // 19 units of 盐边 and the supervisor of the 岳阳 project.
-    assert_eq!(pdfs.len(), 20, "{pdfs:?}");
-    assert!(
-        pdfs.contains(&"岳阳县农业农村局.pdf".to_string()),
-        "{pdfs:?}"
-    );
-    for stem in pdfs.iter().map(|p| p.trim_end_matches(".pdf")) {
-        for ext in ["xlsx", "html"] {
-            assert!(dir.join(format!("{stem}.{ext}")).is_file(), "{stem}.{ext}");
+    assert_eq!(names.len(), 20, "{names:?}");
+    assert!(names.contains(&"岳阳县农业农村局".to_string()), "{names:?}");
+    for dir in &folders {
+        for file in ["packet.pdf", "packet.xlsx", "index.html"] {
+            assert!(dir.join(file).is_file(), "{}/{file}", dir.display());
         }
     }
     // A department's PDF has its own projects and not the others'.
     let text = squeeze(&poppler(
         "pdftotext",
-        &[s(&dir.join("岳阳县农业农村局.pdf")), "-"],
+        &[
+            s(&out.path().join("departments/岳阳县农业农村局/packet.pdf")),
+            "-",
+        ],
     ));
     assert!(text.contains("岳阳县农业农村局"));
     assert!(
         !text.contains("盐边县财政局"),
         "another department's project leaked in"
     );
+}
+
+#[test]
+fn an_unsplit_packet_has_every_review_sheet_in_one_pdf_and_page() {
+    let out = tempdir();
+    let pipeline = fixture("render/one-file/pipeline.toml");
+    let r = jixiao(
+        &root(),
+        &["run", s(&pipeline), "--out", s(out.path()), "--quiet"],
+    );
+    assert_code(&r, 0);
+    assert!(!out.path().join("departments").exists());
+    assert!(!out.path().join("report.pdf").exists());
+    let pdf = out.path().join("packet.pdf");
+    assert_sound_pdf(&pdf);
+    let names = project_names(out.path());
+    let text = squeeze(&poppler("pdftotext", &[s(&pdf), "-"]));
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| !text.contains(&squeeze(n)))
+        .collect();
+    assert!(missing.is_empty(), "not in packet.pdf: {missing:?}");
+    let page =
+        unescape(&std::fs::read_to_string(out.path().join("index.html")).unwrap_or_default());
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| !page.contains(n.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "not in index.html: {missing:?}");
+    assert!(page.contains("id=\"project-table\""));
 }
 
 #[test]

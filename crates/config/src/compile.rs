@@ -364,7 +364,10 @@ fn check_output(
             )),
         }
     }
-    Some(OutputConfig { directory })
+    Some(OutputConfig {
+        directory,
+        json_lines: raw.json_lines,
+    })
 }
 
 fn check_run(raw: RawRun, checker: &mut Checker<'_>) -> Option<RunConfig> {

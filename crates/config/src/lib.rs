@@ -213,6 +213,10 @@ pub struct OutputConfig {
     /// Relative to the pipeline file; `JIXIAO_OUTPUT` overrides it (relative to the working
     /// directory, like `--out`), and [`compile`] then stores the absolute path here.
     pub directory: String,
+    /// Also write `records.jsonl` and `scores.jsonl`: one JSON object per line per record, for
+    /// tools that stream (jq, pandas `read_json(lines=True)`, a database loader).
+    #[serde(default)]
+    pub json_lines: bool,
 }
 
 /// `[run]`.

@@ -70,6 +70,8 @@ pub(crate) struct RawLabels {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawOutput {
     pub directory: Spanned<String>,
+    #[serde(default)]
+    pub json_lines: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -54,8 +54,10 @@ pub struct RenderConfig {
     /// A folder whose files replace bundled templates of the same name (`strings.toml`,
     /// `index.html`, `text/basis.txt` ...). Files it does not have stay bundled.
     pub templates: Option<String>,
-    /// Also write one packet per department under `departments/`.
-    #[serde(default)]
+    /// One packet per department under `departments/<name>/` (its review sheets as PDF, its
+    /// workbook, its page) and a short run report (`report.pdf`, `index.html` linking to them); on
+    /// by default. `false`: every review sheet in one `packet.pdf` and one `index.html`.
+    #[serde(default = "yes")]
     pub split_by_department: bool,
     #[serde(default)]
     pub fonts: FontsConfig,
@@ -99,18 +101,18 @@ impl Default for RenderConfig {
             formats: all_formats(),
             issuer: None,
             templates: None,
-            split_by_department: false,
+            split_by_department: true,
             fonts: FontsConfig::default(),
         }
     }
 }
 
-fn all_formats() -> Vec<String> {
-    FORMATS.iter().map(|f| f.to_string()).collect()
-}
-
 fn yes() -> bool {
     true
+}
+
+fn all_formats() -> Vec<String> {
+    FORMATS.iter().map(|f| f.to_string()).collect()
 }
 
 impl RenderConfig {

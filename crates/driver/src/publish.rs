@@ -139,6 +139,32 @@ impl Staging {
         Ok((size, sha256))
     }
 
+    /// Streams `values` as JSON Lines (one compact object per line) into `rel`, hashing as it
+    /// goes; returns the size and sha256 for the manifest.
+    pub fn write_lines<T: serde::Serialize>(
+        &mut self,
+        rel: &str,
+        values: impl Iterator<Item = T>,
+    ) -> Result<(u64, String), DriverError> {
+        let path = self.target(rel)?;
+        let file =
+            fs::File::create(&path).map_err(|e| DriverError::io("cannot create", &path, e))?;
+        let mut w = HashingWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
+        for value in values {
+            serde_json::to_writer(&mut w, &value)
+                .map_err(|e| DriverError::io("cannot serialize", &path, e.into()))?;
+            w.write_all(b"\n")
+                .map_err(|e| DriverError::io("cannot write", &path, e))?;
+        }
+        let (size, sha256, buffered) = w.finish();
+        let file = buffered
+            .into_inner()
+            .map_err(|e| DriverError::io("cannot write", &path, e.into_error()))?;
+        file.sync_all()
+            .map_err(|e| DriverError::io("cannot write", &path, e))?;
+        Ok((size, sha256))
+    }
+
     /// Steps 2 and 3: the commit marker, then the renames into `out` (manifest last).
     pub fn commit(mut self) -> Result<(), DriverError> {
         sync_dir(&self.dir)?;
@@ -235,6 +261,15 @@ fn commit<'a>(
         let path = out.join(rel);
         if path.is_file() {
             fs::remove_file(&path).map_err(|e| DriverError::io("cannot remove", &path, e))?;
+            // A department that is gone leaves no empty folder (`remove_dir` keeps one that
+            // still holds anything).
+            let mut parent = path.parent();
+            while let Some(dir) = parent.filter(|d| *d != out && d.starts_with(out)) {
+                if fs::remove_dir(dir).is_err() {
+                    break;
+                }
+                parent = dir.parent();
+            }
         }
     }
     for d in &dirs {

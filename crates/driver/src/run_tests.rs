@@ -1,5 +1,6 @@
 use super::*;
 use jixiao_config::{InputConfig, OutputConfig, PipelineConfig};
+use std::path::Path;
 
 type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -22,6 +23,7 @@ fn pipeline(dir: &Path, patterns: &[&str]) -> Pipeline {
         normalize: Default::default(),
         output: OutputConfig {
             directory: "out".into(),
+            json_lines: false,
         },
         run: Default::default(),
         scoring: Default::default(),

@@ -1,13 +1,11 @@
 //! The stage list and the artifacts a run publishes: the seam where scoring and rendering slot in.
 //!
 //! A run goes resolve → ingest → normalize → score → render → publish and its packet is
-//! `records.json`, `scores.json`, the rendered files (`packet.xlsx`, `packet.pdf`, `index.html`,
-//! `departments/…`) and `manifest.json`. Publishing, hashing and the manifest work on any list of
-//! artifacts.
+//! `records.json`, `scores.json`, the rendered files (`report.pdf`, `packet.xlsx`, `index.html`,
+//! `departments/<name>/…`) and `manifest.json`.
 
 use std::time::Duration;
 
-use jixiao_core::{Ledger, Scorecard};
 use serde::Serialize;
 
 use crate::DriverError;
@@ -16,6 +14,36 @@ use crate::DriverError;
 pub const RECORDS_JSON: &str = "records.json";
 /// The scorecard file's name in a packet.
 pub const SCORES_JSON: &str = "scores.json";
+/// One record per line (`[output] json_lines = true`).
+pub const RECORDS_JSONL: &str = "records.jsonl";
+/// One score card per line (`[output] json_lines = true`).
+pub const SCORES_JSONL: &str = "scores.jsonl";
+
+/// A line of `records.jsonl`: the record with where it comes from (the file, and its position in
+/// `records.json`: document and record index), so a line stands on its own.
+#[derive(Serialize)]
+pub struct RecordLine<'a> {
+    pub file: &'a str,
+    pub document: usize,
+    pub index: usize,
+    #[serde(flatten)]
+    pub record: &'a jixiao_core::Record,
+}
+
+/// The lines of `records.jsonl`, in `records.json` order.
+pub fn record_lines(ledger: &jixiao_core::Ledger) -> impl Iterator<Item = RecordLine<'_>> {
+    ledger.documents.iter().enumerate().flat_map(|(d, doc)| {
+        doc.records
+            .iter()
+            .enumerate()
+            .map(move |(i, record)| RecordLine {
+                file: &doc.file,
+                document: d,
+                index: i,
+                record,
+            })
+    })
+}
 
 /// One step of a run, in execution order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -71,31 +99,6 @@ pub struct Artifact {
     pub bytes: Vec<u8>,
 }
 
-/// What the stages of a run produced, in memory.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Products {
-    pub ledger: Ledger,
-    pub scorecard: Option<Scorecard>,
-    /// The render stage's files, in its order.
-    pub rendered: Vec<Artifact>,
-}
-
-/// The packet's artifacts except the manifest, in a fixed order.
-pub fn artifacts(products: &Products) -> Result<Vec<Artifact>, DriverError> {
-    let mut arts = vec![Artifact {
-        path: RECORDS_JSON.into(),
-        bytes: pretty_json(&products.ledger, RECORDS_JSON)?,
-    }];
-    if let Some(scorecard) = &products.scorecard {
-        arts.push(Artifact {
-            path: SCORES_JSON.into(),
-            bytes: pretty_json(scorecard, SCORES_JSON)?,
-        });
-    }
-    arts.extend(products.rendered.iter().cloned());
-    Ok(arts)
-}
-
 /// Pretty JSON with a final newline: what every JSON artifact and `inspect --format json` print.
 pub fn pretty_json<T: Serialize>(value: &T, what: &str) -> Result<Vec<u8>, DriverError> {
     let mut bytes = serde_json::to_vec_pretty(value)
@@ -107,16 +110,12 @@ pub fn pretty_json<T: Serialize>(value: &T, what: &str) -> Result<Vec<u8>, Drive
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jixiao_core::Ledger;
 
     #[test]
     fn records_json_is_the_ledger_shape() -> Result<(), Box<dyn std::error::Error>> {
-        let arts = artifacts(&Products::default())?;
-        assert_eq!(arts.len(), 1);
-        assert_eq!(arts[0].path, RECORDS_JSON);
-        assert_eq!(
-            std::str::from_utf8(&arts[0].bytes)?,
-            "{\n  \"documents\": []\n}\n"
-        );
+        let bytes = pretty_json(&Ledger::default(), RECORDS_JSON)?;
+        assert_eq!(std::str::from_utf8(&bytes)?, "{\n  \"documents\": []\n}\n");
         Ok(())
     }
 

@@ -55,6 +55,10 @@ struct Extras {
     as_of_zh: String,
     /// The grades in order, for the filter and the legends.
     grades: [&'static str; 4],
+    /// When only part of the findings are listed: how many and where the rest are.
+    findings_note: Option<String>,
+    /// The department means chart's caption (it says when only the lowest are shown).
+    means_caption: String,
 }
 
 /// Renders `index.html` for `packet`.
@@ -69,6 +73,8 @@ pub fn write(packet: &PacketContext, options: &HtmlOptions<'_>) -> Result<Vec<u8
             charts: Charts::build(packet),
             as_of_zh: date_zh(&packet.meta.as_of),
             grades: ["优", "良", "中", "差"],
+            findings_note: packet.findings_note(),
+            means_caption: packet.means_caption(),
         },
     );
     let page = options.wording.render_html("index.html", &context)?;

@@ -3,7 +3,7 @@
 //! - Takes: the ledger, the scorecard and a [`RenderContext`] (built once per run from `[render]`:
 //!   wording loaded from the templates, PDF fonts resolved).
 //! - Returns: [`Rendered`] — every packet file as a relative path and its bytes (`packet.xlsx`,
-//!   `packet.pdf`, `index.html`, and per-department packets under `departments/`), plus diagnostics
+//!   `report.pdf` or `packet.pdf`, `index.html`, and per-department packets under `departments/`), plus diagnostics
 //!   (a character no font can draw, a format that failed). Only the driver writes files.
 //!
 //! Map: [`packet`] builds the one [`PacketContext`] every format reads; [`wording`] the templated
@@ -98,109 +98,170 @@ impl RenderContext {
     }
 }
 
-/// One packet (the whole run's or one department's): which files, under which name stem.
-struct Job {
-    department: Option<String>,
-    /// `packet` / `index` for the main packet, `departments/<name>` for a department's.
-    stem: Option<String>,
+/// The stage's entry point, collecting every file in memory: for tests, `inspect` and small runs.
+/// Files come back sorted by path; see [`render_to`].
+pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendered {
+    let files = std::sync::Mutex::new(Vec::new());
+    let diagnostics = render_to(ledger, card, ctx, &|file| {
+        if let Ok(mut files) = files.lock() {
+            files.push(file);
+        }
+    });
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Rendered { files, diagnostics }
 }
 
-/// The stage's entry point: every selected format of the main packet, and of each department's
-/// packet when `split_by_department` is on, rendered in parallel. A format that fails becomes an
-/// error diagnostic naming it; the other files are still returned.
-pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendered {
+/// The stage's entry point for a run: every selected format of the run's packet and, when
+/// `split_by_department` is on, of each department's, rendered in parallel and handed to `sink` as
+/// each is done (from any worker thread, in no fixed order), so memory holds the packets being
+/// rendered, not the corpus's. A format that fails becomes an error diagnostic naming the file; the
+/// other files are still made. The diagnostics come back in a fixed order.
+///
+/// Split (the default): `report.pdf` (sections 一–七 and the summary annexes), `index.html` (the
+/// same, with links to the departments), `packet.xlsx` (every record), and
+/// `departments/<name>/{packet.pdf, packet.xlsx, index.html}`. Unsplit: `packet.pdf` and
+/// `index.html` hold every review sheet.
+pub fn render_to(
+    ledger: &Ledger,
+    card: &Scorecard,
+    ctx: &RenderContext,
+    sink: &(dyn Fn(RenderedFile) + Sync),
+) -> Vec<Diagnostic> {
+    let mut diagnostics = ctx.diagnostics.clone();
+    let formats = ctx.config.selected();
+    if formats.is_empty() {
+        // records.json and scores.json only: no packet context to build.
+        return diagnostics;
+    }
     let meta = PacketMeta {
         rubric_name: card.rubric.name.clone(),
         rubric_version: card.rubric.version.clone(),
         ..ctx.meta.clone()
     };
-    let formats = ctx.config.selected();
-    if formats.is_empty() {
-        // records.json and scores.json only: no packet context to build.
-        return Rendered {
-            files: Vec::new(),
-            diagnostics: ctx.diagnostics.clone(),
-        };
-    }
-    let mut jobs = vec![Job {
-        department: None,
-        stem: None,
-    }];
-    if ctx.config.split_by_department {
-        let whole = PacketContext::build(ledger, card, meta.clone(), None);
+    let mut whole = PacketContext::of_scope(ledger, card, meta.clone(), packet::Scope::whole(card));
+    let split = ctx.config.split_by_department;
+    let mut jobs = Vec::new();
+    if split {
         let names: Vec<String> = whole.departments.iter().map(|d| d.name.clone()).collect();
-        for (name, stem) in names.iter().zip(packet::file_stems(&names)) {
-            jobs.push(Job {
-                department: Some(name.clone()),
-                stem: Some(format!("departments/{stem}")),
-            });
-        }
-    }
-    let contexts: Vec<Result<PacketContext, RenderError>> = jobs
-        .par_iter()
-        .map(|j| {
-            let mut packet =
-                PacketContext::build(ledger, card, meta.clone(), j.department.as_deref());
-            packet.text = ctx.wording.prose(&packet)?;
-            packet.strings = ctx.wording.strings.clone();
-            Ok(packet)
-        })
-        .collect();
-    // Every (packet, format) pair is one task; results come back in task order.
-    let tasks: Vec<(usize, PacketFormat)> = (0..jobs.len())
-        .flat_map(|j| formats.iter().map(move |f| (j, *f)))
-        .collect();
-    let results: Vec<Output> = tasks
-        .par_iter()
-        .map(|(j, format)| {
-            let mut diagnostics = Vec::new();
-            let bytes = match &contexts[*j] {
-                Err(e) => Err(e.clone()),
-                Ok(packet) => write_format(packet, *format, ctx, &mut diagnostics),
-            };
-            Output {
-                path: file_name(jobs[*j].stem.as_deref(), *format),
-                bytes,
-                diagnostics,
+        let stems = packet::file_stems(&names);
+        whole.department_links = stems.iter().map(|s| format!("departments/{s}/")).collect();
+        let mut scopes = packet::Scope::departments(card);
+        for (name, stem) in names.iter().zip(stems) {
+            if let Some(scope) = scopes.remove(name.as_str()) {
+                jobs.push((format!("departments/{stem}/"), scope));
             }
-        })
-        .collect();
-    let mut rendered = Rendered {
-        files: Vec::new(),
-        diagnostics: ctx.diagnostics.clone(),
-    };
-    for Output {
-        path,
-        bytes,
-        diagnostics,
-    } in results
-    {
-        rendered.diagnostics.extend(diagnostics);
-        match bytes {
-            Ok(bytes) => rendered.files.push(RenderedFile { path, bytes }),
-            Err(e) => rendered.diagnostics.push(Diagnostic::error(
-                "render.failed",
-                format!("{path} was not written: {e}"),
-                None,
-            )),
         }
     }
-    rendered
+    let (main, departments) = rayon::join(
+        || render_main(whole, &formats, split, ctx, sink),
+        || {
+            jobs.into_par_iter()
+                .map(|(folder, scope)| {
+                    let mut packet = PacketContext::of_scope(ledger, card, meta.clone(), scope);
+                    packet.home = Some("../../index.html".into());
+                    render_packet(packet, &formats, &folder, ctx, sink)
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    diagnostics.extend(main);
+    diagnostics.extend(departments.into_iter().flatten());
+    diagnostics
 }
 
-/// One rendered file, or why it could not be made.
-struct Output {
+/// The run's own files. Split, the report and the index page show the summary view (no review
+/// sheets) while the workbook keeps every record.
+fn render_main(
+    mut whole: PacketContext,
+    formats: &[PacketFormat],
+    split: bool,
+    ctx: &RenderContext,
+    sink: &(dyn Fn(RenderedFile) + Sync),
+) -> Vec<Diagnostic> {
+    if let Err(e) = fill_wording(&mut whole, ctx) {
+        return vec![not_written("packet", &e)];
+    }
+    let summary = split.then(|| whole.summary_view());
+    formats
+        .par_iter()
+        .map(|format| {
+            let (packet, path) = match (format, &summary) {
+                (PacketFormat::Pdf, Some(s)) => (s, "report.pdf".to_string()),
+                (PacketFormat::Html, Some(s)) => (s, "index.html".to_string()),
+                _ => (&whole, file_name("", *format)),
+            };
+            let sheets = summary.is_none();
+            render_file(packet, *format, path, sheets, ctx, sink)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// One department's files under `folder`.
+fn render_packet(
+    mut packet: PacketContext,
+    formats: &[PacketFormat],
+    folder: &str,
+    ctx: &RenderContext,
+    sink: &(dyn Fn(RenderedFile) + Sync),
+) -> Vec<Diagnostic> {
+    if let Err(e) = fill_wording(&mut packet, ctx) {
+        return vec![not_written(folder, &e)];
+    }
+    formats
+        .par_iter()
+        .map(|format| {
+            let path = file_name(folder, *format);
+            render_file(&packet, *format, path, true, ctx, sink)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The templated prose and the strings, which every format prints.
+fn fill_wording(packet: &mut PacketContext, ctx: &RenderContext) -> Result<(), RenderError> {
+    packet.text = ctx.wording.prose(packet)?;
+    packet.strings = ctx.wording.strings.clone();
+    Ok(())
+}
+
+/// Renders one file and hands it to `sink`; returns its diagnostics.
+fn render_file(
+    packet: &PacketContext,
+    format: PacketFormat,
     path: String,
-    bytes: Result<Vec<u8>, RenderError>,
-    diagnostics: Vec<Diagnostic>,
+    sheets: bool,
+    ctx: &RenderContext,
+    sink: &(dyn Fn(RenderedFile) + Sync),
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    match write_format(packet, format, sheets, ctx, &mut diagnostics) {
+        Ok(bytes) => sink(RenderedFile { path, bytes }),
+        Err(e) => diagnostics.push(not_written(&path, &e)),
+    }
+    diagnostics
+}
+
+fn not_written(path: &str, e: &RenderError) -> Diagnostic {
+    Diagnostic::error(
+        "render.failed",
+        format!("{path} was not written: {e}"),
+        None,
+    )
 }
 
 /// Rows past which the workbook is streamed (constant memory) instead of held in memory.
-const STREAM_ROWS: usize = 200_000;
+const STREAM_ROWS: usize = 20_000;
 
 fn write_format(
     packet: &PacketContext,
     format: PacketFormat,
+    sheets: bool,
     ctx: &RenderContext,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<u8>, RenderError> {
@@ -214,7 +275,7 @@ fn write_format(
             xlsx::write(packet, &options)
         }
         PacketFormat::Pdf => match &ctx.fonts {
-            Some(fonts) => pdf::write(packet, &pdf::PdfOptions { fonts }, diagnostics),
+            Some(fonts) => pdf::write(packet, &pdf::PdfOptions { fonts, sheets }, diagnostics),
             None => Err(RenderError::Font {
                 name: "-".into(),
                 message: "fonts were not loaded".into(),
@@ -229,11 +290,13 @@ fn write_format(
     }
 }
 
-/// `packet.xlsx`, `packet.pdf`, `index.html`; a department's files share its stem.
-fn file_name(stem: Option<&str>, format: PacketFormat) -> String {
-    match (stem, format) {
-        (None, PacketFormat::Html) => "index.html".into(),
-        (None, f) => format!("packet.{}", f.as_str()),
-        (Some(s), f) => format!("{s}.{}", f.as_str()),
+/// `packet.xlsx`, `packet.pdf`, `index.html` in `folder` (`""` or `departments/<name>/`).
+fn file_name(folder: &str, format: PacketFormat) -> String {
+    match format {
+        PacketFormat::Html => format!("{folder}index.html"),
+        f => format!("{folder}packet.{}", f.as_str()),
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -135,9 +135,13 @@ impl Wording {
 
     /// Renders the prose for `ctx`.
     pub fn prose(&self, ctx: &PacketContext) -> Result<Prose, RenderError> {
-        let mut context = Context::from_serialize(ctx).map_err(|e| RenderError::Templates {
-            name: "context".into(),
-            message: tera_message(&e),
+        // Without the review sheets: the prose speaks of totals, and a tera context of every
+        // project (cloned once per failed check below) cost hundreds of MB at a province's scale.
+        let mut context = Context::from_serialize(&ctx.without_sheets(None)).map_err(|e| {
+            RenderError::Templates {
+                name: "context".into(),
+                message: tera_message(&e),
+            }
         })?;
         context.insert("as_of_zh", &date_zh(&ctx.meta.as_of));
         context.insert(

@@ -171,14 +171,30 @@ const UNITS: &[(&str, Unit)] = &[
     ("Mbps", u("Mbps", Measure, false)),
 ];
 
+/// Indices into [`UNITS`] by the unit's first character, built once.
+fn by_first_char() -> &'static std::collections::HashMap<char, Vec<usize>> {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<char, Vec<usize>>> =
+        std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: std::collections::HashMap<char, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, (written, _)) in UNITS.iter().enumerate() {
+            if let Some(c) = written.chars().next() {
+                index.entry(c).or_default().push(i);
+            }
+        }
+        index
+    })
+}
+
 /// The longest unit written at `at` (no space skipping), and its end.
 pub(crate) fn match_unit(chars: &[char], at: usize) -> Option<(Unit, usize)> {
     let first = *chars.get(at)?;
     let mut best: Option<(Unit, usize)> = None;
-    for (written, unit) in UNITS {
-        if !written.starts_with(first) {
-            continue;
-        }
+    // Only the units that start with this character (a scan of all of them per number was a
+    // visible share of normalising a province).
+    let candidates = by_first_char().get(&first)?;
+    for (written, unit) in candidates.iter().map(|i| &UNITS[*i]) {
         let mut end = at;
         let mut ok = true;
         for w in written.chars() {

@@ -255,10 +255,9 @@ fn fit(s: &str, px: f64) -> String {
 fn means(packet: &PacketContext) -> Rows {
     const MAX_LABEL: f64 = 260.0;
     let mut departments: Vec<(usize, &crate::packet::DepartmentRow)> = packet
-        .departments
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.projects > 0)
+        .chart_departments()
+        .into_iter()
+        .map(|i| (i, &packet.departments[i]))
         .collect();
     // Highest mean first; ties keep the department order.
     departments.sort_by(|a, b| b.1.mean.total_cmp(&a.1.mean).then(a.0.cmp(&b.0)));

@@ -533,3 +533,54 @@ fn the_page_works_in_headless_chromium() {
     assert_eq!(out["target_open"], true, "the linked sheet opens");
     assert_eq!(out["other_open"], false);
 }
+
+#[test]
+fn a_split_runs_pages_work_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        if std::env::var("JIXIAO_SKIP_BROWSER").as_deref() == Ok("1") {
+            eprintln!("skipped: no Chromium (JIXIAO_SKIP_BROWSER=1)");
+            return;
+        }
+        panic!("headless Chromium is needed (see the_page_works_in_headless_chromium)");
+    };
+    let (ledger, card) = crate::tests::inputs();
+    let rendered = crate::render(&ledger, &card, &crate::tests::context(true, &["html"]));
+    let dir = tempfile::tempdir().expect("temp dir");
+    for f in &rendered.files {
+        let path = dir.path().join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("folder");
+        }
+        std::fs::write(&path, &f.bytes).expect("write");
+    }
+    let department = dir.path().join("departments/岳阳县农业农村局/index.html");
+    for (name, page) in [
+        ("index", dir.path().join("index.html")),
+        ("department", department),
+    ] {
+        let (dom, stderr) = run_chromium(
+            &browser,
+            dir.path(),
+            name,
+            &["--dump-dom".into()],
+            &file_url(&page),
+        );
+        let console = console_lines(&stderr);
+        assert!(
+            console.is_empty(),
+            "{name} wrote to the console: {console:#?}"
+        );
+        assert!(dom.contains("</main>"), "{name} did not load:\n{stderr}");
+        // Every relative link of the page points at a file the run wrote.
+        for href in attribute_values(&dom, "href")
+            .into_iter()
+            .filter(|h| !h.starts_with('#') && !h.starts_with("data:"))
+        {
+            let target = page.parent().map(|p| p.join(unescape_text(href)));
+            assert!(
+                target.as_ref().is_some_and(|t| t.is_file()),
+                "{name}: link {href} leads nowhere"
+            );
+        }
+    }
+}

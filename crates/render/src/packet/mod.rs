@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use jixiao_core::summary::{Summary, percent, round2, summarize};
 use jixiao_core::{
-    CheckStatus, Grade, Ledger, Record, RecordKind, RecordScore, Scorecard, Severity,
+    CheckStatus, Finding, Grade, Ledger, Record, RecordKind, RecordScore, Scorecard, Severity,
 };
 use serde::Serialize;
 
@@ -49,6 +49,11 @@ pub struct PacketContext {
     pub findings: Vec<FindingRow>,
     pub sources: Vec<SourceRow>,
     pub unparsed: Vec<UnparsedRow>,
+    /// In a run split by department: each department's packet folder (`departments/<name>/`),
+    /// parallel to `departments`; empty otherwise (filled by the render stage).
+    pub department_links: Vec<String>,
+    /// In a department's packet of a split run: the way back to the run's `index.html`.
+    pub home: Option<String>,
     pub bands: [f64; 3],
     /// The prose (filled by the render stage from the templates).
     pub text: crate::Prose,
@@ -262,13 +267,82 @@ const HISTOGRAM: [(&str, f64); 5] = [
     ("≥90", f64::INFINITY),
 ];
 
+/// The records and findings one packet covers: the whole run's, or one department's.
+pub struct Scope<'c> {
+    /// `None` for the whole run.
+    pub department: Option<&'c str>,
+    /// Its score cards, in scorecard order.
+    pub scores: Vec<&'c RecordScore>,
+    /// Findings whose main record is in scope (all of them for the whole run).
+    pub findings: Vec<&'c Finding>,
+}
+
+impl<'c> Scope<'c> {
+    /// Everything the scorecard holds.
+    pub fn whole(card: &'c Scorecard) -> Scope<'c> {
+        Scope {
+            department: None,
+            scores: card.records.iter().collect(),
+            findings: card.findings.iter().collect(),
+        }
+    }
+
+    /// One scope per department, by name, in one pass over the scorecard: a province has
+    /// thousands of departments, and a pass per department would be quadratic.
+    pub fn departments(card: &'c Scorecard) -> BTreeMap<&'c str, Scope<'c>> {
+        let mut scopes: BTreeMap<&str, Scope<'_>> = BTreeMap::new();
+        let mut owner: BTreeMap<(usize, usize), &str> = BTreeMap::new();
+        for s in &card.records {
+            owner.insert((s.record.document, s.record.record), s.department.as_str());
+            scopes
+                .entry(s.department.as_str())
+                .or_insert_with(|| Scope {
+                    department: Some(s.department.as_str()),
+                    scores: Vec::new(),
+                    findings: Vec::new(),
+                })
+                .scores
+                .push(s);
+        }
+        for f in &card.findings {
+            let main = f.records.first().map(|m| (m.document, m.record));
+            if let Some(scope) = main
+                .and_then(|m| owner.get(&m))
+                .and_then(|d| scopes.get_mut(d))
+            {
+                scope.findings.push(f);
+            }
+        }
+        scopes
+    }
+}
+
 impl PacketContext {
     /// Builds the context of the whole packet (`department = None`) or of one department's packet.
+    /// To build every department's, use [`Scope::departments`] and [`PacketContext::of_scope`].
     pub fn build(
         ledger: &Ledger,
         card: &Scorecard,
         meta: PacketMeta,
         department: Option<&str>,
+    ) -> PacketContext {
+        let scope = match department {
+            None => Scope::whole(card),
+            Some(d) => Scope::departments(card).remove(d).unwrap_or(Scope {
+                department: Some(d),
+                scores: Vec::new(),
+                findings: Vec::new(),
+            }),
+        };
+        PacketContext::of_scope(ledger, card, meta, scope)
+    }
+
+    /// Builds the context of the packet covering `scope`.
+    pub fn of_scope(
+        ledger: &Ledger,
+        card: &Scorecard,
+        meta: PacketMeta,
+        scope: Scope<'_>,
     ) -> PacketContext {
         let titles: BTreeMap<&str, &str> = card
             .rubric
@@ -276,11 +350,8 @@ impl PacketContext {
             .iter()
             .map(|c| (c.id.as_str(), c.title.as_str()))
             .collect();
-        let scores: Vec<&RecordScore> = card
-            .records
-            .iter()
-            .filter(|r| department.is_none_or(|d| r.department == d))
-            .collect();
+        let department = scope.department;
+        let scores = scope.scores;
 
         let departments = departments(ledger, &scores);
         let mut projects = Vec::with_capacity(scores.len());
@@ -317,13 +388,17 @@ impl PacketContext {
             .collect();
         let total = summarize(project_scores.iter().copied());
         let (checks, pareto) = check_rows(card, &scores, &titles);
-        let findings = finding_rows(card, &scores, department.is_some());
-        let in_scope = |file: &str| scores.iter().any(|s| s.record.file == file);
-        let documents: Vec<_> = ledger
-            .documents
-            .iter()
-            .filter(|d| department.is_none() || in_scope(&d.file))
-            .collect();
+        let findings = finding_rows(&scope.findings, &scores, department.is_some());
+        let documents: Vec<_> = match department {
+            None => ledger.documents.iter().collect(),
+            Some(_) => {
+                let own: std::collections::BTreeSet<usize> =
+                    scores.iter().map(|s| s.record.document).collect();
+                own.into_iter()
+                    .filter_map(|i| ledger.documents.get(i))
+                    .collect()
+            }
+        };
         let summary = CorpusSummary {
             documents: documents.len(),
             projects: total.records,
@@ -397,11 +472,123 @@ impl PacketContext {
             findings,
             sources,
             unparsed,
+            department_links: Vec::new(),
+            home: None,
             bands: [b.excellent, b.good, b.fair],
             text: crate::Prose::default(),
             strings: Default::default(),
         }
     }
+}
+
+impl PacketContext {
+    /// The packet without its review sheets: what the run's report and index page show when each
+    /// department has a packet of its own (the project rows stay out, so neither grows with the
+    /// corpus past one line per department).
+    ///
+    /// Findings are cut to the first [`FINDINGS_IN_SUMMARY`], errors before warnings;
+    /// `summary.findings` keeps the full count, and the workbook and the departments' packets have
+    /// every one.
+    pub fn summary_view(&self) -> PacketContext {
+        self.without_sheets(Some(FINDINGS_IN_SUMMARY))
+    }
+
+    /// The packet without `projects` (and the departments' indices into it), findings cut to
+    /// `findings` when given: what the prose templates read, so rendering a paragraph never copies
+    /// the corpus.
+    pub fn without_sheets(&self, findings: Option<usize>) -> PacketContext {
+        let mut kept: Vec<&FindingRow> = self.findings.iter().collect();
+        if findings.is_some() {
+            kept.sort_by_key(|f| severity_rank(&f.severity));
+        }
+        PacketContext {
+            meta: self.meta.clone(),
+            summary: self.summary.clone(),
+            departments: self
+                .departments
+                .iter()
+                .map(|d| DepartmentRow {
+                    records: Vec::new(),
+                    ..d.clone()
+                })
+                .collect(),
+            projects: Vec::new(),
+            checks: self.checks.clone(),
+            pareto: self.pareto.clone(),
+            findings: kept
+                .into_iter()
+                .take(findings.unwrap_or(usize::MAX))
+                .cloned()
+                .collect(),
+            sources: self.sources.clone(),
+            unparsed: self.unparsed.clone(),
+            department_links: self.department_links.clone(),
+            home: self.home.clone(),
+            bands: self.bands,
+            text: self.text.clone(),
+            strings: self.strings.clone(),
+        }
+    }
+}
+
+impl PacketContext {
+    /// When the findings listed are fewer than there are: how many, and where the rest are.
+    pub fn findings_note(&self) -> Option<String> {
+        (self.findings.len() < self.summary.findings).then(|| {
+            crate::wording::lookup(&self.strings, "packet.findings_more")
+                .unwrap_or("{shown} / {total}")
+                .replace("{shown}", &self.findings.len().to_string())
+                .replace("{total}", &self.summary.findings.to_string())
+        })
+    }
+}
+
+impl PacketContext {
+    /// The departments the means chart shows, in department order: every one with projects, or
+    /// past [`MEANS_CHART_MAX`] the ones with the lowest means (a chart of a province's thousands of
+    /// departments is hundreds of pages no one reads; the table beside it lists every one).
+    pub fn chart_departments(&self) -> Vec<usize> {
+        let mut shown: Vec<usize> = (0..self.departments.len())
+            .filter(|i| self.departments[*i].projects > 0)
+            .collect();
+        if shown.len() > MEANS_CHART_MAX {
+            shown.sort_by(|a, b| {
+                let (x, y) = (&self.departments[*a], &self.departments[*b]);
+                x.mean.total_cmp(&y.mean).then(a.cmp(b))
+            });
+            shown.truncate(MEANS_CHART_MAX);
+            shown.sort_unstable();
+        }
+        shown
+    }
+
+    /// The means chart's caption: says so when only the lowest are shown.
+    pub fn means_caption(&self) -> String {
+        let key = |k: &str| {
+            crate::wording::lookup(&self.strings, k)
+                .unwrap_or("")
+                .to_string()
+        };
+        let with_projects = self.departments.iter().filter(|d| d.projects > 0).count();
+        if with_projects > MEANS_CHART_MAX {
+            key("packet.means_lowest").replace("{n}", &MEANS_CHART_MAX.to_string())
+        } else {
+            key("heading.chart_means")
+        }
+    }
+}
+
+/// Departments in the means chart before it shows only the lowest.
+pub const MEANS_CHART_MAX: usize = 40;
+
+/// Findings listed in a split run's report and index page.
+pub const FINDINGS_IN_SUMMARY: usize = 50;
+
+fn severity_rank(zh: &str) -> usize {
+    [Severity::Error, Severity::Warning, Severity::Info]
+        .iter()
+        .position(|s| severity_zh(*s) == zh)
+        .unwrap_or(3)
 }
 
 fn count(diags: &[jixiao_core::Diagnostic], severity: Severity) -> usize {

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use jixiao_core::summary::{percent, round2};
-use jixiao_core::{CheckStatus, Comparator, Indicator, Ledger, RecordKind, RecordScore, Scorecard};
+use jixiao_core::{
+    CheckStatus, Comparator, Finding, Indicator, Ledger, RecordKind, RecordScore, Scorecard,
+};
 
 use super::{
     CheckCell, CheckRow, DeductionExample, DeductionRow, FindingRow, IndicatorRow, ProjectRow,
@@ -192,9 +194,9 @@ pub(super) fn check_rows(
 }
 
 /// Findings about the records in scope (a department packet keeps those whose main record is
-/// its own), in scorecard order.
+/// its own), in scorecard order. `findings` is already narrowed to the scope by [`super::Scope`].
 pub(super) fn finding_rows(
-    card: &Scorecard,
+    findings: &[&Finding],
     scores: &[&RecordScore],
     limited: bool,
 ) -> Vec<FindingRow> {
@@ -204,7 +206,7 @@ pub(super) fn finding_rows(
         .iter()
         .map(|s| ((s.record.document, s.record.record), *s))
         .collect();
-    card.findings
+    findings
         .iter()
         .filter_map(|f| {
             let main = f.records.first();

@@ -140,3 +140,129 @@ fn a_check_that_does_not_apply_is_marked_not_applicable_not_unscored() {
         Some("不适用")
     );
 }
+
+fn sample_inputs() -> (Ledger, Scorecard) {
+    let ledger: Ledger = serde_json::from_str(include_str!("../../testdata/records.json"))
+        .expect("testdata/records.json is a ledger");
+    let card: Scorecard = serde_json::from_str(include_str!("../../testdata/scores.json"))
+        .expect("testdata/scores.json is a scorecard");
+    (ledger, card)
+}
+
+#[test]
+fn department_scopes_from_one_pass_match_filtering_the_scorecard() {
+    let (ledger, card) = sample_inputs();
+    let meta = sample_packet().meta;
+    let scopes = Scope::departments(&card);
+    assert_eq!(scopes.len(), 20);
+    let total: usize = scopes.values().map(|s| s.scores.len()).sum();
+    assert_eq!(total, card.records.len());
+    for (name, scope) in scopes {
+        let filtered: Vec<&RecordScore> = card
+            .records
+            .iter()
+            .filter(|r| r.department == name)
+            .collect();
+        assert_eq!(scope.scores, filtered, "{name}");
+        let from_scope = PacketContext::of_scope(&ledger, &card, meta.clone(), scope);
+        assert_eq!(from_scope.meta.department.as_deref(), Some(name));
+        assert_eq!(from_scope.projects.len(), filtered.len());
+        assert!(from_scope.projects.iter().all(|p| p.department == name));
+        // Only the documents its records come from.
+        let files: std::collections::BTreeSet<&str> =
+            filtered.iter().map(|r| r.record.file.as_str()).collect();
+        assert_eq!(from_scope.sources.len(), files.len(), "{name}");
+        assert!(
+            from_scope
+                .findings
+                .iter()
+                .all(|f| f.project.is_empty() || filtered.iter().any(|r| r.name == f.project)),
+            "{name}: a finding of another department"
+        );
+    }
+}
+
+#[test]
+fn the_summary_view_keeps_the_totals_and_drops_the_review_sheets() {
+    let p = sample_packet();
+    let view = p.summary_view();
+    assert!(view.projects.is_empty());
+    assert!(view.departments.iter().all(|d| d.records.is_empty()));
+    assert_eq!(view.departments.len(), p.departments.len());
+    assert_eq!(view.summary.projects, p.summary.projects);
+    assert_eq!(view.summary.funds, p.summary.funds);
+    assert_eq!(view.findings.len(), p.findings.len());
+    assert_eq!(view.text.results, p.text.results);
+}
+
+#[test]
+fn the_means_chart_keeps_the_lowest_departments_past_its_limit() {
+    let mut p = sample_packet();
+    assert_eq!(
+        p.chart_departments().len(),
+        20,
+        "every department with projects"
+    );
+    assert_eq!(p.means_caption(), "各部门平均得分");
+    let template = p.departments[0].clone();
+    p.departments = (0..MEANS_CHART_MAX + 5)
+        .map(|i| DepartmentRow {
+            name: format!("部门{i}"),
+            projects: 1,
+            mean: 100.0 - i as f64,
+            ..template.clone()
+        })
+        .collect();
+    let shown = p.chart_departments();
+    assert_eq!(shown.len(), MEANS_CHART_MAX);
+    // The five highest means are the ones left out; the rest keep department order.
+    assert_eq!(shown.first(), Some(&5));
+    assert!(shown.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(
+        p.means_caption(),
+        format!("平均得分最低的 {MEANS_CHART_MAX} 个部门")
+    );
+}
+
+#[test]
+fn a_split_report_lists_only_the_departments_whose_folder_is_not_their_name() {
+    let mut p = sample_packet().summary_view();
+    p.department_links = p
+        .departments
+        .iter()
+        .map(|d| format!("departments/{}/", d.name))
+        .collect();
+    p.department_links[1] = "departments/改名-2/".into();
+    let fonts = crate::pdf::tests::fonts();
+    let options = crate::pdf::PdfOptions {
+        fonts,
+        sheets: false,
+    };
+    let pdf = crate::pdf::write(&p, &options, &mut Vec::new()).expect("pdf");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &pdf).expect("write");
+    // poppler-utils, installed by .ci/deps like the CLI tests' PDF checks.
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, see .ci/deps)");
+    let text: String = String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        text.contains("departments/改名-2/"),
+        "the renamed folder is listed"
+    );
+    let other = format!("departments/{}/", p.departments[0].name);
+    assert!(
+        !text.contains(&other),
+        "a folder named as its department is not"
+    );
+    assert!(
+        text.contains("departments/<部门名称>/"),
+        "where the folders are"
+    );
+}

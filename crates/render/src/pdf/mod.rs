@@ -26,6 +26,9 @@ use fonts::Role;
 /// PDF settings.
 pub struct PdfOptions<'a> {
     pub fonts: &'a FontSet,
+    /// Print every record's review sheet (a department's packet, or an unsplit run's); when false
+    /// the annex lists where each department's packet is (the run's report in a split run).
+    pub sheets: bool,
 }
 
 /// Lays out and writes the whole PDF. Characters no font has are reported in `diagnostics`.
@@ -42,7 +45,7 @@ pub fn write(
     let mut doc = Doc::new(options.fonts);
     sections::cover(&mut doc, packet);
     // The contents pages are reserved now and filled once every heading has its page.
-    let entries = sections::outline_size(packet);
+    let entries = sections::outline_size(packet, options.sheets);
     let per_page = ((doc.full_height() - 40.0) / 20.0).floor().max(1.0) as usize;
     let toc_pages = entries.div_ceil(per_page).max(1);
     let toc_start = doc.pages.len();
@@ -51,7 +54,11 @@ pub fn write(
     }
     doc.new_page(false);
     sections::report(&mut doc, packet);
-    sheets::review_sheets(&mut doc, packet);
+    if options.sheets {
+        sheets::review_sheets(&mut doc, packet);
+    } else {
+        sheets::department_packets(&mut doc, packet);
+    }
     sections::annexes(&mut doc, packet);
 
     contents(

@@ -38,9 +38,11 @@ pub(super) fn s<'p>(packet: &'p PacketContext, key: &'p str) -> &'p str {
 }
 
 /// How many lines the table of contents will have (to reserve its pages before layout).
-pub(super) fn outline_size(packet: &PacketContext) -> usize {
-    // Seven sections, the review-sheet annex with one line per department, three more annexes.
-    7 + 1 + packet.departments.len() + 3
+pub(super) fn outline_size(packet: &PacketContext, sheets: bool) -> usize {
+    // Seven sections, the review-sheet annex (with one line per department when it holds the
+    // sheets), three more annexes.
+    let departments = if sheets { packet.departments.len() } else { 0 };
+    7 + 1 + departments + 3
 }
 
 pub(super) fn cover(doc: &mut Doc<'_>, packet: &PacketContext) {
@@ -110,10 +112,14 @@ pub(super) fn report(doc: &mut Doc<'_>, p: &PacketContext) {
     doc.heading(1, s(p, "heading.departments"), true);
     doc.paragraph_styled(s(p, "packet.unit_note"), 9.0, BLACK);
     doc.table(&department_table(p));
+    let shown = p.chart_departments();
     doc.hbar_chart(&Bars {
-        title: s(p, "heading.chart_means").to_string(),
-        labels: p.departments.iter().map(|d| d.name.clone()).collect(),
-        values: p.departments.iter().map(|d| d.mean).collect(),
+        title: p.means_caption(),
+        labels: shown
+            .iter()
+            .map(|i| p.departments[*i].name.clone())
+            .collect(),
+        values: shown.iter().map(|i| p.departments[*i].mean).collect(),
         colors: Vec::new(),
         max: Some(100.0),
     });
@@ -139,6 +145,9 @@ pub(super) fn report(doc: &mut Doc<'_>, p: &PacketContext) {
     if !p.findings.is_empty() {
         doc.heading(2, s(p, "heading.findings"), false);
         doc.table(&findings_table(p));
+        if let Some(note) = p.findings_note() {
+            doc.paragraph_styled(&note, 9.0, BLACK);
+        }
     }
 
     section(doc, s(p, "heading.opinion"), &p.text.opinion);

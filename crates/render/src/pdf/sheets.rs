@@ -31,6 +31,35 @@ pub(super) fn review_sheets(doc: &mut Doc<'_>, p: &PacketContext) {
     doc.running_head = None;
 }
 
+/// The review-sheet annex of a split run's report: where each department's packet is. The folder
+/// is the department's name, so only the departments whose folder name had to differ (characters a
+/// file name cannot hold, a name too long, two names alike) are listed — a province's report must
+/// not list its thousands of departments twice.
+pub(super) fn department_packets(doc: &mut Doc<'_>, p: &PacketContext) {
+    doc.new_page(true);
+    doc.heading(1, s(p, "heading.sheets"), true);
+    doc.paragraph(s(p, "packet.sheets_elsewhere"));
+    let renamed: Vec<Vec<String>> = p
+        .departments
+        .iter()
+        .zip(&p.department_links)
+        .filter(|(d, link)| link.as_str() != format!("departments/{}/", d.name))
+        .map(|(d, link)| vec![d.name.clone(), link.clone()])
+        .collect();
+    if renamed.is_empty() {
+        return;
+    }
+    doc.paragraph(s(p, "packet.sheets_renamed"));
+    doc.table(&Table {
+        columns: vec![
+            Column::new(s(p, "column.department"), 5.0, Align::Left),
+            Column::new(s(p, "column.folder"), 5.0, Align::Left),
+        ],
+        rows: renamed,
+        ..Table::default()
+    });
+}
+
 fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
     doc.heading(3, &r.name, false);
     let grade_key = format!("grade.{}", r.grade);

@@ -18,7 +18,10 @@ pub(crate) fn fonts() -> &'static FontSet {
 #[test]
 fn sample_pdf_is_deterministic_and_small() {
     let packet = crate::packet::tests::sample_packet();
-    let options = PdfOptions { fonts: fonts() };
+    let options = PdfOptions {
+        fonts: fonts(),
+        sheets: true,
+    };
     let mut diagnostics = Vec::new();
     let a = write(&packet, &options, &mut diagnostics).expect("pdf");
     let b = write(&packet, &options, &mut Vec::new()).expect("pdf");
@@ -35,7 +38,10 @@ fn a_character_no_font_has_is_reported_and_the_pdf_still_written() {
     let mut packet = crate::packet::tests::sample_packet();
     // A private-use code point: no font maps it.
     packet.projects[0].name.push('\u{10FFFD}');
-    let options = PdfOptions { fonts: fonts() };
+    let options = PdfOptions {
+        fonts: fonts(),
+        sheets: true,
+    };
     let mut diagnostics = Vec::new();
     let pdf = write(&packet, &options, &mut diagnostics).expect("pdf");
     assert!(pdf.starts_with(b"%PDF-"));
@@ -55,7 +61,10 @@ fn a_character_no_font_has_is_reported_and_the_pdf_still_written() {
 #[test]
 fn the_sample_packet_needs_no_missing_glyph_report() {
     let packet = crate::packet::tests::sample_packet();
-    let options = PdfOptions { fonts: fonts() };
+    let options = PdfOptions {
+        fonts: fonts(),
+        sheets: true,
+    };
     let mut diagnostics = Vec::new();
     write(&packet, &options, &mut diagnostics).expect("pdf");
     assert!(

@@ -1,0 +1,450 @@
+//! A run in three steps: [`prepare`] (every context built and every input pattern resolved before
+//! the output directory is locked), [`execute`] (the stages, each packet file written to the staging
+//! folder as soon as it is made) and [`publish`] (the manifest, then the atomic rename).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use jixiao_config::Pipeline;
+use jixiao_core::{Diagnostic, Ledger, Scorecard};
+use jixiao_normalize::NormalizeContext;
+use jixiao_render::RenderedFile;
+use rayon::prelude::*;
+
+use crate::exit::{self, Counts, ExitStatus};
+use crate::manifest::{self, ArtifactEntry, InputEntry, Manifest};
+use crate::publish::Staging;
+use crate::stages::{self, Stage, StageTiming};
+use crate::{
+    DriverError, RunOverrides, RunReport, inputs, lock, log_diagnostics, log_one,
+    normalize_context, output_dir, publish, render_context, score_context, unchanged,
+};
+
+/// What a run needs before it reads an input.
+struct Prepared {
+    limits: jixiao_core::ReadLimits,
+    /// `[output] json_lines`.
+    json_lines: bool,
+    normalize: NormalizeContext,
+    score: jixiao_score::ScoreContext,
+    render: jixiao_render::RenderContext,
+    resolved: inputs::ResolvedInputs,
+    pool: rayon::ThreadPool,
+    out_dir: PathBuf,
+    notes: Vec<String>,
+    /// Held until the run returns.
+    _lock: lock::RunLock,
+}
+
+/// Stage timings, reported as each stage ends; `started` hears of the next one.
+struct Laps<'a> {
+    timings: Vec<StageTiming>,
+    clock: Instant,
+    started: &'a dyn Fn(Stage),
+}
+
+impl Laps<'_> {
+    fn lap(&mut self, stage: Stage) {
+        let t = StageTiming {
+            stage,
+            duration: self.clock.elapsed(),
+        };
+        tracing::debug!(
+            stage = stage.as_str(),
+            ms = t.duration.as_millis() as u64,
+            "stage done"
+        );
+        self.timings.push(t);
+        if let Some(next) = stages::STAGES.iter().skip_while(|s| **s != stage).nth(1) {
+            (self.started)(*next);
+        }
+        self.clock = Instant::now();
+    }
+}
+
+pub(crate) fn run(
+    pipeline: &Pipeline,
+    overrides: &RunOverrides,
+    started: &dyn Fn(Stage),
+) -> Result<RunReport, DriverError> {
+    started(Stage::Resolve);
+    let mut laps = Laps {
+        timings: Vec::new(),
+        clock: Instant::now(),
+        started,
+    };
+    let prepared = prepare(pipeline, overrides)?;
+    laps.lap(Stage::Resolve);
+    let digests: Vec<_> = prepared.pool.install(|| {
+        prepared
+            .resolved
+            .files
+            .par_iter()
+            .map(|f| manifest::digest_file(&f.path))
+            .collect()
+    });
+    let rubric_sha256 = pipeline
+        .scoring
+        .rubric
+        .as_ref()
+        .and_then(|r| manifest::digest_file(&pipeline.base_dir.join(r)))
+        .map(|d| d.sha256);
+    if overrides.skip_unchanged
+        && unchanged_since_last(pipeline, &prepared, &digests, &rubric_sha256)
+    {
+        tracing::info!(
+            "nothing changed since the packet in {}: not rewritten",
+            prepared.out_dir.display()
+        );
+        return Ok(RunReport {
+            ledger: Ledger::default(),
+            diagnostics: prepared.resolved.diagnostics,
+            inputs: Vec::new(),
+            counts: Counts::default(),
+            exit: ExitStatus::Ok,
+            out_dir: prepared.out_dir,
+            published: Vec::new(),
+            timings: laps.timings,
+            grades: [0; 4],
+            notes: prepared.notes,
+        });
+    }
+    let executed = execute(&prepared, &mut laps)?;
+
+    let inputs: Vec<InputEntry> = executed
+        .ledger
+        .documents
+        .iter()
+        .zip(&digests)
+        .map(|(doc, d)| InputEntry::new(doc, d.as_ref()))
+        .collect();
+    let mut counts = Counts::of_ledger(&executed.ledger);
+    let stage_diagnostics = executed
+        .scorecard
+        .diagnostics
+        .iter()
+        .chain(&executed.render_diagnostics);
+    for d in prepared
+        .resolved
+        .diagnostics
+        .iter()
+        .chain(stage_diagnostics)
+    {
+        counts.add(d.severity);
+    }
+    let exit = exit::classify(&counts);
+    let grades = jixiao_core::Grade::ALL.map(|g| {
+        executed
+            .scorecard
+            .records
+            .iter()
+            .filter(|r| r.grade == g)
+            .count()
+    });
+    let mut published = Vec::new();
+    match executed.staging {
+        Some(staging) if exit.publishes() => {
+            let facts = PublishFacts {
+                inputs: &inputs,
+                rubric_sha256,
+                exit,
+                timings: &laps.timings,
+            };
+            published = publish(
+                pipeline,
+                &prepared,
+                &executed.scorecard,
+                &executed.render_diagnostics,
+                staging,
+                executed.artifacts,
+                &facts,
+            )?;
+        }
+        _ => tracing::error!(
+            "no input yielded a record: nothing published, {} left as it was",
+            prepared.out_dir.display()
+        ),
+    }
+    laps.lap(Stage::Publish);
+
+    Ok(RunReport {
+        ledger: executed.ledger,
+        diagnostics: prepared.resolved.diagnostics,
+        inputs,
+        counts,
+        exit,
+        out_dir: prepared.out_dir,
+        published,
+        timings: laps.timings,
+        grades,
+        notes: prepared.notes,
+    })
+}
+
+/// Builds every stage's context (so a broken dictionary, rubric, plugin, template or font stops
+/// the run before any input is read), resolves the inputs, then locks the output directory and
+/// recovers interrupted runs.
+fn prepare(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<Prepared, DriverError> {
+    let normalize = normalize_context(pipeline)?;
+    let score = score_context(pipeline)?;
+    let render = render_context(pipeline)?;
+    let resolved = inputs::resolve(&crate::input_specs(pipeline, overrides), &pipeline.base_dir)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(overrides.jobs.or(pipeline.run.jobs).unwrap_or(0))
+        .build()
+        .map_err(|e| {
+            DriverError::io("cannot start worker threads", "", std::io::Error::other(e))
+        })?;
+    let out_dir = output_dir(pipeline, overrides);
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| DriverError::io("cannot create output directory", &out_dir, e))?;
+    let lock = lock::RunLock::acquire(&out_dir)?;
+    let notes = publish::recover(&out_dir)?;
+    for n in &notes {
+        tracing::warn!("{n}");
+    }
+    Ok(Prepared {
+        limits: pipeline.limits,
+        json_lines: pipeline.output.json_lines,
+        normalize,
+        score,
+        render,
+        resolved,
+        pool,
+        out_dir,
+        notes,
+        _lock: lock,
+    })
+}
+
+/// Whether the published packet was made from exactly these inputs, pipeline, rubric, plugins,
+/// templates and jixiao version (`run --skip-unchanged`).
+fn unchanged_since_last(
+    pipeline: &Pipeline,
+    prepared: &Prepared,
+    digests: &[Option<manifest::FileDigest>],
+    rubric_sha256: &Option<String>,
+) -> bool {
+    let current = unchanged::Fingerprint {
+        jixiao_version: env!("CARGO_PKG_VERSION").to_string(),
+        pipeline_sha256: manifest::digest_file(&pipeline.file).map(|d| d.sha256),
+        rubric_sha256: rubric_sha256.clone(),
+        inputs: prepared
+            .resolved
+            .files
+            .iter()
+            .zip(digests)
+            .map(|(f, d)| (f.display.clone(), d.as_ref().map(|d| d.sha256.clone())))
+            .collect(),
+        plugins: prepared
+            .score
+            .plugins
+            .iter()
+            .map(|p| manifest::digest_file(&p.path).map(|d| d.sha256))
+            .collect(),
+        render: manifest::RenderEntry::of(&prepared.render),
+    };
+    unchanged::is_current(&prepared.out_dir, &current)
+}
+
+/// What the stages produced; the packet files are already in `staging`.
+struct Executed {
+    ledger: Ledger,
+    scorecard: Scorecard,
+    render_diagnostics: Vec<Diagnostic>,
+    /// `None` when no input yielded a record (nothing to publish).
+    staging: Option<Staging>,
+    /// What is in `staging`, sorted by path.
+    artifacts: Vec<ArtifactEntry>,
+}
+
+/// Ingest → normalize → score → render. When there is a record to publish, `records.json` and
+/// `scores.json` are streamed into a staging folder and every rendered file is written there the
+/// moment it is made, so no packet file waits in memory for the others.
+fn execute(prepared: &Prepared, laps: &mut Laps<'_>) -> Result<Executed, DriverError> {
+    let pool = &prepared.pool;
+    let docs = pool.install(|| jixiao_ingest::ingest(&prepared.resolved.files, &prepared.limits));
+    laps.lap(Stage::Ingest);
+    let ledger = pool.install(|| jixiao_normalize::normalize(docs, &prepared.normalize));
+    laps.lap(Stage::Normalize);
+    let scorecard = pool.install(|| jixiao_score::score(&ledger, &prepared.score));
+    laps.lap(Stage::Score);
+    log_diagnostics(&ledger, &prepared.resolved.diagnostics);
+    for d in &scorecard.diagnostics {
+        log_one("", d);
+    }
+    if Counts::of_ledger(&ledger).records == 0 {
+        // Nothing read means nothing published: rendering an empty packet would be wasted work.
+        laps.lap(Stage::Render);
+        return Ok(Executed {
+            ledger,
+            scorecard,
+            render_diagnostics: Vec::new(),
+            staging: None,
+            artifacts: Vec::new(),
+        });
+    }
+    let mut staging = Staging::create(&prepared.out_dir)?;
+    let mut artifacts = Vec::new();
+    let (size, sha256) = staging.write_json(stages::RECORDS_JSON, &ledger)?;
+    artifacts.push(ArtifactEntry {
+        path: stages::RECORDS_JSON.into(),
+        size,
+        sha256,
+    });
+    let (size, sha256) = staging.write_json(stages::SCORES_JSON, &scorecard)?;
+    artifacts.push(ArtifactEntry {
+        path: stages::SCORES_JSON.into(),
+        size,
+        sha256,
+    });
+    if prepared.json_lines {
+        let (size, sha256) =
+            staging.write_lines(stages::RECORDS_JSONL, stages::record_lines(&ledger))?;
+        artifacts.push(ArtifactEntry {
+            path: stages::RECORDS_JSONL.into(),
+            size,
+            sha256,
+        });
+        let (size, sha256) = staging.write_lines(stages::SCORES_JSONL, scorecard.records.iter())?;
+        artifacts.push(ArtifactEntry {
+            path: stages::SCORES_JSONL.into(),
+            size,
+            sha256,
+        });
+    }
+    let sink = StagingSink {
+        staging: Mutex::new((staging, Vec::new())),
+        failure: Mutex::new(None),
+    };
+    let render_diagnostics = pool.install(|| {
+        jixiao_render::render_to(&ledger, &scorecard, &prepared.render, &|file| {
+            sink.put(file)
+        })
+    });
+    for d in &render_diagnostics {
+        log_one("", d);
+    }
+    laps.lap(Stage::Render);
+    let (staging, mut rendered) = sink.finish()?;
+    rendered.sort_by(|a, b| a.path.cmp(&b.path));
+    artifacts.extend(rendered);
+    Ok(Executed {
+        ledger,
+        scorecard,
+        render_diagnostics,
+        staging: Some(staging),
+        artifacts,
+    })
+}
+
+/// Writes rendered files into the staging folder from any worker thread; remembers the first
+/// write that failed (the run then stops with it, publishing nothing).
+struct StagingSink {
+    staging: Mutex<(Staging, Vec<ArtifactEntry>)>,
+    failure: Mutex<Option<DriverError>>,
+}
+
+impl StagingSink {
+    fn put(&self, file: RenderedFile) {
+        let entry = ArtifactEntry {
+            size: file.bytes.len() as u64,
+            sha256: manifest::sha256_hex(&file.bytes),
+            path: file.path,
+        };
+        let written = match self.staging.lock() {
+            Ok(mut guard) => {
+                let (staging, entries) = &mut *guard;
+                staging
+                    .write(&entry.path, &file.bytes)
+                    .map(|()| entries.push(entry))
+            }
+            Err(_) => Err(DriverError::Config("a render worker panicked".into())),
+        };
+        if let Err(e) = written
+            && let Ok(mut first) = self.failure.lock()
+        {
+            first.get_or_insert(e);
+        }
+    }
+
+    fn finish(self) -> Result<(Staging, Vec<ArtifactEntry>), DriverError> {
+        if let Some(e) = self.failure.into_inner().ok().flatten() {
+            return Err(e);
+        }
+        self.staging
+            .into_inner()
+            .map_err(|_| DriverError::Config("a render worker panicked".into()))
+    }
+}
+
+/// What the manifest records about the run besides the stages' outputs.
+struct PublishFacts<'a> {
+    inputs: &'a [InputEntry],
+    rubric_sha256: Option<String>,
+    exit: ExitStatus,
+    timings: &'a [StageTiming],
+}
+
+/// Writes `manifest.json` into the staging folder and commits it: the packet appears whole or
+/// not at all. Returns the published artifacts, the manifest last.
+fn publish(
+    pipeline: &Pipeline,
+    prepared: &Prepared,
+    scorecard: &Scorecard,
+    render_diagnostics: &[Diagnostic],
+    mut staging: Staging,
+    mut published: Vec<ArtifactEntry>,
+    facts: &PublishFacts<'_>,
+) -> Result<Vec<ArtifactEntry>, DriverError> {
+    let plugins: Vec<manifest::PluginEntry> = prepared
+        .score
+        .plugins
+        .iter()
+        .map(|p| manifest::PluginEntry {
+            path: inputs::display_name(&p.path, &pipeline.base_dir),
+            sha256: manifest::digest_file(&p.path).map(|d| d.sha256),
+            name: p.manifest.name.clone(),
+            version: p.manifest.version.clone(),
+            abi_version: jixiao_score::PLUGIN_ABI_VERSION,
+        })
+        .collect();
+    // Run-level problems for the manifest: the input patterns' and the render stage's (a format
+    // that failed is named there; scoring's per-record ones are in scores.json).
+    let diagnostics: Vec<Diagnostic> = prepared
+        .resolved
+        .diagnostics
+        .iter()
+        .chain(render_diagnostics)
+        .cloned()
+        .collect();
+    let manifest = Manifest {
+        manifest_version: manifest::MANIFEST_VERSION,
+        jixiao_version: env!("CARGO_PKG_VERSION").to_string(),
+        pipeline: manifest::PipelineEntry {
+            file: inputs::display_name(&pipeline.file, Path::new("")),
+            sha256: manifest::digest_file(&pipeline.file).map(|d| d.sha256),
+        },
+        inputs: facts.inputs.to_vec(),
+        diagnostics,
+        rubric: manifest::RubricEntry {
+            name: scorecard.rubric.name.clone(),
+            version: scorecard.rubric.version.clone(),
+            file_sha256: facts.rubric_sha256.clone(),
+        },
+        plugins,
+        render: manifest::RenderEntry::of(&prepared.render),
+        artifacts: published.clone(),
+        exit_code: facts.exit.code(),
+        timings_ms: manifest::TimingEntry::of(facts.timings),
+    };
+    let manifest = stages::Artifact {
+        path: publish::MANIFEST.into(),
+        bytes: stages::pretty_json(&manifest, publish::MANIFEST)?,
+    };
+    staging.write(&manifest.path, &manifest.bytes)?;
+    published.push(ArtifactEntry::of(&manifest));
+    staging.commit()?;
+    Ok(published)
+}

@@ -1,0 +1,76 @@
+use super::*;
+
+pub(crate) fn context(split: bool, formats: &[&str]) -> RenderContext {
+    let config = RenderConfig {
+        formats: formats.iter().map(|f| f.to_string()).collect(),
+        split_by_department: split,
+        fonts: jixiao_config::FontsConfig {
+            system: false,
+            ..Default::default()
+        },
+        ..RenderConfig::default()
+    };
+    let meta = crate::packet::tests::sample_packet().meta;
+    RenderContext::new(&config, Path::new("."), meta).expect("bundled templates and font")
+}
+
+pub(crate) fn inputs() -> (Ledger, Scorecard) {
+    let ledger: Ledger = serde_json::from_str(include_str!("../testdata/records.json"))
+        .expect("testdata/records.json is a ledger");
+    let card: Scorecard = serde_json::from_str(include_str!("../testdata/scores.json"))
+        .expect("testdata/scores.json is a scorecard");
+    (ledger, card)
+}
+
+#[test]
+fn a_split_run_has_a_report_and_a_folder_per_department() {
+    let (ledger, card) = inputs();
+    let out = render(&ledger, &card, &context(true, &["xlsx", "pdf", "html"]));
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
+    for main in ["index.html", "packet.xlsx", "report.pdf"] {
+        assert!(paths.contains(&main), "{main}: {paths:?}");
+    }
+    assert!(!paths.contains(&"packet.pdf"));
+    // 20 departments, three files each, sorted by path.
+    assert_eq!(paths.len(), 3 + 20 * 3, "{paths:?}");
+    assert!(paths.windows(2).all(|w| w[0] < w[1]));
+    assert!(paths.contains(&"departments/岳阳县农业农村局/packet.pdf"));
+    assert!(paths.contains(&"departments/岳阳县农业农村局/index.html"));
+    // The run's page links to the departments' and holds no review sheet.
+    let index = out
+        .files
+        .iter()
+        .find(|f| f.path == "index.html")
+        .expect("index.html");
+    let index = String::from_utf8_lossy(&index.bytes);
+    assert!(index.contains("departments/岳阳县农业农村局/index.html"));
+    assert!(
+        !index.contains("class=\"sheet"),
+        "a review sheet in the run's page"
+    );
+    // Two renders, whatever the threads did: the same files, byte for byte.
+    let again = render(&ledger, &card, &context(true, &["xlsx", "pdf", "html"]));
+    assert_eq!(out.files, again.files);
+}
+
+#[test]
+fn an_unsplit_run_has_one_file_per_format() {
+    let (ledger, card) = inputs();
+    let out = render(&ledger, &card, &context(false, &["pdf", "html"]));
+    let paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["index.html", "packet.pdf"]);
+}
+
+#[test]
+fn files_reach_the_sink_as_they_are_made() {
+    let (ledger, card) = inputs();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let diagnostics = render_to(&ledger, &card, &context(true, &["html"]), &|f| {
+        if let Ok(mut seen) = seen.lock() {
+            seen.push(f.path);
+        }
+    });
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(seen.into_inner().map(|s| s.len()).unwrap_or(0), 21);
+}
