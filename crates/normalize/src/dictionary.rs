@@ -113,10 +113,11 @@ pub struct LabelDictionary {
 
 /// Synonyms by their folded text (the first of equal texts wins, as in the sorted list) and the
 /// longest synonym's length: a cell is matched with a hash lookup per prefix length instead of a scan
-/// over every synonym (the scan was a fifth of the normaliser's time on a province's corpus).
+/// over every synonym (the scan was a fifth of the normaliser's time on a province's corpus). Fx
+/// hashing: the keys are our own dictionary's, and SipHash was 6 % of normalising.
 #[derive(Debug, Clone, Default)]
 struct SynonymIndex {
-    first: std::collections::HashMap<String, usize>,
+    first: rustc_hash::FxHashMap<String, usize>,
     max_chars: usize,
 }
 

@@ -172,12 +172,11 @@ const UNITS: &[(&str, Unit)] = &[
 ];
 
 /// Indices into [`UNITS`] by the unit's first character, built once.
-fn by_first_char() -> &'static std::collections::HashMap<char, Vec<usize>> {
-    static INDEX: std::sync::OnceLock<std::collections::HashMap<char, Vec<usize>>> =
+fn by_first_char() -> &'static rustc_hash::FxHashMap<char, Vec<usize>> {
+    static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<char, Vec<usize>>> =
         std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: std::collections::HashMap<char, Vec<usize>> =
-            std::collections::HashMap::new();
+        let mut index: rustc_hash::FxHashMap<char, Vec<usize>> = Default::default();
         for (i, (written, _)) in UNITS.iter().enumerate() {
             if let Some(c) = written.chars().next() {
                 index.entry(c).or_default().push(i);
