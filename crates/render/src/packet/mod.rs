@@ -548,18 +548,39 @@ impl PacketContext {
     /// past [`MEANS_CHART_MAX`] the ones with the lowest means (a chart of a province's thousands of
     /// departments is hundreds of pages no one reads; the table beside it lists every one).
     pub fn chart_departments(&self) -> Vec<usize> {
+        self.lowest_means(MEANS_CHART_MAX)
+    }
+
+    /// Departments with projects, in department order; past `limit`, the `limit` with the lowest
+    /// means (ties by department order).
+    pub fn lowest_means(&self, limit: usize) -> Vec<usize> {
         let mut shown: Vec<usize> = (0..self.departments.len())
             .filter(|i| self.departments[*i].projects > 0)
             .collect();
-        if shown.len() > MEANS_CHART_MAX {
+        if shown.len() > limit {
             shown.sort_by(|a, b| {
                 let (x, y) = (&self.departments[*a], &self.departments[*b]);
                 x.mean.total_cmp(&y.mean).then(a.cmp(b))
             });
-            shown.truncate(MEANS_CHART_MAX);
+            shown.truncate(limit);
             shown.sort_unstable();
         }
         shown
+    }
+
+    /// The rows of the PDF report's department table: every department, or past
+    /// [`DEPARTMENTS_IN_REPORT`] the ones with the lowest means, with a note saying so (a province's
+    /// report must stay readable; the workbook and the index page list every department).
+    pub fn report_departments(&self) -> (Vec<usize>, Option<String>) {
+        if self.departments.len() <= DEPARTMENTS_IN_REPORT {
+            return ((0..self.departments.len()).collect(), None);
+        }
+        let shown = self.lowest_means(DEPARTMENTS_IN_REPORT);
+        let note = crate::wording::lookup(&self.strings, "packet.departments_lowest")
+            .unwrap_or("{shown} / {total}")
+            .replace("{total}", &self.departments.len().to_string())
+            .replace("{shown}", &shown.len().to_string());
+        (shown, Some(note))
     }
 
     /// The means chart's caption: says so when only the lowest are shown.
@@ -577,6 +598,9 @@ impl PacketContext {
         }
     }
 }
+
+/// Departments in the PDF report's table before it lists only the lowest means.
+pub const DEPARTMENTS_IN_REPORT: usize = 150;
 
 /// Departments in the means chart before it shows only the lowest.
 pub const MEANS_CHART_MAX: usize = 40;

@@ -239,19 +239,7 @@ fn a_split_report_lists_only_the_departments_whose_folder_is_not_their_name() {
         sheets: false,
     };
     let pdf = crate::pdf::write(&p, &options, &mut Vec::new()).expect("pdf");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("report.pdf");
-    std::fs::write(&path, &pdf).expect("write");
-    // poppler-utils, installed by .ci/deps like the CLI tests' PDF checks.
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils, see .ci/deps)");
-    let text: String = String::from_utf8_lossy(&out.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = pdf_text(&pdf);
     assert!(
         text.contains("departments/改名-2/"),
         "the renamed folder is listed"
@@ -265,4 +253,68 @@ fn a_split_report_lists_only_the_departments_whose_folder_is_not_their_name() {
         text.contains("departments/<部门名称>/"),
         "where the folders are"
     );
+}
+
+#[test]
+fn a_report_of_many_departments_lists_the_lowest_and_says_so() {
+    let mut p = sample_packet();
+    let (all, note) = p.report_departments();
+    assert_eq!(all.len(), 20);
+    assert!(note.is_none());
+    let template = p.departments[0].clone();
+    p.departments = (0..DEPARTMENTS_IN_REPORT + 10)
+        .map(|i| DepartmentRow {
+            name: format!("测试部门{i:03}"),
+            projects: 1,
+            mean: 50.0 + (i % 50) as f64,
+            ..template.clone()
+        })
+        .collect();
+    let (shown, note) = p.report_departments();
+    assert_eq!(shown.len(), DEPARTMENTS_IN_REPORT);
+    let note = note.expect("a note");
+    assert!(
+        note.contains(&format!("{}", DEPARTMENTS_IN_REPORT + 10)),
+        "{note}"
+    );
+    // The highest means are the ones left out.
+    let left_out: Vec<usize> = (0..p.departments.len())
+        .filter(|i| !shown.contains(i))
+        .collect();
+    let lowest_left_out = left_out
+        .iter()
+        .map(|i| p.departments[*i].mean)
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        shown
+            .iter()
+            .all(|i| p.departments[*i].mean <= lowest_left_out)
+    );
+    // And the PDF prints the note and only those rows.
+    let options = crate::pdf::PdfOptions {
+        fonts: crate::pdf::tests::fonts(),
+        sheets: false,
+    };
+    let pdf = crate::pdf::write(&p.summary_view(), &options, &mut Vec::new()).expect("pdf");
+    let text = pdf_text(&pdf);
+    assert!(text.contains("下表列出平均得分最低的"), "the note");
+    let missing = &p.departments[left_out[0]].name;
+    assert!(!text.contains(missing.as_str()), "{missing} is printed");
+    assert!(text.contains(p.departments[shown[0]].name.as_str()));
+}
+
+/// The text of a PDF through poppler's `pdftotext` (installed by .ci/deps), without whitespace.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, see .ci/deps)");
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }

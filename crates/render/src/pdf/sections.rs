@@ -111,7 +111,11 @@ pub(super) fn report(doc: &mut Doc<'_>, p: &PacketContext) {
 
     doc.heading(1, s(p, "heading.departments"), true);
     doc.paragraph_styled(s(p, "packet.unit_note"), 9.0, BLACK);
-    doc.table(&department_table(p));
+    let (shown, note) = p.report_departments();
+    if let Some(note) = note {
+        doc.paragraph(&note);
+    }
+    doc.table(&department_table(p, &shown));
     let shown = p.chart_departments();
     doc.hbar_chart(&Bars {
         title: p.means_caption(),
@@ -225,7 +229,7 @@ fn grade_table(p: &PacketContext) -> Table {
     t
 }
 
-fn department_table(p: &PacketContext) -> Table {
+fn department_table(p: &PacketContext, shown: &[usize]) -> Table {
     Table {
         columns: vec![
             Column::new(s(p, "column.index"), 0.6, Align::Center),
@@ -237,10 +241,9 @@ fn department_table(p: &PacketContext) -> Table {
             Column::new("优/良/中/差", 1.5, Align::Center),
             Column::new(s(p, "column.top_problems"), 3.0, Align::Left),
         ],
-        rows: p
-            .departments
+        rows: shown
             .iter()
-            .enumerate()
+            .map(|i| (*i, &p.departments[*i]))
             .map(|(i, d)| {
                 vec![
                     (i + 1).to_string(),
