@@ -2,9 +2,11 @@
 //!
 //! - Takes: the ledger, the scorecard and a [`RenderContext`] (built once per run from `[render]`:
 //!   wording loaded from the templates, PDF fonts resolved).
-//! - Returns: [`Rendered`] — every packet file as a relative path and its bytes (`packet.xlsx`,
-//!   `report.pdf` or `packet.pdf`, `index.html`, and per-department packets under `departments/`), plus diagnostics
-//!   (a character no font can draw, a format that failed). Only the driver writes files.
+//! - Returns: through [`render_to`], each packet file as a relative path and its bytes, handed to
+//!   the driver's sink as soon as it is made (`report.pdf`, `packet.xlsx`, `index.html` and
+//!   `departments/<name>/…`; `packet.pdf` when not split by department), plus diagnostics (a
+//!   character no font can draw, a format that failed); [`render`] collects them into [`Rendered`].
+//!   Only the driver writes files.
 //!
 //! Map: [`packet`] builds the one [`PacketContext`] every format reads; [`wording`] the templated
 //! prose and strings; [`xlsx`], [`pdf`], [`html`] one writer each,
