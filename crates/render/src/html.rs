@@ -59,6 +59,12 @@ struct Extras {
     findings_note: Option<String>,
     /// The department means chart's caption (it says when only the lowest are shown).
     means_caption: String,
+    /// Indices of the departments the department table lists: all of them, or in a split run's
+    /// page past 150 the lowest means (the page of a province must open in seconds; each
+    /// department's own page and `packet.xlsx` have the rest).
+    department_rows: Vec<usize>,
+    /// Says when the table lists only part of the departments.
+    departments_note: Option<String>,
 }
 
 /// Renders `index.html` for `packet`.
@@ -67,6 +73,11 @@ pub fn write(packet: &PacketContext, options: &HtmlOptions<'_>) -> Result<Vec<u8
         format: "html".into(),
         message: e.to_string(),
     })?;
+    let (department_rows, departments_note) = if packet.department_links.is_empty() {
+        ((0..packet.departments.len()).collect(), None)
+    } else {
+        packet.report_departments()
+    };
     context.insert(
         "html",
         &Extras {
@@ -75,6 +86,8 @@ pub fn write(packet: &PacketContext, options: &HtmlOptions<'_>) -> Result<Vec<u8
             grades: ["优", "良", "中", "差"],
             findings_note: packet.findings_note(),
             means_caption: packet.means_caption(),
+            department_rows,
+            departments_note,
         },
     );
     let page = options.wording.render_html("index.html", &context)?;

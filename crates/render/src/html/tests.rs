@@ -584,3 +584,44 @@ fn a_split_runs_pages_work_in_headless_chromium() {
         }
     }
 }
+
+#[test]
+fn a_split_runs_page_lists_the_lowest_departments_past_150() {
+    let mut p = sample_packet().summary_view();
+    let template = p.departments[0].clone();
+    let total = crate::packet::DEPARTMENTS_IN_REPORT + 10;
+    p.departments = (0..total)
+        .map(|i| crate::packet::DepartmentRow {
+            name: format!("测试部门{i:03}"),
+            projects: 1,
+            mean: 50.0 + (i % 50) as f64,
+            ..template.clone()
+        })
+        .collect();
+    p.department_links = p
+        .departments
+        .iter()
+        .map(|d| format!("departments/{}/", d.name))
+        .collect();
+    let page = render(&p, &wording());
+    let table = page
+        .split("id=\"department-table\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .unwrap_or_default();
+    assert_eq!(
+        table.matches("<tr>").count(),
+        crate::packet::DEPARTMENTS_IN_REPORT + 1,
+        "the header and the lowest 150"
+    );
+    assert!(page.contains("下表列出平均得分最低的"), "the note");
+    // The one-file page keeps every department.
+    p.department_links.clear();
+    let page = render(&p, &wording());
+    let table = page
+        .split("id=\"department-table\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .unwrap_or_default();
+    assert_eq!(table.matches("<tr>").count(), total + 1);
+}
