@@ -1,0 +1,137 @@
+//! Views of a [`PacketContext`] that bound what a page or a report shows at a province's scale:
+//! the summary without review sheets, the findings and departments a report lists, the means
+//! chart's departments, and the notes that say what was left out and where it is.
+
+use jixiao_core::Severity;
+
+use super::{DepartmentRow, FindingRow, PacketContext, severity_zh};
+
+impl PacketContext {
+    /// The packet without its review sheets: what the run's report and index page show when each
+    /// department has a packet of its own (the project rows stay out, so neither grows with the
+    /// corpus past one line per department).
+    ///
+    /// Findings are cut to the first [`FINDINGS_IN_SUMMARY`], errors before warnings;
+    /// `summary.findings` keeps the full count, and the workbook and the departments' packets have
+    /// every one.
+    pub fn summary_view(&self) -> PacketContext {
+        self.without_sheets(Some(FINDINGS_IN_SUMMARY))
+    }
+
+    /// The packet without `projects` (and the departments' indices into it), findings cut to
+    /// `findings` when given: what the prose templates read, so rendering a paragraph never copies
+    /// the corpus.
+    pub fn without_sheets(&self, findings: Option<usize>) -> PacketContext {
+        let mut kept: Vec<&FindingRow> = self.findings.iter().collect();
+        if findings.is_some() {
+            kept.sort_by_key(|f| severity_rank(&f.severity));
+        }
+        PacketContext {
+            meta: self.meta.clone(),
+            summary: self.summary.clone(),
+            departments: self
+                .departments
+                .iter()
+                .map(|d| DepartmentRow {
+                    records: Vec::new(),
+                    ..d.clone()
+                })
+                .collect(),
+            projects: Vec::new(),
+            checks: self.checks.clone(),
+            pareto: self.pareto.clone(),
+            findings: kept
+                .into_iter()
+                .take(findings.unwrap_or(usize::MAX))
+                .cloned()
+                .collect(),
+            sources: self.sources.clone(),
+            unparsed: self.unparsed.clone(),
+            department_links: self.department_links.clone(),
+            home: self.home.clone(),
+            bands: self.bands,
+            text: self.text.clone(),
+            strings: self.strings.clone(),
+        }
+    }
+
+    /// When the findings listed are fewer than there are: how many, and where the rest are.
+    pub fn findings_note(&self) -> Option<String> {
+        (self.findings.len() < self.summary.findings).then(|| {
+            crate::wording::lookup(&self.strings, "packet.findings_more")
+                .unwrap_or("{shown} / {total}")
+                .replace("{shown}", &self.findings.len().to_string())
+                .replace("{total}", &self.summary.findings.to_string())
+        })
+    }
+
+    /// The departments the means chart shows, in department order: every one with projects, or
+    /// past [`MEANS_CHART_MAX`] the ones with the lowest means (a chart of a province's thousands of
+    /// departments is hundreds of pages no one reads; the table beside it lists every one).
+    pub fn chart_departments(&self) -> Vec<usize> {
+        self.lowest_means(MEANS_CHART_MAX)
+    }
+
+    /// Departments with projects, in department order; past `limit`, the `limit` with the lowest
+    /// means (ties by department order).
+    pub fn lowest_means(&self, limit: usize) -> Vec<usize> {
+        let mut shown: Vec<usize> = (0..self.departments.len())
+            .filter(|i| self.departments[*i].projects > 0)
+            .collect();
+        if shown.len() > limit {
+            shown.sort_by(|a, b| {
+                let (x, y) = (&self.departments[*a], &self.departments[*b]);
+                x.mean.total_cmp(&y.mean).then(a.cmp(b))
+            });
+            shown.truncate(limit);
+            shown.sort_unstable();
+        }
+        shown
+    }
+
+    /// The rows of the PDF report's department table: every department, or past
+    /// [`DEPARTMENTS_IN_REPORT`] the ones with the lowest means, with a note saying so (a province's
+    /// report must stay readable; the workbook and the index page list every department).
+    pub fn report_departments(&self) -> (Vec<usize>, Option<String>) {
+        if self.departments.len() <= DEPARTMENTS_IN_REPORT {
+            return ((0..self.departments.len()).collect(), None);
+        }
+        let shown = self.lowest_means(DEPARTMENTS_IN_REPORT);
+        let note = crate::wording::lookup(&self.strings, "packet.departments_lowest")
+            .unwrap_or("{shown} / {total}")
+            .replace("{total}", &self.departments.len().to_string())
+            .replace("{shown}", &shown.len().to_string());
+        (shown, Some(note))
+    }
+
+    /// The means chart's caption: says so when only the lowest are shown.
+    pub fn means_caption(&self) -> String {
+        let key = |k: &str| {
+            crate::wording::lookup(&self.strings, k)
+                .unwrap_or("")
+                .to_string()
+        };
+        let with_projects = self.departments.iter().filter(|d| d.projects > 0).count();
+        if with_projects > MEANS_CHART_MAX {
+            key("packet.means_lowest").replace("{n}", &MEANS_CHART_MAX.to_string())
+        } else {
+            key("heading.chart_means")
+        }
+    }
+}
+
+/// Departments in the PDF report's table before it lists only the lowest means.
+pub const DEPARTMENTS_IN_REPORT: usize = 150;
+
+/// Departments in the means chart before it shows only the lowest.
+pub const MEANS_CHART_MAX: usize = 40;
+
+/// Findings listed in a split run's report and index page.
+pub const FINDINGS_IN_SUMMARY: usize = 50;
+
+fn severity_rank(zh: &str) -> usize {
+    [Severity::Error, Severity::Warning, Severity::Info]
+        .iter()
+        .position(|s| severity_zh(*s) == zh)
+        .unwrap_or(3)
+}
