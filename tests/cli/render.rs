@@ -10,7 +10,8 @@ use std::path::Path;
 use calamine::Reader;
 
 use crate::{
-    assert_code, external_tool, field_of_each, fixture, jixiao, read_json, root, s, stderr, tempdir,
+    assert_code, assert_same_packet, external_tool, field_of_each, fixture, jixiao, packet_files,
+    read_json, root, s, stderr, tempdir,
 };
 
 /// A poppler tool's stdout; fails the test with the install hint when the tool is missing.
@@ -252,9 +253,38 @@ fn departments_get_their_own_packets_with_safe_names() {
     let pipeline = fixture("render/departments/pipeline.toml");
     let r = jixiao(
         &root(),
-        &["run", s(&pipeline), "--out", s(out.path()), "--quiet"],
+        &[
+            "run",
+            s(&pipeline),
+            "--out",
+            s(out.path()),
+            "--quiet",
+            "--jobs",
+            "2",
+        ],
     );
     assert_code(&r, 0);
+    // Twenty departments rendered in parallel and written as each finishes: the same bytes
+    // serially.
+    let serial = tempdir();
+    let r = jixiao(
+        &root(),
+        &[
+            "run",
+            s(&pipeline),
+            "--out",
+            s(serial.path()),
+            "--quiet",
+            "--jobs",
+            "1",
+        ],
+    );
+    assert_code(&r, 0);
+    assert_same_packet(
+        &packet_files(serial.path()),
+        &packet_files(out.path()),
+        "--jobs 1 against --jobs 2",
+    );
     let folders = department_folders(out.path());
     let names: Vec<String> = folders
         .iter()
