@@ -4,7 +4,6 @@
 //! still prints Chinese. Every character is looked up along the chain; one that no font has is
 //! reported, never dropped silently.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
 
@@ -53,7 +52,7 @@ pub struct Face {
     pub ascent: f32,
     /// Glyph lookups already made: the font's cmap search is slow (it dominated a 1 000-page
     /// packet) and a packet uses a few thousand distinct characters many times.
-    glyphs: RwLock<HashMap<char, Option<u16>>>,
+    glyphs: RwLock<rustc_hash::FxHashMap<char, Option<u16>>>,
 }
 
 impl Face {
@@ -66,7 +65,7 @@ impl Face {
             font,
             units_per_em,
             ascent,
-            glyphs: RwLock::new(HashMap::new()),
+            glyphs: RwLock::new(Default::default()),
         })
     }
 
