@@ -249,37 +249,25 @@ fn sample_packet_has_a_report_and_every_project_in_its_department() {
 
 #[test]
 fn departments_get_their_own_packets_with_safe_names() {
-    let out = tempdir();
     let pipeline = fixture("render/departments/pipeline.toml");
-    let r = jixiao(
-        &root(),
-        &[
+    let run = |jobs: &str| {
+        let out = tempdir();
+        let args = [
             "run",
             s(&pipeline),
             "--out",
             s(out.path()),
             "--quiet",
             "--jobs",
-            "2",
-        ],
-    );
-    assert_code(&r, 0);
+            jobs,
+        ];
+        assert_code(&jixiao(&root(), &args), 0);
+        out
+    };
+    let out = run("2");
     // Twenty departments rendered in parallel and written as each finishes: the same bytes
     // serially.
-    let serial = tempdir();
-    let r = jixiao(
-        &root(),
-        &[
-            "run",
-            s(&pipeline),
-            "--out",
-            s(serial.path()),
-            "--quiet",
-            "--jobs",
-            "1",
-        ],
-    );
-    assert_code(&r, 0);
+    let serial = run("1");
     assert_same_packet(
         &packet_files(serial.path()),
         &packet_files(out.path()),

@@ -122,21 +122,11 @@ impl Staging {
         rel: &str,
         value: &T,
     ) -> Result<(u64, String), DriverError> {
-        let path = self.target(rel)?;
-        let file =
-            fs::File::create(&path).map_err(|e| DriverError::io("cannot create", &path, e))?;
-        let mut w = HashingWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
-        serde_json::to_writer_pretty(&mut w, value)
-            .map_err(|e| DriverError::io("cannot serialize", &path, e.into()))?;
-        w.write_all(b"\n")
-            .map_err(|e| DriverError::io("cannot write", &path, e))?;
-        let (size, sha256, buffered) = w.finish();
-        let file = buffered
-            .into_inner()
-            .map_err(|e| DriverError::io("cannot write", &path, e.into_error()))?;
-        file.sync_all()
-            .map_err(|e| DriverError::io("cannot write", &path, e))?;
-        Ok((size, sha256))
+        self.write_streamed(rel, |w| {
+            serde_json::to_writer_pretty(&mut *w, value)?;
+            w.write_all(b"\n")?;
+            Ok(())
+        })
     }
 
     /// Streams `values` as JSON Lines (one compact object per line) into `rel`, hashing as it
@@ -146,16 +136,27 @@ impl Staging {
         rel: &str,
         values: impl Iterator<Item = T>,
     ) -> Result<(u64, String), DriverError> {
+        self.write_streamed(rel, |w| {
+            for value in values {
+                serde_json::to_writer(&mut *w, &value)?;
+                w.write_all(b"\n")?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Creates `rel`, lets `write` stream into it through a hashing buffer (a serialisation error
+    /// arrives as an I/O error), then syncs it.
+    fn write_streamed(
+        &mut self,
+        rel: &str,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(u64, String), DriverError> {
         let path = self.target(rel)?;
         let file =
             fs::File::create(&path).map_err(|e| DriverError::io("cannot create", &path, e))?;
         let mut w = HashingWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
-        for value in values {
-            serde_json::to_writer(&mut w, &value)
-                .map_err(|e| DriverError::io("cannot serialize", &path, e.into()))?;
-            w.write_all(b"\n")
-                .map_err(|e| DriverError::io("cannot write", &path, e))?;
-        }
+        write(&mut w).map_err(|e| DriverError::io("cannot write", &path, e))?;
         let (size, sha256, buffered) = w.finish();
         let file = buffered
             .into_inner()

@@ -185,21 +185,15 @@ fn render_main(
         return vec![not_written("packet", &e)];
     }
     let summary = split.then(|| whole.summary_view());
-    formats
-        .par_iter()
-        .map(|format| {
-            let (packet, path) = match (format, &summary) {
-                (PacketFormat::Pdf, Some(s)) => (s, "report.pdf".to_string()),
-                (PacketFormat::Html, Some(s)) => (s, "index.html".to_string()),
-                _ => (&whole, file_name("", *format)),
-            };
-            let sheets = summary.is_none();
-            render_file(packet, *format, path, sheets, ctx, sink)
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .flatten()
-        .collect()
+    each_format(formats, |format| {
+        let (packet, path) = match (format, &summary) {
+            (PacketFormat::Pdf, Some(s)) => (s, "report.pdf".to_string()),
+            (PacketFormat::Html, Some(s)) => (s, "index.html".to_string()),
+            _ => (&whole, file_name("", format)),
+        };
+        let sheets = summary.is_none();
+        render_file(packet, format, path, sheets, ctx, sink)
+    })
 }
 
 /// One department's files under `folder`.
@@ -213,16 +207,19 @@ fn render_packet(
     if let Err(e) = fill_wording(&mut packet, ctx) {
         return vec![not_written(folder, &e)];
     }
-    formats
-        .par_iter()
-        .map(|format| {
-            let path = file_name(folder, *format);
-            render_file(&packet, *format, path, true, ctx, sink)
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .flatten()
-        .collect()
+    each_format(formats, |format| {
+        let path = file_name(folder, format);
+        render_file(&packet, format, path, true, ctx, sink)
+    })
+}
+
+/// `render` for every format in parallel; the diagnostics in format order.
+fn each_format(
+    formats: &[PacketFormat],
+    render: impl Fn(PacketFormat) -> Vec<Diagnostic> + Sync,
+) -> Vec<Diagnostic> {
+    let per_format: Vec<Vec<Diagnostic>> = formats.par_iter().map(|f| render(*f)).collect();
+    per_format.into_iter().flatten().collect()
 }
 
 /// The templated prose and the strings, which every format prints.

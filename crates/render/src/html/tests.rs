@@ -378,17 +378,26 @@ fn sorted(v: &[f64], descending: bool) -> bool {
     })
 }
 
-#[test]
-fn the_page_works_in_headless_chromium() {
-    let Some(browser) = chromium() else {
+/// Chromium for a browser test; `None` (the test is skipped) only with `JIXIAO_SKIP_BROWSER=1`.
+fn chromium_or_skip() -> Option<PathBuf> {
+    let browser = chromium();
+    if browser.is_none() {
         if std::env::var("JIXIAO_SKIP_BROWSER").as_deref() == Ok("1") {
             eprintln!("skipped: no Chromium (JIXIAO_SKIP_BROWSER=1)");
-            return;
+            return None;
         }
         panic!(
             "headless Chromium is needed to test the HTML packet: install `chromium` (or point \
              JIXIAO_CHROMIUM at a Chrome binary), or set JIXIAO_SKIP_BROWSER=1 to skip this test"
         );
+    }
+    browser
+}
+
+#[test]
+fn the_page_works_in_headless_chromium() {
+    let Some(browser) = chromium_or_skip() else {
+        return;
     };
     let packet = sample_packet();
     let page = render(&packet, &wording());
@@ -536,12 +545,8 @@ fn the_page_works_in_headless_chromium() {
 
 #[test]
 fn a_split_runs_pages_work_in_headless_chromium() {
-    let Some(browser) = chromium() else {
-        if std::env::var("JIXIAO_SKIP_BROWSER").as_deref() == Ok("1") {
-            eprintln!("skipped: no Chromium (JIXIAO_SKIP_BROWSER=1)");
-            return;
-        }
-        panic!("headless Chromium is needed (see the_page_works_in_headless_chromium)");
+    let Some(browser) = chromium_or_skip() else {
+        return;
     };
     let (ledger, card) = crate::tests::inputs();
     let rendered = crate::render(&ledger, &card, &crate::tests::context(true, &["html"]));

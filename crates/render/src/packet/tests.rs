@@ -33,10 +33,7 @@ fn department_file_names_are_safe_and_distinct() {
 /// The packet of two real samples (001 盐边 and the 岳阳 extra), from `jixiao run` output kept in
 /// `crates/render/testdata/` (regenerate with the command in its README).
 pub(crate) fn sample_packet() -> PacketContext {
-    let ledger: Ledger = serde_json::from_str(include_str!("../../testdata/records.json"))
-        .expect("testdata/records.json is a ledger");
-    let card: Scorecard = serde_json::from_str(include_str!("../../testdata/scores.json"))
-        .expect("testdata/scores.json is a scorecard");
+    let (ledger, card) = crate::tests::inputs();
     let meta = PacketMeta {
         title: "测试：2021年度部门预算项目绩效目标审核".into(),
         year: 2021,
@@ -141,17 +138,9 @@ fn a_check_that_does_not_apply_is_marked_not_applicable_not_unscored() {
     );
 }
 
-fn sample_inputs() -> (Ledger, Scorecard) {
-    let ledger: Ledger = serde_json::from_str(include_str!("../../testdata/records.json"))
-        .expect("testdata/records.json is a ledger");
-    let card: Scorecard = serde_json::from_str(include_str!("../../testdata/scores.json"))
-        .expect("testdata/scores.json is a scorecard");
-    (ledger, card)
-}
-
 #[test]
 fn department_scopes_from_one_pass_match_filtering_the_scorecard() {
-    let (ledger, card) = sample_inputs();
+    let (ledger, card) = crate::tests::inputs();
     let meta = sample_packet().meta;
     let scopes = Scope::departments(&card);
     assert_eq!(scopes.len(), 20);
