@@ -5,11 +5,11 @@
 //! reported, never dropped silently.
 
 use std::path::Path;
-use std::sync::RwLock;
+use std::sync::Arc;
 
 use jixiao_config::FontsConfig;
 use jixiao_core::Diagnostic;
-use printpdf::ParsedFont;
+use rustc_hash::FxHashMap;
 
 use crate::RenderError;
 
@@ -43,47 +43,103 @@ const HEADING_FAMILIES: [&str; 8] = [
     "Heiti SC",
 ];
 
-/// One parsed face.
+/// One parsed face: its file's bytes (what the PDF embeds a subset of), its character map and its
+/// advances, read once so that laying out text never parses the font again.
 pub struct Face {
     /// File and face name as reported in diagnostics and `jixiao validate`.
     pub name: String,
-    pub font: ParsedFont,
+    /// The whole font file (a collection keeps every face; `index` selects one).
+    pub data: Arc<[u8]>,
+    pub index: u32,
+    pub metrics: FaceMetrics,
+    /// Character → glyph, from the face's Unicode `cmap` subtables (the first subtable that maps a
+    /// character wins, as in a font's own lookup). Glyph 0 (`.notdef`, a box) is never stored.
+    cmap: FxHashMap<char, u16>,
+    /// Advance of every glyph, in font units (`hmtx`).
+    advances: Vec<u16>,
+}
+
+/// What the PDF's font descriptor says about a face, in font units.
+#[derive(Debug, Clone)]
+pub struct FaceMetrics {
+    pub postscript_name: String,
     pub units_per_em: f32,
     pub ascent: f32,
-    /// Glyph lookups already made: the font's cmap search is slow (it dominated a 1 000-page
-    /// packet) and a packet uses a few thousand distinct characters many times.
-    glyphs: RwLock<rustc_hash::FxHashMap<char, Option<u16>>>,
+    pub descent: f32,
+    pub cap_height: f32,
+    pub italic_angle: f32,
+    /// `[x_min, y_min, x_max, y_max]`.
+    pub bbox: [f32; 4],
+    /// CFF outlines (embedded as `CIDFontType0C`) rather than TrueType ones.
+    pub cff: bool,
 }
 
 impl Face {
-    fn parse(name: String, bytes: &[u8], index: u32) -> Option<Face> {
-        let font = ParsedFont::from_bytes(bytes, index as usize, &mut Vec::new())?;
-        let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
-        let ascent = font.font_metrics.ascent / units_per_em;
+    fn parse(name: String, data: Arc<[u8]>, index: u32) -> Option<Face> {
+        let face = ttf_parser::Face::parse(&data, index).ok()?;
+        let mut cmap = FxHashMap::default();
+        if let Some(table) = face.tables().cmap {
+            for subtable in table.subtables.into_iter().filter(|t| t.is_unicode()) {
+                subtable.codepoints(|cp| {
+                    if let Some(c) = char::from_u32(cp)
+                        && let Some(g) = subtable.glyph_index(cp).filter(|g| g.0 != 0)
+                    {
+                        cmap.entry(c).or_insert(g.0);
+                    }
+                });
+            }
+        }
+        let advances = (0..face.number_of_glyphs())
+            .map(|g| face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0))
+            .collect();
+        let metrics = FaceMetrics::of(&face);
         Some(Face {
             name,
-            font,
-            units_per_em,
-            ascent,
-            glyphs: RwLock::new(Default::default()),
+            metrics,
+            cmap,
+            advances,
+            data,
+            index,
         })
     }
 
-    /// The glyph of `c`, if the face has one (glyph 0 is `.notdef`, a box: not a glyph).
+    /// The glyph of `c`, if the face has one.
     pub fn glyph(&self, c: char) -> Option<u16> {
-        if let Some(found) = self.glyphs.read().ok().and_then(|m| m.get(&c).copied()) {
-            return found;
-        }
-        let found = self.font.lookup_glyph_index(c as u32).filter(|g| *g != 0);
-        if let Ok(mut m) = self.glyphs.write() {
-            m.insert(c, found);
-        }
-        found
+        self.cmap.get(&c).copied()
     }
 
     /// Advance of glyph `g` at 1 pt.
     pub fn advance(&self, g: u16) -> f32 {
-        f32::from(self.font.get_horizontal_advance(g)) / self.units_per_em
+        let units = self.advances.get(usize::from(g)).copied().unwrap_or(0);
+        f32::from(units) / self.metrics.units_per_em
+    }
+
+    /// Advance of glyph `g` in font units.
+    pub fn advance_units(&self, g: u16) -> u16 {
+        self.advances.get(usize::from(g)).copied().unwrap_or(0)
+    }
+}
+
+impl FaceMetrics {
+    fn of(face: &ttf_parser::Face<'_>) -> FaceMetrics {
+        let postscript_name = face
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+            .unwrap_or_default();
+        let b = face.global_bounding_box();
+        let ascent = f32::from(face.ascender());
+        FaceMetrics {
+            postscript_name,
+            units_per_em: f32::from(face.units_per_em().max(1)),
+            ascent,
+            descent: f32::from(face.descender()),
+            cap_height: face.capital_height().map_or(ascent, f32::from),
+            italic_angle: face.italic_angle(),
+            bbox: [b.x_min, b.y_min, b.x_max, b.y_max].map(f32::from),
+            cff: face.tables().cff.is_some(),
+        }
     }
 }
 
@@ -120,12 +176,13 @@ impl FontSet {
                 name: path.display().to_string(),
                 message: format!("cannot read: {e}"),
             })?;
-            let face = Face::parse(path.display().to_string(), &bytes, 0).ok_or_else(|| {
-                RenderError::Font {
-                    name: path.display().to_string(),
-                    message: "not a TrueType/OpenType font".into(),
-                }
-            })?;
+            let face =
+                Face::parse(path.display().to_string(), bytes.into(), 0).ok_or_else(|| {
+                    RenderError::Font {
+                        name: path.display().to_string(),
+                        message: "not a TrueType/OpenType font".into(),
+                    }
+                })?;
             set.push(face, true, true);
         }
         if config.system {
@@ -150,11 +207,12 @@ impl FontSet {
                 set.push(face, false, true);
             }
         }
-        let bundled =
-            Face::parse(BUNDLED_NAME.into(), BUNDLED, 0).ok_or_else(|| RenderError::Font {
+        let bundled = Face::parse(BUNDLED_NAME.into(), BUNDLED.into(), 0).ok_or_else(|| {
+            RenderError::Font {
                 name: BUNDLED_NAME.into(),
                 message: "the bundled font does not parse".into(),
-            })?;
+            }
+        })?;
         set.push(bundled, true, true);
         if set.body.len() == 1 && config.system {
             diagnostics.push(Diagnostic::info(
@@ -224,7 +282,9 @@ fn system_face(db: &fontdb::Database, families: &[&str], weight: fontdb::Weight)
             fontdb::Source::File(path) => format!("{} ({}#{})", family, path.display(), info.index),
             _ => family.to_string(),
         };
-        let face = db.with_face_data(id, |data, index| Face::parse(name.clone(), data, index));
+        let face = db.with_face_data(id, |data, index| {
+            Face::parse(name.clone(), data.into(), index)
+        });
         if let Some(Some(face)) = face {
             return Some(face);
         }

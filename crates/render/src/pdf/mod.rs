@@ -3,10 +3,12 @@
 //!
 //! Layout is our own ([`doc`]: flowing cursor, [`table`]: wrapped cells and repeated headers,
 //! [`chart`]: vector charts) on printpdf ([`emit`]), because printpdf's HTML mode neither wraps CJK
-//! cells nor repeats headers. Fonts come from [`fonts`]; glyphs are subset on save.
+//! cells nor repeats headers. Fonts come from [`fonts`] (read once per run); each PDF embeds a
+//! subset of the glyphs it draws ([`embed`]).
 
 pub mod chart;
 pub mod doc;
+mod embed;
 pub mod emit;
 pub mod fonts;
 mod sections;
