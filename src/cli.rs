@@ -11,6 +11,8 @@ Examples:
   jixiao run                                  run ./pipeline.toml, write records.json to its output folder
   jixiao run pipeline.toml --out /srv/jixiao  same, into another folder
   jixiao run --input 'incoming/*.txt' --quiet read other files; print only errors (for cron)
+  jixiao run tables/*.docx                    read these files; without a ./pipeline.toml, with the
+                                              built-in defaults (the budget year from the documents)
   jixiao inspect samples/001-*.txt --format table
   jixiao validate pipeline.toml
   jixiao init my-bureau
@@ -123,14 +125,16 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The pipeline file.
-    #[arg(default_value = "pipeline.toml", env = "JIXIAO_PIPELINE")]
-    pub pipeline: PathBuf,
-    /// Read these paths or globs instead of the pipeline's [[inputs]] (repeatable; relative to the
+    /// The pipeline file (`*.toml`) and/or the files to read. Without a pipeline file named here
+    /// or in JIXIAO_PIPELINE, ./pipeline.toml is used; in a folder without one, the built-in
+    /// defaults (those `jixiao init` writes, the budget year read from the documents).
+    #[arg(value_name = "PIPELINE_OR_FILES")]
+    pub paths: Vec<PathBuf>,
+    /// Read these paths or globs instead of the pipeline's `[[inputs]]` (repeatable; relative to the
     /// current directory).
     #[arg(long = "input", value_name = "PATH_OR_GLOB")]
     pub inputs: Vec<String>,
-    /// Write into this folder instead of the pipeline's [output] directory.
+    /// Write into this folder instead of the pipeline's `[output] directory`.
     #[arg(long, value_name = "DIR", env = "JIXIAO_OUTPUT")]
     pub out: Option<PathBuf>,
     /// Worker threads (1 = serial, 0 = all cores). Never changes the output.

@@ -1,5 +1,6 @@
-//! `jixiao run [PIPELINE]`: the unattended path. Loads the pipeline, hands it to the driver, prints
-//! a one-line summary, and maps the outcome to the documented exit code.
+//! `jixiao run [PIPELINE] [FILES…]`: the unattended path. Loads the pipeline (or the built-in
+//! defaults), hands it to the driver, prints a one-line summary, and maps the outcome to the
+//! documented exit code.
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -13,13 +14,17 @@ use crate::cli::{LogArgs, LogFormat, RunArgs};
 pub fn execute(args: &RunArgs, log: &LogArgs) -> Outcome {
     let format = log.log_format;
     let started = Instant::now();
-    let pipeline = crate::pipeline_file::load(&args.pipeline)?;
+    let (pipeline_file, files) = crate::pipeline_file::split_run_paths(&args.paths)?;
     let overrides = RunOverrides {
-        inputs: args.inputs.clone(),
+        inputs: files
+            .into_iter()
+            .chain(args.inputs.iter().cloned())
+            .collect(),
         out: args.out.clone(),
         jobs: args.jobs,
         skip_unchanged: args.skip_unchanged,
     };
+    let pipeline = crate::pipeline_file::for_run(pipeline_file, &overrides)?;
     let bar = progress_bar(log.quiet, format);
     let result = jixiao_driver::run_observed(&pipeline, &overrides, &|stage: Stage| {
         if let Some(bar) = &bar {

@@ -114,3 +114,90 @@ fn the_readme_run_command_works_on_the_samples() {
     // 306 + 24 + 13 + 21 + 126 + 1 + 1 (issue 2's per-sample counts).
     assert_eq!(total, 492);
 }
+
+#[test]
+fn run_without_a_pipeline_file_uses_the_built_in_defaults_and_the_documents_year() {
+    let dir = tempdir();
+    let sample = root().join("samples/001-yanbian-2021-project-targets.txt");
+    let r = jixiao(dir.path(), &["run", s(&sample)]);
+    assert_code(&r, 0);
+    let err = stderr(&r);
+    assert!(err.contains("built-in defaults"), "{err}");
+    assert!(err.contains("budget year 2021"), "{err}");
+    // The year the table states decides the packet's folder and its title.
+    let out = dir.path().join("out/2021");
+    let manifest = crate::read_json(&out.join("manifest.json"));
+    assert_eq!(manifest["pipeline"]["file"], "(built-in defaults)");
+    assert!(manifest["pipeline"]["sha256"].is_null());
+    for file in [
+        "records.json",
+        "scores.json",
+        "report.pdf",
+        "packet.xlsx",
+        "index.html",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    let records = crate::read_json(&out.join("records.json"));
+    let years: Vec<_> = records["documents"][0]["records"]
+        .as_array()
+        .map(|a| a.iter().map(|r| r["year"].clone()).collect())
+        .unwrap_or_default();
+    assert!(
+        !years.is_empty() && years.iter().all(|y| y == 2021),
+        "{years:?}"
+    );
+
+    // `--input` globs work the same way.
+    let again = jixiao(
+        dir.path(),
+        &[
+            "run",
+            "--input",
+            &format!("{}/samples/00[01]-*.txt", s(&root())),
+            "-q",
+        ],
+    );
+    assert_code(&again, 0);
+    // 000's 306 records state 2024, 001's 24 state 2021: the year most records state.
+    assert!(dir.path().join("out/2024/records.json").is_file());
+}
+
+#[test]
+fn run_in_an_empty_folder_says_once_what_is_missing_and_what_to_do() {
+    let dir = tempdir();
+    let r = jixiao(dir.path(), &["run"]);
+    assert_code(&r, 74);
+    let err = stderr(&r);
+    assert!(err.contains("jixiao init"), "{err}");
+    assert!(err.contains("jixiao run FILE"), "{err}");
+    assert_eq!(err.matches("No such file").count(), 0, "{err}");
+    assert_eq!(err.matches("pipeline.toml").count(), 1, "{err}");
+}
+
+#[test]
+fn run_without_a_pipeline_file_or_a_stated_year_says_how_to_set_it() {
+    let dir = tempdir();
+    let file = dir.path().join("table.txt");
+    // A table whose title and cells state no year.
+    let text = std::fs::read_to_string(root().join("samples/001-yanbian-2021-project-targets.txt"))
+        .expect("sample");
+    let text: String = text
+        .replace("2021", "")
+        .replace("2022", "")
+        .replace("2020", "");
+    std::fs::write(&file, text).expect("write");
+    let r = jixiao(dir.path(), &["run", "table.txt"]);
+    assert_code(&r, 78);
+    let err = stderr(&r);
+    assert!(err.contains("[pipeline]") && err.contains("year"), "{err}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn run_refuses_two_pipeline_files() {
+    let dir = tempdir();
+    let r = jixiao(dir.path(), &["run", "a.toml", "b.toml"]);
+    assert_code(&r, 2);
+    assert!(stderr(&r).contains("name one"), "{}", stderr(&r));
+}

@@ -3,7 +3,7 @@
 //!
 //! Map of the crate:
 //! - `lib.rs`: the public types (the contract other crates code against) and the entry points
-//!   [`load`], [`compile`], [`compile_with_env`], [`starter_pipeline`].
+//!   [`load`], [`compile`], [`compile_with_env`], [`starter_pipeline`], [`built_in`] (no file).
 //! - `raw.rs`: layer one — serde structs with `deny_unknown_fields` and `toml::Spanned` values, read
 //!   section by section (and `[[inputs]]` entry by entry) from the parsed document, so a mistake in
 //!   `[output]` does not hide one in `[[inputs]]`.
@@ -49,9 +49,10 @@ pub use scoring::{
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file cannot be read at all.
-    #[error("cannot read pipeline file {}: {source}", path.display())]
+    #[error("cannot read pipeline file {}", path.display())]
     Io {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
     /// The file was read and is not a valid pipeline.
@@ -98,6 +99,48 @@ pub fn compile_with_env(
 /// two cannot drift (a test compiles it).
 pub fn starter_pipeline() -> &'static str {
     include_str!("../../../pipeline.toml")
+}
+
+/// What [`Pipeline::file`] says for a pipeline of the built-in defaults ([`built_in`]).
+pub const BUILT_IN: &str = "(built-in defaults)";
+
+/// The built-in defaults, for a run in a folder without a pipeline file: every setting
+/// [`starter_pipeline`] (what `jixiao init` writes) has, but for
+/// - `name`: `<year>年度预算项目绩效目标审核`;
+/// - `year`: the caller's (read from the documents);
+/// - `as_of`: the date of `SOURCE_DATE_EPOCH`, else January 1st of `year` (never the clock);
+/// - no `[[inputs]]`: the caller names the files.
+///
+/// Relative paths (the output folder `out`) are relative to `base_dir`. `env` is the process
+/// environment, as for [`compile_with_env`].
+pub fn built_in(
+    base_dir: &Path,
+    year: i32,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Pipeline, ConfigErrors> {
+    let file = PathBuf::from(BUILT_IN);
+    let problem = |message: String| ConfigErrors {
+        errors: vec![ConfigError::unplaced(&file, message)],
+    };
+    if !(2000..=2100).contains(&year) {
+        return Err(problem(format!(
+            "the budget year {year} is outside 2000–2100"
+        )));
+    }
+    let as_of = match env("SOURCE_DATE_EPOCH").filter(|v| !v.trim().is_empty()) {
+        Some(v) => date::date_from_epoch(&v).map_err(problem)?,
+        None => format!("{year:04}-01-01"),
+    };
+    let mut pipeline = compile_with_env(starter_pipeline(), &base_dir.join("pipeline.toml"), env)?;
+    pipeline.file = file;
+    pipeline.base_dir = base_dir.to_path_buf();
+    pipeline.pipeline = PipelineConfig {
+        name: format!("{year}年度预算项目绩效目标审核"),
+        year,
+        as_of: Some(as_of),
+    };
+    pipeline.inputs.clear();
+    Ok(pipeline)
 }
 
 /// A compiled pipeline: every path resolved against the pipeline file's folder.

@@ -12,6 +12,39 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// `info`, `warning`, `error`: as in the JSON files and the docs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One entry of a stage's catalogue of diagnostic codes (`CODES` in each stage crate; a test
+/// checks docs/diagnostics.md against all of them and every code the sources emit against the
+/// catalogues).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiagnosticCode {
+    pub code: &'static str,
+    /// The severity it is emitted with (where configuration decides, the meaning says how).
+    pub severity: Severity,
+    /// What it means, in a line.
+    pub meaning: &'static str,
+}
+
+impl DiagnosticCode {
+    pub const fn new(code: &'static str, severity: Severity, meaning: &'static str) -> Self {
+        DiagnosticCode {
+            code,
+            severity,
+            meaning,
+        }
+    }
+}
+
 /// One message about an input, always tied to a line when there is one.
 ///
 /// `code` is stable and machine-readable (`ingest.encoding-guessed`, `normalize.level2-in-level1-column`);

@@ -15,6 +15,7 @@
 
 mod date;
 mod diagnostic;
+mod digest;
 mod limits;
 mod record;
 mod run;
@@ -24,7 +25,8 @@ pub mod summary;
 mod value;
 
 pub use date::{civil_from_days, days_from_civil};
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, DiagnosticCode, Severity};
+pub use digest::{hex, sha256_hex};
 pub use limits::ReadLimits;
 pub use record::{
     Confidence, ConfidenceLevel, DocumentFacts, DocumentRecords, Funds, FundsItem, Indicator,

@@ -6,7 +6,8 @@
 //!   execute (ingest → normalize → score → render, each file written to the staging folder as it
 //!   is made) → publish (manifest, atomic rename), under a rayon pool of `--jobs` threads; returns
 //!   a [`RunReport`] or a [`DriverError`]. [`normalize_context`], [`score_context`] and
-//!   [`render_context`] are what `validate`, `inspect` and `plugins` build too.
+//!   [`render_context`] are what `validate`, `inspect` and `plugins` build too;
+//!   [`documents_year`] is the year of a run without a pipeline file.
 //! - [`inputs`]: `[[inputs]]` globs → the sorted, deduplicated file list.
 //! - [`lock`]: the run lock on the output directory (exit 75 when held).
 //! - [`publish`]: staging folder, fsync, rename into place; recovery of interrupted runs.
@@ -38,6 +39,32 @@ pub use exit::{Counts, ExitStatus};
 pub use inputs::{InputSpec, ResolvedInputs};
 pub use manifest::{ArtifactEntry, InputEntry, Manifest};
 pub use stages::{Artifact, STAGES, Stage, StageTiming};
+
+/// Every diagnostic code the driver emits (docs/diagnostics.md lists all stages').
+pub const CODES: &[jixiao_core::DiagnosticCode] = &[
+    jixiao_core::DiagnosticCode::new(
+        "run.input-unmatched",
+        Severity::Error,
+        "an `[[inputs]]` or `--input` pattern matched no file",
+    ),
+    jixiao_core::DiagnosticCode::new(
+        "run.input-unreadable",
+        Severity::Error,
+        "a folder could not be listed while expanding a pattern",
+    ),
+];
+
+/// The catalogue of every diagnostic code of a run, stage by stage: ingest, normalize, score,
+/// render, then the driver's own (docs/diagnostics.md is checked against it).
+pub fn diagnostic_codes() -> Vec<(&'static str, &'static [jixiao_core::DiagnosticCode])> {
+    vec![
+        ("ingest", jixiao_ingest::CODES),
+        ("normalize", jixiao_normalize::CODES),
+        ("score", jixiao_score::CODES),
+        ("render", jixiao_render::CODES),
+        ("run", CODES),
+    ]
+}
 
 /// Command-line overrides of the pipeline file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -160,6 +187,31 @@ pub fn run_observed(
     run::run(pipeline, overrides, started)
 }
 
+/// The budget year most records state, in their table or their document's title or cover
+/// (ties: the later year), or `None` when none states one: what a run without a pipeline file
+/// takes as its year ([`jixiao_config::built_in`]). Reads and normalises the inputs once to find
+/// it, with the settings of `pipeline` but no year to inherit.
+pub fn documents_year(
+    pipeline: &Pipeline,
+    overrides: &RunOverrides,
+) -> Result<Option<i32>, DriverError> {
+    let mut context = normalize_context(pipeline)?;
+    context.year = None;
+    let resolved = inputs::resolve(&input_specs(pipeline, overrides), &pipeline.base_dir)?;
+    let docs = jixiao_ingest::ingest(&resolved.files, &pipeline.limits);
+    let ledger = jixiao_normalize::normalize(docs, &context);
+    let mut counts = std::collections::BTreeMap::<i32, usize>::new();
+    let records = ledger.documents.iter().flat_map(|d| &d.records);
+    for year in records.filter_map(|r| r.year) {
+        *counts.entry(year).or_default() += 1;
+    }
+    // `max_by_key` keeps the last of equal counts: the later year.
+    Ok(counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(year, _)| year))
+}
+
 /// Loads the rubric and the plugins; every problem (a pin mismatch, a wrong ABI, bad params of an
 /// `on_error = "fail"` plugin, an unreadable rubric file) is listed, naming the plugin.
 pub fn score_context(pipeline: &Pipeline) -> Result<jixiao_score::ScoreContext, DriverError> {
@@ -213,3 +265,6 @@ fn log_one(file: &str, d: &Diagnostic) {
 #[cfg(test)]
 #[path = "run_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+mod catalogue_tests;

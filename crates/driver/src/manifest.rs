@@ -8,9 +8,9 @@
 
 use std::path::Path;
 
+use jixiao_core::sha256_hex;
 use jixiao_core::{Diagnostic, DocumentRecords};
-use serde::Serialize;
-use sha2::{Digest, Sha256};
+use serde::{Deserialize, Serialize};
 
 use crate::exit::Counts;
 use crate::stages::Artifact;
@@ -18,7 +18,7 @@ use crate::stages::Artifact;
 /// Bumped when a field changes meaning or disappears (adding a field does not bump it).
 pub const MANIFEST_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub manifest_version: u32,
     pub jixiao_version: String,
@@ -43,7 +43,7 @@ pub struct Manifest {
 }
 
 /// `manifest.json → timings_ms[]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimingEntry {
     pub stage: crate::stages::Stage,
     pub ms: u64,
@@ -62,7 +62,7 @@ impl TimingEntry {
 }
 
 /// `manifest.json → rubric`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RubricEntry {
     pub name: String,
     pub version: String,
@@ -72,7 +72,7 @@ pub struct RubricEntry {
 }
 
 /// `manifest.json → render`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenderEntry {
     pub formats: Vec<String>,
     /// Checksum over the bureau's own templates (`[render] templates`), when any replaced a bundled
@@ -101,7 +101,7 @@ impl RenderEntry {
 }
 
 /// `manifest.json → plugins[]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PluginEntry {
     pub path: String,
     pub sha256: Option<String>,
@@ -112,7 +112,7 @@ pub struct PluginEntry {
     pub abi_version: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PipelineEntry {
     /// The pipeline file as named on the command line.
     pub file: String,
@@ -121,7 +121,7 @@ pub struct PipelineEntry {
 }
 
 /// One input file and what came of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputEntry {
     pub file: String,
     /// `None` when the file could not be read (its error is in records.json).
@@ -133,14 +133,14 @@ pub struct InputEntry {
     pub diagnostics: DiagnosticCounts,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiagnosticCounts {
     pub info: usize,
     pub warning: usize,
     pub error: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArtifactEntry {
     pub path: String,
     pub size: u64,
@@ -152,16 +152,6 @@ pub struct ArtifactEntry {
 pub struct FileDigest {
     pub size: u64,
     pub sha256: String,
-}
-
-/// Lowercase hex SHA-256.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Lower-case hex of a digest.
-pub fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Hashes a file; `None` when it cannot be read (the reader reports why).
@@ -205,14 +195,6 @@ impl ArtifactEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sha256_of_known_input() {
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
 
     #[test]
     fn input_entry_counts_record_diagnostics_too() {

@@ -216,7 +216,7 @@ impl<W: Write> HashingWriter<W> {
 
     fn finish(self) -> (u64, String, W) {
         use sha2::Digest;
-        let hex = crate::manifest::hex(&self.hasher.finalize());
+        let hex = jixiao_core::hex(&self.hasher.finalize());
         (self.size, hex, self.inner)
     }
 }

@@ -137,7 +137,7 @@ fn streamed_json_is_byte_identical_to_the_in_memory_form_and_hashed_as_written()
     let expected = crate::stages::pretty_json(&value, "records.json")?;
     assert_eq!(written, expected);
     assert_eq!(size, expected.len() as u64);
-    assert_eq!(sha256, crate::manifest::sha256_hex(&expected));
+    assert_eq!(sha256, jixiao_core::sha256_hex(&expected));
     assert!(leftovers(dir.path()).is_empty());
     Ok(())
 }

@@ -350,7 +350,7 @@ impl StagingSink {
     fn put(&self, file: RenderedFile) {
         let entry = ArtifactEntry {
             size: file.bytes.len() as u64,
-            sha256: manifest::sha256_hex(&file.bytes),
+            sha256: jixiao_core::sha256_hex(&file.bytes),
             path: file.path,
         };
         let written = match self.staging.lock() {

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::DriverError;
 
@@ -46,7 +46,7 @@ pub fn record_lines(ledger: &jixiao_core::Ledger) -> impl Iterator<Item = Record
 }
 
 /// One step of a run, in execution order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     /// `[[inputs]]` patterns → files.

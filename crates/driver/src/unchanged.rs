@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use serde_json::Value;
+use crate::manifest::Manifest;
 
 /// What a packet is made from, as its manifest records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,29 +25,19 @@ pub fn is_current(out_dir: &Path, current: &Fingerprint) -> bool {
     let Ok(bytes) = std::fs::read(out_dir.join(crate::publish::MANIFEST)) else {
         return false;
     };
-    let Ok(m) = serde_json::from_slice::<Value>(&bytes) else {
+    // A manifest of another shape (an older jixiao, a hand edit) does not parse: not current.
+    let Ok(m) = serde_json::from_slice::<Manifest>(&bytes) else {
         return false;
     };
-    let text = |v: &Value| v.as_str().map(str::to_string);
-    let inputs: Vec<(String, Option<String>)> = m["inputs"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|i| (text(&i["file"]).unwrap_or_default(), text(&i["sha256"])))
-        .collect();
-    let plugins: Vec<Option<String>> = m["plugins"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|p| text(&p["sha256"]))
-        .collect();
-    text(&m["jixiao_version"]).as_deref() == Some(current.jixiao_version.as_str())
-        && text(&m["pipeline"]["sha256"]) == current.pipeline_sha256
-        && text(&m["rubric"]["file_sha256"]) == current.rubric_sha256
+    let inputs: Vec<(String, Option<String>)> =
+        m.inputs.into_iter().map(|i| (i.file, i.sha256)).collect();
+    let plugins: Vec<Option<String>> = m.plugins.into_iter().map(|p| p.sha256).collect();
+    m.jixiao_version == current.jixiao_version
+        && m.pipeline.sha256 == current.pipeline_sha256
+        && m.rubric.file_sha256 == current.rubric_sha256
         && inputs == current.inputs
         && plugins == current.plugins
-        && m["render"]["formats"] == serde_json::json!(current.render.formats)
-        && text(&m["render"]["templates_sha256"]) == current.render.templates_sha256
+        && m.render == current.render
 }
 
 #[cfg(test)]
@@ -68,6 +58,42 @@ mod tests {
         }
     }
 
+    /// The manifest of a packet made from [`fingerprint`].
+    fn manifest() -> Manifest {
+        use crate::manifest::{InputEntry, PipelineEntry, RenderEntry, RubricEntry};
+        Manifest {
+            manifest_version: crate::manifest::MANIFEST_VERSION,
+            jixiao_version: "0.1.0".into(),
+            pipeline: PipelineEntry {
+                file: "pipeline.toml".into(),
+                sha256: Some("p".into()),
+            },
+            inputs: vec![InputEntry {
+                file: "a.txt".into(),
+                size: Some(1),
+                sha256: Some("1".into()),
+                layout: "tabbed".into(),
+                encoding: "UTF-8".into(),
+                records: 1,
+                diagnostics: Default::default(),
+            }],
+            diagnostics: Vec::new(),
+            rubric: RubricEntry {
+                name: "r".into(),
+                version: "1".into(),
+                file_sha256: None,
+            },
+            plugins: Vec::new(),
+            render: RenderEntry {
+                formats: vec!["pdf".into()],
+                templates_sha256: None,
+            },
+            artifacts: Vec::new(),
+            exit_code: 0,
+            timings_ms: Vec::new(),
+        }
+    }
+
     #[test]
     fn only_an_identical_fingerprint_is_current() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
@@ -75,9 +101,15 @@ mod tests {
             !is_current(dir.path(), &fingerprint()),
             "no manifest: not current"
         );
-        let manifest = r#"{"jixiao_version": "0.1.0", "pipeline": {"sha256": "p"}, "rubric": {"name": "r"},
+        // Of another shape (fields missing): not current.
+        let partial = r#"{"jixiao_version": "0.1.0", "pipeline": {"sha256": "p"}, "rubric": {"name": "r"},
             "inputs": [{"file": "a.txt", "sha256": "1"}], "plugins": [], "render": {"formats": ["pdf"]}}"#;
-        std::fs::write(dir.path().join("manifest.json"), manifest)?;
+        std::fs::write(dir.path().join("manifest.json"), partial)?;
+        assert!(!is_current(dir.path(), &fingerprint()));
+        std::fs::write(
+            dir.path().join("manifest.json"),
+            serde_json::to_vec_pretty(&manifest())?,
+        )?;
         assert!(is_current(dir.path(), &fingerprint()));
         let mut changed = fingerprint();
         changed.inputs[0].1 = Some("2".into());

@@ -12,7 +12,7 @@
 //!   built through `grid`, which places merged cells (`gridSpan`/`vMerge`, `colspan`/`rowspan`,
 //!   merged ranges) the same way for all of them.
 //!
-//! To add a format: sniff it in `format.rs`, write a module returning [`grid::Grid`] that enforces
+//! To add a format: sniff it in `format.rs`, write a module returning a `grid::Grid` that enforces
 //! the limits, add its error code to `docs/inputs.md`. Diagnostic codes are listed in [`CODES`].
 
 mod csv;
@@ -28,7 +28,9 @@ mod xml;
 
 use std::path::PathBuf;
 
-use jixiao_core::{Diagnostic, Layout, ReadLimits, SourceDocument, SourceFormat};
+use jixiao_core::{
+    Diagnostic, DiagnosticCode, Layout, ReadLimits, Severity, SourceDocument, SourceFormat,
+};
 use rayon::prelude::*;
 
 pub use decode::decode;
@@ -39,68 +41,72 @@ use crate::grid::{Grid, ReadError};
 
 /// Every diagnostic code this stage emits, with its severity and meaning (docs/inputs.md explains
 /// each with what to do).
-pub const CODES: &[(&str, &str, &str)] = &[
-    (
+pub const CODES: &[DiagnosticCode] = &[
+    DiagnosticCode::new(
         "ingest.unreadable",
-        "error",
+        Severity::Error,
         "the file cannot be read from disk",
     ),
-    ("ingest.empty", "error", "the file is empty"),
-    (
+    DiagnosticCode::new("ingest.empty", Severity::Error, "the file is empty"),
+    DiagnosticCode::new(
         "ingest.binary",
-        "error",
+        Severity::Error,
         "a binary file of no format jixiao reads",
     ),
-    (
+    DiagnosticCode::new(
         "ingest.spreadsheet",
-        "error",
+        Severity::Error,
         "a workbook that cannot be read",
     ),
-    (
+    DiagnosticCode::new(
         "ingest.docx",
-        "error",
+        Severity::Error,
         "a Word document that cannot be read",
     ),
-    ("ingest.pdf", "error", "a PDF that cannot be read"),
-    (
+    DiagnosticCode::new("ingest.pdf", Severity::Error, "a PDF that cannot be read"),
+    DiagnosticCode::new(
         "ingest.pdf-page",
-        "warning",
+        Severity::Warning,
         "one page of a PDF cannot be read; its tables are missing",
     ),
-    ("ingest.html", "error", "a web page that cannot be read"),
-    (
+    DiagnosticCode::new(
+        "ingest.html",
+        Severity::Error,
+        "a web page that cannot be read",
+    ),
+    DiagnosticCode::new(
         "ingest.old-format",
-        "error",
+        Severity::Error,
         "Word 97 (.doc), WPS (.wps) or RTF: save it as .docx",
     ),
-    (
+    DiagnosticCode::new(
         "ingest.no-text-layer",
-        "error",
+        Severity::Error,
         "a scanned PDF without a text layer; OCR is not supported",
     ),
-    (
+    DiagnosticCode::new(
         "ingest.limit",
-        "error",
+        Severity::Error,
         "the file exceeds a `[limits]` bound; reading stopped",
     ),
-    (
+    DiagnosticCode::new(
         "ingest.cell-truncated",
-        "warning",
+        Severity::Warning,
         "a cell longer than `max_cell_chars` was cut",
     ),
-    (
+    DiagnosticCode::new(
         "ingest.suspicious-characters",
-        "warning",
+        Severity::Warning,
         "decoded text has replacement or private-use characters",
     ),
-    (
+    DiagnosticCode::new(
         "ingest.encoding-guessed",
-        "info",
+        Severity::Info,
         "no encoding was declared; it was detected",
     ),
-    (
+    DiagnosticCode::new(
         "ingest.unknown-encoding",
-        "error",
+        Severity::Error,
         "the configured encoding is unknown; detection was used",
     ),
 ];

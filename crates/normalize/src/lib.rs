@@ -3,24 +3,25 @@
 //! Takes what `ingest` returns (rows of cells with provenance) and returns one [`DocumentRecords`] per
 //! document, in input order. Driven by a label dictionary ([`dictionary`], built-in `labels.toml` plus
 //! `[normalize.labels]`), not by the quirks of one file:
-//! - [`prepare`] cleans cells ([`rows`]), drops page furniture and web-page frames, joins labels a layout
-//!   broke over rows or cells, and splits rows a copy fused ([`anchors`]);
-//! - [`segment`] finds where target tables start and end, and what is something else;
-//! - [`table`] reads a table's header block (fields, funds, goal, spending plan, task grids) as a
+//! - `prepare` cleans cells (`rows`), drops page furniture and web-page frames, joins labels a layout
+//!   broke over rows or cells, and splits rows a copy fused (`anchors`);
+//! - `segment` finds where target tables start and end, and what is something else;
+//! - `table` reads a table's header block (fields, funds, goal, spending plan, task grids) as a
 //!   label/value stream;
-//! - [`indicators`] reads its indicator block with column-role inference, fused-row splitting and
+//! - `indicators` reads its indicator block with column-role inference, fused-row splitting and
 //!   continuation rules;
-//! - [`prose`] reads indicators written in a notice's paragraphs; [`narrative`] department-overall targets
-//!   written as prose; [`export`] budget-system exports with one row per indicator;
-//! - [`value`] parses each 指标值 into numbers, units, money, time; [`facts`] reads document-level facts;
-//! - [`quality`] is the last look: garbage repaired or the table rejected, a confidence per record.
+//! - `prose` reads indicators written in a notice's paragraphs; `narrative` department-overall targets
+//!   written as prose; `export` budget-system exports with one row per indicator;
+//! - [`value`] parses each 指标值 into numbers, units, money, time; `facts` reads document-level facts;
+//! - `quality` is the last look: garbage repaired or the table rejected, a confidence per record.
 //!
 //! Every repair is a diagnostic on its record with the source line; content that is not a target table
 //! is skipped with an info diagnostic, never turned into a record. To read a new layout, add its words
 //! to `labels.toml` first; add a rule only for structure the dictionary cannot express, name the kind of
-//! table it serves, give it a diagnostic and list it in docs/normalize.md.
+//! table it serves, give it a diagnostic, add its code to [`CODES`] and list it in docs/normalize.md.
 
 mod anchors;
+mod codes;
 pub mod dictionary;
 mod export;
 mod facts;
@@ -42,6 +43,7 @@ use jixiao_config::NormalizeConfig;
 use jixiao_core::{Diagnostic, DocumentRecords, Ledger, Record, RecordKind, SourceDocument};
 use rayon::prelude::*;
 
+pub use codes::CODES;
 pub use dictionary::{DictionaryError, LabelDictionary};
 
 use crate::prepare::Prepared;

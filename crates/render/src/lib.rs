@@ -27,6 +27,26 @@ use jixiao_core::{Diagnostic, Ledger, Scorecard};
 use rayon::prelude::*;
 
 pub use packet::{PacketContext, PacketMeta};
+
+/// Every diagnostic code this stage emits (docs/packet.md explains them; docs/diagnostics.md lists
+/// all stages').
+pub const CODES: &[jixiao_core::DiagnosticCode] = &[
+    jixiao_core::DiagnosticCode::new(
+        "render.failed",
+        jixiao_core::Severity::Error,
+        "a packet format could not be rendered; the other formats are published",
+    ),
+    jixiao_core::DiagnosticCode::new(
+        "render.missing-glyph",
+        jixiao_core::Severity::Warning,
+        "a character no font has is drawn as □ in the PDF",
+    ),
+    jixiao_core::DiagnosticCode::new(
+        "render.font-fallback",
+        jixiao_core::Severity::Info,
+        "no installed CJK font: the PDF uses the bundled one",
+    ),
+];
 pub use wording::{Prose, Wording};
 
 /// Why a packet file could not be made.

@@ -33,6 +33,31 @@ use jixiao_core::{
 use rayon::prelude::*;
 
 pub use grade::consequence;
+
+/// Every diagnostic code this stage emits (docs/scoring.md explains them; docs/diagnostics.md
+/// lists all stages').
+pub const CODES: &[jixiao_core::DiagnosticCode] = &[
+    jixiao_core::DiagnosticCode::new(
+        "score.rubric",
+        jixiao_core::Severity::Error,
+        "the rubric file cannot be read or is not valid; nothing is scored",
+    ),
+    jixiao_core::DiagnosticCode::new(
+        "score.plugin-load",
+        jixiao_core::Severity::Warning,
+        "a plugin cannot be loaded (pin, ABI, library): its checks are skipped; an error with `on_error = \"fail\"`",
+    ),
+    jixiao_core::DiagnosticCode::new(
+        "score.plugin-config",
+        jixiao_core::Severity::Warning,
+        "a plugin refused its `params`: its checks are skipped",
+    ),
+    jixiao_core::DiagnosticCode::new(
+        "score.plugin-fault",
+        jixiao_core::Severity::Warning,
+        "a plugin failed on one record: its checks are not scored for that record; an error with `on_error = \"fail\"`",
+    ),
+];
 pub use host::call::LoadedPlugin;
 pub use host::{PluginError, file_sha256, inspect_plugin};
 pub use jixiao_core::summary::{Summary, by_department, percent, summarize};

@@ -108,6 +108,35 @@ fn bundled_pipeline_compiles_and_reads_the_samples() {
 }
 
 #[test]
+fn built_in_defaults_are_the_starter_with_the_documents_year_and_no_inputs() {
+    let base = std::path::Path::new("/srv/bureau");
+    let p = crate::built_in(base, 2025, &|_| None).expect("built-in defaults compile");
+    let starter = ok(starter_pipeline());
+    assert_eq!(p.pipeline.name, "2025年度预算项目绩效目标审核");
+    assert_eq!(
+        (p.pipeline.year, p.as_of()),
+        (2025, "2025-01-01".to_string())
+    );
+    assert!(p.inputs.is_empty());
+    assert_eq!(p.file, std::path::Path::new(crate::BUILT_IN));
+    assert_eq!(p.base_dir, base);
+    assert_eq!(p.output.directory, starter.output.directory);
+    assert_eq!(p.render.formats, starter.render.formats);
+    assert_eq!(p.scoring.rubric, starter.scoring.rubric);
+    // SOURCE_DATE_EPOCH pins the as-of date, as for a pipeline file without one.
+    let env = |name: &str| (name == "SOURCE_DATE_EPOCH").then(|| "1735689600".to_string());
+    let pinned = crate::built_in(base, 2025, &env).expect("compiles");
+    assert_eq!(pinned.as_of(), "2025-01-01");
+    let env = |name: &str| (name == "SOURCE_DATE_EPOCH").then(|| "1741219200".to_string());
+    assert_eq!(
+        crate::built_in(base, 2025, &env).expect("compiles").as_of(),
+        "2025-03-06"
+    );
+    let wrong = crate::built_in(base, 1999, &|_| None).expect_err("year out of range");
+    assert!(wrong.to_string().contains("1999"), "{wrong}");
+}
+
+#[test]
 fn commented_label_example_in_the_bundled_pipeline_is_valid() {
     // The `[normalize.labels]` block is commented out in the file; uncommented it must compile.
     let text = starter_pipeline()

@@ -1,5 +1,5 @@
 //! Laid-out pages → PDF bytes through printpdf: text as runs of one font each (the fonts themselves
-//! are written by [`super::embed`]),
+//! are written by `embed.rs`),
 //! rectangles and lines as vector paths, document metadata from the pipeline (never the clock), and
 //! a trailer ID derived from the content so reruns are byte-identical.
 
@@ -153,10 +153,7 @@ pub fn emit(pages: &[Page], fonts: &FontSet, info: &Info<'_>) -> Result<Vec<u8>,
     digest.update(info.title.as_bytes());
     digest.update(info.date.as_bytes());
     digest.update(&bytes);
-    let hex: Vec<u8> = digest.finalize()[..ID_HEX_LEN / 2]
-        .iter()
-        .flat_map(|b| format!("{b:02x}").into_bytes())
-        .collect();
+    let hex = jixiao_core::hex(&digest.finalize()[..ID_HEX_LEN / 2]).into_bytes();
     // The trailer is written last: its two placeholders are the last two in the file.
     let mut end = bytes.len();
     for _ in 0..2 {

@@ -4,7 +4,7 @@
 //! Layout is our own ([`doc`]: flowing cursor, [`table`]: wrapped cells and repeated headers,
 //! [`chart`]: vector charts) on printpdf ([`emit`]), because printpdf's HTML mode neither wraps CJK
 //! cells nor repeats headers. Fonts come from [`fonts`] (read once per run); each PDF embeds a
-//! subset of the glyphs it draws ([`embed`]).
+//! subset of the glyphs it draws (`embed.rs`).
 
 pub mod chart;
 pub mod doc;

@@ -19,7 +19,6 @@ use jixiao_plugin_api::{
     TableHeader,
 };
 use libloading::Library;
-use sha2::{Digest, Sha256};
 
 /// Why a plugin could not be loaded or configured. Every message names the plugin's file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -66,9 +65,7 @@ pub fn file_sha256(path: &Path) -> Result<String, PluginError> {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
-    let mut h = Sha256::new();
-    h.update(&bytes);
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(jixiao_core::sha256_hex(&bytes))
 }
 
 /// A library opened and checked: its table and manifest.
