@@ -9,7 +9,10 @@ use std::time::Instant;
 
 use jixiao_ingest::read_bytes;
 use jixiao_normalize::{NormalizeContext, normalize};
-use jixiao_render::{PacketContext, PacketMeta, Wording, html, pdf, xlsx};
+use jixiao_render::{
+    FontSet, HtmlOptions, PacketContext, PacketMeta, PdfOptions, Wording, XlsxOptions, write_html,
+    write_pdf, write_xlsx,
+};
 
 fn main() {
     let root = env!("CARGO_MANIFEST_DIR");
@@ -37,7 +40,7 @@ fn main() {
         ..Default::default()
     };
     let fonts =
-        pdf::FontSet::resolve(&fonts_config, root.as_ref(), &mut Vec::new()).expect("bundled font");
+        FontSet::resolve(&fonts_config, root.as_ref(), &mut Vec::new()).expect("bundled font");
     let repeat = std::env::var("JIXIAO_BENCH_REPEAT")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -72,21 +75,21 @@ fn main() {
             (t.elapsed().as_secs_f64() * 1e3, bytes as f64 / 1e6)
         };
         let (xlsx_ms, xlsx_mb) = time(&|| {
-            xlsx::write(&packet, &xlsx::XlsxOptions::default())
+            write_xlsx(&packet, &XlsxOptions::default())
                 .map(|b| b.len())
                 .unwrap_or(0)
         });
         let (pdf_ms, pdf_mb) = time(&|| {
-            let options = pdf::PdfOptions {
+            let options = PdfOptions {
                 fonts: &fonts,
                 sheets: true,
             };
-            pdf::write(&packet, &options, &mut Vec::new())
+            write_pdf(&packet, &options, &mut Vec::new())
                 .map(|b| b.len())
                 .unwrap_or(0)
         });
         let (html_ms, html_mb) = time(&|| {
-            html::write(&packet, &html::HtmlOptions { wording: &wording })
+            write_html(&packet, &HtmlOptions { wording: &wording })
                 .map(|b| b.len())
                 .unwrap_or(0)
         });

@@ -24,7 +24,7 @@ See docs/exit-codes.md.";
 /// jixiao reads budget performance-target tables (绩效目标表), turns them into records and reports.
 #[derive(Debug, Parser)]
 #[command(name = "jixiao", version, about, after_help = AFTER_HELP)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub log: LogArgs,
     #[command(subcommand)]
@@ -33,7 +33,7 @@ pub struct Cli {
 
 /// Logging flags, accepted before or after the subcommand.
 #[derive(Debug, Args)]
-pub struct LogArgs {
+pub(crate) struct LogArgs {
     /// Only print errors (no progress, no summary).
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -43,13 +43,13 @@ pub struct LogArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
+pub(crate) enum LogFormat {
     Human,
     Json,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Read files and print their records (nothing is written).
     #[command(after_help = "Examples:\n  jixiao inspect samples/000-*.txt\n  \
         jixiao inspect --format table --layout cell-per-line form.txt\n  \
@@ -73,7 +73,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum PluginsCommand {
+pub(crate) enum PluginsCommand {
     /// Load the plugins a pipeline configures (pins, ABI, params) and print their manifests.
     #[command(
         after_help = "Examples:\n  jixiao plugins list\n  jixiao plugins list bureau/pipeline.toml"
@@ -87,13 +87,13 @@ pub enum PluginsCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct PluginCheckArgs {
+pub(crate) struct PluginCheckArgs {
     /// The plugin library (`.so`, `.dylib`, `.dll`).
     pub path: PathBuf,
 }
 
 #[derive(Debug, Args)]
-pub struct InspectArgs {
+pub(crate) struct InspectArgs {
     /// Files to read.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -113,7 +113,7 @@ pub struct InspectArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// `{"documents": [...]}`, the documented JSON contract (docs/json-contract.md).
     Json,
     /// A readable text view, one block per record.
@@ -124,7 +124,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// The pipeline file (`*.toml`) and/or the files to read. Without a pipeline file named here
     /// or in JIXIAO_PIPELINE, ./pipeline.toml is used; in a folder without one, the built-in
     /// defaults (those `jixiao init` writes, the budget year read from the documents).
@@ -147,14 +147,14 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// The pipeline file.
     #[arg(default_value = "pipeline.toml", env = "JIXIAO_PIPELINE")]
     pub pipeline: PathBuf,
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Folder to write pipeline.toml into (created when missing).
     #[arg(default_value = ".")]
     pub dir: PathBuf,

@@ -9,7 +9,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::cli::{LogArgs, LogFormat};
 
-pub fn init(args: &LogArgs) {
+pub(crate) fn init(args: &LogArgs) {
     let default = if args.quiet { "error" } else { "info" };
     let filter = EnvFilter::try_from_env("JIXIAO_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()

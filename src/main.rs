@@ -11,6 +11,8 @@
 //! Exit codes are decided by `jixiao_driver::exit` (documented in docs/exit-codes.md); clap's own
 //! usage errors exit with 2.
 
+#![forbid(unsafe_code)]
+
 mod cli;
 mod commands;
 mod logging;

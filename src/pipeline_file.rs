@@ -13,7 +13,7 @@ use crate::commands::Failure;
 /// Reads and compiles a pipeline file. Every configuration problem is printed to stderr as
 /// `file:line:col: error: message` (with the source line and a caret on a terminal) before the
 /// failure is returned.
-pub fn load(path: &Path) -> Result<Pipeline, Failure> {
+pub(crate) fn load(path: &Path) -> Result<Pipeline, Failure> {
     jixiao_config::load(path).map_err(|e| match e {
         LoadError::Io { ref source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
             let hint = if path == Path::new(DEFAULT) {
@@ -49,11 +49,13 @@ pub fn load(path: &Path) -> Result<Pipeline, Failure> {
 }
 
 /// The pipeline file a command reads when none is named.
-pub const DEFAULT: &str = "pipeline.toml";
+pub(crate) const DEFAULT: &str = "pipeline.toml";
 
 /// `jixiao run`'s positional paths: at most one pipeline file (`*.toml`), the rest files or
 /// globs to read.
-pub fn split_run_paths(paths: &[PathBuf]) -> Result<(Option<PathBuf>, Vec<String>), Failure> {
+pub(crate) fn split_run_paths(
+    paths: &[PathBuf],
+) -> Result<(Option<PathBuf>, Vec<String>), Failure> {
     let (tomls, files): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| {
         p.extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
@@ -82,7 +84,10 @@ pub fn split_run_paths(paths: &[PathBuf]) -> Result<(Option<PathBuf>, Vec<String
 /// The pipeline of a run: the file named, else `JIXIAO_PIPELINE`, else `./pipeline.toml` when it
 /// exists, else — when files to read are named — the built-in defaults with the budget year the
 /// documents state (said on stderr). With no pipeline and no files, the error says what to do.
-pub fn for_run(named: Option<PathBuf>, overrides: &RunOverrides) -> Result<Pipeline, Failure> {
+pub(crate) fn for_run(
+    named: Option<PathBuf>,
+    overrides: &RunOverrides,
+) -> Result<Pipeline, Failure> {
     let chosen = named
         .or_else(|| std::env::var_os("JIXIAO_PIPELINE").map(PathBuf::from))
         .or_else(|| Path::new(DEFAULT).exists().then(|| PathBuf::from(DEFAULT)));
@@ -121,6 +126,6 @@ fn built_in(overrides: &RunOverrides) -> Result<Pipeline, Failure> {
 }
 
 /// The commented starter pipeline `jixiao init` writes: the bundled /pipeline.toml.
-pub fn starter() -> &'static str {
+pub(crate) fn starter() -> &'static str {
     jixiao_config::starter_pipeline()
 }

@@ -4,12 +4,12 @@
 
 use std::fmt::Write;
 
-pub use crate::view_score::scorecard;
+pub(crate) use crate::view_score::scorecard;
 
 use jixiao_core::{Diagnostic, DocumentRecords, Funds, Ledger, Record, RecordKind};
 
 /// The whole ledger as text.
-pub fn ledger(ledger: &Ledger) -> String {
+pub(crate) fn ledger(ledger: &Ledger) -> String {
     let mut out = String::new();
     for doc in &ledger.documents {
         document(&mut out, doc);
@@ -125,7 +125,7 @@ fn diagnostics(out: &mut String, diags: &[Diagnostic], indent: &str) {
 
 /// The `inspect --format cells` view: every row the reader produced, `line: cell | cell`, with each
 /// cell's column (and span when it has one), before any table understanding.
-pub fn cells(docs: &[jixiao_core::SourceDocument]) -> String {
+pub(crate) fn cells(docs: &[jixiao_core::SourceDocument]) -> String {
     let mut out = String::new();
     for doc in docs {
         let _ = writeln!(

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use jixiao_core::{CheckStatus, Scorecard};
 
 /// Every record's score card as text.
-pub fn scorecard(card: &Scorecard) -> String {
+pub(crate) fn scorecard(card: &Scorecard) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "rubric: {} {}", card.rubric.name, card.rubric.version);
     for rs in &card.records {

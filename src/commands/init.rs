@@ -8,7 +8,7 @@ use jixiao_driver::ExitStatus;
 use super::{Failure, Outcome};
 use crate::cli::InitArgs;
 
-pub fn execute(args: &InitArgs) -> Outcome {
+pub(super) fn execute(args: &InitArgs) -> Outcome {
     let io = |e: anyhow::Error| Failure::new(ExitStatus::Io, e);
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("cannot create {}", args.dir.display()))

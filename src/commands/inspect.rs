@@ -11,7 +11,7 @@ use jixiao_normalize::NormalizeContext;
 use super::{Failure, Outcome};
 use crate::cli::{Format, InspectArgs};
 
-pub fn execute(args: &InspectArgs) -> Outcome {
+pub(super) fn execute(args: &InspectArgs) -> Outcome {
     let files: Vec<InputFile> = args
         .files
         .iter()

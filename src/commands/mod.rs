@@ -13,13 +13,13 @@ use crate::cli::{Cli, Command};
 
 /// An error that ends a command, with the exit status it maps to.
 #[derive(Debug)]
-pub struct Failure {
+pub(crate) struct Failure {
     pub status: ExitStatus,
     pub error: anyhow::Error,
 }
 
 impl Failure {
-    pub fn new(status: ExitStatus, error: impl Into<anyhow::Error>) -> Failure {
+    pub(crate) fn new(status: ExitStatus, error: impl Into<anyhow::Error>) -> Failure {
         Failure {
             status,
             error: error.into(),
@@ -33,9 +33,9 @@ impl From<jixiao_driver::DriverError> for Failure {
     }
 }
 
-pub type Outcome = Result<ExitStatus, Failure>;
+pub(crate) type Outcome = Result<ExitStatus, Failure>;
 
-pub fn dispatch(cli: Cli) -> Outcome {
+pub(crate) fn dispatch(cli: Cli) -> Outcome {
     match cli.command {
         Command::Inspect(args) => inspect::execute(&args),
         Command::Run(args) => run::execute(&args, &cli.log),

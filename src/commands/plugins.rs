@@ -10,7 +10,7 @@ use jixiao_score::PluginManifest;
 use super::{Failure, Outcome};
 use crate::cli::PluginsCommand;
 
-pub fn execute(command: &PluginsCommand) -> Outcome {
+pub(super) fn execute(command: &PluginsCommand) -> Outcome {
     let text = match command {
         PluginsCommand::List(args) => {
             let pipeline = crate::pipeline_file::load(&args.pipeline)?;

@@ -11,7 +11,7 @@ use jixiao_driver::{RunOverrides, RunReport, STAGES, Stage, exit_status};
 use super::Outcome;
 use crate::cli::{LogArgs, LogFormat, RunArgs};
 
-pub fn execute(args: &RunArgs, log: &LogArgs) -> Outcome {
+pub(super) fn execute(args: &RunArgs, log: &LogArgs) -> Outcome {
     let format = log.log_format;
     let started = Instant::now();
     let (pipeline_file, files) = crate::pipeline_file::split_run_paths(&args.paths)?;

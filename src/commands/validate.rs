@@ -7,7 +7,7 @@ use jixiao_driver::{ExitStatus, RunOverrides, input_specs, inputs};
 use super::{Failure, Outcome};
 use crate::cli::ValidateArgs;
 
-pub fn execute(args: &ValidateArgs) -> Outcome {
+pub(super) fn execute(args: &ValidateArgs) -> Outcome {
     let pipeline = crate::pipeline_file::load(&args.pipeline)?;
     // Every stage context is built as `run` builds it (the driver's own builders): the label
     // dictionary, the rubric and every plugin (pins, ABI versions, params).

@@ -10,7 +10,7 @@ fn amount(a: Option<f64>) -> String {
     a.map_or_else(|| "—".to_string(), |v| format!("{v}"))
 }
 
-pub fn render(doc: &DocumentRecords) -> String {
+pub(crate) fn render(doc: &DocumentRecords) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

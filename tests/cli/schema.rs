@@ -24,7 +24,7 @@ const SUPPORTED: &[&str] = &[
 ];
 
 /// Every violation of `schema` by `value`, as `path: problem` lines (empty when valid).
-pub fn validate(schema: &Value, value: &Value) -> Vec<String> {
+pub(crate) fn validate(schema: &Value, value: &Value) -> Vec<String> {
     let mut errors = Vec::new();
     check(schema, schema, value, "$", &mut errors);
     errors

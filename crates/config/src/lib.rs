@@ -21,6 +21,8 @@
 //! The reference for users is docs/config.md; the bundled, commented /pipeline.toml is
 //! [`starter_pipeline`] and is compiled by a test.
 
+#![forbid(unsafe_code)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

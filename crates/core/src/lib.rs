@@ -13,6 +13,8 @@
 //! - [`ReadLimits`]: how much a reader may take from one file (`[limits]`).
 //! - [`RunContext`]: the budget year and as-of date a run is pinned to (for reproducible outputs).
 
+#![forbid(unsafe_code)]
+
 mod date;
 mod diagnostic;
 mod digest;

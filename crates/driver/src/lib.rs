@@ -9,24 +9,26 @@
 //!   [`render_context`] are what `validate`, `inspect` and `plugins` build too;
 //!   [`documents_year`] is the year of a run without a pipeline file.
 //! - [`inputs`]: `[[inputs]]` globs → the sorted, deduplicated file list.
-//! - [`lock`]: the run lock on the output directory (exit 75 when held).
-//! - [`publish`]: staging folder, fsync, rename into place; recovery of interrupted runs.
+//! - `lock`: the run lock on the output directory (exit 75 when held).
+//! - `publish`: staging folder, fsync, rename into place; recovery of interrupted runs.
 //! - [`stages`]: the stage list and the artifacts of a packet — the seam for score and render.
-//! - [`manifest`]: `manifest.json` with hashes of the pipeline, inputs and artifacts.
+//! - `manifest`: `manifest.json` with hashes of the pipeline, inputs and artifacts.
 //! - [`exit`]: the exit-code contract as pure functions of a run's outcome.
 //!
 //! Problems inside inputs never make [`run`] fail: they are diagnostics, counted in [`RunReport`] and
 //! classified by [`exit::classify`]. [`DriverError`] is for what stops a run (lock, I/O, config).
 
+#![forbid(unsafe_code)]
+
 mod error;
 pub mod exit;
 pub mod inputs;
-pub mod lock;
-pub mod manifest;
-pub mod publish;
+mod lock;
+mod manifest;
+mod publish;
 mod run;
 pub mod stages;
-pub mod unchanged;
+mod unchanged;
 
 use std::path::PathBuf;
 

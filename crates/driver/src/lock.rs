@@ -8,25 +8,24 @@
 use jixiao_core::civil_from_days;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 use crate::error::{DriverError, LockHolder};
 
 /// Name of the lock file inside the output directory.
-pub const LOCK_FILE: &str = ".jixiao.lock";
+pub(crate) const LOCK_FILE: &str = ".jixiao.lock";
 
 /// A held run lock; released when dropped (the file handle closes).
 #[derive(Debug)]
-pub struct RunLock {
+pub(crate) struct RunLock {
     _file: File,
-    path: PathBuf,
 }
 
 impl RunLock {
     /// Takes the lock on `dir` (which must exist) without waiting. Fails with
     /// [`DriverError::Locked`] naming the holder when another run (in any process) has it.
-    pub fn acquire(dir: &Path) -> Result<RunLock, DriverError> {
+    pub(crate) fn acquire(dir: &Path) -> Result<RunLock, DriverError> {
         let path = dir.join(LOCK_FILE);
         let mut file = OpenOptions::new()
             .read(true)
@@ -57,11 +56,7 @@ impl RunLock {
             .and_then(|_| file.write_all(stamp.as_bytes()))
             .and_then(|_| file.flush())
             .map_err(|e| DriverError::io("cannot write lock file", &path, e))?;
-        Ok(RunLock { _file: file, path })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(RunLock { _file: file })
     }
 }
 
@@ -89,7 +84,7 @@ fn parse_holder(text: &str) -> LockHolder {
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for a wall-clock instant. Used only in the lock file and logs, never in
 /// artifacts (those must not depend on the clock).
-pub fn utc_timestamp(t: SystemTime) -> String {
+pub(crate) fn utc_timestamp(t: SystemTime) -> String {
     let secs = t
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())

@@ -16,7 +16,7 @@ use crate::exit::Counts;
 use crate::stages::Artifact;
 
 /// Bumped when a field changes meaning or disappears (adding a field does not bump it).
-pub const MANIFEST_VERSION: u32 = 1;
+pub(crate) const MANIFEST_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -155,7 +155,7 @@ pub struct FileDigest {
 }
 
 /// Hashes a file; `None` when it cannot be read (the reader reports why).
-pub fn digest_file(path: &Path) -> Option<FileDigest> {
+pub(crate) fn digest_file(path: &Path) -> Option<FileDigest> {
     let bytes = std::fs::read(path).ok()?;
     Some(FileDigest {
         size: bytes.len() as u64,

@@ -21,10 +21,9 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::DriverError;
-use crate::stages::Artifact;
 
 /// The run manifest's file name; always renamed last.
-pub const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 const STAGING_PREFIX: &str = ".staging-";
 const COMMIT_MARKER: &str = ".commit";
 
@@ -32,7 +31,7 @@ static STAGING_SEQ: AtomicU64 = AtomicU64::new(0);
 
 /// Finishes or removes what killed runs left in `out`. Returns a note per folder handled (for the log).
 /// Safe because the caller holds the lock: every staging folder present belongs to a dead run.
-pub fn recover(out: &Path) -> Result<Vec<String>, DriverError> {
+pub(crate) fn recover(out: &Path) -> Result<Vec<String>, DriverError> {
     let mut notes = Vec::new();
     let entries = fs::read_dir(out).map_err(|e| DriverError::io("cannot list", out, e))?;
     let mut stale: Vec<PathBuf> = entries
@@ -63,19 +62,10 @@ pub fn recover(out: &Path) -> Result<Vec<String>, DriverError> {
     Ok(notes)
 }
 
-/// Publishes `artifacts` into `out` atomically (see the module docs). `out` must exist.
-pub fn publish(out: &Path, artifacts: &[Artifact]) -> Result<(), DriverError> {
-    let mut staging = Staging::create(out)?;
-    for a in artifacts {
-        staging.write(&a.path, &a.bytes)?;
-    }
-    staging.commit()
-}
-
 /// Step 1 as a value: a staging folder the run writes its artifacts into as soon as each is made
 /// (large JSON streamed, never held whole), then [`Staging::commit`]s. Dropped without commit, it
 /// removes itself (a run that publishes nothing leaves the packet as it was).
-pub struct Staging {
+pub(crate) struct Staging {
     out: PathBuf,
     dir: PathBuf,
     files: Vec<String>,
@@ -84,7 +74,7 @@ pub struct Staging {
 
 impl Staging {
     /// A fresh staging folder in `out` (which must exist; the caller holds the run lock).
-    pub fn create(out: &Path) -> Result<Staging, DriverError> {
+    pub(crate) fn create(out: &Path) -> Result<Staging, DriverError> {
         let dir = out.join(format!(
             "{STAGING_PREFIX}{}-{}",
             std::process::id(),
@@ -110,14 +100,14 @@ impl Staging {
     }
 
     /// Writes one artifact's bytes, synced.
-    pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<(), DriverError> {
+    pub(crate) fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<(), DriverError> {
         let path = self.target(rel)?;
         write_synced(&path, bytes)
     }
 
     /// Streams `value` as pretty JSON with a final newline (the form of every JSON artifact) into
     /// `rel`, hashing as it goes; returns the size and sha256 for the manifest.
-    pub fn write_json<T: serde::Serialize>(
+    pub(crate) fn write_json<T: serde::Serialize>(
         &mut self,
         rel: &str,
         value: &T,
@@ -131,7 +121,7 @@ impl Staging {
 
     /// Streams `values` as JSON Lines (one compact object per line) into `rel`, hashing as it
     /// goes; returns the size and sha256 for the manifest.
-    pub fn write_lines<T: serde::Serialize>(
+    pub(crate) fn write_lines<T: serde::Serialize>(
         &mut self,
         rel: &str,
         values: impl Iterator<Item = T>,
@@ -167,7 +157,7 @@ impl Staging {
     }
 
     /// Steps 2 and 3: the commit marker, then the renames into `out` (manifest last).
-    pub fn commit(mut self) -> Result<(), DriverError> {
+    pub(crate) fn commit(mut self) -> Result<(), DriverError> {
         sync_dir(&self.dir)?;
         let new: BTreeSet<&str> = self.files.iter().map(String::as_str).collect();
         let obsolete: Vec<String> = previous_artifacts(&self.out)

@@ -1,6 +1,16 @@
 use super::*;
+use crate::stages::Artifact;
 
 type R = Result<(), Box<dyn std::error::Error>>;
+
+/// Publishes `artifacts` into `out` atomically: staged, then committed.
+fn publish(out: &Path, artifacts: &[Artifact]) -> Result<(), DriverError> {
+    let mut staging = Staging::create(out)?;
+    for a in artifacts {
+        staging.write(&a.path, &a.bytes)?;
+    }
+    staging.commit()
+}
 
 fn art(path: &str, text: &str) -> Artifact {
     Artifact {

@@ -9,7 +9,7 @@ use crate::manifest::Manifest;
 
 /// What a packet is made from, as its manifest records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fingerprint {
+pub(crate) struct Fingerprint {
     pub jixiao_version: String,
     pub pipeline_sha256: Option<String>,
     pub rubric_sha256: Option<String>,
@@ -21,7 +21,7 @@ pub struct Fingerprint {
 
 /// Whether `out_dir/manifest.json` describes a packet made from `current`. Any doubt (no manifest, an
 /// unreadable one, a run that published nothing) means "not current".
-pub fn is_current(out_dir: &Path, current: &Fingerprint) -> bool {
+pub(crate) fn is_current(out_dir: &Path, current: &Fingerprint) -> bool {
     let Ok(bytes) = std::fs::read(out_dir.join(crate::publish::MANIFEST)) else {
         return false;
     };

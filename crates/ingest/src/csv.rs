@@ -4,7 +4,7 @@
 
 use jixiao_core::{Cell, Row};
 
-pub fn read(text: &str) -> Vec<Row> {
+pub(crate) fn read(text: &str) -> Vec<Row> {
     let first = text.lines().next().unwrap_or("");
     let sep = if first.matches(';').count() > first.matches(',').count() {
         b';'

@@ -20,7 +20,7 @@ pub(crate) struct Grid {
 }
 
 impl Grid {
-    pub fn new(encoding: impl Into<String>) -> Grid {
+    pub(crate) fn new(encoding: impl Into<String>) -> Grid {
         Grid {
             rows: Vec::new(),
             diagnostics: Vec::new(),
@@ -31,7 +31,7 @@ impl Grid {
 
     /// Cuts cells longer than `max_cell_chars` (with one warning per cut cell) and refuses a
     /// document with more than `max_cells` cells.
-    pub fn enforce(mut self, limits: &ReadLimits) -> Result<Grid, ReadError> {
+    pub(crate) fn enforce(mut self, limits: &ReadLimits) -> Result<Grid, ReadError> {
         let cells: u64 = self.rows.iter().map(|r| r.cells.len() as u64).sum();
         if cells > limits.max_cells {
             return Err(ReadError::limit(format!(
@@ -58,7 +58,7 @@ impl Grid {
         Ok(self)
     }
 
-    pub fn into_document(self, display: &str, format: SourceFormat) -> SourceDocument {
+    pub(crate) fn into_document(self, display: &str, format: SourceFormat) -> SourceDocument {
         SourceDocument {
             file: display.to_string(),
             format,
@@ -90,18 +90,18 @@ pub(crate) enum ReadError {
 }
 
 impl ReadError {
-    pub fn limit(message: impl Into<String>) -> ReadError {
+    pub(crate) fn limit(message: impl Into<String>) -> ReadError {
         ReadError::Limit(message.into())
     }
 
     /// Markup (`what`: elements, tables) nested deeper than `max_nesting`.
-    pub fn too_deep(what: &str, max_nesting: u32) -> ReadError {
+    pub(crate) fn too_deep(what: &str, max_nesting: u32) -> ReadError {
         ReadError::limit(format!(
             "{what} nested deeper than max_nesting = {max_nesting}"
         ))
     }
 
-    pub fn diagnostic(&self, format: SourceFormat) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, format: SourceFormat) -> Diagnostic {
         let code = match self {
             ReadError::Limit(_) => "ingest.limit",
             ReadError::NoTextLayer => "ingest.no-text-layer",
@@ -140,7 +140,7 @@ pub(crate) struct SourceCell {
 
 impl SourceCell {
     #[cfg(test)]
-    pub fn new(text: impl Into<String>) -> SourceCell {
+    pub(crate) fn new(text: impl Into<String>) -> SourceCell {
         SourceCell {
             text: text.into(),
             col_span: 1,
@@ -163,7 +163,7 @@ pub(crate) struct GridBuilder<'l> {
 }
 
 impl<'l> GridBuilder<'l> {
-    pub fn new(limits: &'l ReadLimits, table: Option<u32>) -> GridBuilder<'l> {
+    pub(crate) fn new(limits: &'l ReadLimits, table: Option<u32>) -> GridBuilder<'l> {
         GridBuilder {
             limits,
             covered: Vec::new(),
@@ -174,7 +174,7 @@ impl<'l> GridBuilder<'l> {
     }
 
     /// Adds one table row at `line` (and `page` for PDF).
-    pub fn push_row(
+    pub(crate) fn push_row(
         &mut self,
         line: u32,
         page: Option<u32>,
@@ -236,7 +236,7 @@ impl<'l> GridBuilder<'l> {
         Ok(())
     }
 
-    pub fn finish(self) -> Vec<Row> {
+    pub(crate) fn finish(self) -> Vec<Row> {
         self.rows
     }
 }

@@ -65,7 +65,7 @@ pub fn detect(text: &str) -> Layout {
 }
 
 /// Reads `text` in `layout` (not `Spreadsheet`, which has its own reader).
-pub fn read(text: &str, layout: Layout) -> Vec<Row> {
+pub(crate) fn read(text: &str, layout: Layout) -> Vec<Row> {
     match layout {
         Layout::Tabbed | Layout::Grid => split_lines(text, |l| l.split('\t').collect()),
         Layout::SpaceSeparated => split_lines(text, split_spaces),

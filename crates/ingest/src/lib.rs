@@ -15,6 +15,8 @@
 //! To add a format: sniff it in `format.rs`, write a module returning a `grid::Grid` that enforces
 //! the limits, add its error code to `docs/inputs.md`. Diagnostic codes are listed in [`CODES`].
 
+#![forbid(unsafe_code)]
+
 mod csv;
 mod decode;
 mod docx;

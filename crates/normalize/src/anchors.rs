@@ -12,7 +12,7 @@ use crate::rows::{PCell, PRow};
 use crate::value::split_target;
 
 /// Splits every fused single-cell row of `rows`; one diagnostic per document says how many.
-pub fn split_fused_cells(rows: &mut [PRow], dict: &LabelDictionary) -> Option<Diagnostic> {
+pub(crate) fn split_fused_cells(rows: &mut [PRow], dict: &LabelDictionary) -> Option<Diagnostic> {
     let mut first = None;
     let mut count = 0;
     for row in rows.iter_mut() {
@@ -47,7 +47,7 @@ pub fn split_fused_cells(rows: &mut [PRow], dict: &LabelDictionary) -> Option<Di
 /// A row whose cells run on into the indicator block's column titles (a web copy that lost the row
 /// ends: `绩效目标 | 目标文字 | 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 产出指标 | …`) becomes
 /// three rows: what stood before the titles, the titles, what follows them.
-pub fn split_at_column_titles(rows: Vec<PRow>, dict: &LabelDictionary) -> Vec<PRow> {
+pub(crate) fn split_at_column_titles(rows: Vec<PRow>, dict: &LabelDictionary) -> Vec<PRow> {
     let is_title = |c: &PCell| {
         matches!(
             dict.field(&c.text).filter(|m| m.rest.is_empty()).map(|m| m.label),

@@ -13,7 +13,7 @@ use crate::value::parse_money;
 
 /// The column-title row of a one-row-per-indicator export.
 #[derive(Debug, Clone)]
-pub struct FlatHeader {
+pub(crate) struct FlatHeader {
     fields: Vec<(u32, Field)>,
     /// (column, role, title, amounts in 元) of the money columns.
     funds: Vec<(u32, FundsRole, String, bool)>,
@@ -22,7 +22,7 @@ pub struct FlatHeader {
 }
 
 /// Recognises the column-title row of an export: header fields and indicator columns side by side.
-pub fn flat_header(row: &PRow, dict: &LabelDictionary) -> Option<FlatHeader> {
+pub(crate) fn flat_header(row: &PRow, dict: &LabelDictionary) -> Option<FlatHeader> {
     let map = ColumnMap::from_header(row, dict)?;
     let mut fields = Vec::new();
     let mut funds = Vec::new();
@@ -57,7 +57,7 @@ pub fn flat_header(row: &PRow, dict: &LabelDictionary) -> Option<FlatHeader> {
 
 /// Reads export rows after `header` until a row no longer fits; returns the records and the number of
 /// rows used.
-pub fn read_flat(
+pub(crate) fn read_flat(
     rows: &[PRow],
     header: &FlatHeader,
     dict: &LabelDictionary,

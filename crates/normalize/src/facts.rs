@@ -11,7 +11,7 @@ use crate::text::fold_label;
 use crate::value::parse_money;
 
 /// Reads the facts from the rows that are not part of any target table.
-pub fn collect(rows: &[PRow]) -> DocumentFacts {
+pub(crate) fn collect(rows: &[PRow]) -> DocumentFacts {
     let mut facts = DocumentFacts::default();
     for (i, row) in rows.iter().enumerate() {
         if facts.year.is_none()
@@ -85,7 +85,7 @@ fn expenditure_total(rows: &[PRow], header: usize) -> Option<Sourced<f64>> {
 
 /// Unit codes from a table of contents whose entries read `101001攀枝花市西区人民代表大会常务委员会办公室…… 1`
 /// (code, unit name, leader dots, page): unit name → code.
-pub fn unit_codes(rows: &[PRow]) -> BTreeMap<String, String> {
+pub(crate) fn unit_codes(rows: &[PRow]) -> BTreeMap<String, String> {
     let mut codes = BTreeMap::new();
     for row in rows {
         let Some(first) = row.filled().next() else {

@@ -1,7 +1,7 @@
 //! [`SourceDocument`]s → [`Ledger`]: every performance-target table becomes one canonical [`Record`].
 //!
 //! Takes what `ingest` returns (rows of cells with provenance) and returns one [`DocumentRecords`] per
-//! document, in input order. Driven by a label dictionary ([`dictionary`], built-in `labels.toml` plus
+//! document, in input order. Driven by a label dictionary (`dictionary`, built-in `labels.toml` plus
 //! `[normalize.labels]`), not by the quirks of one file:
 //! - `prepare` cleans cells (`rows`), drops page furniture and web-page frames, joins labels a layout
 //!   broke over rows or cells, and splits rows a copy fused (`anchors`);
@@ -12,7 +12,7 @@
 //!   continuation rules;
 //! - `prose` reads indicators written in a notice's paragraphs; `narrative` department-overall targets
 //!   written as prose; `export` budget-system exports with one row per indicator;
-//! - [`value`] parses each 指标值 into numbers, units, money, time; `facts` reads document-level facts;
+//! - `value` parses each 指标值 into numbers, units, money, time; `facts` reads document-level facts;
 //! - `quality` is the last look: garbage repaired or the table rejected, a confidence per record.
 //!
 //! Every repair is a diagnostic on its record with the source line; content that is not a target table
@@ -20,9 +20,11 @@
 //! to `labels.toml` first; add a rule only for structure the dictionary cannot express, name the kind of
 //! table it serves, give it a diagnostic, add its code to [`CODES`] and list it in docs/normalize.md.
 
+#![forbid(unsafe_code)]
+
 mod anchors;
 mod codes;
-pub mod dictionary;
+mod dictionary;
 mod export;
 mod facts;
 mod indicators;
@@ -33,8 +35,8 @@ mod quality;
 mod rows;
 mod segment;
 mod table;
-pub mod text;
-pub mod value;
+mod text;
+mod value;
 
 #[cfg(test)]
 mod tests;

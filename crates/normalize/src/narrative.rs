@@ -11,7 +11,10 @@ use crate::segment::section_heading;
 
 /// Reads the section that starts at `rows[0]` (the heading) up to the next top-level heading.
 /// Returns the record and how many rows it used.
-pub fn read_section(rows: &[PRow], page_header: Option<&PageHeader>) -> (Option<Record>, usize) {
+pub(crate) fn read_section(
+    rows: &[PRow],
+    page_header: Option<&PageHeader>,
+) -> (Option<Record>, usize) {
     let Some(first) = rows.first() else {
         return (None, 0);
     };

@@ -12,20 +12,20 @@ use crate::text::fold_label;
 
 /// Page furniture: the document's page header (`550 峰峰机关事务`), with the department it names.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct PageHeader {
+pub(crate) struct PageHeader {
     pub code: Option<String>,
     pub name: String,
 }
 
 /// The rows of a document ready for segmentation, and what preparing them found.
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub rows: Vec<PRow>,
     pub page_header: Option<PageHeader>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Cleans cells, drops page furniture and repairs labels broken over rows.
-pub fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
+pub(crate) fn prepare(doc: &SourceDocument, dict: &LabelDictionary) -> Prepared {
     let mut rows: Vec<PRow> = Vec::with_capacity(doc.rows.len());
     let mut last_line = 0u32;
     let mut last_page: Option<u32> = None;
@@ -199,7 +199,7 @@ fn drop_furniture(
 }
 
 /// `单位：万元` / `单位：元`.
-pub fn is_unit_note(text: &str) -> bool {
+pub(crate) fn is_unit_note(text: &str) -> bool {
     let f = fold_label(text);
     let note = ["单位:", "金额单位:", "资金单位:", "货币单位:"]
         .iter()

@@ -23,7 +23,7 @@ use crate::segment::first_year;
 use crate::value::{clauses, parse_money, parse_value, split_target};
 
 /// The 一级 a heading row names (`一、 产出指标`), if it is one.
-pub fn level1_heading(row: &PRow, dict: &LabelDictionary) -> Option<Level1> {
+pub(crate) fn level1_heading(row: &PRow, dict: &LabelDictionary) -> Option<Level1> {
     let text: String = row.filled().map(|c| c.text.as_str()).collect();
     if text.chars().count() > 20 {
         return None;
@@ -35,7 +35,7 @@ pub fn level1_heading(row: &PRow, dict: &LabelDictionary) -> Option<Level1> {
 }
 
 /// Whether `rows` (starting at a 一级 heading) hold indicators written as prose.
-pub fn starts_prose(rows: &[PRow], dict: &LabelDictionary) -> bool {
+pub(crate) fn starts_prose(rows: &[PRow], dict: &LabelDictionary) -> bool {
     level1_heading(&rows[0], dict).is_some()
         && rows.get(1).and_then(PRow::single).is_some_and(|c| {
             clauses(&c.text).iter().any(|cl| split_target(cl).is_some())
@@ -47,7 +47,7 @@ pub fn starts_prose(rows: &[PRow], dict: &LabelDictionary) -> bool {
 
 /// Reads the prose block starting at `rows[0]` (a 一级 heading); `before` are the notice's rows above
 /// it. Returns the record (when it has indicators) and the rows used.
-pub fn read_prose(
+pub(crate) fn read_prose(
     rows: &[PRow],
     before: &[PRow],
     dict: &LabelDictionary,

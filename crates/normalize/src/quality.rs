@@ -40,7 +40,7 @@ const MEDIUM: [&str; 13] = [
 ];
 
 /// Repairs or rejects `record`; rejections become an error in `doc_diagnostics`.
-pub fn review(
+pub(crate) fn review(
     mut record: Record,
     dict: &LabelDictionary,
     doc_diagnostics: &mut Vec<Diagnostic>,

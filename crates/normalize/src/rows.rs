@@ -3,7 +3,7 @@
 
 /// One cleaned cell; `col` is the 1-based column of the source (its position carries meaning).
 #[derive(Debug, Clone, PartialEq)]
-pub struct PCell {
+pub(crate) struct PCell {
     pub text: String,
     pub col: u32,
     pub line: u32,
@@ -11,7 +11,7 @@ pub struct PCell {
 
 /// One cleaned row.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PRow {
+pub(crate) struct PRow {
     pub line: u32,
     /// A blank line (or more) stood before this row in the source: a table may end here.
     pub gap_before: bool,
@@ -21,14 +21,14 @@ pub struct PRow {
 }
 
 impl PRow {
-    pub fn filled(&self) -> impl Iterator<Item = &PCell> {
+    pub(crate) fn filled(&self) -> impl Iterator<Item = &PCell> {
         self.cells.iter().filter(|c| !c.text.is_empty())
     }
-    pub fn filled_count(&self) -> usize {
+    pub(crate) fn filled_count(&self) -> usize {
         self.filled().count()
     }
     /// The only non-empty cell of the row, when it has exactly one.
-    pub fn single(&self) -> Option<&PCell> {
+    pub(crate) fn single(&self) -> Option<&PCell> {
         let mut it = self.filled();
         let first = it.next()?;
         if it.next().is_some() {

@@ -9,21 +9,21 @@ use crate::text::fold_label;
 
 /// What a title line says about the table under it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TitleKind {
+pub(crate) enum TitleKind {
     Target(RecordKind),
     /// 自评表, 评价表, 评分表: look like target tables, are not.
     NotTarget,
 }
 
 /// Whether a line is the title of a performance-target (or self-evaluation) table.
-pub fn is_title(text: &str, dict: &LabelDictionary) -> bool {
+pub(crate) fn is_title(text: &str, dict: &LabelDictionary) -> bool {
     title_kind(text, dict).is_some()
 }
 
 /// Classifies a title line: `部门（单位）预算项目支出绩效目标表`, `（一）部门整体支出绩效目标申报表`,
 /// `1、运转保障-办公区电费绩效目标表`, `绩效目标申报表(基础设施建设类)`, `项目支出绩效自评表`. The words
 /// are the `[titles]` of the label dictionary.
-pub fn title_kind(text: &str, dict: &LabelDictionary) -> Option<TitleKind> {
+pub(crate) fn title_kind(text: &str, dict: &LabelDictionary) -> Option<TitleKind> {
     let f = fold_label(text);
     if f.chars().count() > 80 {
         return None;
@@ -52,7 +52,7 @@ pub fn title_kind(text: &str, dict: &LabelDictionary) -> Option<TitleKind> {
 }
 
 /// A project name that only a numbered title carries: `1、运转保障-办公区电费绩效目标表`.
-pub fn name_from_title(text: &str, dict: &LabelDictionary) -> Option<String> {
+pub(crate) fn name_from_title(text: &str, dict: &LabelDictionary) -> Option<String> {
     let t = text.trim();
     let stripped = crate::dictionary::strip_enumeration(t);
     if stripped.len() == t.len() {
@@ -69,7 +69,7 @@ pub fn name_from_title(text: &str, dict: &LabelDictionary) -> Option<String> {
 }
 
 /// A row that only states the year: `（2021年度）`, `(2022年度)`, `预算年度：2024`.
-pub fn year_row(text: &str) -> Option<i32> {
+pub(crate) fn year_row(text: &str) -> Option<i32> {
     let f = fold_label(text);
     let f = f.strip_prefix("预算年度:").unwrap_or(&f);
     let f = f.trim_start_matches('(').trim_end_matches(')');
@@ -83,7 +83,7 @@ pub fn year_row(text: &str) -> Option<i32> {
 }
 
 /// The first four-digit year (1990–2100) followed by 年 in a text.
-pub fn first_year(text: &str) -> Option<i32> {
+pub(crate) fn first_year(text: &str) -> Option<i32> {
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     while i + 4 < chars.len() + 1 {
@@ -109,7 +109,7 @@ pub fn first_year(text: &str) -> Option<i32> {
 }
 
 /// How a row can begin a table when no title announced it.
-pub fn starts_table(row: &PRow, dict: &LabelDictionary) -> bool {
+pub(crate) fn starts_table(row: &PRow, dict: &LabelDictionary) -> bool {
     let mut filled = row.filled();
     let Some(first) = filled.next() else {
         return false;
@@ -133,7 +133,7 @@ pub fn starts_table(row: &PRow, dict: &LabelDictionary) -> bool {
 
 /// One cell per paragraph: a bare `项目名称` (or `项目编码`) with its value in the next paragraph begins a
 /// table when no title announced it.
-pub fn starts_stream_table(rows: &[PRow], dict: &LabelDictionary) -> bool {
+pub(crate) fn starts_stream_table(rows: &[PRow], dict: &LabelDictionary) -> bool {
     let (Some(label), Some(value)) = (
         rows.first().and_then(PRow::single),
         rows.get(1).and_then(PRow::single),
@@ -151,7 +151,7 @@ pub fn starts_stream_table(rows: &[PRow], dict: &LabelDictionary) -> bool {
 }
 
 /// A top-level section heading of a narrative document: `五、部门整体绩效目标`, `八、政府采购预算情况`.
-pub fn section_heading(row: &PRow) -> Option<&str> {
+pub(crate) fn section_heading(row: &PRow) -> Option<&str> {
     let cell = row.single()?;
     let t = cell.text.as_str();
     let n = t
@@ -169,7 +169,7 @@ pub fn section_heading(row: &PRow) -> Option<&str> {
 /// approval line (`财政部门绩效评价股审核意见 (盖章)`): its first filled cell starts with a footer
 /// label followed by a colon or is the bare label, or it is an approval cell (`…审核意见`) with
 /// nothing after it but a seal (`(盖章)`) or a date.
-pub fn is_footer(row: &PRow, dict: &LabelDictionary) -> bool {
+pub(crate) fn is_footer(row: &PRow, dict: &LabelDictionary) -> bool {
     let mut filled = row.filled();
     let Some(first) = filled.next() else {
         return false;
@@ -199,7 +199,7 @@ pub fn is_footer(row: &PRow, dict: &LabelDictionary) -> bool {
 }
 
 /// `附件2` / `附件：` on a line of its own: an attachment of a notice starts here.
-pub fn is_attachment_heading(row: &PRow) -> bool {
+pub(crate) fn is_attachment_heading(row: &PRow) -> bool {
     row.single().is_some_and(|c| {
         let f = fold_label(&c.text);
         f.strip_prefix("附件")
@@ -208,7 +208,7 @@ pub fn is_attachment_heading(row: &PRow) -> bool {
 }
 
 /// A mark that the copy leaves content out or ends here: `[... TRUNCATED ...]`, `[…]`, `……`, `(略)`.
-pub fn is_elision(row: &PRow) -> bool {
+pub(crate) fn is_elision(row: &PRow) -> bool {
     let Some(cell) = row.single() else {
         return false;
     };
@@ -227,13 +227,13 @@ pub fn is_elision(row: &PRow) -> bool {
 }
 
 /// Whether a section heading opens a department-overall narrative (`五、部门整体绩效目标`).
-pub fn is_department_heading(text: &str) -> bool {
+pub(crate) fn is_department_heading(text: &str) -> bool {
     let f = fold_label(text);
     f.contains("部门整体") && (f.ends_with("绩效目标") || f.ends_with("绩效目标情况"))
 }
 
 /// Describes skipped content for the info diagnostic.
-pub fn skipped_diagnostic(rows: &[PRow]) -> Option<Diagnostic> {
+pub(crate) fn skipped_diagnostic(rows: &[PRow]) -> Option<Diagnostic> {
     let first = rows.first()?;
     let last = rows.last()?;
     let tabular = rows.iter().filter(|r| r.filled_count() >= 3).count();

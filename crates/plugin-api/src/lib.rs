@@ -83,8 +83,10 @@ macro_rules! export_scorer {
             score: __jixiao_score,
         };
 
-        /// The plugin's entry symbol: its name carries the ABI version.
+        /// The plugin's entry symbol: its name carries the ABI version. Exported by name, so
+        /// reachable whatever module the macro is used in.
         #[unsafe(no_mangle)]
+        #[allow(unreachable_pub)]
         pub extern "C" fn jixiao_plugin_v1() -> *const $crate::PluginTable {
             &__JIXIAO_TABLE
         }

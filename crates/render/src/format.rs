@@ -1,7 +1,7 @@
 //! Number and date formats shared by every format, so a figure reads the same in Excel, PDF and HTML.
 
 /// 万元 amounts: two decimals with thousands separators (`12,692.07`).
-pub fn wan(x: f64) -> String {
+pub(crate) fn wan(x: f64) -> String {
     let fixed = format!("{:.2}", x.abs());
     let (int, frac) = fixed.split_once('.').unwrap_or((fixed.as_str(), "00"));
     let mut grouped = String::with_capacity(int.len() + int.len() / 3);
@@ -16,14 +16,14 @@ pub fn wan(x: f64) -> String {
 }
 
 /// Scores and percentages: at most two decimals, no trailing zeros (`91.06`, `100`, `87.5`).
-pub fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     let s = format!("{:.2}", x);
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.to_string() }
 }
 
 /// `2024-03-01` → `2024年3月1日`; anything else unchanged.
-pub fn date_zh(iso: &str) -> String {
+pub(crate) fn date_zh(iso: &str) -> String {
     let parts: Vec<&str> = iso.split('-').collect();
     match parts.as_slice() {
         [y, m, d] => match (m.parse::<u32>(), d.parse::<u32>()) {

@@ -8,17 +8,22 @@
 //!   character no font can draw, a format that failed); [`render`] collects them into [`Rendered`].
 //!   Only the driver writes files.
 //!
-//! Map: [`packet`] builds the one [`PacketContext`] every format reads; [`wording`] the templated
-//! prose and strings; [`xlsx`], [`pdf`], [`html`] one writer each,
-//! `fn(&PacketContext, &Options) -> Result<Vec<u8>, RenderError>`.
+//! Map (private modules): `packet` builds the one [`PacketContext`] every format reads; `wording`
+//! the templated prose and strings ([`Wording`]); `xlsx`, `pdf`, `html` one writer each
+//! ([`write_xlsx`], [`write_pdf`], [`write_html`]: `fn(&PacketContext, &Options) -> Result<Vec<u8>,
+//! RenderError>`, for benches and tools that want one format); `format` the file names and scopes of
+//! a packet. To add a format: a module with its writer, a [`jixiao_config::PacketFormat`] variant,
+//! and a branch in `render_file`.
 
-pub mod format;
-pub mod html;
-pub mod packet;
-pub mod palette;
-pub mod pdf;
-pub mod wording;
-pub mod xlsx;
+#![forbid(unsafe_code)]
+
+mod format;
+mod html;
+mod packet;
+mod palette;
+mod pdf;
+mod wording;
+mod xlsx;
 
 use std::path::Path;
 
@@ -26,7 +31,11 @@ use jixiao_config::{PacketFormat, RenderConfig};
 use jixiao_core::{Diagnostic, Ledger, Scorecard};
 use rayon::prelude::*;
 
+pub use html::{HtmlOptions, write as write_html};
 pub use packet::{PacketContext, PacketMeta};
+pub use pdf::{FontSet, PdfOptions, write as write_pdf};
+pub use wording::{Prose, Wording};
+pub use xlsx::{XlsxOptions, write as write_xlsx};
 
 /// Every diagnostic code this stage emits (docs/packet.md explains them; docs/diagnostics.md lists
 /// all stages').
@@ -47,7 +56,6 @@ pub const CODES: &[jixiao_core::DiagnosticCode] = &[
         "no installed CJK font: the PDF uses the bundled one",
     ),
 ];
-pub use wording::{Prose, Wording};
 
 /// Why a packet file could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -4,7 +4,7 @@
 //! test checks, so 优 is one green everywhere.
 
 /// (grade, text, fill, chart), in 优 良 中 差 order.
-pub const GRADES: [(&str, u32, u32, u32); 4] = [
+pub(crate) const GRADES: [(&str, u32, u32, u32); 4] = [
     ("优", 0x3B8A51, 0xDCEFE0, 0x4D9E61),
     ("良", 0x2F67A8, 0xDDE8F7, 0x457DBF),
     ("中", 0xA86A10, 0xFCEBCC, 0xE69E2E),
@@ -12,7 +12,7 @@ pub const GRADES: [(&str, u32, u32, u32); 4] = [
 ];
 
 /// `0xRRGGBB` → red, green, blue in 0..=1.
-pub const fn unit_rgb(hex: u32) -> (f32, f32, f32) {
+pub(crate) const fn unit_rgb(hex: u32) -> (f32, f32, f32) {
     (
         ((hex >> 16) & 0xFF) as f32 / 255.0,
         ((hex >> 8) & 0xFF) as f32 / 255.0,

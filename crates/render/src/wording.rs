@@ -17,7 +17,7 @@ use crate::format::{date_zh, num, wan};
 use crate::packet::PacketContext;
 
 /// Sections of `strings.toml` → key → text.
-pub type Strings = BTreeMap<String, BTreeMap<String, String>>;
+pub(crate) type Strings = BTreeMap<String, BTreeMap<String, String>>;
 
 const BUNDLED_STRINGS: &str = include_str!("../../../templates/strings.toml");
 

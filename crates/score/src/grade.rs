@@ -6,7 +6,7 @@ use jixiao_core::{CheckResult, Evidence, Grade, GradeBands};
 use crate::rubric::Cap;
 
 /// The grade of a score given as a percentage of the points available.
-pub fn grade_for(percent: f64, bands: &GradeBands) -> Grade {
+pub(crate) fn grade_for(percent: f64, bands: &GradeBands) -> Grade {
     // A hair of tolerance: 89.999999 from float sums is 90 on paper.
     let p = percent + 1e-9;
     if p >= bands.excellent {
@@ -32,7 +32,7 @@ pub fn consequence(grade: Grade) -> &'static str {
 
 /// Applies the caps: a check below its threshold limits the grade. The cap is noted as evidence on
 /// the check that triggered it (deduction 0: it costs a grade, not points).
-pub fn apply_caps(mut grade: Grade, caps: &[Cap], checks: &mut [CheckResult]) -> Grade {
+pub(crate) fn apply_caps(mut grade: Grade, caps: &[Cap], checks: &mut [CheckResult]) -> Grade {
     for cap in caps {
         let Some(check) = checks.iter_mut().find(|c| c.id == cap.check) else {
             continue;

@@ -6,9 +6,9 @@
 //!   the total, the grade), the corpus-level [`Finding`]s, the rubric actually used, and the stage's
 //!   diagnostics (plugin faults).
 //!
-//! Map: [`rubric`] resolves the configuration; [`checks`] holds A1–D4 (one module per family);
-//! [`grade`] bands, caps and consequences; [`findings`] the problems that are counted, not scored;
-//! [`host`] the plugin host.
+//! Map: `rubric` resolves the configuration; `checks` holds A1–D4 (one module per family);
+//! `grade` bands, caps and consequences; `findings` the problems that are counted, not scored;
+//! `host` the plugin host.
 //!
 //! Totals: a record's `total` is the sum of its scored checks (built-in and plugin, plugin points ×
 //! `weight`), `max_points` the sum of their maxima, and the grade is read from
@@ -16,12 +16,12 @@
 //! 100-point score; a disabled check or a "not scored" plugin check leaves the maximum instead of
 //! counting as zero. See docs/scoring.md.
 
-pub mod checks;
-pub mod findings;
-pub mod grade;
-pub mod host;
-pub mod rubric;
-pub mod text;
+mod checks;
+mod findings;
+mod grade;
+mod host;
+mod rubric;
+mod text;
 
 use std::path::Path;
 
@@ -195,7 +195,7 @@ pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
 }
 
 /// One record's score card (built-in checks, then plugins); `form` is what its document shows about
-/// the form it was written on ([`checks::FormFacts::of`]).
+/// the form it was written on (`checks::FormFacts::of`).
 pub fn score_record(
     r: RecordRef,
     rec: &Record,

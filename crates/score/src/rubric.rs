@@ -10,11 +10,11 @@ use jixiao_core::{CheckInfo, Grade, GradeBands};
 use crate::checks::{BUILTIN, CheckDef};
 
 /// Name and version recorded when a configuration does not set its own.
-pub const DEFAULT_RUBRIC_NAME: &str = "默认审核规则";
-pub const DEFAULT_RUBRIC_VERSION: &str = "2024.1";
+pub(crate) const DEFAULT_RUBRIC_NAME: &str = "默认审核规则";
+pub(crate) const DEFAULT_RUBRIC_VERSION: &str = "2024.1";
 
 /// B2's built-in vague words (domain rubric).
-pub const DEFAULT_VAGUE_WORDS: &[&str] = &[
+pub(crate) const DEFAULT_VAGUE_WORDS: &[&str] = &[
     "浓厚",
     "大幅",
     "合理化",

@@ -5,62 +5,58 @@ use jixiao_core::{Evidence, Indicator, Level1, Level2, Record};
 
 /// The 一级 an indicator counts under: its own, else its 二级's parent (a table that only names the
 /// 二级 is still classified).
-pub fn level1_of(ind: &Indicator) -> Option<Level1> {
+pub(crate) fn level1_of(ind: &Indicator) -> Option<Level1> {
     ind.level1.or(ind.level2.map(Level2::parent))
 }
 
-pub fn is_output(ind: &Indicator) -> bool {
-    level1_of(ind) == Some(Level1::Output)
-}
-
-pub fn is_benefit(ind: &Indicator) -> bool {
+pub(crate) fn is_benefit(ind: &Indicator) -> bool {
     level1_of(ind) == Some(Level1::Benefit)
 }
 
-pub fn is_satisfaction(ind: &Indicator) -> bool {
+pub(crate) fn is_satisfaction(ind: &Indicator) -> bool {
     level1_of(ind) == Some(Level1::Satisfaction) || ind.level2 == Some(Level2::Satisfaction)
 }
 
 /// 成本指标 under 产出, or the newer template's 一级 成本指标 with its three kinds.
-pub fn is_cost(ind: &Indicator) -> bool {
+pub(crate) fn is_cost(ind: &Indicator) -> bool {
     matches!(
         ind.level2,
         Some(Level2::Cost | Level2::EconomicCost | Level2::SocialCost | Level2::EcologicalCost)
     ) || ind.level1 == Some(Level1::Cost)
 }
 
-pub fn is_blank(s: &str) -> bool {
+pub(crate) fn is_blank(s: &str) -> bool {
     s.trim().is_empty()
 }
 
 /// An indicator with both a name and a value.
-pub fn is_filled(ind: &Indicator) -> bool {
+pub(crate) fn is_filled(ind: &Indicator) -> bool {
     !is_blank(&ind.name) && !is_blank(&ind.value)
 }
 
 /// The value states at least one number.
-pub fn has_number(ind: &Indicator) -> bool {
+pub(crate) fn has_number(ind: &Indicator) -> bool {
     !ind.parsed.numbers.is_empty()
 }
 
-pub fn is_percent(ind: &Indicator) -> bool {
+pub(crate) fn is_percent(ind: &Indicator) -> bool {
     ind.parsed.unit.as_deref() == Some("%")
 }
 
 /// Letters, digits and hanzi only: what counts as "meaningful characters" of a goal.
-pub fn meaningful(s: &str) -> String {
+pub(crate) fn meaningful(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// Text as compared for copies: whitespace and trailing punctuation do not make a row different.
-pub fn copy_key(s: &str) -> String {
+pub(crate) fn copy_key(s: &str) -> String {
     let m: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     m.trim_end_matches(['.', '。', '；', ';', '，', ','])
         .to_string()
 }
 
 /// The vague words a value uses, in list order.
-pub fn vague_hits<'w>(value: &str, words: &'w [String]) -> Vec<&'w str> {
+pub(crate) fn vague_hits<'w>(value: &str, words: &'w [String]) -> Vec<&'w str> {
     words
         .iter()
         .filter(|w| !w.is_empty() && value.contains(w.as_str()))
@@ -69,7 +65,7 @@ pub fn vague_hits<'w>(value: &str, words: &'w [String]) -> Vec<&'w str> {
 }
 
 /// An unfilled 是/否 choice copied from the template (`是/否`, `□是□否`, `是或否`).
-pub fn is_yes_no_placeholder(value: &str) -> bool {
+pub(crate) fn is_yes_no_placeholder(value: &str) -> bool {
     let v: String = value
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '□' | '☐' | '（' | '）' | '(' | ')'))
@@ -81,12 +77,12 @@ pub fn is_yes_no_placeholder(value: &str) -> bool {
 }
 
 /// Whether the text names satisfaction (满意).
-pub fn mentions_satisfaction(s: &str) -> bool {
+pub(crate) fn mentions_satisfaction(s: &str) -> bool {
     s.contains("满意")
 }
 
 /// Evidence with the indicator as subject and its value quoted.
-pub fn ev_value(ind: &Indicator, reason: impl Into<String>, deduction: f64) -> Evidence {
+pub(crate) fn ev_value(ind: &Indicator, reason: impl Into<String>, deduction: f64) -> Evidence {
     Evidence {
         subject: subject_of(ind),
         text: ind.value.clone(),
@@ -97,7 +93,7 @@ pub fn ev_value(ind: &Indicator, reason: impl Into<String>, deduction: f64) -> E
 }
 
 /// Evidence about a header field (`项目名称`, `年度目标` ...), its line taken from `field_lines`.
-pub fn ev_field(
+pub(crate) fn ev_field(
     rec: &Record,
     subject: &str,
     field_key: &str,
@@ -119,7 +115,7 @@ pub fn ev_field(
 }
 
 /// The 三级 name, or the category when the name cell is blank.
-pub fn subject_of(ind: &Indicator) -> String {
+pub(crate) fn subject_of(ind: &Indicator) -> String {
     if !is_blank(&ind.name) {
         return ind.name.clone();
     }
@@ -132,7 +128,7 @@ pub fn subject_of(ind: &Indicator) -> String {
     format!("（{cat}，三级指标名称空白）")
 }
 
-pub use jixiao_core::summary::round2;
+pub(crate) use jixiao_core::summary::round2;
 
 #[cfg(test)]
 mod tests {

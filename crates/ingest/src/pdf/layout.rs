@@ -36,7 +36,7 @@ pub(crate) struct Segment {
 
 impl Segment {
     /// A drawn line, if it is horizontal or vertical.
-    pub fn from_line(a: (f64, f64), b: (f64, f64)) -> Option<Segment> {
+    pub(super) fn from_line(a: (f64, f64), b: (f64, f64)) -> Option<Segment> {
         let (dx, dy) = ((b.0 - a.0).abs(), (b.1 - a.1).abs());
         if dy < 1.0 && dx >= 1.0 {
             Some(Segment::new(true, (a.1 + b.1) / 2.0, a.0, b.0))
@@ -49,7 +49,7 @@ impl Segment {
 
     /// A rectangle: its four edges when stroked; when filled, a thin one is a line (Word and WPS
     /// draw borders this way) and a large one (shading, a background) is no line at all.
-    pub fn from_rect(a: (f64, f64), b: (f64, f64), filled: bool) -> Vec<Segment> {
+    pub(super) fn from_rect(a: (f64, f64), b: (f64, f64), filled: bool) -> Vec<Segment> {
         let (w, h) = ((b.0 - a.0).abs(), (b.1 - a.1).abs());
         if filled {
             if h <= 2.5 && w > h {

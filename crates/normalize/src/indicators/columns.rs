@@ -7,7 +7,7 @@ use crate::text::fold_label;
 
 /// Column roles of an indicator block.
 #[derive(Debug, Clone, Default)]
-pub struct ColumnMap {
+pub(crate) struct ColumnMap {
     /// (column, role) in column order; columns are meaningless when `positional` is false.
     pub(super) cols: Vec<(u32, Column)>,
     pub(super) positional: bool,
@@ -23,7 +23,7 @@ impl ColumnMap {
     /// `单位` counts as the unit column only in such a row (elsewhere it labels the unit field). A row
     /// without a 指标值 column whose titles after the known ones are unknown (`西坪镇尧山村 | 桃舟乡吾培村`)
     /// has one value column per title: targets set per town, village or sub-project.
-    pub fn from_header(row: &PRow, dict: &LabelDictionary) -> Option<ColumnMap> {
+    pub(crate) fn from_header(row: &PRow, dict: &LabelDictionary) -> Option<ColumnMap> {
         let mut cols: Vec<(u32, Column)> = row
             .filled()
             .filter_map(|c| match dict.field(&c.text) {
@@ -70,7 +70,7 @@ impl ColumnMap {
     }
 
     /// No column-title row: 三级 then 指标值, in order.
-    pub fn default_for(_row: &PRow) -> ColumnMap {
+    pub(crate) fn default_for(_row: &PRow) -> ColumnMap {
         ColumnMap {
             cols: Vec::new(),
             positional: false,
@@ -80,7 +80,7 @@ impl ColumnMap {
 
     /// Column roles read off the first indicator row when the table has no column-title row: where its
     /// 一级 / 二级 labels stand, and its two data cells as 三级 and 指标值.
-    pub fn infer_from_row(row: &PRow, dict: &LabelDictionary) -> ColumnMap {
+    pub(crate) fn infer_from_row(row: &PRow, dict: &LabelDictionary) -> ColumnMap {
         let mut cols = Vec::new();
         let mut data = Vec::new();
         for cell in row.filled() {
@@ -115,12 +115,12 @@ impl ColumnMap {
         }
     }
 
-    pub fn is_positional(&self) -> bool {
+    pub(crate) fn is_positional(&self) -> bool {
         self.positional
     }
 
     /// Stream layouts give the column titles one cell at a time.
-    pub fn stream_titles(&mut self, text: &str, dict: &LabelDictionary) {
+    pub(crate) fn stream_titles(&mut self, text: &str, dict: &LabelDictionary) {
         self.positional = false;
         if let Some(Field::Column(col)) = dict
             .field(text)
@@ -134,7 +134,7 @@ impl ColumnMap {
         }
     }
 
-    pub fn has_actual(&self) -> bool {
+    pub(crate) fn has_actual(&self) -> bool {
         self.cols.iter().any(|(_, c)| *c == Column::Actual)
     }
 

@@ -18,7 +18,7 @@ pub(super) struct RowLabels<'a> {
 
 impl RowLabels<'_> {
     /// No labels: every cell is data.
-    pub fn none() -> Self {
+    pub(super) fn none() -> Self {
         RowLabels {
             level1: None,
             level2: None,

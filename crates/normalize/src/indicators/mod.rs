@@ -17,12 +17,12 @@ mod columns;
 mod fused;
 mod labels;
 
-pub use columns::ColumnMap;
+pub(crate) use columns::ColumnMap;
 use columns::assign_roles;
 
 /// Reading state of an indicator block.
 #[derive(Debug, Clone)]
-pub struct IndicatorState {
+pub(crate) struct IndicatorState {
     map: ColumnMap,
     stream: bool,
     level1: Option<Level1>,
@@ -41,7 +41,7 @@ pub struct IndicatorState {
 }
 
 impl IndicatorState {
-    pub fn new(map: ColumnMap, stream: bool) -> Self {
+    pub(crate) fn new(map: ColumnMap, stream: bool) -> Self {
         IndicatorState {
             map,
             stream,
@@ -57,12 +57,12 @@ impl IndicatorState {
         }
     }
 
-    pub fn started(&self) -> bool {
+    pub(crate) fn started(&self) -> bool {
         self.emitted > 0 || self.pending_name.is_some()
     }
 
     /// Whether a row can belong to the block: used to decide where a table ends.
-    pub fn accepts(&self, row: &PRow, dict: &LabelDictionary) -> bool {
+    pub(crate) fn accepts(&self, row: &PRow, dict: &LabelDictionary) -> bool {
         let Some(first) = row.filled().next() else {
             return true;
         };
@@ -80,7 +80,7 @@ impl IndicatorState {
     }
 
     /// Reads one row of the block into `record`.
-    pub fn feed(&mut self, row: &PRow, dict: &LabelDictionary, record: &mut Record) {
+    pub(crate) fn feed(&mut self, row: &PRow, dict: &LabelDictionary, record: &mut Record) {
         if self.column_titles(row, dict, record) {
             return;
         }
@@ -388,7 +388,7 @@ impl IndicatorState {
 
     /// The row a cut-off source ends in: a stream layout's name still waiting for its value, or the last
     /// indicator when its row had no value cell at all (`时效指标 | 截`). Returns its name.
-    pub fn drop_cut_row(&mut self, record: &mut Record) -> Option<String> {
+    pub(crate) fn drop_cut_row(&mut self, record: &mut Record) -> Option<String> {
         if let Some((name, _)) = self.pending_name.take() {
             return Some(name);
         }
@@ -400,7 +400,7 @@ impl IndicatorState {
     }
 
     /// Ends the block: a stream layout's last name without a value becomes an indicator.
-    pub fn finish(&mut self, record: &mut Record) {
+    pub(crate) fn finish(&mut self, record: &mut Record) {
         self.flush_pending(record);
     }
 
@@ -569,7 +569,7 @@ fn split_name_value(text: &str) -> Option<(&str, &str)> {
 }
 
 /// `指标1:改善老旧小区环境卫生数量` → `改善老旧小区环境卫生数量`.
-pub fn strip_indicator_prefix(name: &str) -> &str {
+pub(crate) fn strip_indicator_prefix(name: &str) -> &str {
     let t = name.trim();
     let Some(rest) = t.strip_prefix("指标") else {
         return t;
@@ -592,7 +592,7 @@ pub fn strip_indicator_prefix(name: &str) -> &str {
 }
 
 /// A note under a table (`注：各地请根据实际情况…`) ends it.
-pub fn is_note(text: &str) -> bool {
+pub(crate) fn is_note(text: &str) -> bool {
     let t = text.trim_start();
     [
         "注:",

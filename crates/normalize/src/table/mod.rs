@@ -39,7 +39,7 @@ enum Block {
 }
 
 /// Builds one record from the rows of one table.
-pub struct TableBuilder<'d> {
+pub(crate) struct TableBuilder<'d> {
     dict: &'d LabelDictionary,
     pub record: Record,
     pub title: Option<String>,
@@ -63,7 +63,7 @@ pub struct TableBuilder<'d> {
 }
 
 impl<'d> TableBuilder<'d> {
-    pub fn new(
+    pub(crate) fn new(
         dict: &'d LabelDictionary,
         kind: RecordKind,
         line: u32,
@@ -90,18 +90,18 @@ impl<'d> TableBuilder<'d> {
     }
 
     /// Whether the table has read anything beyond its title.
-    pub fn has_content(&self) -> bool {
+    pub(crate) fn has_content(&self) -> bool {
         self.record.name.is_some()
             || self.record.code.is_some()
             || !self.record.funds.items.is_empty()
             || self.indicators.as_ref().is_some_and(|s| s.started())
     }
 
-    pub fn in_indicators(&self) -> bool {
+    pub(crate) fn in_indicators(&self) -> bool {
         self.indicators.is_some()
     }
 
-    pub fn set_title(&mut self, text: &str, line: u32) {
+    pub(crate) fn set_title(&mut self, text: &str, line: u32) {
         let name = name_from_title(text, self.dict);
         // A year inside the project name (`邯财教[2023]26号 2022年度…资金`) dates the money, not the
         // budget: the budget year then comes from the document.
@@ -122,7 +122,7 @@ impl<'d> TableBuilder<'d> {
     }
 
     /// Feeds one row of the table.
-    pub fn feed(&mut self, row: &PRow) {
+    pub(crate) fn feed(&mut self, row: &PRow) {
         // A row of a cell-per-line layout spans several lines: the table ends at its last cell.
         let last_line = row.cells.iter().map(|c| c.line).max().unwrap_or(row.line);
         self.record.lines[1] = self.record.lines[1].max(row.line).max(last_line);
@@ -178,7 +178,7 @@ impl<'d> TableBuilder<'d> {
 
     /// The source is cut off (or leaves rows out) at `line`: the row it cut is not read as an indicator
     /// and the record says it is incomplete.
-    pub fn cut_off(&mut self, line: u32) {
+    pub(crate) fn cut_off(&mut self, line: u32) {
         let dropped = self
             .indicators
             .as_mut()
@@ -242,7 +242,7 @@ impl<'d> TableBuilder<'d> {
 
     /// Unlabelled text right above the indicator block, in a table without goal text, is the goal whose
     /// label cell was lost (a page break or an export that dropped it); other unlabelled text is reported.
-    pub fn settle_unlabelled(&mut self, at_indicators: bool) {
+    pub(crate) fn settle_unlabelled(&mut self, at_indicators: bool) {
         let mut texts = std::mem::take(&mut self.unlabelled);
         if at_indicators
             && self.record.goal.is_none()
@@ -575,7 +575,7 @@ impl<'d> TableBuilder<'d> {
 
 /// Records one funds row: every row is kept as an item; the first total / fiscal / other amount also
 /// fills its slot (a later blank never overwrites it).
-pub fn put_funds(
+pub(crate) fn put_funds(
     record: &mut Record,
     role: FundsRole,
     label: String,
@@ -670,7 +670,7 @@ fn strip_goal_prefix<'a>(field: &Field, text: &'a str) -> &'a str {
 }
 
 /// The warning on a record whose source is cut off at `line`, naming the row the cut went through.
-pub fn cut_off_diagnostic(line: u32, cut_row: Option<&str>) -> Diagnostic {
+pub(crate) fn cut_off_diagnostic(line: u32, cut_row: Option<&str>) -> Diagnostic {
     let detail = cut_row.map_or_else(String::new, |name| {
         format!("; the row it cut (`{}`) is not read", clip(name))
     });

@@ -5,7 +5,7 @@
 /// to one space, ends trimmed. Chinese punctuation and full-width characters stay as written.
 ///
 /// One left-to-right pass: decoded text is never rescanned, so `&lt;p&gt;` stays the literal `<p>`.
-pub fn clean_cell(text: &str) -> String {
+pub(crate) fn clean_cell(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let math = chars.contains(&'$');
     let mut out = String::with_capacity(text.len());

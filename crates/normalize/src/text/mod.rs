@@ -7,10 +7,10 @@
 mod clean;
 mod tables;
 
-pub use clean::clean_cell;
+pub(crate) use clean::clean_cell;
 
 /// The first 40 characters of `text` (with `…` when cut), for quoting a cell in a diagnostic.
-pub fn clip(text: &str) -> String {
+pub(crate) fn clip(text: &str) -> String {
     let mut s: String = text.chars().take(40).collect();
     if text.chars().count() > 40 {
         s.push('…');
@@ -22,12 +22,7 @@ pub fn clip(text: &str) -> String {
 ///
 /// Number scanning needs `９５％` to read as `95%`; NFKC would also rewrite Chinese punctuation in prose,
 /// which is why this is a targeted map.
-pub fn normalize_width(text: &str) -> String {
-    text.chars().map(half_width).collect()
-}
-
-/// One character of [`normalize_width`].
-pub fn half_width(c: char) -> char {
+pub(crate) fn half_width(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
@@ -37,7 +32,7 @@ pub fn half_width(c: char) -> char {
 
 /// The unified (simplified) ideograph for a radical code point or a traditional character that PDF
 /// extraction or a mixed-script source puts into a simplified table; other characters unchanged.
-pub fn fold_han(c: char) -> char {
+pub(crate) fn fold_han(c: char) -> char {
     let code = c as u32;
     // Kangxi radicals first map to their (possibly traditional) ideograph: ⾨ → 門 → 门.
     let c = if (0x2F00..=0x2FD5).contains(&code) {
@@ -85,7 +80,7 @@ fn has_simplified(c: char) -> bool {
 
 /// One character of [`fold_label`]; `None` drops it (whitespace, zero-width marks, `*`/`★` emphasis).
 /// Exposed so that a caller can walk raw text and the folded key in step (to split a label off a cell).
-pub fn fold_char(c: char) -> Option<char> {
+pub(crate) fn fold_char(c: char) -> Option<char> {
     if c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}') {
         return None;
     }
@@ -102,7 +97,7 @@ pub fn fold_char(c: char) -> Option<char> {
 /// The matching key of a label: no whitespace at all, half-width ASCII, `()` for every bracket pair,
 /// no `*`/`★` emphasis marks, no `?`/`\u{FFFD}` left by a copy that lost characters, radicals and traditional characters folded to simplified, no trailing
 /// colon. Two spellings of one label (`服务对 象满 意度 指 标：`, `服务对象满意度指标`) get the same key.
-pub fn fold_label(text: &str) -> String {
+pub(crate) fn fold_label(text: &str) -> String {
     let mut out: String = text.chars().filter_map(fold_char).collect();
     while out.ends_with(':') {
         out.pop();
@@ -128,9 +123,10 @@ mod tests {
 
     #[test]
     fn width_folds_ascii_only() {
-        assert_eq!(normalize_width("≥９５％，ＡＢ　x"), "≥95%,AB x");
+        let width = |t: &str| t.chars().map(half_width).collect::<String>();
+        assert_eq!(width("≥９５％，ＡＢ　x"), "≥95%,AB x");
         // Chinese punctuation outside the block stays as written.
-        assert_eq!(normalize_width("完成。、"), "完成。、");
+        assert_eq!(width("完成。、"), "完成。、");
     }
 
     #[test]

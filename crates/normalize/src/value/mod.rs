@@ -26,8 +26,8 @@ mod unit;
 #[cfg(test)]
 mod tests;
 
-pub use money::{parse_money, parse_percent};
-pub use target::{clauses, split_target};
+pub(crate) use money::{parse_money, parse_percent};
+pub(crate) use target::{clauses, split_target};
 
 use jixiao_core::{Comparator, ParsedValue};
 use scan::{Num, Role};
@@ -47,7 +47,7 @@ struct Reading {
 }
 
 /// Reads a target value. Never panics; text without any number gives `qualitative: true`.
-pub fn parse_value(text: &str) -> ParsedValue {
+pub(crate) fn parse_value(text: &str) -> ParsedValue {
     let chars = scan::prepare(text);
     let mut nums = scan::numbers(&chars);
     time::classify(&chars, &mut nums);
@@ -267,7 +267,7 @@ fn money_of(chars: &[char], n: &Num, r: &Reading) -> Option<f64> {
 
 /// An unfilled template value: no number, only a comparator sign, a unit and placeholder marks
 /// (`公里`, `≧ %`, `≥**%`, `万人`). Such a 指标值 says what the department was to fill in, not a target.
-pub fn is_placeholder(text: &str) -> bool {
+pub(crate) fn is_placeholder(text: &str) -> bool {
     let chars = scan::prepare(text);
     if chars.iter().any(char::is_ascii_digit) {
         return false;

@@ -11,7 +11,7 @@ use super::unit::{self, Kind, Scale};
 /// cell is nothing but digit groups (plus an optional money unit) separated by single spaces and the
 /// joined text is one well-formed number; two spaces, a tab or an ideographic space are a column gap
 /// and stop the join.
-pub fn parse_money(text: &str) -> Option<f64> {
+pub(crate) fn parse_money(text: &str) -> Option<f64> {
     // Cleaning collapses whitespace, so the column-gap test looks at the raw text.
     let trimmed = text.trim();
     let gap = trimmed.contains("  ") || trimmed.contains(['\t', '\u{3000}']);
@@ -38,7 +38,7 @@ pub fn parse_money(text: &str) -> Option<f64> {
 }
 
 /// A percentage cell of a spending plan (`25%`, `100%`, `75`) in percent (0–100 scale as written).
-pub fn parse_percent(text: &str) -> Option<f64> {
+pub(crate) fn parse_percent(text: &str) -> Option<f64> {
     let chars = scan::prepare(text);
     scan::numbers(&chars)
         .iter()

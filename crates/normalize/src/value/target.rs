@@ -43,7 +43,7 @@ const COMPARATORS: [&str; 23] = [
 ];
 
 /// Clauses of a paragraph: cut at `;；。,，:：` outside brackets, trimmed, empty ones dropped.
-pub fn clauses(text: &str) -> Vec<String> {
+pub(crate) fn clauses(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut current = String::new();
@@ -73,7 +73,7 @@ pub fn clauses(text: &str) -> Vec<String> {
 /// The value starts at the first comparator outside brackets that a number follows; else at a short
 /// tail that is a number with its unit (≤ 12 characters, a name of two characters or more before it);
 /// else at a closing word of a qualitative target.
-pub fn split_target(clause: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_target(clause: &str) -> Option<(&str, &str)> {
     let mut depth = 0i32;
     let mut tail = None;
     for (i, c) in clause.char_indices() {

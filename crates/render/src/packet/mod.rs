@@ -18,7 +18,8 @@ mod rows;
 mod views;
 
 use rows::{check_rows, finding_rows, project_row};
-pub use views::{DEPARTMENTS_IN_REPORT, FINDINGS_IN_SUMMARY, MEANS_CHART_MAX};
+#[cfg(test)]
+pub(crate) use views::{DEPARTMENTS_IN_REPORT, MEANS_CHART_MAX};
 
 /// Who and what the packet is for; from the pipeline.
 #[derive(Debug, Clone, Serialize)]
@@ -253,7 +254,7 @@ fn low_confidence_message(r: &jixiao_core::Record) -> String {
 }
 
 /// The severity as a reviewer reads it.
-pub fn severity_zh(s: Severity) -> &'static str {
+pub(crate) fn severity_zh(s: Severity) -> &'static str {
     match s {
         Severity::Error => "错误",
         Severity::Warning => "警告",
@@ -321,7 +322,7 @@ impl<'c> Scope<'c> {
 
 impl PacketContext {
     /// Builds the context of the whole packet (`department = None`) or of one department's packet.
-    /// To build every department's, use [`Scope::departments`] and [`PacketContext::of_scope`].
+    /// To build every department's, use `Scope::departments` and [`PacketContext::of_scope`].
     pub fn build(
         ledger: &Ledger,
         card: &Scorecard,
@@ -591,7 +592,7 @@ fn top_problems(scores: &[&RecordScore], titles: &BTreeMap<&str, &str>) -> Vec<S
 /// Safe, stable, readable file names for department packets: the name itself with path separators,
 /// control and reserved characters replaced by `_`, no leading dots, at most 60 characters; names
 /// that collide (after cleaning, ignoring case) get `-2`, `-3` … in department order.
-pub fn file_stems(names: &[String]) -> Vec<String> {
+pub(crate) fn file_stems(names: &[String]) -> Vec<String> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     names
         .iter()

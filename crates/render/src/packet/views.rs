@@ -11,7 +11,7 @@ impl PacketContext {
     /// department has a packet of its own (the project rows stay out, so neither grows with the
     /// corpus past one line per department).
     ///
-    /// Findings are cut to the first [`FINDINGS_IN_SUMMARY`], errors before warnings;
+    /// Findings are cut to the first `FINDINGS_IN_SUMMARY`, errors before warnings;
     /// `summary.findings` keeps the full count, and the workbook and the departments' packets have
     /// every one.
     pub fn summary_view(&self) -> PacketContext {
@@ -66,7 +66,7 @@ impl PacketContext {
     }
 
     /// The departments the means chart shows, in department order: every one with projects, or
-    /// past [`MEANS_CHART_MAX`] the ones with the lowest means (a chart of a province's thousands of
+    /// past `MEANS_CHART_MAX` the ones with the lowest means (a chart of a province's thousands of
     /// departments is hundreds of pages no one reads; the table beside it lists every one).
     pub fn chart_departments(&self) -> Vec<usize> {
         self.lowest_means(MEANS_CHART_MAX)
@@ -90,7 +90,7 @@ impl PacketContext {
     }
 
     /// The rows of the PDF report's department table: every department, or past
-    /// [`DEPARTMENTS_IN_REPORT`] the ones with the lowest means, with a note saying so (a province's
+    /// `DEPARTMENTS_IN_REPORT` the ones with the lowest means, with a note saying so (a province's
     /// report must stay readable; the workbook and the index page list every department).
     pub fn report_departments(&self) -> (Vec<usize>, Option<String>) {
         if self.departments.len() <= DEPARTMENTS_IN_REPORT {
@@ -121,13 +121,13 @@ impl PacketContext {
 }
 
 /// Departments in the PDF report's table before it lists only the lowest means.
-pub const DEPARTMENTS_IN_REPORT: usize = 150;
+pub(crate) const DEPARTMENTS_IN_REPORT: usize = 150;
 
 /// Departments in the means chart before it shows only the lowest.
-pub const MEANS_CHART_MAX: usize = 40;
+pub(crate) const MEANS_CHART_MAX: usize = 40;
 
 /// Findings listed in a split run's report and index page.
-pub const FINDINGS_IN_SUMMARY: usize = 50;
+pub(super) const FINDINGS_IN_SUMMARY: usize = 50;
 
 fn severity_rank(zh: &str) -> usize {
     [Severity::Error, Severity::Warning, Severity::Info]

@@ -6,11 +6,11 @@ use super::doc::{BLACK, Doc, GREY, Item, MARGIN_X, RULE, Rgb};
 use super::fonts::Role;
 use crate::format::num;
 
-pub const BAR: Rgb = Rgb(0.24, 0.42, 0.66);
-pub const LINE: Rgb = Rgb(0.80, 0.33, 0.10);
+pub(crate) const BAR: Rgb = Rgb(0.24, 0.42, 0.66);
+pub(crate) const LINE: Rgb = Rgb(0.80, 0.33, 0.10);
 
 /// One series of labelled values.
-pub struct Bars {
+pub(crate) struct Bars {
     pub title: String,
     pub labels: Vec<String>,
     pub values: Vec<f64>,
@@ -36,7 +36,7 @@ impl Doc<'_> {
     }
 
     /// Vertical bars with the value above each bar and the label below.
-    pub fn bar_chart(&mut self, b: &Bars, plot_h: f32) {
+    pub(crate) fn bar_chart(&mut self, b: &Bars, plot_h: f32) {
         self.ensure(plot_h + 60.0);
         self.chart_title(&b.title);
         let width = self.width().min(420.0);
@@ -45,7 +45,7 @@ impl Doc<'_> {
         let bar_w = (slot * 0.6).min(48.0);
         let base = self.y + plot_h + 12.0;
         let max = Self::axis_max(b);
-        let base_y = self.from_top(base);
+        let base_y = self.y_at(base);
         self.push(Item::Line {
             x1: MARGIN_X,
             y1: base_y,
@@ -90,7 +90,7 @@ impl Doc<'_> {
     }
 
     /// Horizontal bars, one line per label (department means); labels are cut to fit.
-    pub fn hbar_chart(&mut self, b: &Bars) {
+    pub(crate) fn hbar_chart(&mut self, b: &Bars) {
         let row = 14.0;
         self.ensure(row * 4.0 + 30.0);
         self.chart_title(&b.title);
@@ -104,7 +104,7 @@ impl Doc<'_> {
             self.text_at(MARGIN_X, top + 2.0, SIZE, Role::Body, &label, BLACK);
             let w = (plot_w as f64 * value / max) as f32;
             let color = b.colors.get(i).copied().unwrap_or(BAR);
-            let y = self.from_top(top + row - 2.0);
+            let y = self.y_at(top + row - 2.0);
             self.push(Item::Rect {
                 x: MARGIN_X + label_w,
                 y,
@@ -128,7 +128,7 @@ impl Doc<'_> {
     }
 
     /// Pareto chart: bars of counts in descending order and the cumulative share (0–100 %) as a line.
-    pub fn pareto_chart(&mut self, b: &Bars, cumulative: &[f64], plot_h: f32) {
+    pub(crate) fn pareto_chart(&mut self, b: &Bars, cumulative: &[f64], plot_h: f32) {
         self.ensure(plot_h + 60.0);
         self.chart_title(&b.title);
         let width = self.width();
@@ -136,7 +136,7 @@ impl Doc<'_> {
         let slot = width / n;
         let bar_w = (slot * 0.6).min(36.0);
         let base = self.y + plot_h + 12.0;
-        let base_y = self.from_top(base);
+        let base_y = self.y_at(base);
         let max = Self::axis_max(b);
         self.push(Item::Line {
             x1: MARGIN_X,

@@ -7,29 +7,29 @@ use super::fonts::{FontSet, Role};
 use super::text::Missing;
 
 /// A4 in pt.
-pub const A4_SHORT: f32 = 595.28;
-pub const A4_LONG: f32 = 841.89;
+pub(crate) const A4_SHORT: f32 = 595.28;
+pub(crate) const A4_LONG: f32 = 841.89;
 /// Page margins in pt (≈ 20 mm sides, 22 mm top and bottom: room for the footer).
-pub const MARGIN_X: f32 = 56.0;
-pub const MARGIN_TOP: f32 = 62.0;
-pub const MARGIN_BOTTOM: f32 = 62.0;
+pub(crate) const MARGIN_X: f32 = 56.0;
+pub(crate) const MARGIN_TOP: f32 = 62.0;
+pub(crate) const MARGIN_BOTTOM: f32 = 62.0;
 
-pub const BODY_SIZE: f32 = 10.5;
-pub const LEADING: f32 = 1.55;
+pub(crate) const BODY_SIZE: f32 = 10.5;
+pub(crate) const LEADING: f32 = 1.55;
 
 /// An RGB colour, 0–1.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rgb(pub f32, pub f32, pub f32);
+pub(crate) struct Rgb(pub f32, pub f32, pub f32);
 
-pub const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
-pub const GREY: Rgb = Rgb(0.45, 0.45, 0.45);
-pub const RULE: Rgb = Rgb(0.55, 0.55, 0.55);
-pub const HEADER_FILL: Rgb = Rgb(0.90, 0.92, 0.95);
+pub(crate) const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
+pub(crate) const GREY: Rgb = Rgb(0.45, 0.45, 0.45);
+pub(crate) const RULE: Rgb = Rgb(0.55, 0.55, 0.55);
+pub(crate) const HEADER_FILL: Rgb = Rgb(0.90, 0.92, 0.95);
 
 /// One thing drawn on a page. `y` is measured from the bottom edge (PDF convention); text `y` is the
 /// baseline.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Item {
+pub(crate) enum Item {
     Text {
         x: f32,
         y: f32,
@@ -57,30 +57,30 @@ pub enum Item {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Page {
+pub(crate) struct Page {
     pub landscape: bool,
     pub items: Vec<Item>,
 }
 
 impl Page {
-    pub fn width(&self) -> f32 {
+    pub(crate) fn width(&self) -> f32 {
         if self.landscape { A4_LONG } else { A4_SHORT }
     }
-    pub fn height(&self) -> f32 {
+    pub(crate) fn height(&self) -> f32 {
         if self.landscape { A4_SHORT } else { A4_LONG }
     }
 }
 
 /// A heading as the table of contents lists it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OutlineEntry {
+pub(crate) struct OutlineEntry {
     pub level: u8,
     pub title: String,
     pub page: usize,
 }
 
 /// The flowing document.
-pub struct Doc<'f> {
+pub(crate) struct Doc<'f> {
     pub fonts: &'f FontSet,
     pub pages: Vec<Page>,
     /// Distance of the cursor from the top edge of the current page.
@@ -93,7 +93,7 @@ pub struct Doc<'f> {
 }
 
 impl<'f> Doc<'f> {
-    pub fn new(fonts: &'f FontSet) -> Self {
+    pub(crate) fn new(fonts: &'f FontSet) -> Self {
         Doc {
             fonts,
             pages: Vec::new(),
@@ -104,12 +104,12 @@ impl<'f> Doc<'f> {
         }
     }
 
-    pub fn page(&self) -> &Page {
+    pub(crate) fn page(&self) -> &Page {
         &self.pages[self.pages.len() - 1]
     }
 
     /// Starts a page in the given orientation.
-    pub fn new_page(&mut self, landscape: bool) {
+    pub(crate) fn new_page(&mut self, landscape: bool) {
         self.pages.push(Page {
             landscape,
             items: Vec::new(),
@@ -118,22 +118,22 @@ impl<'f> Doc<'f> {
     }
 
     /// Usable width of the current page.
-    pub fn width(&self) -> f32 {
+    pub(crate) fn width(&self) -> f32 {
         self.page().width() - 2.0 * MARGIN_X
     }
 
     /// Room left on the current page.
-    pub fn room(&self) -> f32 {
+    pub(crate) fn room(&self) -> f32 {
         self.page().height() - MARGIN_BOTTOM - self.y
     }
 
     /// Usable height of an empty page of the current orientation.
-    pub fn full_height(&self) -> f32 {
+    pub(crate) fn full_height(&self) -> f32 {
         self.page().height() - MARGIN_TOP - MARGIN_BOTTOM
     }
 
     /// Moves to a new page of the same orientation unless `h` pt still fit.
-    pub fn ensure(&mut self, h: f32) {
+    pub(crate) fn ensure(&mut self, h: f32) {
         if self.pages.is_empty() {
             self.new_page(false);
         }
@@ -143,7 +143,7 @@ impl<'f> Doc<'f> {
     }
 
     /// A new page of the same orientation for a block that goes on, under the running head.
-    pub fn continue_page(&mut self) {
+    pub(crate) fn continue_page(&mut self) {
         let landscape = self.page().landscape;
         self.new_page(landscape);
         if let Some(head) = self.running_head.clone() {
@@ -153,21 +153,29 @@ impl<'f> Doc<'f> {
     }
 
     /// Converts a distance from the top into PDF's from-the-bottom coordinate.
-    pub fn from_top(&self, y: f32) -> f32 {
+    pub(crate) fn y_at(&self, y: f32) -> f32 {
         self.page().height() - y
     }
 
-    pub fn push(&mut self, item: Item) {
+    pub(crate) fn push(&mut self, item: Item) {
         if let Some(page) = self.pages.last_mut() {
             page.items.push(item);
         }
     }
 
     /// Text with its top at `top` (from the page top), left edge at `x`.
-    pub fn text_at(&mut self, x: f32, top: f32, size: f32, role: Role, text: &str, color: Rgb) {
+    pub(crate) fn text_at(
+        &mut self,
+        x: f32,
+        top: f32,
+        size: f32,
+        role: Role,
+        text: &str,
+        color: Rgb,
+    ) {
         // Note missing characters now; drawing re-resolves the runs.
         self.fonts.runs(role, text, &mut self.missing);
-        let baseline = self.from_top(top + size * 0.88);
+        let baseline = self.y_at(top + size * 0.88);
         self.push(Item::Text {
             x,
             y: baseline,
@@ -179,7 +187,7 @@ impl<'f> Doc<'f> {
     }
 
     /// A heading; levels 1–3. Kept with at least three lines of what follows.
-    pub fn heading(&mut self, level: u8, text: &str, outline: bool) {
+    pub(crate) fn heading(&mut self, level: u8, text: &str, outline: bool) {
         let size = match level {
             1 => 16.0,
             2 => 13.5,
@@ -205,12 +213,12 @@ impl<'f> Doc<'f> {
     }
 
     /// A body paragraph with a two-character first-line indent, as Chinese official documents have.
-    pub fn paragraph(&mut self, text: &str) {
+    pub(crate) fn paragraph(&mut self, text: &str) {
         self.paragraph_styled(&format!("\u{3000}\u{3000}{text}"), BODY_SIZE, BLACK);
     }
 
     /// A paragraph at `size` (indent it with U+3000, one character each).
-    pub fn paragraph_styled(&mut self, text: &str, size: f32, color: Rgb) {
+    pub(crate) fn paragraph_styled(&mut self, text: &str, size: f32, color: Rgb) {
         let lines = self.fonts.wrap(Role::Body, text, size, self.width());
         let lh = size * LEADING;
         for (i, line) in lines.iter().enumerate() {
@@ -229,7 +237,7 @@ impl<'f> Doc<'f> {
     }
 
     /// Vertical space.
-    pub fn space(&mut self, h: f32) {
+    pub(crate) fn space(&mut self, h: f32) {
         self.y += h;
     }
 }

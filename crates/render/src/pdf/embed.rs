@@ -14,7 +14,7 @@ use super::fonts::Face;
 use crate::RenderError;
 
 /// The glyphs one document draws with one face, numbered as the subset will number them.
-pub struct UsedGlyphs {
+pub(super) struct UsedGlyphs {
     remapper: GlyphRemapper,
     /// The text of each subset glyph (index = code); `.notdef` has none.
     text: Vec<String>,
@@ -31,7 +31,7 @@ impl Default for UsedGlyphs {
 
 impl UsedGlyphs {
     /// The code that draws glyph `gid` of the face; `c` is the character it stands for.
-    pub fn code(&mut self, gid: u16, c: char) -> u16 {
+    pub(super) fn code(&mut self, gid: u16, c: char) -> u16 {
         let code = self.remapper.remap(gid);
         if usize::from(code) == self.text.len() {
             self.text.push(c.to_string());
@@ -42,7 +42,7 @@ impl UsedGlyphs {
 
 /// Adds the Type 0 font of `face` drawing `used` to `doc`, named `tag` (six capitals, the subset
 /// prefix); returns its object id.
-pub fn add_font(
+pub(super) fn add_font(
     doc: &mut lopdf::Document,
     face: &Face,
     used: &UsedGlyphs,

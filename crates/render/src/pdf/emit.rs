@@ -16,7 +16,7 @@ use super::text::Missing;
 use crate::RenderError;
 
 /// Document information written into the file.
-pub struct Info<'a> {
+pub(crate) struct Info<'a> {
     pub title: &'a str,
     pub author: &'a str,
     pub subject: &'a str,
@@ -24,7 +24,11 @@ pub struct Info<'a> {
     pub date: &'a str,
 }
 
-pub fn emit(pages: &[Page], fonts: &FontSet, info: &Info<'_>) -> Result<Vec<u8>, RenderError> {
+pub(crate) fn emit(
+    pages: &[Page],
+    fonts: &FontSet,
+    info: &Info<'_>,
+) -> Result<Vec<u8>, RenderError> {
     let mut pdf = PdfDocument::new(info.title);
     // Font resource names are the subset tags of the embedded fonts' names, which PDF readers
     // expect as six capital letters (`JXAAAA+WenQuanYiMicroHei`).

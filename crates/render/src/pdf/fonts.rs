@@ -15,7 +15,7 @@ use crate::RenderError;
 
 /// The bundled fallback (face 0 of the collection): CJK ideographs, punctuation, Latin, digits.
 const BUNDLED: &[u8] = include_bytes!("../../../../assets/fonts/wqy-microhei.ttc");
-pub const BUNDLED_NAME: &str = "WenQuanYi Micro Hei (bundled)";
+pub(crate) const BUNDLED_NAME: &str = "WenQuanYi Micro Hei (bundled)";
 
 /// Body text families (宋体/仿宋 style first), tried after `[render.fonts] body`.
 const BODY_FAMILIES: [&str; 10] = [

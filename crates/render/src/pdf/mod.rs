@@ -6,15 +6,15 @@
 //! cells nor repeats headers. Fonts come from [`fonts`] (read once per run); each PDF embeds a
 //! subset of the glyphs it draws (`embed.rs`).
 
-pub mod chart;
-pub mod doc;
+pub(crate) mod chart;
+pub(crate) mod doc;
 mod embed;
-pub mod emit;
-pub mod fonts;
+pub(crate) mod emit;
+pub(crate) mod fonts;
 mod sections;
 mod sheets;
-pub mod table;
-pub mod text;
+pub(crate) mod table;
+pub(crate) mod text;
 
 use jixiao_core::Diagnostic;
 

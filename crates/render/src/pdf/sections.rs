@@ -9,7 +9,7 @@ use super::fonts::Role;
 use super::table::{Align, Column, Table};
 
 /// Grade colours shared with the charts and the review sheets (优 良 中 差): the one palette.
-pub const GRADE_COLORS: [Rgb; 4] = [
+pub(super) const GRADE_COLORS: [Rgb; 4] = [
     rgb(crate::palette::GRADES[0].3),
     rgb(crate::palette::GRADES[1].3),
     rgb(crate::palette::GRADES[2].3),
@@ -17,7 +17,7 @@ pub const GRADE_COLORS: [Rgb; 4] = [
 ];
 
 /// Light grade backgrounds for table cells.
-pub const GRADE_FILLS: [Rgb; 4] = [
+pub(super) const GRADE_FILLS: [Rgb; 4] = [
     rgb(crate::palette::GRADES[0].2),
     rgb(crate::palette::GRADES[1].2),
     rgb(crate::palette::GRADES[2].2),
@@ -29,7 +29,7 @@ const fn rgb(hex: u32) -> Rgb {
     Rgb(r, g, b)
 }
 
-pub fn grade_index(grade: &str) -> Option<usize> {
+pub(super) fn grade_index(grade: &str) -> Option<usize> {
     ["优", "良", "中", "差"].iter().position(|g| *g == grade)
 }
 

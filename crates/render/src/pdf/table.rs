@@ -7,14 +7,14 @@ use super::doc::{BLACK, Doc, HEADER_FILL, Item, MARGIN_X, RULE, Rgb};
 use super::fonts::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     Left,
     Right,
     Center,
 }
 
 #[derive(Debug, Clone)]
-pub struct Column {
+pub(crate) struct Column {
     pub title: String,
     /// Relative width.
     pub weight: f32,
@@ -22,7 +22,7 @@ pub struct Column {
 }
 
 impl Column {
-    pub fn new(title: &str, weight: f32, align: Align) -> Self {
+    pub(crate) fn new(title: &str, weight: f32, align: Align) -> Self {
         Column {
             title: title.to_string(),
             weight,
@@ -32,7 +32,7 @@ impl Column {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Table {
+pub(crate) struct Table {
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
     /// Background of single cells, by (row, column).
@@ -46,7 +46,7 @@ pub struct Table {
 const PAD: f32 = 3.0;
 
 impl Doc<'_> {
-    pub fn table(&mut self, t: &Table) {
+    pub(crate) fn table(&mut self, t: &Table) {
         let size = if t.size > 0.0 { t.size } else { 9.0 };
         let lh = size * 1.35;
         self.ensure(lh * 3.0);
@@ -161,7 +161,7 @@ impl Doc<'_> {
         let mut x = MARGIN_X;
         for (c, (cell, w)) in lines.iter().zip(widths).enumerate() {
             let fill = index.and_then(|r| t.fills.get(&(r, c)).copied()).or(fill);
-            let y = self.from_top(top + h);
+            let y = self.y_at(top + h);
             self.push(Item::Rect {
                 x,
                 y,

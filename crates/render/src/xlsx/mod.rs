@@ -26,7 +26,7 @@ use crate::packet::PacketContext;
 use style::Formats;
 
 /// The most data rows one sheet can hold below its header row (Excel's 1,048,576 rows less one).
-pub const MAX_DATA_ROWS: u32 = 1_048_575;
+pub(crate) const MAX_DATA_ROWS: u32 = 1_048_575;
 
 /// Workbook settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct XlsxOptions {
     /// with strings stored inline instead of shared).
     pub constant_memory: bool,
     /// Data rows per sheet before a table continues on `<name> (2)`; clamped to
-    /// `1..=`[`MAX_DATA_ROWS`].
+    /// `1..=``MAX_DATA_ROWS`.
     pub max_rows_per_sheet: u32,
 }
 

@@ -35,7 +35,7 @@ pub(super) struct Formats {
 }
 
 impl Formats {
-    pub fn new() -> Formats {
+    pub(super) fn new() -> Formats {
         let cell = Format::new()
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::Top);

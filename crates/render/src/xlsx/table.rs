@@ -28,7 +28,7 @@ pub(super) struct Column {
 }
 
 impl Column {
-    pub fn new(title: impl Into<String>, kind: Kind) -> Column {
+    pub(super) fn new(title: impl Into<String>, kind: Kind) -> Column {
         Column {
             title: title.into(),
             kind,

@@ -7,9 +7,9 @@ use super::{CheckCx, CheckDef, Outcome, deduct};
 use crate::text::{ev_field, is_blank, is_cost, is_filled, level1_of, meaningful, subject_of};
 
 /// Funds are compared to 0.01 万元 (the tables' own rounding).
-pub const FUNDS_EPS: f64 = 0.01 + 1e-9;
+pub(crate) const FUNDS_EPS: f64 = 0.01 + 1e-9;
 
-pub const A1: CheckDef = CheckDef {
+pub(crate) const A1: CheckDef = CheckDef {
     id: "A1",
     title: "基础信息完整",
     max_points: 4.0,
@@ -60,7 +60,7 @@ fn a1(rec: &Record, _cx: &CheckCx) -> Outcome {
 
 /// The department components (人员类 + 运转类 + 特定目标类) of a department-overall record, when the
 /// table lists them.
-pub fn department_components(rec: &Record) -> Option<f64> {
+pub(crate) fn department_components(rec: &Record) -> Option<f64> {
     let parts: Vec<f64> = rec
         .funds
         .items
@@ -77,7 +77,7 @@ pub fn department_components(rec: &Record) -> Option<f64> {
 
 /// Evidence when the funds parts do not add up to the total (fiscal + other, or for a
 /// department-overall record its three components). `None` when they add up or cannot be checked.
-pub fn parts_mismatch(rec: &Record) -> Option<Evidence> {
+pub(crate) fn parts_mismatch(rec: &Record) -> Option<Evidence> {
     let total = rec.funds.total?;
     if rec.kind == RecordKind::DepartmentOverall
         && let Some(sum) = department_components(rec)
@@ -110,7 +110,7 @@ pub fn parts_mismatch(rec: &Record) -> Option<Evidence> {
     })
 }
 
-pub const A2: CheckDef = CheckDef {
+pub(crate) const A2: CheckDef = CheckDef {
     id: "A2",
     title: "年度目标明确",
     max_points: 4.0,
@@ -175,7 +175,7 @@ fn a2(rec: &Record, _cx: &CheckCx) -> Outcome {
     }
 }
 
-pub const A3: CheckDef = CheckDef {
+pub(crate) const A3: CheckDef = CheckDef {
     id: "A3",
     title: "一级指标完整",
     max_points: 6.0,
@@ -208,7 +208,7 @@ fn a3(rec: &Record, _cx: &CheckCx) -> Outcome {
     deduct(6.0, ev)
 }
 
-pub const A4: CheckDef = CheckDef {
+pub(crate) const A4: CheckDef = CheckDef {
     id: "A4",
     title: "产出指标二级完整",
     max_points: 8.0,
@@ -247,7 +247,7 @@ fn a4(rec: &Record, _cx: &CheckCx) -> Outcome {
     deduct(8.0, ev)
 }
 
-pub const A5: CheckDef = CheckDef {
+pub(crate) const A5: CheckDef = CheckDef {
     id: "A5",
     title: "效益指标已填写",
     max_points: 4.0,
@@ -290,13 +290,13 @@ fn a5(rec: &Record, _cx: &CheckCx) -> Outcome {
 
 /// The record's table has no 三级 column: not one indicator has a name, and some have values (002's
 /// 部门整体 table). A blank name is then the form's, not a gap the department left.
-pub fn without_name_column(rec: &Record) -> bool {
+pub(crate) fn without_name_column(rec: &Record) -> bool {
     !rec.indicators.is_empty()
         && rec.indicators.iter().all(|i| is_blank(&i.name))
         && rec.indicators.iter().any(|i| !is_blank(&i.value))
 }
 
-pub const A6: CheckDef = CheckDef {
+pub(crate) const A6: CheckDef = CheckDef {
     id: "A6",
     title: "指标无空项",
     max_points: 4.0,

@@ -11,9 +11,9 @@ use crate::text::{
 const WORDING_WITHOUT_INDICATORS: &str = "没有绩效指标，无从评价指标表述";
 
 /// A value longer than this (in characters) is a narrative, not a target.
-pub const NARRATIVE_CHARS: usize = 40;
+pub(crate) const NARRATIVE_CHARS: usize = 40;
 
-pub const B1: CheckDef = CheckDef {
+pub(crate) const B1: CheckDef = CheckDef {
     id: "B1",
     title: "指标量化程度",
     max_points: 15.0,
@@ -56,7 +56,7 @@ fn b1(rec: &Record, _cx: &CheckCx) -> Outcome {
     Outcome { points, evidence }
 }
 
-pub const B2: CheckDef = CheckDef {
+pub(crate) const B2: CheckDef = CheckDef {
     id: "B2",
     title: "表述不笼统",
     max_points: 10.0,
@@ -91,7 +91,7 @@ fn b2(rec: &Record, cx: &CheckCx) -> Outcome {
     deduct(10.0, ev)
 }
 
-pub const B3: CheckDef = CheckDef {
+pub(crate) const B3: CheckDef = CheckDef {
     id: "B3",
     title: "指标值规范",
     max_points: 5.0,
@@ -137,7 +137,7 @@ fn b3(rec: &Record, _cx: &CheckCx) -> Outcome {
 /// The value repeats the name: equal but for spacing and a trailing `。`, or a part of it of three
 /// characters or more (`会议室持续使用 | 持续使用`). A zero target (`不发生…`, `无…`, `零…`) is a target even
 /// when the name says the same.
-pub fn copies_name(name: &str, value: &str) -> bool {
+pub(crate) fn copies_name(name: &str, value: &str) -> bool {
     let (n, v) = (copy_key(name), copy_key(value));
     if v.is_empty() || n.is_empty() {
         return false;

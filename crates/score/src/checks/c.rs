@@ -6,7 +6,7 @@ use super::{CheckCx, CheckDef, Outcome};
 use crate::text::{ev_field, ev_value, has_number, is_blank, is_cost};
 
 /// The cost indicators of a record split the way C2 counts them.
-pub struct CostAmounts<'r> {
+pub(crate) struct CostAmounts<'r> {
     /// Total amounts in 万元 (a `≤X` counts X; so does a `≥X`, which is also a finding).
     pub totals: Vec<(&'r Indicator, f64)>,
     /// Unit rates (`100元/吨`, `每人200元`): not totals, excluded from the sum.
@@ -14,12 +14,12 @@ pub struct CostAmounts<'r> {
 }
 
 impl CostAmounts<'_> {
-    pub fn sum(&self) -> f64 {
+    pub(crate) fn sum(&self) -> f64 {
         self.totals.iter().map(|(_, x)| x).sum()
     }
 }
 
-pub fn cost_amounts(rec: &Record) -> CostAmounts<'_> {
+pub(crate) fn cost_amounts(rec: &Record) -> CostAmounts<'_> {
     let mut out = CostAmounts {
         totals: Vec::new(),
         unit_rates: Vec::new(),
@@ -34,7 +34,7 @@ pub fn cost_amounts(rec: &Record) -> CostAmounts<'_> {
     out
 }
 
-pub const C1: CheckDef = CheckDef {
+pub(crate) const C1: CheckDef = CheckDef {
     id: "C1",
     title: "成本指标货币化",
     max_points: 6.0,
@@ -81,7 +81,7 @@ fn c1(rec: &Record, _cx: &CheckCx) -> Outcome {
     }
 }
 
-pub const C2: CheckDef = CheckDef {
+pub(crate) const C2: CheckDef = CheckDef {
     id: "C2",
     title: "成本与资金匹配",
     max_points: 10.0,
@@ -173,7 +173,7 @@ fn c2(rec: &Record, cx: &CheckCx) -> Outcome {
     Outcome { points, evidence }
 }
 
-pub const C3: CheckDef = CheckDef {
+pub(crate) const C3: CheckDef = CheckDef {
     id: "C3",
     title: "数量指标可衡量",
     max_points: 4.0,

@@ -47,7 +47,7 @@ fn outcome(
     }
 }
 
-pub const D1: CheckDef = CheckDef {
+pub(crate) const D1: CheckDef = CheckDef {
     id: "D1",
     title: "时效指标具体",
     max_points: 6.0,
@@ -79,7 +79,7 @@ fn d1(rec: &Record, cx: &CheckCx) -> Outcome {
     )
 }
 
-pub const D2: CheckDef = CheckDef {
+pub(crate) const D2: CheckDef = CheckDef {
     id: "D2",
     title: "满意度指标量化",
     max_points: 6.0,
@@ -120,7 +120,7 @@ fn d2(rec: &Record, _cx: &CheckCx) -> Outcome {
     )
 }
 
-pub const D3: CheckDef = CheckDef {
+pub(crate) const D3: CheckDef = CheckDef {
     id: "D3",
     title: "满意度目标合理",
     max_points: 3.0,
@@ -146,7 +146,7 @@ fn d3(rec: &Record, cx: &CheckCx) -> Outcome {
     )
 }
 
-pub const D4: CheckDef = CheckDef {
+pub(crate) const D4: CheckDef = CheckDef {
     id: "D4",
     title: "质量指标可衡量",
     max_points: 5.0,
@@ -156,7 +156,7 @@ pub const D4: CheckDef = CheckDef {
 };
 
 /// `符合…标准` (in that order) or `验收合格`: a quality target a reviewer can verify.
-pub fn names_standard(v: &str) -> bool {
+pub(crate) fn names_standard(v: &str) -> bool {
     v.contains("验收合格")
         || v.find("符合")
             .is_some_and(|k| v.get(k..).is_some_and(|t| t.contains("标准")))

@@ -6,10 +6,10 @@
 //! Families: [`a`] 完整性 (A1–A6), [`b`] 相关性/量化 (B1–B3), [`c`] 适当性 (C1–C3),
 //! [`d`] 可行性 (D1–D4).
 
-pub mod a;
-pub mod b;
-pub mod c;
-pub mod d;
+pub(crate) mod a;
+pub(crate) mod b;
+pub(crate) mod c;
+pub(crate) mod d;
 
 use jixiao_core::{CheckResult, CheckStatus, Evidence, Record, RecordKind};
 
@@ -42,7 +42,7 @@ pub struct FormFacts {
 }
 
 /// How many project tables of a document must agree before their shared gap is the form's.
-pub const FORM_EVIDENCE: usize = 3;
+pub(crate) const FORM_EVIDENCE: usize = 3;
 
 impl FormFacts {
     /// Reads the facts off a document's records.
@@ -84,7 +84,7 @@ pub struct CheckDef {
 }
 
 /// The sixteen checks in rubric order.
-pub static BUILTIN: [CheckDef; 16] = [
+pub(crate) static BUILTIN: [CheckDef; 16] = [
     a::A1,
     a::A2,
     a::A3,
@@ -104,12 +104,12 @@ pub static BUILTIN: [CheckDef; 16] = [
 ];
 
 /// Whether an active check applies to a record of this kind.
-pub fn applies(check: &ActiveCheck, kind: RecordKind) -> bool {
+pub(crate) fn applies(check: &ActiveCheck, kind: RecordKind) -> bool {
     kind == RecordKind::Project || check.def.for_department
 }
 
 /// Runs one active check and scales its outcome to the configured maximum.
-pub fn run(check: &ActiveCheck, rec: &Record, cx: &CheckCx) -> CheckResult {
+pub(crate) fn run(check: &ActiveCheck, rec: &Record, cx: &CheckCx) -> CheckResult {
     if let Some(reason) = not_applicable(check.def.id, cx) {
         return CheckResult {
             id: check.def.id.to_string(),
@@ -150,7 +150,7 @@ pub fn run(check: &ActiveCheck, rec: &Record, cx: &CheckCx) -> CheckResult {
 }
 
 /// 0 points when the record has no indicators at all, the reason quoted on its indicator block.
-pub fn no_indicators(rec: &Record, max: f64, reason: &str) -> Option<Outcome> {
+pub(crate) fn no_indicators(rec: &Record, max: f64, reason: &str) -> Option<Outcome> {
     rec.indicators.is_empty().then(|| Outcome {
         points: 0.0,
         evidence: vec![crate::text::ev_field(
@@ -166,7 +166,7 @@ pub fn no_indicators(rec: &Record, max: f64, reason: &str) -> Option<Outcome> {
 
 /// `max − Σ deductions`, floored at 0, with the last deduction trimmed so deductions add up to the
 /// points lost (a reviewer adds them up).
-pub fn deduct(max: f64, mut evidence: Vec<Evidence>) -> Outcome {
+pub(crate) fn deduct(max: f64, mut evidence: Vec<Evidence>) -> Outcome {
     let mut left = max;
     for e in &mut evidence {
         let d = e.deduction.min(left);
@@ -187,7 +187,7 @@ pub(crate) mod testkit {
     use super::{CheckCx, Outcome};
     use crate::rubric::Rubric;
 
-    pub fn ind(l2: Level2, name: &str, value: &str, parsed: ParsedValue) -> Indicator {
+    pub(crate) fn ind(l2: Level2, name: &str, value: &str, parsed: ParsedValue) -> Indicator {
         Indicator {
             level1: Some(l2.parent()),
             level2: Some(l2),
@@ -203,7 +203,7 @@ pub(crate) mod testkit {
     }
 
     /// A value with numbers, a unit and a comparator.
-    pub fn num(numbers: &[f64], unit: Option<&str>) -> ParsedValue {
+    pub(crate) fn num(numbers: &[f64], unit: Option<&str>) -> ParsedValue {
         ParsedValue {
             numbers: numbers.to_vec(),
             unit: unit.map(str::to_string),
@@ -211,14 +211,14 @@ pub(crate) mod testkit {
         }
     }
 
-    pub fn words() -> ParsedValue {
+    pub(crate) fn words() -> ParsedValue {
         ParsedValue {
             qualitative: true,
             ..ParsedValue::default()
         }
     }
 
-    pub fn record(indicators: Vec<Indicator>) -> Record {
+    pub(crate) fn record(indicators: Vec<Indicator>) -> Record {
         let mut r = Record::new(RecordKind::Project, 1);
         r.year = Some(2024);
         r.name = Some("西区道路保洁项目".into());
@@ -231,7 +231,10 @@ pub(crate) mod testkit {
         r
     }
 
-    pub fn run_with(f: fn(&jixiao_core::Record, &CheckCx) -> Outcome, rec: &Record) -> Outcome {
+    pub(crate) fn run_with(
+        f: fn(&jixiao_core::Record, &CheckCx) -> Outcome,
+        rec: &Record,
+    ) -> Outcome {
         let rubric = Rubric::default();
         f(
             rec,

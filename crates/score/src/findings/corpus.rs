@@ -14,7 +14,7 @@ use crate::text::{
 };
 
 /// Identical name + value in at least `copied_min_projects` project records (any documents).
-pub fn copied_across_projects(
+pub(crate) fn copied_across_projects(
     records: &[(RecordRef, &Record)],
     cfg: &FindingsConfig,
 ) -> Vec<Finding> {
@@ -70,7 +70,11 @@ pub fn copied_across_projects(
 
 /// The same value under several benefit categories of one project (000's 社会/生态效益 rows that
 /// repeat one sentence).
-pub fn copied_across_benefits(r: &RecordRef, rec: &Record, cfg: &FindingsConfig) -> Vec<Finding> {
+pub(crate) fn copied_across_benefits(
+    r: &RecordRef,
+    rec: &Record,
+    cfg: &FindingsConfig,
+) -> Vec<Finding> {
     let mut groups: BTreeMap<(u8, String), (BTreeSet<Level2>, &Indicator)> = BTreeMap::new();
     // The same worded value (four hanzi or more: a 是/否 placeholder is counted elsewhere, `是`, `无` or
     // `≥5%` answer different questions alike); the same name counts only with the same value or one
@@ -126,7 +130,7 @@ pub fn copied_across_benefits(r: &RecordRef, rec: &Record, cfg: &FindingsConfig)
 
 /// One note per document whose form has no 年度目标 field: A2 is not applicable to its records (they
 /// are scored on the other checks, rescaled to 100), and the bureau should add the field to its form.
-pub fn form_without_goal(doc_index: usize, doc: &DocumentRecords) -> Option<Finding> {
+pub(crate) fn form_without_goal(doc_index: usize, doc: &DocumentRecords) -> Option<Finding> {
     if !crate::checks::FormFacts::of(&doc.records).lacks_goal_field {
         return None;
     }
@@ -156,7 +160,7 @@ pub fn form_without_goal(doc_index: usize, doc: &DocumentRecords) -> Option<Find
 /// A document's project records against its budget tables' 项目支出 total. A difference within the
 /// rounding of the records (0.005 万元 each, at least 0.01) is reported as a rounding difference
 /// (info), anything larger as a mismatch (warning).
-pub fn reconcile_document(doc_index: usize, doc: &DocumentRecords) -> Option<Finding> {
+pub(crate) fn reconcile_document(doc_index: usize, doc: &DocumentRecords) -> Option<Finding> {
     let stated = doc.facts.project_expenditure_total.as_ref()?;
     let projects: Vec<&Record> = doc
         .records

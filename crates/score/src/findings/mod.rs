@@ -2,15 +2,15 @@
 //! never change a score. Order is deterministic: per document, per record, indicator order; then the
 //! cross-project copies by first occurrence.
 
-pub mod corpus;
-pub mod record;
+pub(crate) mod corpus;
+pub(crate) mod record;
 
 use jixiao_core::{Finding, Ledger, Record, RecordKind, RecordRef};
 
 use crate::rubric::Rubric;
 
 /// Every finding of a ledger. `year` is the run's budget year (records without their own inherit it).
-pub fn find(ledger: &Ledger, rubric: &Rubric, year: i32) -> Vec<Finding> {
+pub(crate) fn find(ledger: &Ledger, rubric: &Rubric, year: i32) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut all: Vec<(RecordRef, &Record)> = Vec::new();
     for (d, doc) in ledger.documents.iter().enumerate() {

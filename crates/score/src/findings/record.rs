@@ -30,7 +30,12 @@ fn name_of(rec: &Record) -> &str {
 }
 
 /// Every per-record finding, in indicator order.
-pub fn record_findings(rec: &Record, r: &RecordRef, year: i32, rubric: &Rubric) -> Vec<Finding> {
+pub(crate) fn record_findings(
+    rec: &Record,
+    r: &RecordRef,
+    year: i32,
+    rubric: &Rubric,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let name = name_of(rec);
     let tol = rubric.cost_tolerance;

@@ -40,7 +40,7 @@ struct Request<'a> {
 }
 
 /// What loading one configured plugin gives.
-pub enum Loaded {
+pub(crate) enum Loaded {
     Ready(Box<LoadedPlugin>),
     /// Not loadable under `on_error = "skip"`: reported, then left out.
     Skipped(Diagnostic),
@@ -48,7 +48,7 @@ pub enum Loaded {
 }
 
 /// Loads one `[[scoring.plugins]]` entry. `taken` holds check ids already in the rubric.
-pub fn load(cfg: &PluginConfig, base_dir: &Path, taken: &[String]) -> Loaded {
+pub(crate) fn load(cfg: &PluginConfig, base_dir: &Path, taken: &[String]) -> Loaded {
     let path = base_dir.join(&cfg.path);
     let fail = |e: PluginError| match cfg.on_error {
         OnError::Fail => Loaded::Fatal(e),

@@ -9,7 +9,7 @@
 //! plugin's thread-local destructors and our copied fn pointers must stay valid.
 //! Calling plugins per record lives in [`call`].
 
-pub mod call;
+pub(crate) mod call;
 
 use std::ffi::c_void;
 use std::path::{Path, PathBuf};
@@ -69,13 +69,13 @@ pub fn file_sha256(path: &Path) -> Result<String, PluginError> {
 }
 
 /// A library opened and checked: its table and manifest.
-pub struct Opened {
+pub(crate) struct Opened {
     pub table: &'static PluginTable,
     pub manifest: Manifest,
 }
 
 /// Opens a plugin: pin (when given), symbol, ABI, manifest — in that order.
-pub fn open(path: &Path, pin: Option<&str>) -> Result<Opened, PluginError> {
+pub(crate) fn open(path: &Path, pin: Option<&str>) -> Result<Opened, PluginError> {
     if let Some(expected) = pin {
         let actual = file_sha256(path)?;
         if !actual.eq_ignore_ascii_case(expected.trim()) {
@@ -230,7 +230,7 @@ pub fn inspect_plugin(path: &Path) -> Result<Manifest, PluginError> {
 
 /// Validates configured params against a manifest's schema: required keys present, no unknown keys,
 /// types as declared. Returns every problem.
-pub fn validate_params(
+pub(crate) fn validate_params(
     m: &Manifest,
     params: &serde_json::Map<String, serde_json::Value>,
 ) -> Vec<String> {
