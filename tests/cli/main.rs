@@ -61,6 +61,7 @@ pub fn external_tool(tool: &str, args: &[&str]) -> (String, bool) {
     )
 }
 
+/// A path under `tests/fixtures/`.
 pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)
 }
@@ -84,10 +85,12 @@ pub fn jixiao(cwd: &Path, args: &[&str]) -> Output {
     }
 }
 
+/// The exit code (-1 when the process was killed by a signal).
 pub fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
 }
 
+/// What the process wrote to stderr, as text.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -104,6 +107,7 @@ pub fn assert_code(out: &Output, expected: i32) {
     );
 }
 
+/// A fresh temporary folder, removed when dropped.
 pub fn tempdir() -> tempfile::TempDir {
     match tempfile::tempdir() {
         Ok(d) => d,
@@ -189,6 +193,7 @@ pub fn field_of_each<'a>(array: &'a serde_json::Value, key: &str) -> Vec<&'a str
         .collect()
 }
 
+/// A JSON file, parsed; fails the test when it cannot be read or parsed.
 pub fn read_json(path: &Path) -> serde_json::Value {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,

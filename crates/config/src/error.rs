@@ -63,6 +63,7 @@ impl fmt::Display for ConfigError {
 /// line per problem (what logs and schedulers want); [`ConfigErrors::report`] adds the source lines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ConfigErrors {
+    /// Every problem found, in file order.
     pub errors: Vec<ConfigError>,
 }
 

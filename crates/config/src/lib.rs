@@ -53,7 +53,9 @@ pub enum LoadError {
     /// The file cannot be read at all.
     #[error("cannot read pipeline file {}", path.display())]
     Io {
+        /// The pipeline file as given.
         path: PathBuf,
+        /// The I/O error reading it.
         #[source]
         source: std::io::Error,
     },
@@ -152,14 +154,21 @@ pub struct Pipeline {
     pub file: PathBuf,
     /// Folder relative paths are resolved against.
     pub base_dir: PathBuf,
+    /// `[pipeline]`: name, budget year and as-of date.
     pub pipeline: PipelineConfig,
+    /// `[[inputs]]`: groups of input files, in file order (none for [`built_in`]).
     pub inputs: Vec<InputConfig>,
     /// `[limits]`: what a reader may take from one file.
     pub limits: jixiao_core::ReadLimits,
+    /// `[normalize]`: extra label synonyms and the default money unit.
     pub normalize: NormalizeConfig,
+    /// `[output]`: where the packet is written.
     pub output: OutputConfig,
+    /// `[run]`: worker threads.
     pub run: RunConfig,
+    /// `[scoring]`: rubric tuning and plugins.
     pub scoring: ScoringConfig,
+    /// `[render]`: packet formats, templates and fonts.
     pub render: RenderConfig,
 }
 
@@ -187,6 +196,7 @@ impl Pipeline {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PipelineConfig {
+    /// Name of the review, printed on every packet (non-empty).
     pub name: String,
     /// Budget year under review.
     pub year: i32,
@@ -201,6 +211,7 @@ pub struct PipelineConfig {
 pub struct InputConfig {
     /// Paths or glob patterns, relative to the pipeline file.
     pub paths: Vec<String>,
+    /// Encoding label (WHATWG names: `utf-8`, `gb18030`, `gbk` ...); `None`: detected per file.
     pub encoding: Option<String>,
     /// A forced layout (`layout = "cell-per-line"`), checked once when the pipeline is compiled.
     pub layout: Option<jixiao_core::Layout>,
@@ -221,9 +232,11 @@ pub struct NormalizeConfig {
 /// `[normalize] money_unit`: what a bare funds amount means.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 pub enum MoneyUnit {
+    /// Bare amounts are in 万元 (the default).
     #[default]
     #[serde(rename = "万元")]
     Wan,
+    /// Bare amounts are in 元 and are converted to 万元.
     #[serde(rename = "元")]
     Yuan,
 }

@@ -18,8 +18,11 @@ pub const FORMATS: [&str; 3] = [
 /// A packet format, as the stages see it once the configuration is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PacketFormat {
+    /// `packet.xlsx`: every record as sheets a reviewer filters, sorts and pivots.
     Xlsx,
+    /// `packet.pdf`: the printable packet (report and one review sheet per record).
     Pdf,
+    /// `index.html`: the packet's web page (project table, review sheets).
     Html,
 }
 
@@ -36,6 +39,7 @@ impl PacketFormat {
         }
     }
 
+    /// The format named `name` in `[render] formats` (`None` for an unknown name).
     pub fn parse(name: &str) -> Option<PacketFormat> {
         PacketFormat::ALL.into_iter().find(|f| f.as_str() == name)
     }
@@ -59,6 +63,7 @@ pub struct RenderConfig {
     /// by default. `false`: every review sheet in one `packet.pdf` and one `index.html`.
     #[serde(default = "yes")]
     pub split_by_department: bool,
+    /// `[render.fonts]`: the PDF's fonts.
     #[serde(default)]
     pub fonts: FontsConfig,
 }

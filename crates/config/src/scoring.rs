@@ -67,18 +67,28 @@ impl ScoringConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RubricSettings {
+    /// Rubric name recorded in every output (`[scoring] name` overrides it).
     pub name: Option<String>,
+    /// Rubric version recorded in every output (`[scoring] version` overrides it).
     pub version: Option<String>,
+    /// Per-check overrides keyed by check id (`A1` … `D4`).
     #[serde(default)]
     pub checks: BTreeMap<String, CheckOverride>,
+    /// Replaces the built-in vague-word list of check B2.
     pub vague_words: Option<Vec<String>>,
+    /// Added to the vague-word list (built-in or replaced).
     #[serde(default)]
     pub extra_vague_words: Vec<String>,
+    /// Satisfaction thresholds of check D3.
     pub satisfaction: Option<SatisfactionBand>,
+    /// Relative tolerance of check C2 (cost targets vs funds); default 0.01 (1 %).
     pub cost_tolerance: Option<f64>,
+    /// Grade bands; default 90 / 80 / 60.
     pub bands: Option<BandsConfig>,
+    /// Grade caps: a weak check limits the grade whatever the total (inline caps are appended).
     #[serde(default)]
     pub caps: Vec<CapConfig>,
+    /// Thresholds of the corpus-level findings.
     pub findings: Option<FindingsConfig>,
 }
 
@@ -115,10 +125,13 @@ fn default_sat_partial() -> f64 {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BandsConfig {
+    /// Lowest percentage of points available that earns 优. Default 90.
     #[serde(default = "default_excellent")]
     pub excellent: f64,
+    /// Lowest percentage of points available that earns 良. Default 80.
     #[serde(default = "default_good")]
     pub good: f64,
+    /// Lowest percentage of points available that earns 中 (below it is 差). Default 60.
     #[serde(default = "default_fair")]
     pub fair: f64,
 }
@@ -138,8 +151,11 @@ fn default_fair() -> f64 {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CapConfig {
+    /// Id of the check whose points trigger the cap (`A3`).
     pub check: String,
+    /// Points on that check below which the cap applies.
     pub below: f64,
+    /// The best grade a capped record can get: `良`, `中` or `差`.
     pub max_grade: String,
 }
 
@@ -200,6 +216,7 @@ pub struct PluginConfig {
     /// Parameters passed to the plugin with every record; validated against its manifest.
     #[serde(default)]
     pub params: toml::Table,
+    /// What a fault of this plugin does to the run (default `skip`).
     #[serde(default)]
     pub on_error: OnError,
 }

@@ -28,6 +28,7 @@ impl Severity {
 /// catalogues).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DiagnosticCode {
+    /// The stable code, `stage.kind` (`normalize.no-goal`), as it appears in [`Diagnostic::code`].
     pub code: &'static str,
     /// The severity it is emitted with (where configuration decides, the meaning says how).
     pub severity: Severity,
@@ -36,6 +37,7 @@ pub struct DiagnosticCode {
 }
 
 impl DiagnosticCode {
+    /// A catalogue entry (usable in `const` catalogues).
     pub const fn new(code: &'static str, severity: Severity, meaning: &'static str) -> Self {
         DiagnosticCode {
             code,
@@ -51,13 +53,20 @@ impl DiagnosticCode {
 /// `message` is for people and names the fix where there is one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
+    /// How bad it is.
     pub severity: Severity,
+    /// Stable, machine-readable code `stage.kind` (`ingest.binary`, `normalize.count`), listed in
+    /// its stage's `CODES`.
     pub code: String,
+    /// For people; names the fix where there is one.
     pub message: String,
+    /// 1-based source line the diagnostic is about; `None` when it concerns no single line (a whole
+    /// file, a plugin fault).
     pub line: Option<u32>,
 }
 
 impl Diagnostic {
+    /// A diagnostic of any severity.
     pub fn new(
         severity: Severity,
         code: &str,
@@ -71,12 +80,15 @@ impl Diagnostic {
             line,
         }
     }
+    /// An [`Severity::Info`] diagnostic: a repair or an observation.
     pub fn info(code: &str, message: impl Into<String>, line: Option<u32>) -> Self {
         Self::new(Severity::Info, code, message, line)
     }
+    /// A [`Severity::Warning`] diagnostic: something a reviewer should look at.
     pub fn warning(code: &str, message: impl Into<String>, line: Option<u32>) -> Self {
         Self::new(Severity::Warning, code, message, line)
     }
+    /// A [`Severity::Error`] diagnostic: something that could not be understood (the run exits 1).
     pub fn error(code: &str, message: impl Into<String>, line: Option<u32>) -> Self {
         Self::new(Severity::Error, code, message, line)
     }

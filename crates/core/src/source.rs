@@ -39,6 +39,7 @@ impl Layout {
         Layout::Spreadsheet,
     ];
 
+    /// The name in `--layout`, `[[inputs]] layout` and the JSON files (`cell-per-line` ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Layout::Tabbed => "tabbed",
@@ -52,6 +53,7 @@ impl Layout {
         }
     }
 
+    /// The layout named `name`, among those that may be forced ([`Layout::ALL`]; `grid` is not).
     pub fn parse(name: &str) -> Option<Layout> {
         Layout::ALL.into_iter().find(|l| l.as_str() == name)
     }
@@ -85,6 +87,7 @@ pub enum SourceFormat {
 }
 
 impl SourceFormat {
+    /// The name as serialized (`text`, `spreadsheet` ...).
     pub fn as_str(self) -> &'static str {
         match self {
             SourceFormat::Text => "text",
@@ -166,6 +169,7 @@ pub struct Row {
     pub table: Option<u32>,
     /// Leading indentation of the line in characters (tree layouts encode levels this way).
     pub indent: u32,
+    /// The row's cells in column order, empty ones included.
     pub cells: Vec<Cell>,
 }
 
@@ -200,9 +204,11 @@ pub struct SourceDocument {
     /// The reader that produced the cells.
     #[serde(default)]
     pub format: SourceFormat,
+    /// How the text was laid out (detected, or forced by `[[inputs]] layout` / `--layout`).
     pub layout: Layout,
     /// Encoding name as encoding_rs spells it (`UTF-8`, `gb18030`, `UTF-16LE`), or `binary` for spreadsheets.
     pub encoding: String,
+    /// The file's rows, in reading order.
     pub rows: Vec<Row>,
     /// Problems found while reading (guessed encoding, undecodable bytes, unreadable file).
     pub diagnostics: Vec<Diagnostic>,

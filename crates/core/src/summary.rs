@@ -13,6 +13,7 @@ use serde::Serialize;
 /// One group's aggregate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Summary {
+    /// Number of records in the group.
     pub records: usize,
     /// Sum of `funds_total` (万元) over records that state it.
     pub funds: f64,
@@ -20,6 +21,7 @@ pub struct Summary {
     pub mean: f64,
     /// Funds-weighted mean; equals `mean` when no record states funds.
     pub weighted_mean: f64,
+    /// Lowest score (percent of points available); 0 when the group is empty.
     pub min: f64,
     /// Records per grade, in 优 良 中 差 order.
     pub grades: BTreeMap<Grade, usize>,

@@ -3,14 +3,19 @@ use serde::{Deserialize, Serialize};
 /// The comparison a target value states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Comparator {
+    /// At least: `≥`, `不低于`, `不少于`, `至少`, `以上` after the number.
     #[serde(rename = ">=")]
     Ge,
+    /// At most: `≤`, `不超过`, `不高于`, `以内` after the number.
     #[serde(rename = "<=")]
     Le,
+    /// Exactly: `=`, `等于`.
     #[serde(rename = "=")]
     Eq,
+    /// More than: `>`, `大于`, `高于`, `超过`.
     #[serde(rename = ">")]
     Gt,
+    /// Less than: `<`, `小于`, `低于`, `不足`.
     #[serde(rename = "<")]
     Lt,
     /// `a-b`, `a～b`, `a至b` between two numbers.
@@ -35,6 +40,7 @@ pub enum TimeKind {
 /// The temporal reading of a value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeSpec {
+    /// Whether the value is a date, a period, a duration or a deadline.
     pub kind: TimeKind,
     /// Every four-digit year the value names, in order of appearance (deduplicated).
     pub years: Vec<i32>,
@@ -43,6 +49,7 @@ pub struct TimeSpec {
 /// The structured reading of a 指标值.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ParsedValue {
+    /// How the number is to be read; `None` when the value states no comparison.
     pub comparator: Option<Comparator>,
     /// Every number in the value, in order (thousands separators removed, `5万` → 5 with unit 万).
     pub numbers: Vec<f64>,

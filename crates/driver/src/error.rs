@@ -18,13 +18,21 @@ pub enum DriverError {
         pid = .holder.pid.map_or_else(|| "unknown".to_string(), |p| p.to_string()),
         started = .holder.started.as_deref().unwrap_or("unknown")
     )]
-    Locked { dir: PathBuf, holder: LockHolder },
+    Locked {
+        /// The output directory whose lock is held.
+        dir: PathBuf,
+        /// The holding run, as far as its lock file says.
+        holder: LockHolder,
+    },
 
     /// Reading or writing a file failed (output directory not writable, disk full, pipeline unreadable).
     #[error("{action} {path}: {source}", path = .path.display())]
     Io {
+        /// What was being done (`cannot write`, `cannot rename into` …); starts the message.
         action: &'static str,
+        /// The file or folder it was done to.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: io::Error,
     },
@@ -45,6 +53,7 @@ pub enum DriverError {
 /// between taking the lock and writing them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LockHolder {
+    /// Process id of the holding run.
     pub pid: Option<u32>,
     /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     pub started: Option<String>,

@@ -57,9 +57,13 @@ impl ExitStatus {
 /// Diagnostic counts over a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
+    /// Records the inputs yielded.
     pub records: usize,
+    /// Diagnostics of severity `info` (repairs, skipped content).
     pub info: usize,
+    /// Diagnostics of severity `warning`.
     pub warnings: usize,
+    /// Diagnostics of severity `error` (with any record read, any makes the exit code 1).
     pub errors: usize,
 }
 
@@ -89,6 +93,7 @@ impl Counts {
             .fold(Counts::default(), |a, b| a.plus(b))
     }
 
+    /// Counts one diagnostic of this severity.
     pub fn add(&mut self, severity: Severity) {
         match severity {
             Severity::Info => self.info += 1,
@@ -97,6 +102,7 @@ impl Counts {
         }
     }
 
+    /// Both counts added up, field by field.
     pub fn plus(self, o: Counts) -> Counts {
         Counts {
             records: self.records + o.records,

@@ -20,6 +20,7 @@ pub struct InputSpec {
     pub pattern: String,
     /// Folder a relative pattern is resolved against.
     pub root: PathBuf,
+    /// An encoding label (`gb18030`, `utf-16le` …) to decode with; `None` detects the encoding.
     pub encoding: Option<String>,
     /// A forced layout (validated when the pipeline was compiled).
     pub layout: Option<Layout>,
@@ -28,6 +29,7 @@ pub struct InputSpec {
 /// The files a run reads, and the problems found while listing them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResolvedInputs {
+    /// The files to read, each once, sorted by display name.
     pub files: Vec<InputFile>,
     /// One error per pattern that matched no file (naming the pattern), and per unreadable folder.
     pub diagnostics: Vec<Diagnostic>,

@@ -86,14 +86,22 @@ pub struct RunOverrides {
 /// publish, see [`ExitStatus::publishes`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunReport {
+    /// Every input's records and diagnostics, as in `records.json` (empty when `--skip-unchanged`
+    /// found nothing changed).
     pub ledger: Ledger,
     /// Run-level diagnostics (unmatched patterns, unreadable folders).
     pub diagnostics: Vec<Diagnostic>,
+    /// One entry per input file, as in `manifest.json → inputs`.
     pub inputs: Vec<InputEntry>,
+    /// Records, and diagnostics by severity over the whole run (inputs, run-level, score, render).
     pub counts: Counts,
+    /// The run's exit status, classified from `counts` ([`exit::classify`]).
     pub exit: ExitStatus,
+    /// The folder the packet goes to (see [`output_dir`]).
     pub out_dir: PathBuf,
+    /// Every file published with its size and sha256, `manifest.json` last.
     pub published: Vec<ArtifactEntry>,
+    /// How long each stage took, in execution order.
     pub timings: Vec<StageTiming>,
     /// Scored records per grade, in 优 良 中 差 order.
     pub grades: [usize; 4],

@@ -18,11 +18,16 @@ use crate::stages::Artifact;
 /// Bumped when a field changes meaning or disappears (adding a field does not bump it).
 pub(crate) const MANIFEST_VERSION: u32 = 1;
 
+/// The contents of `manifest.json`, written last into every published packet (docs/operations.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// This file's format version (now 1); bumped when a field changes meaning or disappears.
     pub manifest_version: u32,
+    /// Version of jixiao that made the packet.
     pub jixiao_version: String,
+    /// The pipeline file and its sha256.
     pub pipeline: PipelineEntry,
+    /// Every input file, in `records.json` order, with what came of it.
     pub inputs: Vec<InputEntry>,
     /// Run-level problems: patterns that matched nothing, a packet format that could not be rendered,
     /// a character no font has. Per-input ones are in records.json, per-record scoring ones in
@@ -36,6 +41,8 @@ pub struct Manifest {
     pub render: RenderEntry,
     /// Every other file of the packet, in publishing order.
     pub artifacts: Vec<ArtifactEntry>,
+    /// The run's process exit code: 0, or 1 when some input or packet format had errors (no other
+    /// code publishes).
     pub exit_code: u8,
     /// Wall-clock milliseconds per stage, resolve … render (publishing is still under way when the
     /// manifest is written). The only field that varies between identical runs.
@@ -123,13 +130,19 @@ pub struct PipelineEntry {
 /// One input file and what came of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputEntry {
+    /// The file's display name: relative to the pipeline's folder, `/`-separated.
     pub file: String,
     /// `None` when the file could not be read (its error is in records.json).
     pub size: Option<u64>,
+    /// Hex sha256 of the file's bytes; `None` when the file could not be read.
     pub sha256: Option<String>,
+    /// How the text was laid out, detected or forced (`tabbed`, `csv`, `spreadsheet` …).
     pub layout: String,
+    /// Decoding used (`UTF-8`, `gb18030` …; `binary` for spreadsheets, `unknown` if unreadable).
     pub encoding: String,
+    /// Records the file yielded.
     pub records: usize,
+    /// Diagnostics on the file and on its records, by severity.
     pub diagnostics: DiagnosticCounts,
 }
 
@@ -140,10 +153,14 @@ pub struct DiagnosticCounts {
     pub error: usize,
 }
 
+/// `manifest.json → artifacts[]`: one published file of the packet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArtifactEntry {
+    /// Relative, `/`-separated path in the output directory (`report.pdf`, `departments/<name>/…`).
     pub path: String,
+    /// Size in bytes.
     pub size: u64,
+    /// Hex sha256 of the file's bytes (what `sha256sum` prints).
     pub sha256: String,
 }
 
@@ -164,6 +181,7 @@ pub(crate) fn digest_file(path: &Path) -> Option<FileDigest> {
 }
 
 impl InputEntry {
+    /// The entry for one input's records, with the file's size and hash when it could be read.
     pub fn new(doc: &DocumentRecords, digest: Option<&FileDigest>) -> InputEntry {
         let c = Counts::of_document(doc);
         InputEntry {
@@ -183,6 +201,7 @@ impl InputEntry {
 }
 
 impl ArtifactEntry {
+    /// The entry for an artifact: its path, size and sha256.
     pub fn of(a: &Artifact) -> ArtifactEntry {
         ArtifactEntry {
             path: a.path.clone(),

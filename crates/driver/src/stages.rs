@@ -23,9 +23,13 @@ pub const SCORES_JSONL: &str = "scores.jsonl";
 /// `records.json`: document and record index), so a line stands on its own.
 #[derive(Serialize)]
 pub struct RecordLine<'a> {
+    /// The input file's display name (its document's `file`).
     pub file: &'a str,
+    /// Index of the document in `records.json → documents`.
     pub document: usize,
+    /// Index of the record in its document's `records`.
     pub index: usize,
+    /// The record, its fields flattened into the line.
     #[serde(flatten)]
     pub record: &'a jixiao_core::Record,
 }
@@ -51,8 +55,11 @@ pub fn record_lines(ledger: &jixiao_core::Ledger) -> impl Iterator<Item = Record
 pub enum Stage {
     /// `[[inputs]]` patterns → files.
     Resolve,
+    /// Files → rows of cells with provenance (format, layout and encoding detected).
     Ingest,
+    /// Rows → records, through the label dictionary.
     Normalize,
+    /// Records → score cards and findings under the rubric and plugins.
     Score,
     /// xlsx, PDF, HTML (and per-department packets), in parallel.
     Render,
@@ -61,6 +68,7 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// The stage's lowercase name, as in the log and `manifest.json → timings_ms`.
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Resolve => "resolve",
@@ -87,7 +95,9 @@ pub const STAGES: [Stage; 6] = [
 /// another artifact (those must be byte-identical across reruns).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StageTiming {
+    /// The stage timed.
     pub stage: Stage,
+    /// Wall-clock time the stage took.
     pub duration: Duration,
 }
 
@@ -95,7 +105,9 @@ pub struct StageTiming {
 /// and never touch the output directory themselves (only the driver does, atomically).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Artifact {
+    /// Relative, `/`-separated path inside the packet (`report.pdf`, `departments/<name>/…`).
     pub path: String,
+    /// The file's complete contents.
     pub bytes: Vec<u8>,
 }
 

@@ -116,6 +116,7 @@ pub const CODES: &[DiagnosticCode] = &[
 /// One file to read, with the per-input overrides of `[[inputs]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFile {
+    /// Where the file is read from (absolute, or relative to the working directory).
     pub path: PathBuf,
     /// How the file is named in outputs (relative to the pipeline's folder when possible).
     pub display: String,

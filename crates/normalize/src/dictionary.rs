@@ -70,12 +70,20 @@ pub struct LabelMatch<T> {
     pub rest: String,
 }
 
+/// Why the label dictionary could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum DictionaryError {
+    /// The built-in `labels.toml` does not parse (the parser's message); a build defect.
     #[error("label dictionary: {0}")]
     Parse(String),
+    /// A canonical key the dictionary does not know, e.g. a misspelt one in `[normalize.labels]`.
     #[error("label dictionary: unknown key `{key}` in [{section}]")]
-    UnknownKey { section: &'static str, key: String },
+    UnknownKey {
+        /// The labels section it is in: `fields`, `level1`, `level2`, `titles` or `funds`.
+        section: &'static str,
+        /// The key as written.
+        key: String,
+    },
 }
 
 /// Words of titles and form lines (`[titles]` of labels.toml), folded.

@@ -57,13 +57,17 @@ use crate::table::TableBuilder;
 /// and the pipeline's budget year for records that name none.
 #[derive(Debug, Clone)]
 pub struct NormalizeContext {
+    /// The compiled label dictionary the tables are read with.
     pub dictionary: LabelDictionary,
+    /// Year for records when neither they nor their document state one; `None` leaves it unset.
     pub year: Option<i32>,
     /// Funds amounts written without a unit are in 元 (`[normalize] money_unit = "元"`), not 万元.
     pub bare_amounts_in_yuan: bool,
 }
 
 impl NormalizeContext {
+    /// Compiles the dictionary (built-in plus `[normalize.labels]`) and takes the money unit from
+    /// `config`; fails when the dictionary cannot be built.
     pub fn new(config: &NormalizeConfig, year: Option<i32>) -> Result<Self, DictionaryError> {
         Ok(NormalizeContext {
             dictionary: LabelDictionary::new(&config.labels)?,

@@ -45,6 +45,7 @@ pub type EntryFn = unsafe extern "C" fn() -> *const PluginTable;
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct TableHeader {
+    /// The ABI version the plugin was built for; the host refuses anything but [`ABI_VERSION`].
     pub abi_version: u32,
     /// `size_of` the table as the plugin was built, in bytes.
     pub table_size: u32,
@@ -53,9 +54,13 @@ pub struct TableHeader {
 /// The table the entry symbol returns (ABI v1). It must live as long as the library (a `static`).
 #[repr(C)]
 pub struct PluginTable {
+    /// Always [`ABI_VERSION`] (1) for this layout.
     pub abi_version: u32,
+    /// `size_of::<PluginTable>()` as the plugin was built; later versions may append fields.
     pub table_size: u32,
+    /// Writes the plugin's [`Manifest`](crate::Manifest) JSON to the sink; called once at load.
     pub manifest: ManifestFn,
+    /// Scores one record: reads a [`ScoreRequest`](crate::ScoreRequest) JSON, writes the results.
     pub score: ScoreFn,
 }
 

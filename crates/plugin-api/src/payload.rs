@@ -9,10 +9,15 @@ use serde::{Deserialize, Serialize};
 /// What a plugin says about itself (`manifest()` output).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The plugin's name (`local-rules`), non-empty: diagnostics name the plugin by it, and it is
+    /// the `source` of its checks in the scorecard.
     pub name: String,
+    /// The plugin's own version string (`0.1.0`), shown by `jixiao plugins list|check`.
     pub version: String,
+    /// One-line summary of what the plugin checks; may be empty.
     #[serde(default)]
     pub description: String,
+    /// The checks the plugin scores; at least one, ids unique.
     pub checks: Vec<ManifestCheck>,
     /// Parameter schema: key → type and whether it is required. Unknown keys are rejected by the host.
     #[serde(default)]
@@ -29,6 +34,7 @@ pub struct ManifestCheck {
     pub id: String,
     /// Chinese title a reviewer reads.
     pub title: String,
+    /// Points the check is worth (> 0) before the configured `weight` multiplies them.
     pub max_points: f64,
     /// The rule in words, printed in the packet's annex.
     #[serde(default)]
@@ -39,13 +45,19 @@ pub struct ManifestCheck {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamType {
+    /// A JSON string.
     String,
+    /// Any JSON number, integer or not.
     Number,
+    /// A JSON number without a fractional part.
     Integer,
+    /// `true` or `false`.
     Boolean,
     /// An array of strings.
     StringArray,
+    /// An array of any JSON values.
     Array,
+    /// A JSON object (a TOML table in pipeline.toml).
     Object,
 }
 
@@ -66,6 +78,7 @@ impl ParamType {
         }
     }
 
+    /// The type's wire name in the manifest (`string_array`), also used in error messages.
     pub fn as_str(self) -> &'static str {
         match self {
             ParamType::String => "string",
@@ -82,10 +95,13 @@ impl ParamType {
 /// One parameter in the manifest's schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParamSpec {
+    /// The declared type (JSON key `type`); the host rejects a configured value of another type.
     #[serde(rename = "type")]
     pub kind: ParamType,
+    /// Whether pipeline.toml must set this parameter (the host rejects the config without it).
     #[serde(default)]
     pub required: bool,
+    /// What the parameter means, for the plugin's user.
     #[serde(default)]
     pub description: String,
 }
@@ -94,9 +110,13 @@ pub struct ParamSpec {
 /// plugin's params from pipeline.toml, and the budget year under review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreRequest {
+    /// The canonical record to score.
     pub record: Record,
+    /// The plugin's `[scoring.plugins.params]` from pipeline.toml, already checked against the
+    /// manifest's schema.
     #[serde(default)]
     pub params: serde_json::Map<String, serde_json::Value>,
+    /// The record's budget year, else the pipeline's.
     pub year: i32,
 }
 
@@ -104,9 +124,11 @@ pub struct ScoreRequest {
 /// A check the plugin leaves out is recorded as "not scored" for that record (e.g. not applicable).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PluginCheckResult {
+    /// The id of one of the manifest's checks; an unknown or repeated id is a fault.
     pub id: String,
     /// 0 ≤ points ≤ the check's `max_points` (the host rejects anything else).
     pub points: f64,
+    /// Why the check got these points; may be empty.
     #[serde(default)]
     pub evidence: Vec<PluginEvidence>,
 }
@@ -119,10 +141,12 @@ pub struct PluginEvidence {
     /// The cell text quoted.
     #[serde(default)]
     pub text: String,
+    /// 1-based source line of the quoted cell (`Indicator::line`); `None` when no one line applies.
     #[serde(default)]
     pub line: Option<u32>,
     /// Why, in Chinese, naming the fix.
     pub reason: String,
+    /// Points deducted because of this evidence (0 for supporting evidence); scaled by `weight`.
     #[serde(default)]
     pub deduction: f64,
 }

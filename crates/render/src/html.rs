@@ -44,6 +44,7 @@ pub(crate) const TEMPLATES: [(&str, &str); 5] = [
 
 /// Page settings.
 pub struct HtmlOptions<'a> {
+    /// The templates the page is rendered with (`index.html` and `html/*`).
     pub wording: &'a Wording,
 }
 

@@ -62,13 +62,28 @@ pub const CODES: &[jixiao_core::DiagnosticCode] = &[
 pub enum RenderError {
     /// A template or `strings.toml` is missing, unreadable or wrong.
     #[error("template {name}: {message}")]
-    Templates { name: String, message: String },
+    Templates {
+        /// The template or file at fault: a bundled template's name, or the bureau's file path.
+        name: String,
+        /// What is wrong with it (the parser's or renderer's whole error chain).
+        message: String,
+    },
     /// No usable font, or a font file that cannot be read.
     #[error("font {name}: {message}")]
-    Font { name: String, message: String },
+    Font {
+        /// The font file's path or the face's name.
+        name: String,
+        /// What is wrong with it (`cannot read: …`, `not a TrueType/OpenType font`).
+        message: String,
+    },
     /// The writer of a format failed.
     #[error("{format}: {message}")]
-    Format { format: String, message: String },
+    Format {
+        /// The format whose writer failed: `xlsx`, `pdf` or `html`.
+        format: String,
+        /// The writer's error.
+        message: String,
+    },
 }
 
 /// One packet file.
@@ -76,20 +91,25 @@ pub enum RenderError {
 pub struct RenderedFile {
     /// Relative, `/`-separated (`packet.pdf`, `departments/民政局.xlsx`).
     pub path: String,
+    /// The file's complete contents.
     pub bytes: Vec<u8>,
 }
 
 /// What the stage returns.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
+    /// Every packet file made, sorted by path.
     pub files: Vec<RenderedFile>,
+    /// Missing glyphs, the font fallback and formats that failed (`render.*` codes).
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Everything rendering needs besides the records; build once per run (parsing CJK fonts and
 /// templates is the expensive part).
 pub struct RenderContext {
+    /// The pipeline's `[render]` section: formats, split by department, templates, fonts.
     pub config: RenderConfig,
+    /// The strings and templates, bundled or the bureau's.
     pub wording: Wording,
     /// Loaded only when PDF is among the formats.
     pub fonts: Option<pdf::FontSet>,

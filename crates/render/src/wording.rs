@@ -62,17 +62,23 @@ const TEXT_TEMPLATES: [(&str, &str); 8] = [
 pub struct Prose {
     /// Title, subtitle, issuer, date.
     pub cover: Vec<String>,
+    /// 一、审核依据: the rules the review rests on.
     pub basis: Vec<String>,
+    /// 二、审核范围: files, departments, projects and funds read, and what could not be read.
     pub scope: Vec<String>,
+    /// 三、审核方法与评分规则: the rubric, its version and the grade bands.
     pub method: Vec<String>,
+    /// 四、总体审核结果: means, extremes, grade counts and the number of findings.
     pub results: Vec<String>,
     /// The introduction, then one paragraph per failed rule in Pareto order.
     pub problems: Vec<String>,
+    /// 七、审核意见: the consequence of each grade and what departments are to do.
     pub opinion: Vec<String>,
 }
 
 /// Strings and templates, loaded once per run.
 pub struct Wording {
+    /// `strings.toml`: the bundled keys, each replaced by the bureau's where it has one.
     pub strings: Strings,
     tera: Tera,
     /// Where each template came from (`bundled` or a path), for `validate` and error messages.

@@ -68,6 +68,7 @@ pub use rubric::{Rubric, RubricError};
 /// Why scoring cannot start.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SetupError {
+    /// The rubric file or the inline `[scoring]` keys are invalid.
     #[error(transparent)]
     Rubric(#[from] RubricError),
     /// A plugin with `on_error = "fail"` could not be loaded or configured.
@@ -88,7 +89,10 @@ impl SetupError {
 
 /// Everything scoring needs besides the records; build once per run.
 pub struct ScoreContext {
+    /// The resolved rubric: enabled built-in checks and their points, bands, caps, thresholds.
     pub rubric: Rubric,
+    /// The plugins that loaded, in `[[scoring.plugins]]` order; skipped ones are left out, ones
+    /// disabled by a configuration problem stay (their checks are "not scored").
     pub plugins: Vec<LoadedPlugin>,
     /// The budget year under review; records without a year of their own inherit it.
     pub year: i32,

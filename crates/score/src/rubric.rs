@@ -57,15 +57,28 @@ pub(crate) const DEFAULT_VAGUE_WORDS: &[&str] = &[
 /// A problem with the scoring configuration or the rubric file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RubricError {
+    /// The rubric file (`[scoring] rubric = ...`) cannot be read.
     #[error("cannot read rubric file {path}: {message}")]
-    Read { path: PathBuf, message: String },
-    #[error("{path}:{line}:{column}: {message}")]
-    Parse {
+    Read {
+        /// The rubric file, joined to pipeline.toml's folder.
         path: PathBuf,
-        line: u32,
-        column: u32,
+        /// The I/O error.
         message: String,
     },
+    /// The rubric file is not valid TOML or has unknown or mistyped keys.
+    #[error("{path}:{line}:{column}: {message}")]
+    Parse {
+        /// The rubric file, joined to pipeline.toml's folder.
+        path: PathBuf,
+        /// 1-based line of the error.
+        line: u32,
+        /// 1-based column of the error, in characters.
+        column: u32,
+        /// The TOML parser's message.
+        message: String,
+    },
+    /// A value that parses but is not allowed (unknown check id, negative points, bands out of
+    /// order, a bad cap, tolerance or satisfaction band); the message names the key.
     #[error("[scoring] {0}")]
     Invalid(String),
 }
@@ -88,16 +101,26 @@ pub struct Cap {
 /// The resolved rubric.
 #[derive(Debug, Clone)]
 pub struct Rubric {
+    /// The rubric's name, recorded in every output (default `默认审核规则`).
     pub name: String,
+    /// The rubric's version, recorded in every output (default `2024.1`).
     pub version: String,
     /// Enabled built-in checks in rubric order.
     pub checks: Vec<ActiveCheck>,
+    /// B2's vague words: the built-in list or `vague_words`, plus `extra_vague_words`.
     pub vague_words: Vec<String>,
+    /// D3: a satisfaction target in [this, 100] earns full points (default 80).
     pub satisfaction_full: f64,
+    /// D3: a satisfaction target in [this, `satisfaction_full`) earns partial points (default 60).
     pub satisfaction_partial: f64,
+    /// C2 and `cost-over-funds`: the allowed relative gap between cost totals and funds, as a
+    /// fraction (default 0.01 = 1 %).
     pub cost_tolerance: f64,
+    /// Grade thresholds on `100 × total / max_points` (default 90 / 80 / 60).
     pub bands: GradeBands,
+    /// Grade caps (`[[scoring.caps]]`), applied after the bands.
     pub caps: Vec<Cap>,
+    /// Thresholds of the corpus-level findings (`[scoring.findings]`).
     pub findings: FindingsConfig,
 }
 

@@ -13,6 +13,8 @@ use jixiao_plugin_api::{
     Scorer,
 };
 
+/// The `cost-standard` scorer: check `CS1` (会议/培训 cost per person-day against the configured
+/// standards). Exported by [`jixiao_plugin_api::export_scorer!`].
 #[derive(Default)]
 pub struct CostStandard;
 

@@ -14,6 +14,8 @@ use jixiao_plugin_api::{
     Scorer,
 };
 
+/// The `local-rules` scorer: checks `LR1` (required indicators) and `LR2` (banned phrases).
+/// Exported by [`jixiao_plugin_api::export_scorer!`].
 #[derive(Default)]
 pub struct LocalRules;
 

@@ -26,12 +26,15 @@ pub(crate) use views::{DEPARTMENTS_IN_REPORT, MEANS_CHART_MAX};
 pub struct PacketMeta {
     /// `[pipeline] name`.
     pub title: String,
+    /// The budget year (`[pipeline] year`).
     pub year: i32,
     /// `YYYY-MM-DD`, never the clock.
     pub as_of: String,
     /// `[render] issuer`.
     pub issuer: String,
+    /// The name of the rubric the scores were made with (filled from the scorecard at render time).
     pub rubric_name: String,
+    /// That rubric's version (filled from the scorecard at render time).
     pub rubric_version: String,
     /// The department a split packet is limited to.
     pub department: Option<String>,
@@ -40,8 +43,11 @@ pub struct PacketMeta {
 /// The packet's data. Serialized as the context of every template.
 #[derive(Debug, Clone, Serialize)]
 pub struct PacketContext {
+    /// Title, year, as-of date, issuer, rubric, and the department of a department's packet.
     pub meta: PacketMeta,
+    /// Totals over the packet's project tables: counts, funds, means, grades, histogram.
     pub summary: CorpusSummary,
+    /// One row per department in scope, in `单位编码` order, then by name.
     pub departments: Vec<DepartmentRow>,
     /// Every scored record, in department order then document order.
     pub projects: Vec<ProjectRow>,
@@ -49,14 +55,19 @@ pub struct PacketContext {
     pub checks: Vec<CheckRow>,
     /// Indices into `checks`, most failures first (ties by rubric order).
     pub pareto: Vec<usize>,
+    /// The scorecard's findings in scope (counted, not scored), with the project each concerns.
     pub findings: Vec<FindingRow>,
+    /// One row per input document in scope: file, layout, encoding, records, diagnostic counts.
     pub sources: Vec<SourceRow>,
+    /// Document-level diagnostics (content that did not become a record) and records read with low
+    /// confidence.
     pub unparsed: Vec<UnparsedRow>,
     /// In a run split by department: each department's packet folder (`departments/<name>/`),
     /// parallel to `departments`; empty otherwise (filled by the render stage).
     pub department_links: Vec<String>,
     /// In a department's packet of a split run: the way back to the run's `index.html`.
     pub home: Option<String>,
+    /// The rubric's grade bands: the lowest score (percent of the maximum) for 优, 良 and 中.
     pub bands: [f64; 3],
     /// The prose (filled by the render stage from the templates).
     pub text: crate::Prose,

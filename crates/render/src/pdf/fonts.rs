@@ -152,6 +152,7 @@ pub enum Role {
 
 /// The faces of a run and the two fallback chains (indices into `faces`).
 pub struct FontSet {
+    /// Every face loaded: the configured files, the chosen system faces, then the bundled one.
     pub faces: Vec<Face>,
     body: Vec<usize>,
     heading: Vec<usize>,

@@ -27,6 +27,7 @@ use fonts::Role;
 
 /// PDF settings.
 pub struct PdfOptions<'a> {
+    /// The faces text is drawn with, each character from the first face that has it.
     pub fonts: &'a FontSet,
     /// Print every record's review sheet (a department's packet, or an unsplit run's); when false
     /// the annex lists where each department's packet is (the run's report in a split run).

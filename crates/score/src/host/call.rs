@@ -20,7 +20,9 @@ use crate::text::round2;
 
 /// A configured plugin, loaded (or disabled with a reason when its configuration is wrong).
 pub struct LoadedPlugin {
+    /// The library file, `path` from the configuration joined to pipeline.toml's folder.
     pub path: PathBuf,
+    /// What the plugin declared when loaded: name, version, checks, params schema, thread safety.
     pub manifest: Manifest,
     table: &'static PluginTable,
     weight: f64,

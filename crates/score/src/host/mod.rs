@@ -23,38 +23,82 @@ use libloading::Library;
 /// Why a plugin could not be loaded or configured. Every message names the plugin's file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PluginError {
+    /// The file is missing or cannot be read (to hash it for the pin).
     #[error("plugin {path}: cannot read the file: {message}")]
-    Read { path: PathBuf, message: String },
+    Read {
+        /// The plugin library file.
+        path: PathBuf,
+        /// The I/O error, or `no such file`.
+        message: String,
+    },
+    /// The file's SHA-256 differs from its `sha256` pin; the library was not opened.
     #[error(
         "plugin {path}: sha256 pin mismatch: pipeline.toml pins {expected}, the file is {actual}; the library was NOT opened — rebuild or update the pin"
     )]
     PinMismatch {
+        /// The plugin library file.
         path: PathBuf,
+        /// The pin from pipeline.toml, trimmed and lower-cased.
         expected: String,
+        /// The file's SHA-256, lower-case hex.
         actual: String,
     },
+    /// The dynamic loader refused the library.
     #[error("plugin {path}: cannot open the library: {message}")]
-    Open { path: PathBuf, message: String },
+    Open {
+        /// The plugin library file.
+        path: PathBuf,
+        /// The loader's error message.
+        message: String,
+    },
+    /// The library exports no `jixiao_plugin_v<N>` entry symbol for any probed version.
     #[error(
         "plugin {path}: no entry symbol `jixiao_plugin_v{expected}` — not a jixiao plugin (or built without export_scorer!)"
     )]
-    MissingSymbol { path: PathBuf, expected: u32 },
+    MissingSymbol {
+        /// The plugin library file.
+        path: PathBuf,
+        /// The ABI version this host speaks (`ABI_VERSION`).
+        expected: u32,
+    },
+    /// The plugin was built for another ABI version (by its entry symbol or its table header).
     #[error(
         "plugin {path}: built for plugin ABI v{found}, this jixiao speaks ABI v{expected}; rebuild the plugin against jixiao-plugin-api for v{expected}"
     )]
     WrongAbi {
+        /// The plugin library file.
         path: PathBuf,
+        /// The ABI version the plugin was built for.
         found: u32,
+        /// The ABI version this host speaks (`ABI_VERSION`).
         expected: u32,
     },
+    /// The entry symbol returned NULL or a table smaller than the v1 layout.
     #[error("plugin {path}: invalid plugin table: {message}")]
-    BadTable { path: PathBuf, message: String },
+    BadTable {
+        /// The plugin library file.
+        path: PathBuf,
+        /// What is wrong with the table.
+        message: String,
+    },
+    /// `manifest()` failed or returned JSON that is not a valid manifest (no name, no checks,
+    /// duplicate check ids, `max_points` ≤ 0).
     #[error("plugin {path}: invalid manifest: {message}")]
-    Manifest { path: PathBuf, message: String },
+    Manifest {
+        /// The plugin library file.
+        path: PathBuf,
+        /// What is wrong: the plugin's status and message, the JSON error, or the broken rule.
+        message: String,
+    },
+    /// The plugin loaded but its configuration is wrong: params against the manifest's schema,
+    /// `weight` ≤ 0, or a check id that clashes with one already in the rubric.
     #[error("plugin {plugin} ({path}): {message}")]
     Config {
+        /// The plugin's manifest name.
         plugin: String,
+        /// The plugin library file.
         path: PathBuf,
+        /// Every problem found, joined with `; `.
         message: String,
     },
 }
