@@ -101,10 +101,9 @@ fn init_writes_the_bundled_pipeline() {
 #[test]
 fn the_readme_run_command_works_on_the_samples() {
     // `cargo run --release -- run` from the README, minus the build: the default ./pipeline.toml.
-    let out = tempdir();
-    let r = jixiao(&root(), &["run", "--out", s(out.path())]);
-    assert_code(&r, 0);
-    let records = crate::read_json(&out.path().join("records.json"));
+    let run = crate::sample_run();
+    assert_code(&run.output, 0);
+    let records = crate::read_json(&run.dir.join("records.json"));
     let total: usize = records["documents"]
         .as_array()
         .into_iter()

@@ -61,6 +61,28 @@ pub fn external_tool(tool: &str, args: &[&str]) -> (String, bool) {
     )
 }
 
+/// The bundled pipeline run once on the samples — `jixiao run --out DIR` from the repository
+/// root, the README's command — shared by the tests that only read its packet (each of them ran
+/// the same pipeline before, ≈ 8 s each in a debug build). The folder is under Cargo's
+/// `CARGO_TARGET_TMPDIR` and made afresh by the first test that asks.
+pub struct SampleRun {
+    /// The packet folder.
+    pub dir: PathBuf,
+    /// What the run printed and its exit status.
+    pub output: Output,
+}
+
+/// The shared run of the samples (see [`SampleRun`]).
+pub fn sample_run() -> &'static SampleRun {
+    static RUN: std::sync::OnceLock<SampleRun> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-run");
+        let _ = std::fs::remove_dir_all(&dir);
+        let output = jixiao(&root(), &["run", "--out", s(&dir)]);
+        SampleRun { dir, output }
+    })
+}
+
 /// A path under `tests/fixtures/`.
 pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)

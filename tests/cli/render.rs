@@ -89,9 +89,9 @@ fn assert_sound_pdf(pdf: &Path) {
 
 #[test]
 fn sample_packet_has_a_report_and_every_project_in_its_department() {
-    let out = tempdir();
-    let r = jixiao(&root(), &["run", "--out", s(out.path()), "--quiet"]);
-    assert_code(&r, 0);
+    let run = crate::sample_run();
+    assert_code(&run.output, 0);
+    let out = &run.dir;
     for file in [
         "records.json",
         "scores.json",
@@ -100,16 +100,16 @@ fn sample_packet_has_a_report_and_every_project_in_its_department() {
         "index.html",
         "manifest.json",
     ] {
-        assert!(out.path().join(file).is_file(), "{file} missing");
+        assert!(out.as_path().join(file).is_file(), "{file} missing");
     }
     assert!(
-        !out.path().join("packet.pdf").exists(),
+        !out.as_path().join("packet.pdf").exists(),
         "split: no one-file PDF"
     );
-    let names = project_names(out.path());
+    let names = project_names(out.as_path());
     assert!(names.len() > 400, "{} records", names.len());
     let departments: Vec<String> = {
-        let scores = read_json(&out.path().join("scores.json"));
+        let scores = read_json(&out.as_path().join("scores.json"));
         let mut d: Vec<String> = field_of_each(&scores["records"], "department")
             .into_iter()
             .map(str::to_string)
@@ -120,7 +120,7 @@ fn sample_packet_has_a_report_and_every_project_in_its_department() {
     };
 
     // The report: sections and summary annexes, every department named, no review sheets.
-    let report = out.path().join("report.pdf");
+    let report = out.as_path().join("report.pdf");
     assert_sound_pdf(&report);
     let info = poppler("pdfinfo", &[s(&report)]);
     let pages: usize = info
@@ -142,7 +142,7 @@ fn sample_packet_has_a_report_and_every_project_in_its_department() {
     );
 
     // One folder per department with its PDF, workbook and page; every project in one of them.
-    let folders = department_folders(out.path());
+    let folders = department_folders(out.as_path());
     assert_eq!(folders.len(), departments.len(), "{folders:?}");
     let mut sheets_text = String::new();
     let mut pages_text = String::new();
@@ -171,11 +171,11 @@ fn sample_packet_has_a_report_and_every_project_in_its_department() {
     assert!(missing.is_empty(), "in no department page: {missing:?}");
 
     // The run's workbook still has every record.
-    let mut book: calamine::Xlsx<_> = match calamine::open_workbook(out.path().join("packet.xlsx"))
-    {
-        Ok(b) => b,
-        Err(e) => panic!("packet.xlsx does not open: {e}"),
-    };
+    let mut book: calamine::Xlsx<_> =
+        match calamine::open_workbook(out.as_path().join("packet.xlsx")) {
+            Ok(b) => b,
+            Err(e) => panic!("packet.xlsx does not open: {e}"),
+        };
     let sheets = book.sheet_names();
     for sheet in [
         "汇总",
@@ -218,7 +218,7 @@ fn sample_packet_has_a_report_and_every_project_in_its_department() {
     );
 
     // The run's page stays small: the summary and a link to each department's page.
-    let index = std::fs::read_to_string(out.path().join("index.html")).unwrap_or_default();
+    let index = std::fs::read_to_string(out.as_path().join("index.html")).unwrap_or_default();
     assert!(index.contains("lang=\"zh-CN\""));
     assert!(
         index.len() < 1_000_000,
@@ -234,7 +234,7 @@ fn sample_packet_has_a_report_and_every_project_in_its_department() {
     let page = std::fs::read_to_string(folders[0].join("index.html")).unwrap_or_default();
     assert!(page.contains("href=\"../../index.html\""), "a way back");
 
-    let manifest = read_json(&out.path().join("manifest.json"));
+    let manifest = read_json(&out.as_path().join("manifest.json"));
     let artifacts = field_of_each(&manifest["artifacts"], "path");
     for file in ["packet.xlsx", "report.pdf", "index.html"] {
         assert!(

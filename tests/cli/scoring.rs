@@ -196,24 +196,10 @@ fn known_findings_on_the_samples() {
 
 #[test]
 fn a_run_publishes_scores_next_to_records() {
-    let out = tempfile::tempdir().expect("tempdir");
-    let r = jixiao(
-        &root(),
-        &[
-            "run",
-            "pipeline.toml",
-            "--out",
-            out.path().to_str().unwrap_or(""),
-        ],
-    );
-    assert_eq!(
-        r.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&r.stderr)
-    );
+    let run = crate::sample_run();
+    crate::assert_code(&run.output, 0);
     let read = |name: &str| -> Value {
-        serde_json::from_slice(&std::fs::read(out.path().join(name)).expect(name)).expect(name)
+        serde_json::from_slice(&std::fs::read(run.dir.join(name)).expect(name)).expect(name)
     };
     let records: usize = read("records.json")["documents"]
         .as_array()

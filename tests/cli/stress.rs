@@ -1,4 +1,6 @@
-//! `kill -9` at random moments of runs over a 10× corpus (the bundled samples copied ten times):
+//! `kill -9` at random moments of runs over a 2× corpus (the bundled samples copied twice: a run of
+//! ≈ 1,000 records and ≈ 200 department packets, long enough to be killed while reading, rendering,
+//! writing or renaming into place):
 //! after every kill the packet folder holds only whole files — each byte-identical to the previous
 //! packet, or (when the kill landed while renaming into place) to the new packet — and the next run
 //! finishes or discards what the killed one left and succeeds.
@@ -14,6 +16,9 @@ use crate::{
 };
 
 const KILLS: usize = 6;
+
+/// Copies of the samples in the run that is killed.
+const COPIES: usize = 2;
 
 /// Whether a killed run left a committed staging folder (it was renaming files into place).
 fn commit_pending(dir: &Path) -> bool {
@@ -66,7 +71,7 @@ fn kill_9_at_random_moments_never_leaves_a_broken_packet() {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let _ = std::fs::copy(src, small.join(&name));
-        for copy in 0..10 {
+        for copy in 0..COPIES {
             let _ = std::fs::copy(src, big.join(format!("{copy:02}-{i}-{name}")));
         }
     }

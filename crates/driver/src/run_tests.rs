@@ -87,3 +87,28 @@ fn overrides_replace_inputs_and_output() {
         "the pipeline's directory gets the budget year"
     );
 }
+
+#[test]
+fn documents_year_is_the_year_most_records_state() -> R {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
+    // 000 states 2024 for its 306 records, 001 2021 for its 24: 2024. The pipeline's own year
+    // (2000 here) is never inherited.
+    let mut p = pipeline(&samples, &["000-*.txt", "001-*.txt"]);
+    p.pipeline.year = 2000;
+    assert_eq!(documents_year(&p, &RunOverrides::default())?, Some(2024));
+    let only_2021 = pipeline(&samples, &["001-*.txt"]);
+    assert_eq!(
+        documents_year(&only_2021, &RunOverrides::default())?,
+        Some(2021)
+    );
+    // A table that states no year: none.
+    let dir = tempfile::tempdir()?;
+    let text = std::fs::read_to_string(samples.join("001-yanbian-2021-project-targets.txt"))?;
+    let text = ["2021", "2022", "2020"]
+        .iter()
+        .fold(text, |t, y| t.replace(y, ""));
+    std::fs::write(dir.path().join("t.txt"), text)?;
+    let none = pipeline(dir.path(), &["t.txt"]);
+    assert_eq!(documents_year(&none, &RunOverrides::default())?, None);
+    Ok(())
+}
