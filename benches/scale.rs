@@ -13,7 +13,9 @@
 //! encoded in GB18030, so the readers, the encodings and the department split all do real work. It is
 //! deterministic (same N → same bytes) and knows how many records the run must read. Each scale runs as a
 //! child process; the bench prints per-stage wall time (from the packet's manifest), MB/s, records/s and
-//! the child's peak RSS (wait4). `--quick` fails only on a crash or a wrong record count, never on time.
+//! the child's peak RSS (wait4), then issue 13's targets for that scale and by how much each is met or
+//! missed (and, when 10× ran in the same invocation, each larger scale's cost per record against it).
+//! `--quick` fails only on a crash or a wrong record count, never on time.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -54,6 +56,7 @@ fn main() {
         .iter()
         .filter_map(|(name, p)| Some((name.clone(), std::fs::read_to_string(p).ok()?)))
         .collect();
+    let mut ten_x_per_record = None;
     for n in scales {
         let dir = root.join(format!("target/scale/{n}x"));
         let bytes = generate(&samples, n, &dir);
@@ -71,6 +74,15 @@ fn main() {
             std::process::exit(1);
         }
         report(n, bytes, &result, json);
+        let per_record = result.wall_ms / result.records.max(1) as f64;
+        if n == 10 {
+            ten_x_per_record = Some(per_record);
+        }
+        if !quick {
+            for t in targets(n, bytes, &result, ten_x_per_record.filter(|_| n > 10)) {
+                t.print(n, json);
+            }
+        }
     }
 }
 
@@ -340,4 +352,120 @@ fn report(n: usize, bytes: u64, r: &RunResult, json: bool) {
         let _ = write!(line, " {s} {ms} ms");
     }
     println!("{line}");
+}
+
+/// One of issue 13's targets, against what a run measured.
+struct Target {
+    what: &'static str,
+    /// The bound, in `unit`.
+    bound: f64,
+    actual: f64,
+    unit: &'static str,
+    /// `true` when the actual value must stay at or under the bound, `false` when at or over it.
+    at_most: bool,
+}
+
+impl Target {
+    fn met(&self) -> bool {
+        if self.at_most {
+            self.actual <= self.bound
+        } else {
+            self.actual >= self.bound
+        }
+    }
+
+    /// How many times over (or under) the bound the actual value is.
+    fn factor(&self) -> f64 {
+        let (a, b) = if self.at_most {
+            (self.actual, self.bound)
+        } else {
+            (self.bound, self.actual)
+        };
+        if b > 0.0 { a / b } else { f64::INFINITY }
+    }
+
+    fn print(&self, n: usize, json: bool) {
+        let sign = if self.at_most { "≤" } else { "≥" };
+        if json {
+            println!(
+                "{{\"scale\": {n}, \"target\": \"{}\", \"bound\": {}, \"actual\": {:.3}, \"unit\": \"{}\", \"met\": {}, \"factor\": {:.2}}}",
+                self.what,
+                self.bound,
+                self.actual,
+                self.unit,
+                self.met(),
+                self.factor()
+            );
+        } else if self.met() {
+            println!(
+                "       target {} {sign} {} {}: met ({:.2} {})",
+                self.what, self.bound, self.unit, self.actual, self.unit
+            );
+        } else {
+            println!(
+                "       target {} {sign} {} {}: missed by {:.1}× ({:.2} {})",
+                self.what,
+                self.bound,
+                self.unit,
+                self.factor(),
+                self.actual,
+                self.unit
+            );
+        }
+    }
+}
+
+/// Issue 13's targets that apply at scale `n` (docs/performance.md, "Against the targets").
+fn targets(n: usize, bytes: u64, r: &RunResult, ten_x_per_record: Option<f64>) -> Vec<Target> {
+    let secs = r.wall_ms / 1e3;
+    let mut out = Vec::new();
+    let wall = match n {
+        1 => Some(0.25),
+        10 => Some(0.9),
+        100 => Some(10.0),
+        _ => None,
+    };
+    if let Some(bound) = wall {
+        out.push(Target {
+            what: "end to end",
+            bound,
+            actual: secs,
+            unit: "s",
+            at_most: true,
+        });
+    }
+    if n >= 100 {
+        out.push(Target {
+            what: "peak RSS",
+            bound: 1024.0,
+            actual: r.peak_rss_mb,
+            unit: "MB",
+            at_most: true,
+        });
+    }
+    let reading_ms: u64 = r
+        .stages
+        .iter()
+        .filter(|(s, _)| matches!(s.as_str(), "ingest" | "normalize" | "score"))
+        .map(|(_, ms)| *ms)
+        .sum();
+    if reading_ms > 0 {
+        out.push(Target {
+            what: "ingest + normalize + score",
+            bound: 100.0,
+            actual: bytes as f64 / 1e6 / (reading_ms as f64 / 1e3),
+            unit: "MB/s",
+            at_most: false,
+        });
+    }
+    if let Some(base) = ten_x_per_record {
+        out.push(Target {
+            what: "cost per record against 10×",
+            bound: 1.3,
+            actual: (r.wall_ms / r.records.max(1) as f64) / base,
+            unit: "×",
+            at_most: true,
+        });
+    }
+    out
 }
