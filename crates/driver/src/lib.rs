@@ -273,8 +273,4 @@ fn log_one(file: &str, d: &Diagnostic) {
 }
 
 #[cfg(test)]
-#[path = "run_tests.rs"]
 mod tests;
-
-#[cfg(test)]
-mod catalogue_tests;

@@ -342,5 +342,4 @@ fn sync_dir(dir: &Path) -> Result<(), DriverError> {
 }
 
 #[cfg(test)]
-#[path = "publish_tests.rs"]
 mod tests;

@@ -1,3 +1,5 @@
+mod catalogue;
+
 use super::*;
 use jixiao_config::{InputConfig, OutputConfig, PipelineConfig};
 use std::path::Path;
