@@ -28,7 +28,7 @@ mod xlsx;
 use std::path::Path;
 
 use jixiao_config::{PacketFormat, RenderConfig};
-use jixiao_core::{Diagnostic, Ledger, Scorecard};
+use jixiao_core::{Diagnostic, DiagnosticCode, Ledger, Scorecard, Severity};
 use rayon::prelude::*;
 
 pub use html::{HtmlOptions, write as write_html};
@@ -39,20 +39,20 @@ pub use xlsx::{XlsxOptions, write as write_xlsx};
 
 /// Every diagnostic code this stage emits (docs/packet.md explains them; docs/diagnostics.md lists
 /// all stages').
-pub const CODES: &[jixiao_core::DiagnosticCode] = &[
-    jixiao_core::DiagnosticCode::new(
+pub const CODES: &[DiagnosticCode] = &[
+    DiagnosticCode::new(
         "render.failed",
-        jixiao_core::Severity::Error,
+        Severity::Error,
         "a packet format could not be rendered; the other formats are published",
     ),
-    jixiao_core::DiagnosticCode::new(
+    DiagnosticCode::new(
         "render.missing-glyph",
-        jixiao_core::Severity::Warning,
+        Severity::Warning,
         "a character no font has is drawn as □ in the PDF",
     ),
-    jixiao_core::DiagnosticCode::new(
+    DiagnosticCode::new(
         "render.font-fallback",
-        jixiao_core::Severity::Info,
+        Severity::Info,
         "no installed CJK font: the PDF uses the bundled one",
     ),
 ];

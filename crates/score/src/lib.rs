@@ -27,8 +27,8 @@ use std::path::Path;
 
 use jixiao_config::ScoringConfig;
 use jixiao_core::{
-    CheckResult, CheckStatus, Diagnostic, Finding, Ledger, Record, RecordRef, RecordScore,
-    RubricInfo, Scorecard,
+    CheckResult, CheckStatus, Diagnostic, DiagnosticCode, Finding, Ledger, Record, RecordRef,
+    RecordScore, RubricInfo, Scorecard, Severity,
 };
 use rayon::prelude::*;
 
@@ -36,25 +36,25 @@ pub use grade::consequence;
 
 /// Every diagnostic code this stage emits (docs/scoring.md explains them; docs/diagnostics.md
 /// lists all stages').
-pub const CODES: &[jixiao_core::DiagnosticCode] = &[
-    jixiao_core::DiagnosticCode::new(
+pub const CODES: &[DiagnosticCode] = &[
+    DiagnosticCode::new(
         "score.rubric",
-        jixiao_core::Severity::Error,
+        Severity::Error,
         "the rubric file cannot be read or is not valid; nothing is scored",
     ),
-    jixiao_core::DiagnosticCode::new(
+    DiagnosticCode::new(
         "score.plugin-load",
-        jixiao_core::Severity::Warning,
+        Severity::Warning,
         "a plugin cannot be loaded (pin, ABI, library): its checks are skipped; an error with `on_error = \"fail\"`",
     ),
-    jixiao_core::DiagnosticCode::new(
+    DiagnosticCode::new(
         "score.plugin-config",
-        jixiao_core::Severity::Warning,
+        Severity::Warning,
         "a plugin refused its `params`: its checks are skipped",
     ),
-    jixiao_core::DiagnosticCode::new(
+    DiagnosticCode::new(
         "score.plugin-fault",
-        jixiao_core::Severity::Warning,
+        Severity::Warning,
         "a plugin failed on one record: its checks are not scored for that record; an error with `on_error = \"fail\"`",
     ),
 ];

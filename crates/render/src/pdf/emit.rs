@@ -43,23 +43,8 @@ pub(crate) fn emit(
         let mut state = PageState::default();
         for item in &page.items {
             match item {
-                Item::Text {
-                    x,
-                    y,
-                    size,
-                    role,
-                    text,
-                    color,
-                } => {
-                    let text = TextItemRef {
-                        x: *x,
-                        y: *y,
-                        size: *size,
-                        role: *role,
-                        text,
-                        color: *color,
-                    };
-                    state.text_ops(&text, fonts, &mut used, &ids, &mut scratch, &mut ops);
+                Item::Text { .. } => {
+                    state.text_ops(item, fonts, &mut used, &ids, &mut scratch, &mut ops);
                 }
                 Item::Rect {
                     x,
@@ -174,16 +159,6 @@ pub(crate) fn emit(
     Ok(bytes)
 }
 
-/// One text item to draw.
-struct TextItemRef<'a> {
-    x: f32,
-    y: f32,
-    size: f32,
-    role: super::fonts::Role,
-    text: &'a str,
-    color: Rgb,
-}
-
 /// The fill colour and font a page's content stream has set so far: setting them again is
 /// skipped (rectangles and lines change them only inside `q … Q`, which restores them).
 #[derive(Default)]
@@ -193,33 +168,44 @@ struct PageState {
 }
 
 impl PageState {
-    /// `BT … ET` drawing `item`: a `Td` and one hex string per run of one face. `Td` moves from
-    /// the start of the previous run: the first move is the item's position, each next one the
-    /// width of the run before it.
+    /// `BT … ET` drawing a text item: a `Td` and one hex string per run of one face. `Td` moves
+    /// from the start of the previous run: the first move is the item's position, each next one
+    /// the width of the run before it. Other items draw nothing here.
     fn text_ops(
         &mut self,
-        item: &TextItemRef<'_>,
+        item: &Item,
         fonts: &FontSet,
         used: &mut [Option<UsedGlyphs>],
         ids: &[FontId],
         scratch: &mut Missing,
         ops: &mut Vec<Op>,
     ) {
+        let Item::Text {
+            x,
+            y,
+            size,
+            role,
+            text,
+            color,
+        } = item
+        else {
+            return;
+        };
         ops.push(Op::StartTextSection);
-        if self.fill != Some(item.color) {
+        if self.fill != Some(*color) {
             ops.push(Op::SetFillColor {
-                col: color_of(item.color),
+                col: color_of(*color),
             });
-            self.fill = Some(item.color);
+            self.fill = Some(*color);
         }
-        let mut step = (item.x, item.y);
-        for run in fonts.runs(item.role, item.text, scratch) {
-            if self.font != Some((run.face, item.size)) {
+        let mut step = (*x, *y);
+        for run in fonts.runs(*role, text, scratch) {
+            if self.font != Some((run.face, *size)) {
                 ops.push(Op::SetFont {
                     font: PdfFontHandle::External(ids[run.face].clone()),
-                    size: Pt(item.size),
+                    size: Pt(*size),
                 });
-                self.font = Some((run.face, item.size));
+                self.font = Some((run.face, *size));
             }
             ops.push(Op::SetTextCursor {
                 pos: Point {
@@ -242,7 +228,7 @@ impl PageState {
                     literal: false,
                 }],
             });
-            step = (run.width * item.size, 0.0);
+            step = (run.width * size, 0.0);
         }
         ops.push(Op::EndTextSection);
     }

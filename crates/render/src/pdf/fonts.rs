@@ -110,8 +110,7 @@ impl Face {
 
     /// Advance of glyph `g` at 1 pt.
     pub fn advance(&self, g: u16) -> f32 {
-        let units = self.advances.get(usize::from(g)).copied().unwrap_or(0);
-        f32::from(units) / self.metrics.units_per_em
+        f32::from(self.advance_units(g)) / self.metrics.units_per_em
     }
 
     /// Advance of glyph `g` in font units.
