@@ -32,8 +32,13 @@ fn main() {
         }
     }
     let ctx = NormalizeContext::new(&Default::default(), Some(2024)).expect("built-in dictionary");
-    let score_ctx = jixiao_score::ScoreContext::new(&Default::default(), root.as_ref(), 2024)
-        .unwrap_or_else(|e| panic!("default rubric: {e:?}"));
+    let score_ctx = jixiao_score::ScoreContext::new(
+        &Default::default(),
+        root.as_ref(),
+        2024,
+        &Default::default(),
+    )
+    .unwrap_or_else(|e| panic!("default rubric: {e:?}"));
     let wording = Wording::load(None).expect("bundled wording");
     let fonts_config = jixiao_config::FontsConfig {
         system: false,

@@ -70,6 +70,19 @@ pub(crate) enum Command {
     /// Show or verify scoring plugins without running a pipeline.
     #[command(subcommand)]
     Plugins(PluginsCommand),
+    /// Internal: runs one plugin library for the host, speaking the plugin protocol on
+    /// stdin/stdout (process isolation; see docs/plugins.md).
+    #[command(name = jixiao_score::WORKER_ARG, hide = true)]
+    PluginWorker(PluginWorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PluginWorkerArgs {
+    /// The plugin library.
+    pub library: PathBuf,
+    /// The library's pinned SHA-256, checked again on the bytes this worker opens.
+    #[arg(long)]
+    pub sha256: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -31,6 +31,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    if let cli::Command::PluginWorker(args) = &cli.command {
+        // A worker child of a run: no logging of its own (its stderr is the host's log).
+        return ExitCode::from(jixiao_score::serve_library(
+            &args.library,
+            args.sha256.as_deref(),
+        ));
+    }
     logging::init(&cli.log);
     let status = match commands::dispatch(cli) {
         Ok(status) => status,

@@ -35,12 +35,16 @@ pub(super) fn execute(args: &InspectArgs) -> Outcome {
         // The default rubric, no plugins: `jixiao run` scores with the pipeline's [scoring].
         // No pipeline here: the budget year is the one most of the records carry.
         let year = common_year(&ledger).unwrap_or(0);
-        let score_ctx =
-            jixiao_score::ScoreContext::new(&Default::default(), std::path::Path::new("."), year)
-                .map_err(|e| {
-                let lines: Vec<String> = e.iter().map(|x| x.to_string()).collect();
-                Failure::new(ExitStatus::Config, anyhow::anyhow!(lines.join("; ")))
-            })?;
+        let score_ctx = jixiao_score::ScoreContext::new(
+            &Default::default(),
+            std::path::Path::new("."),
+            year,
+            &Default::default(),
+        )
+        .map_err(|e| {
+            let lines: Vec<String> = e.iter().map(|x| x.to_string()).collect();
+            Failure::new(ExitStatus::Config, anyhow::anyhow!(lines.join("; ")))
+        })?;
         let scorecard = jixiao_score::score(&ledger, &score_ctx);
         match args.format {
             Format::Json => stages::pretty_json(&scorecard, "scores")?,

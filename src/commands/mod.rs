@@ -42,5 +42,7 @@ pub(crate) fn dispatch(cli: Cli) -> Outcome {
         Command::Validate(args) => validate::execute(&args),
         Command::Init(args) => init::execute(&args),
         Command::Plugins(command) => plugins::execute(&command),
+        // Served by `main` before logging starts; never dispatched.
+        Command::PluginWorker(_) => Ok(ExitStatus::Ok),
     }
 }

@@ -24,22 +24,34 @@ pub(super) fn execute(command: &PluginsCommand) -> Outcome {
                 );
             }
             for p in &ctx.plugins {
-                describe(&mut out, &p.path, &p.manifest);
+                describe(&mut out, &p.path, &p.manifest, p.command.as_deref());
+                let runs = match (&p.command, p.isolation) {
+                    (Some(_), _) => "in its own process (JSON Lines protocol)",
+                    (None, jixiao_config::Isolation::Process) => {
+                        "in a worker process (isolation = \"process\")"
+                    }
+                    (None, jixiao_config::Isolation::InProcess) => {
+                        "inside jixiao (isolation = \"in-process\")"
+                    }
+                };
+                let _ = writeln!(out, "  runs: {runs}");
             }
+            // Plugins left out (`on_error = "skip"`) and disabled ones, with the reason.
             for d in &ctx.diagnostics {
-                let _ = writeln!(out, "warning: {}", d.message);
+                let _ = writeln!(out, "skipped: {}", d.message);
             }
             out
         }
         PluginsCommand::Check(args) => {
-            let manifest = jixiao_score::inspect_plugin(&args.path).map_err(|e| {
+            let runtime = jixiao_score::PluginRuntime::this_executable();
+            let manifest = jixiao_score::inspect_plugin(&args.path, &runtime).map_err(|e| {
                 Failure::new(
                     ExitStatus::Config,
                     anyhow::anyhow!("{}: {e}", args.path.display()),
                 )
             })?;
             let mut out = String::new();
-            describe(&mut out, &args.path, &manifest);
+            describe(&mut out, &args.path, &manifest, None);
             out
         }
     };
@@ -49,10 +61,22 @@ pub(super) fn execute(command: &PluginsCommand) -> Outcome {
     Ok(ExitStatus::Ok)
 }
 
-fn describe(out: &mut String, path: &std::path::Path, m: &PluginManifest) {
-    let sha = jixiao_score::file_sha256(path).unwrap_or_else(|e| format!("({e})"));
-    let _ = writeln!(out, "{} {} — {}", m.name, m.version, path.display());
-    let _ = writeln!(out, "  sha256: {sha}");
+fn describe(
+    out: &mut String,
+    path: &std::path::Path,
+    m: &PluginManifest,
+    command: Option<&[String]>,
+) {
+    match command {
+        Some(command) => {
+            let _ = writeln!(out, "{} {} — {}", m.name, m.version, command.join(" "));
+        }
+        None => {
+            let sha = jixiao_score::file_sha256(path).unwrap_or_else(|e| format!("({e})"));
+            let _ = writeln!(out, "{} {} — {}", m.name, m.version, path.display());
+            let _ = writeln!(out, "  sha256: {sha}");
+        }
+    }
     if !m.description.is_empty() {
         let _ = writeln!(out, "  {}", m.description);
     }

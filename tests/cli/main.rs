@@ -5,6 +5,7 @@
 //! - `packet`: atomic publishing, the manifest, byte-identical reruns;
 //! - `inspect`: the JSON contract (validated against docs/records.schema.json) and the table view;
 //! - `commands`: help, init, validate, log formats;
+//! - `plugins`: broken C plugins in a worker child and in-process, Python plugins over the pipe;
 //! - `render`: the xlsx, PDF and HTML packets of real runs (poppler-utils for the PDF);
 //! - `stress`: kill -9 at random moments over a 10× corpus;
 //! - `golden`: every sample's records against its reviewed golden file (tests/golden/);
@@ -18,6 +19,7 @@ mod golden;
 mod inspect;
 mod malformed;
 mod packet;
+mod plugins;
 mod render;
 mod schema;
 mod scoring;
@@ -76,11 +78,36 @@ pub struct SampleRun {
 pub fn sample_run() -> &'static SampleRun {
     static RUN: std::sync::OnceLock<SampleRun> = std::sync::OnceLock::new();
     RUN.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-run");
+        // One folder per test process: under a runner that starts a process per test (nextest),
+        // concurrent processes must not publish into the same folder.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("sample-run-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
+        remove_stale_sample_runs(&dir);
         let output = jixiao(&root(), &["run", "--out", s(&dir)]);
         SampleRun { dir, output }
     })
+}
+
+/// Removes the sample-run folders of earlier test processes (older than an hour), so they do not
+/// pile up under the target folder.
+fn remove_stale_sample_runs(own: &Path) {
+    let Some(parent) = own.parent() else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    for e in entries.flatten() {
+        let stale = e.file_name().to_string_lossy().starts_with("sample-run")
+            && e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > hour);
+        if stale {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// A path under `tests/fixtures/`.

@@ -88,6 +88,11 @@ pub(crate) fn compile(text: &str, file: &Path, env: Env<'_>) -> Result<Pipeline,
     };
     let scoring = or_default(raw.scoring);
     let render = or_default(raw.render);
+    if let Some(s) = &scoring {
+        for (i, plugin) in s.plugins.iter().enumerate() {
+            plugin.check(i, &mut checker);
+        }
+    }
     if let Some(r) = &render {
         r.check(&mut checker);
     }

@@ -33,6 +33,7 @@ mod compile;
 mod date;
 mod error;
 mod labels;
+mod plugins;
 mod raw;
 mod render;
 mod scoring;
@@ -41,10 +42,11 @@ mod tests;
 
 pub use error::{ConfigError, ConfigErrors};
 pub use labels::{FIELD_KEYS, FUNDS_KEYS, TITLE_KEYS};
+pub use plugins::{Isolation, OnError, PluginConfig, PluginSource};
 pub use render::{FORMATS, FontsConfig, PacketFormat, RenderConfig};
 pub use scoring::{
-    BandsConfig, CapConfig, CheckOverride, FindingsConfig, OnError, PluginConfig, RubricSettings,
-    SatisfactionBand, ScoringConfig,
+    BandsConfig, CapConfig, CheckOverride, FindingsConfig, RubricSettings, SatisfactionBand,
+    ScoringConfig,
 };
 
 /// Why a pipeline file could not be loaded. The two kinds map to different exit codes (74 / 78).

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::plugins::PluginConfig;
+
 /// `[scoring]`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -191,40 +193,6 @@ impl Default for FindingsConfig {
     }
 }
 
-/// What a plugin fault does to the run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OnError {
-    /// Report a diagnostic, mark the plugin's checks "not scored" and go on.
-    #[default]
-    Skip,
-    /// Fail the run.
-    Fail,
-}
-
-/// `[[scoring.plugins]]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PluginConfig {
-    /// The shared library, relative to the pipeline file.
-    pub path: String,
-    /// Hex SHA-256 of the library file; checked before the library is opened.
-    pub sha256: Option<String>,
-    /// Multiplies the plugin's points and maxima. Default 1.
-    #[serde(default = "default_weight")]
-    pub weight: f64,
-    /// Parameters passed to the plugin with every record; validated against its manifest.
-    #[serde(default)]
-    pub params: toml::Table,
-    /// What a fault of this plugin does to the run (default `skip`).
-    #[serde(default)]
-    pub on_error: OnError,
-}
-
-fn default_weight() -> f64 {
-    1.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,7 +232,7 @@ mod tests {
             c.bands.as_ref().map(|b| (b.excellent, b.good)),
             Some((92.0, 80.0))
         );
-        assert_eq!(c.plugins[0].on_error, OnError::Fail);
+        assert_eq!(c.plugins[0].on_error, crate::OnError::Fail);
         assert!(c.plugins[0].params.contains_key("banned"));
     }
 

@@ -229,6 +229,7 @@ pub fn score_context(pipeline: &Pipeline) -> Result<jixiao_score::ScoreContext, 
         &pipeline.scoring,
         &pipeline.base_dir,
         pipeline.pipeline.year,
+        &jixiao_score::PluginRuntime::this_executable(),
     )
     .map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(|e| format!("[scoring]: {e}")).collect();

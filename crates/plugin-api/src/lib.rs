@@ -8,6 +8,9 @@
 //! - [`payload`]: what crosses the boundary as JSON — the [`Manifest`] a plugin describes itself with,
 //!   the [`ScoreRequest`] (one canonical record + the plugin's params) and the list of
 //!   [`PluginCheckResult`]s it answers with.
+//! - [`protocol`]: the same exchange as JSON Lines over a child's stdin/stdout (version
+//!   [`PROTOCOL_VERSION`]), spoken by `command = [...]` plugins in any language and by the worker
+//!   child that runs a library plugin in isolation.
 //! - [`export`]: the `catch_unwind` wrappers behind [`export_scorer!`]; no panic ever crosses the boundary.
 //!
 //! The host side (loading, pins, version checks, fault handling) lives in `jixiao-score`.
@@ -15,6 +18,7 @@
 pub mod abi;
 pub mod export;
 pub mod payload;
+pub mod protocol;
 
 pub use abi::{
     ABI_VERSION, ENTRY_SYMBOL, ENTRY_SYMBOL_PREFIX, EntryFn, ManifestFn, PluginTable, STATUS_ERROR,
@@ -23,6 +27,9 @@ pub use abi::{
 pub use jixiao_core::{Level1, Level2, Record};
 pub use payload::{
     Manifest, ManifestCheck, ParamSpec, ParamType, PluginCheckResult, PluginEvidence, ScoreRequest,
+};
+pub use protocol::{
+    HostMessage, HostMessageKind, PROTOCOL_VERSION, PluginMessage, PluginMessageKind,
 };
 
 /// The C header, for tools that want to print or install it.

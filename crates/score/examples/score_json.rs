@@ -21,8 +21,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ledger = Ledger {
         documents: vec![doc],
     };
-    let ctx = ScoreContext::new(&Default::default(), Path::new("."), year)
-        .map_err(|e| format!("{e:?}"))?;
+    let ctx = ScoreContext::new(
+        &Default::default(),
+        Path::new("."),
+        year,
+        &Default::default(),
+    )
+    .map_err(|e| format!("{e:?}"))?;
     let card = score(&ledger, &ctx);
     for r in &card.records {
         if want.is_some_and(|w| !r.name.contains(w.as_str())) {

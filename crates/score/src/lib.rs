@@ -55,10 +55,16 @@ pub const CODES: &[DiagnosticCode] = &[
     DiagnosticCode::new(
         "score.plugin-fault",
         Severity::Warning,
-        "a plugin failed on one record: its checks are not scored for that record; an error with `on_error = \"fail\"`",
+        "a plugin reported that it cannot score a record, or answered wrongly (bad JSON, unknown check, points out of range, a deduction without evidence): its checks are not scored for that record; an error with `on_error = \"fail\"`; a plugin failing on more than 3 records gets one summary",
+    ),
+    DiagnosticCode::new(
+        "score.plugin-stopped",
+        Severity::Error,
+        "a plugin's process crashed, exited, broke the protocol or did not answer within `timeout_seconds` on a record: it was stopped and restarted, its checks are not scored for that record",
     ),
 ];
-pub use host::call::LoadedPlugin;
+pub use host::call::{LoadedPlugin, PluginRuntime, WORKER_ARG};
+pub use host::worker::serve_library;
 pub use host::{PluginError, file_sha256, inspect_plugin};
 pub use jixiao_core::summary::{Summary, by_department, percent, summarize};
 pub use jixiao_plugin_api::ABI_VERSION as PLUGIN_ABI_VERSION;
@@ -101,12 +107,13 @@ pub struct ScoreContext {
 }
 
 impl ScoreContext {
-    /// Resolves the rubric (`base_dir` is the pipeline file's folder) and loads the plugins.
-    /// Every problem is collected before failing.
+    /// Resolves the rubric (`base_dir` is the pipeline file's folder) and loads the plugins —
+    /// isolated ones through `runtime`'s worker. Every problem is collected before failing.
     pub fn new(
         config: &ScoringConfig,
         base_dir: &Path,
         year: i32,
+        runtime: &PluginRuntime,
     ) -> Result<ScoreContext, Vec<SetupError>> {
         let mut errors: Vec<SetupError> = Vec::new();
         let rubric = match Rubric::resolve(config, base_dir) {
@@ -120,7 +127,7 @@ impl ScoreContext {
         let mut plugins = Vec::new();
         let mut diagnostics = Vec::new();
         for cfg in &config.plugins {
-            match host::call::load(cfg, base_dir, &taken) {
+            match host::call::load(cfg, base_dir, &taken, runtime) {
                 host::call::Loaded::Ready(p) => {
                     taken.extend(p.manifest.checks.iter().map(|c| c.id.clone()));
                     diagnostics.extend(p.disabled_diagnostic());
@@ -179,16 +186,22 @@ pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
                 .map(move |(k, rec)| (record_ref(d, k, &doc.file, rec), rec, form))
         })
         .collect();
-    let scored: Vec<(RecordScore, Vec<Diagnostic>)> = jobs
+    let scored: Vec<(RecordScore, Vec<(usize, host::call::PluginFault)>)> = jobs
         .into_par_iter()
         .map(|(r, rec, form)| score_record(r, rec, ctx, form))
         .collect();
     let mut diagnostics = ctx.diagnostics.clone();
     let mut records = Vec::with_capacity(scored.len());
-    for (s, d) in scored {
+    let mut faults = Vec::new();
+    for (s, f) in scored {
         records.push(s);
-        diagnostics.extend(d);
+        faults.extend(f);
     }
+    diagnostics.extend(host::faults::diagnostics(
+        &ctx.plugins,
+        &faults,
+        records.len(),
+    ));
     let findings: Vec<Finding> = findings::find(ledger, &ctx.rubric, ctx.year);
     Scorecard {
         rubric: ctx.rubric_info(),
@@ -198,14 +211,15 @@ pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
     }
 }
 
-/// One record's score card (built-in checks, then plugins); `form` is what its document shows about
-/// the form it was written on (`checks::FormFacts::of`).
-pub fn score_record(
+/// One record's score card (built-in checks, then plugins) and its plugin faults (by plugin
+/// index); `form` is what its document shows about the form it was written on
+/// (`checks::FormFacts::of`).
+fn score_record(
     r: RecordRef,
     rec: &Record,
     ctx: &ScoreContext,
     form: checks::FormFacts,
-) -> (RecordScore, Vec<Diagnostic>) {
+) -> (RecordScore, Vec<(usize, host::call::PluginFault)>) {
     let cx = checks::CheckCx {
         rubric: &ctx.rubric,
         year: rec.year.unwrap_or(ctx.year),
@@ -218,11 +232,11 @@ pub fn score_record(
         .filter(|c| checks::applies(c, rec.kind))
         .map(|c| checks::run(c, rec, &cx))
         .collect();
-    let mut diags = Vec::new();
-    for p in &ctx.plugins {
-        let (res, d) = p.score(rec, &r, cx.year);
+    let mut faults = Vec::new();
+    for (i, p) in ctx.plugins.iter().enumerate() {
+        let (res, fault) = p.score(rec, &r, cx.year);
         results.extend(res);
-        diags.extend(d);
+        faults.extend(fault.map(|f| (i, f)));
     }
     let scored = results.iter().filter(|c| c.status == CheckStatus::Scored);
     let total = text::round2(scored.clone().map(|c| c.points).sum());
@@ -254,7 +268,7 @@ pub fn score_record(
         grade,
         checks: results,
     };
-    (score, diags)
+    (score, faults)
 }
 
 #[cfg(test)]

@@ -73,7 +73,8 @@ fn ledger(records: Vec<Record>) -> Ledger {
 
 fn ctx(toml_text: &str) -> ScoreContext {
     let cfg: ScoringConfig = toml::from_str(toml_text).unwrap();
-    ScoreContext::new(&cfg, Path::new("."), 2024).unwrap_or_else(|e| panic!("{e:?}"))
+    ScoreContext::new(&cfg, Path::new("."), 2024, &Default::default())
+        .unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 #[test]

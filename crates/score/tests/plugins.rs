@@ -165,13 +165,16 @@ fn ledger(records: Vec<Record>) -> Ledger {
     }
 }
 
+/// The plugins of `plugins_toml`, each loaded into this process: process isolation needs the
+/// `jixiao` executable as its worker, and is tested through it (tests/cli/plugins.rs).
 fn config(plugins_toml: &str) -> ScoringConfig {
-    toml::from_str(plugins_toml).unwrap_or_else(|e| panic!("{e}"))
+    let text = plugins_toml.replace("[[plugins]]\n", "[[plugins]]\nisolation = \"in-process\"\n");
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn run(cfg: &str, records: Vec<Record>) -> Scorecard {
-    let ctx =
-        ScoreContext::new(&config(cfg), Path::new("/"), 2024).unwrap_or_else(|e| panic!("{e:?}"));
+    let ctx = ScoreContext::new(&config(cfg), Path::new("/"), 2024, &Default::default())
+        .unwrap_or_else(|e| panic!("{e:?}"));
     score(&ledger(records), &ctx)
 }
 
@@ -247,7 +250,7 @@ fn cost_standard_plugin_through_the_host() {
     let over = check(&card, 1, "CS1");
     assert_eq!(over.points, 0.0);
     assert!(over.evidence[0].reason.contains("1000元/人天"));
-    let m = inspect_plugin(&lib).unwrap();
+    let m = inspect_plugin(&lib, &Default::default()).unwrap();
     assert_eq!((m.name.as_str(), m.checks.len()), ("cost-standard", 1));
 }
 
@@ -274,7 +277,10 @@ fn c_plugin_through_the_host() {
         "{:?}",
         ce1.evidence
     );
-    assert_eq!(inspect_plugin(&lib).unwrap().name, "indicator-count");
+    assert_eq!(
+        inspect_plugin(&lib, &Default::default()).unwrap().name,
+        "indicator-count"
+    );
 }
 
 /// Per-record faults: the run completes, the plugin's checks are not scored, a diagnostic names
@@ -329,10 +335,10 @@ fn load_faults_abi_symbol_pin_params() {
             "[[plugins]]\npath = {:?}\n{extra}",
             path.display().to_string()
         ));
-        ScoreContext::new(&cfg, Path::new("/"), 2024)
+        ScoreContext::new(&cfg, Path::new("/"), 2024, &Default::default())
     };
     // Wrong abi_version in the table header.
-    let e = inspect_plugin(&faulty(5)).unwrap_err();
+    let e = inspect_plugin(&faulty(5), &Default::default()).unwrap_err();
     assert!(
         matches!(
             e,
@@ -349,7 +355,7 @@ fn load_faults_abi_symbol_pin_params() {
         "{e}"
     );
     // Only a v2 entry symbol: the message names both versions.
-    let e = inspect_plugin(&faulty(6)).unwrap_err();
+    let e = inspect_plugin(&faulty(6), &Default::default()).unwrap_err();
     assert!(
         matches!(
             e,
@@ -363,7 +369,7 @@ fn load_faults_abi_symbol_pin_params() {
     );
     // No entry symbol.
     assert!(matches!(
-        inspect_plugin(&faulty(7)).unwrap_err(),
+        inspect_plugin(&faulty(7), &Default::default()).unwrap_err(),
         PluginError::MissingSymbol { .. }
     ));
     // Skip: the run goes on with a warning; fail: setup error.
@@ -454,7 +460,7 @@ fn throughput_with_and_without_plugins() {
             ),
         ),
     ] {
-        let ctx = ScoreContext::new(&config(&cfg), Path::new("/"), 2024)
+        let ctx = ScoreContext::new(&config(&cfg), Path::new("/"), 2024, &Default::default())
             .unwrap_or_else(|e| panic!("{e:?}"));
         let t = std::time::Instant::now();
         let card = score(&l, &ctx);

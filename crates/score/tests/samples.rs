@@ -10,7 +10,13 @@ use jixiao_score::{ScoreContext, score};
 fn landfill_operation_fee_000_scores_49_17() {
     let doc: DocumentRecords =
         serde_json::from_str(include_str!("fixtures/000-landfill.json")).expect("fixture");
-    let ctx = ScoreContext::new(&Default::default(), Path::new("."), 2024).expect("default rubric");
+    let ctx = ScoreContext::new(
+        &Default::default(),
+        Path::new("."),
+        2024,
+        &Default::default(),
+    )
+    .expect("default rubric");
     let card = score(
         &Ledger {
             documents: vec![doc],

@@ -315,3 +315,38 @@ fn limits_are_known_keys_with_positive_values() {
         )
     );
 }
+
+#[test]
+fn a_plugin_is_a_library_or_a_command_with_a_sane_timeout() {
+    let plugin = |body: &str| errors(&format!("{HEAD}[[scoring.plugins]]\n{body}\n"));
+    assert_eq!(
+        plugin("weight = 2"),
+        "pipeline.toml:8:1: error: a plugin needs `path` (a shared library) or `command` (a program \
+         speaking the JSON Lines protocol)"
+    );
+    assert_eq!(
+        plugin("path = \"a.so\"\ncommand = [\"python3\"]"),
+        "pipeline.toml:10:11: error: write either `path` (a shared library) or `command` (a \
+         program), not both"
+    );
+    assert_eq!(
+        plugin("command = []"),
+        "pipeline.toml:9:11: error: `command` needs the program first, e.g. [\"python3\", \
+         \"rules/my_rule.py\"]"
+    );
+    assert_eq!(
+        plugin("command = [\"python3\", \"r.py\"]\nsha256 = \"ab\"\nisolation = \"in-process\""),
+        "pipeline.toml:10:10: error: `sha256` pins a library (`path`); a command's script is not \
+         pinned\npipeline.toml:11:13: error: a `command` plugin always runs in its own process; \
+         `in-process` is for libraries"
+    );
+    assert_eq!(
+        plugin("path = \"a.so\"\ntimeout_seconds = 0"),
+        "pipeline.toml:10:19: error: `timeout_seconds` is a number of seconds above 0 and at most \
+         3600, not 0"
+    );
+    assert_eq!(
+        plugin("path = \"a.so\"\nisolation = \"sandbox\""),
+        "pipeline.toml:10:13: error: unknown variant `sandbox`, expected `process` or `in-process`"
+    );
+}

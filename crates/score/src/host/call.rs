@@ -1,35 +1,77 @@
-//! Configured plugins and the per-record call: request JSON in, validated check results out.
+//! Configured plugins and the per-record call: request JSON in, validated check results out —
+//! whether the plugin runs in this process or in a child ([`Backend`]).
 //!
 //! A fault (non-zero status, a caught panic, invalid JSON, an unknown check id, points outside
 //! [0, max]) never stops the run: the plugin's checks are "not scored" for that record and a
 //! diagnostic names the plugin and the record — a warning with `on_error = "skip"`, an error with
 //! `on_error = "fail"` (an error makes the driver's exit code non-zero).
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use jixiao_config::{OnError, PluginConfig};
+use jixiao_config::{Isolation, OnError, PluginConfig, PluginSource};
 use jixiao_core::{
     CheckInfo, CheckResult, CheckStatus, Diagnostic, Evidence, Record, RecordRef, Severity,
 };
-use jixiao_plugin_api::{Manifest, PluginCheckResult, PluginTable, STATUS_OK, STATUS_PANIC};
+use jixiao_plugin_api::{Manifest, PluginCheckResult, PluginTable};
 use serde::Serialize;
 
-use super::{PluginError, SinkBuf, open, sink, validate_params};
+use super::child::{CallFault, ChildPlugin, ChildSpec};
+use super::{PluginError, call_table, check_manifest, file_sha256, open, validate_params};
 use crate::text::round2;
+
+/// How the host starts the worker that runs a library plugin in its own process: normally the
+/// `jixiao` executable itself with the hidden `__plugin-worker` argument, which calls
+/// [`serve_library`](crate::serve_library).
+#[derive(Debug, Clone, Default)]
+pub struct PluginRuntime {
+    /// The worker program and the arguments before the library's path; `None`: no worker, so a
+    /// library plugin under `isolation = "process"` cannot load (a library user without the
+    /// `jixiao` executable; tests use `isolation = "in-process"`).
+    pub worker: Option<(PathBuf, Vec<OsString>)>,
+}
+
+impl PluginRuntime {
+    /// The running executable as the worker (`<exe> __plugin-worker`). Only the `jixiao` binary,
+    /// which dispatches that argument, should use it.
+    pub fn this_executable() -> PluginRuntime {
+        PluginRuntime {
+            worker: std::env::current_exe()
+                .ok()
+                .map(|exe| (exe, vec![OsString::from(WORKER_ARG)])),
+        }
+    }
+}
+
+/// The hidden first argument that turns `jixiao` into a plugin worker.
+pub const WORKER_ARG: &str = "__plugin-worker";
+
+/// Where a plugin's `score` runs.
+enum Backend {
+    /// Loaded into this process; `serial` is held around calls to a plugin that is not thread-safe.
+    InProcess {
+        table: &'static PluginTable,
+        serial: Option<Mutex<()>>,
+    },
+    /// In child processes (an isolated library's worker, or a command).
+    Child(ChildPlugin),
+}
 
 /// A configured plugin, loaded (or disabled with a reason when its configuration is wrong).
 pub struct LoadedPlugin {
-    /// The library file, `path` from the configuration joined to pipeline.toml's folder.
+    /// The library file (`path` joined to pipeline.toml's folder), or a command's program.
     pub path: PathBuf,
     /// What the plugin declared when loaded: name, version, checks, params schema, thread safety.
     pub manifest: Manifest,
-    table: &'static PluginTable,
+    /// Where it runs: `in-process`, or in child processes (`process`, and every command).
+    pub isolation: Isolation,
+    /// The program and its arguments of a `command` plugin; `None` for a library.
+    pub command: Option<Vec<String>>,
+    backend: Backend,
     weight: f64,
     params: serde_json::Map<String, serde_json::Value>,
     on_error: OnError,
-    /// Held around calls to plugins that are not thread-safe, so rayon calls them one at a time.
-    serial: Option<Mutex<()>>,
     /// Set when params are invalid under `on_error = "skip"`: every record gets "not scored".
     disabled: Option<String>,
 }
@@ -41,6 +83,18 @@ struct Request<'a> {
     year: i32,
 }
 
+/// A plugin's failure on one record, before it becomes a diagnostic: [`super::faults`] reports a
+/// plugin's faults one by one, or summarised when there are many.
+pub(crate) struct PluginFault {
+    pub severity: Severity,
+    /// The plugin's process crashed, exited, hung or broke the protocol (and was restarted).
+    pub stopped: bool,
+    pub message: String,
+    /// `“name” (file:first-last)`.
+    pub record: String,
+    pub line: u32,
+}
+
 /// What loading one configured plugin gives.
 pub(crate) enum Loaded {
     Ready(Box<LoadedPlugin>),
@@ -50,8 +104,12 @@ pub(crate) enum Loaded {
 }
 
 /// Loads one `[[scoring.plugins]]` entry. `taken` holds check ids already in the rubric.
-pub(crate) fn load(cfg: &PluginConfig, base_dir: &Path, taken: &[String]) -> Loaded {
-    let path = base_dir.join(&cfg.path);
+pub(crate) fn load(
+    cfg: &PluginConfig,
+    base_dir: &Path,
+    taken: &[String],
+    runtime: &PluginRuntime,
+) -> Loaded {
     let fail = |e: PluginError| match cfg.on_error {
         OnError::Fail => Loaded::Fatal(e),
         OnError::Skip => Loaded::Skipped(Diagnostic::warning(
@@ -60,19 +118,19 @@ pub(crate) fn load(cfg: &PluginConfig, base_dir: &Path, taken: &[String]) -> Loa
             None,
         )),
     };
-    let opened = match open(&path, cfg.sha256.as_deref()) {
-        Ok(o) => o,
+    let (path, backend, manifest) = match start(cfg, base_dir, runtime) {
+        Ok(started) => started,
         Err(e) => return fail(e),
     };
     let params = match serde_json::to_value(&cfg.params) {
         Ok(serde_json::Value::Object(m)) => m,
         _ => serde_json::Map::new(),
     };
-    let mut problems = validate_params(&opened.manifest, &params);
+    let mut problems = validate_params(&manifest, &params);
     if !(cfg.weight.is_finite() && cfg.weight > 0.0) {
         problems.push(format!("weight = {} must be a number > 0", cfg.weight));
     }
-    for c in &opened.manifest.checks {
+    for c in &manifest.checks {
         if taken.iter().any(|t| t == &c.id) {
             problems.push(format!(
                 "check id {} clashes with a check already in the rubric",
@@ -83,7 +141,7 @@ pub(crate) fn load(cfg: &PluginConfig, base_dir: &Path, taken: &[String]) -> Loa
     let mut disabled = None;
     if !problems.is_empty() {
         let e = PluginError::Config {
-            plugin: opened.manifest.name.clone(),
+            plugin: manifest.name.clone(),
             path: path.clone(),
             message: problems.join("; "),
         };
@@ -92,17 +150,139 @@ pub(crate) fn load(cfg: &PluginConfig, base_dir: &Path, taken: &[String]) -> Loa
         }
         disabled = Some(e.to_string());
     }
-    let serial = (!opened.manifest.thread_safe).then(|| Mutex::new(()));
     Loaded::Ready(Box::new(LoadedPlugin {
         path,
-        manifest: opened.manifest,
-        table: opened.table,
+        manifest,
+        isolation: match backend {
+            Backend::InProcess { .. } => Isolation::InProcess,
+            Backend::Child(_) => Isolation::Process,
+        },
+        command: cfg.command.clone(),
+        backend,
         weight: cfg.weight,
         params,
         on_error: cfg.on_error,
-        serial,
         disabled,
     }))
+}
+
+/// Opens the library here or starts the plugin's first child, and reads its manifest.
+fn start(
+    cfg: &PluginConfig,
+    base_dir: &Path,
+    runtime: &PluginRuntime,
+) -> Result<(PathBuf, Backend, Manifest), PluginError> {
+    // `""` is the folder of a pipeline file named without one: the current folder.
+    let base = if base_dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base_dir
+    };
+    let cwd = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
+    match cfg.source() {
+        Some(PluginSource::Library(rel)) => {
+            // Always a path, never a bare name the dynamic loader would search for.
+            let path = cwd.join(rel);
+            if cfg.isolation == Isolation::InProcess {
+                let opened = open(&path, cfg.sha256.as_deref())?;
+                let serial = (!opened.manifest.thread_safe).then(|| Mutex::new(()));
+                let backend = Backend::InProcess {
+                    table: opened.table,
+                    serial,
+                };
+                return Ok((path, backend, opened.manifest));
+            }
+            let (child, manifest) =
+                start_worker(&path, cfg.sha256.as_deref(), &cwd, runtime, cfg.timeout())?;
+            Ok((path, Backend::Child(child), manifest))
+        }
+        Some(PluginSource::Command([program, args @ ..])) => {
+            // `python3` is looked up on PATH; `rules/x.py` or `./x` is relative to the pipeline.
+            let program = if program.contains('/') || program.contains('\\') {
+                cwd.join(program)
+            } else {
+                PathBuf::from(program)
+            };
+            let spec = ChildSpec {
+                program: program.clone(),
+                args: args.iter().map(OsString::from).collect(),
+                cwd,
+            };
+            let (child, manifest) = start_child(spec, &program, cfg.timeout())?;
+            Ok((program, Backend::Child(child), manifest))
+        }
+        // The compile step rejects both; kept for a configuration built by hand.
+        Some(PluginSource::Command([])) | None => Err(PluginError::Child {
+            path: PathBuf::new(),
+            message: "set `path` (a library) or `command` (a program)".into(),
+        }),
+    }
+}
+
+/// The timeout of `jixiao plugins check`, which has no configuration.
+pub(crate) const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Starts the worker child for a library (`<jixiao> __plugin-worker LIBRARY [--sha256 PIN]`).
+pub(crate) fn start_worker(
+    path: &Path,
+    pin: Option<&str>,
+    cwd: &Path,
+    runtime: &PluginRuntime,
+    timeout: std::time::Duration,
+) -> Result<(ChildPlugin, Manifest), PluginError> {
+    let Some((program, worker_args)) = &runtime.worker else {
+        return Err(PluginError::Child {
+            path: path.to_path_buf(),
+            message: "isolation = \"process\" needs the jixiao executable as the worker, and none was given; use isolation = \"in-process\"".into(),
+        });
+    };
+    // A pin is checked here, for a clear error before anything starts, and again by the worker on
+    // the bytes it opens.
+    if let Some(pin) = pin {
+        let actual = file_sha256(path)?;
+        if !actual.eq_ignore_ascii_case(pin.trim()) {
+            return Err(PluginError::PinMismatch {
+                path: path.to_path_buf(),
+                expected: pin.trim().to_ascii_lowercase(),
+                actual,
+            });
+        }
+    } else if !path.is_file() {
+        return Err(PluginError::Read {
+            path: path.to_path_buf(),
+            message: "no such file".into(),
+        });
+    }
+    let mut args = worker_args.clone();
+    args.push(path.as_os_str().to_os_string());
+    if let Some(pin) = pin {
+        args.extend(["--sha256".into(), pin.into()]);
+    }
+    let spec = ChildSpec {
+        program: program.clone(),
+        args,
+        cwd: cwd.to_path_buf(),
+    };
+    start_child(spec, path, timeout)
+}
+
+/// Starts a child and checks the manifest it sends.
+fn start_child(
+    spec: ChildSpec,
+    path: &Path,
+    timeout: std::time::Duration,
+) -> Result<(ChildPlugin, Manifest), PluginError> {
+    let label = path.display().to_string();
+    let (child, manifest) =
+        ChildPlugin::start(spec, &label, timeout).map_err(|message| PluginError::Child {
+            path: path.to_path_buf(),
+            message,
+        })?;
+    check_manifest(&manifest).map_err(|message| PluginError::Manifest {
+        path: path.to_path_buf(),
+        message,
+    })?;
+    Ok((child, manifest))
 }
 
 impl LoadedPlugin {
@@ -133,97 +313,89 @@ impl LoadedPlugin {
     }
 
     /// Scores one record: one result per manifest check, in manifest order.
-    pub fn score(
+    pub(crate) fn score(
         &self,
         rec: &Record,
         r: &RecordRef,
         year: i32,
-    ) -> (Vec<CheckResult>, Option<Diagnostic>) {
+    ) -> (Vec<CheckResult>, Option<PluginFault>) {
         if let Some(reason) = &self.disabled {
             return (self.not_scored(reason), None);
         }
         match self.call(rec, year) {
             Ok(results) => (self.merge(results), None),
-            Err(msg) => {
-                let severity = match self.on_error {
-                    OnError::Skip => Severity::Warning,
-                    OnError::Fail => Severity::Error,
+            Err(fault) => {
+                // A process that crashed, exited or hung is an error whatever `on_error` says:
+                // the run's exit code must show it. A plugin's own refusal follows `on_error`.
+                let stopped = matches!(fault, CallFault::Stopped(_));
+                let severity = match (stopped, self.on_error) {
+                    (false, OnError::Skip) => Severity::Warning,
+                    _ => Severity::Error,
                 };
+                let message = fault.message();
+                let reason = format!("插件故障：{message}");
                 let who = rec.name.as_deref().unwrap_or("（未命名）");
-                let d = Diagnostic::new(
+                let fault = PluginFault {
                     severity,
-                    "score.plugin-fault",
-                    format!(
-                        "plugin {} ({}) failed on record “{who}” ({}:{}-{}): {msg}; its checks are not scored for this record",
-                        self.manifest.name,
-                        self.path.display(),
-                        r.file,
-                        r.lines[0],
-                        r.lines[1]
-                    ),
-                    Some(r.lines[0]),
-                );
-                (self.not_scored(&format!("插件故障：{msg}")), Some(d))
+                    stopped,
+                    message,
+                    record: format!("“{who}” ({}:{}-{})", r.file, r.lines[0], r.lines[1]),
+                    line: r.lines[0],
+                };
+                (self.not_scored(&reason), Some(fault))
             }
         }
     }
 
-    fn call(&self, rec: &Record, year: i32) -> Result<Vec<PluginCheckResult>, String> {
+    fn call(&self, rec: &Record, year: i32) -> Result<Vec<PluginCheckResult>, CallFault> {
+        let answered = CallFault::Answered;
         let req = serde_json::to_vec(&Request {
             record: rec,
             params: &self.params,
             year,
         })
-        .map_err(|e| format!("cannot serialise the request: {e}"))?;
-        let mut buf = SinkBuf {
-            data: Vec::new(),
-            overflow: false,
-        };
-        let status = {
-            // A poisoned lock only means another call panicked on the host side; the plugin's own
-            // state is not ours to judge, so go on.
-            let _guard = self
-                .serial
-                .as_ref()
-                .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
-            // SAFETY: the table passed the ABI checks; `req` and `buf` outlive the call.
-            unsafe {
-                (self.table.score)(
-                    req.as_ptr(),
-                    req.len(),
-                    sink,
-                    (&mut buf as *mut SinkBuf).cast(),
-                )
+        .map_err(|e| answered(format!("cannot serialise the request: {e}")))?;
+        let results: Vec<PluginCheckResult> = match &self.backend {
+            Backend::InProcess { table, serial } => {
+                let answer = {
+                    // A poisoned lock only means another call panicked on the host side; the
+                    // plugin's own state is not ours to judge, so go on.
+                    let _guard = serial
+                        .as_ref()
+                        .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
+                    call_table(table, &req).map_err(answered)?
+                };
+                serde_json::from_slice(&answer)
+                    .map_err(|e| answered(format!("returned invalid JSON ({e})")))?
             }
+            Backend::Child(child) => child.call(&req)?,
         };
-        let text = || String::from_utf8_lossy(&buf.data).into_owned();
-        if buf.overflow {
-            return Err("output larger than 64 MiB".into());
-        }
-        match status {
-            STATUS_OK => {}
-            STATUS_PANIC => return Err(format!("panicked: {}", text())),
-            s => return Err(format!("returned status {s}: {}", text())),
-        }
-        let results: Vec<PluginCheckResult> = serde_json::from_slice(&buf.data)
-            .map_err(|e| format!("returned invalid JSON ({e})"))?;
         let mut seen: Vec<&str> = Vec::new();
         for res in &results {
             let Some(check) = self.manifest.checks.iter().find(|c| c.id == res.id) else {
-                return Err(format!("returned unknown check id {}", res.id));
+                return Err(answered(format!("returned unknown check id {}", res.id)));
             };
             if seen.contains(&res.id.as_str()) {
-                return Err(format!("returned check {} twice", res.id));
+                return Err(answered(format!("returned check {} twice", res.id)));
             }
             seen.push(&res.id);
             if !(res.points.is_finite()
                 && res.points >= 0.0
                 && res.points <= check.max_points + 1e-9)
             {
-                return Err(format!(
+                return Err(answered(format!(
                     "check {} scored {} points, outside 0–{}",
                     res.id, res.points, check.max_points
-                ));
+                )));
+            }
+            // Every deduction must be defensible to the department: no points lost without a
+            // reason the packet can print.
+            if res.points < check.max_points - 1e-9 && res.evidence.is_empty() {
+                return Err(answered(format!(
+                    "check {} deducted {} points without evidence (a deduction must say why)",
+                    res.id,
+                    round2(check.max_points - res.points)
+                )));
             }
         }
         Ok(results)

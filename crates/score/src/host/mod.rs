@@ -7,16 +7,23 @@
 //!
 //! Libraries are never unloaded: each is leaked (`Box::leak`) for the life of the process, because a
 //! plugin's thread-local destructors and our copied fn pointers must stay valid.
-//! Calling plugins per record lives in [`call`].
+//!
+//! Where a plugin runs: in this process (`isolation = "in-process"`), or in a child — the worker
+//! ([`worker`], `jixiao __plugin-worker`, which opens the library here and answers over a pipe) or
+//! any `command` — driven by [`child`] with a timeout and restarts. Calling plugins per record
+//! (validation, weights, "not scored") lives in [`call`].
 
 pub(crate) mod call;
+pub(crate) mod child;
+pub(crate) mod faults;
+pub(crate) mod worker;
 
 use std::ffi::c_void;
 use std::path::{Path, PathBuf};
 
 use jixiao_plugin_api::{
     ABI_VERSION, ENTRY_SYMBOL, ENTRY_SYMBOL_PREFIX, EntryFn, Manifest, PluginTable, STATUS_OK,
-    TableHeader,
+    STATUS_PANIC, TableHeader,
 };
 use libloading::Library;
 
@@ -79,6 +86,15 @@ pub enum PluginError {
         /// The plugin library file.
         path: PathBuf,
         /// What is wrong with the table.
+        message: String,
+    },
+    /// The plugin's child process could not be started, or broke off the handshake: the worker of
+    /// an isolated library, or a `command` plugin.
+    #[error("plugin {path}: {message}")]
+    Child {
+        /// The plugin library file, or the command's program.
+        path: PathBuf,
+        /// What went wrong, with the end of the plugin's stderr when it wrote any.
         message: String,
     },
     /// `manifest()` failed or returned JSON that is not a valid manifest (no name, no checks,
@@ -210,7 +226,7 @@ pub(crate) struct SinkBuf {
 }
 
 /// Plugin output above this is cut off (a runaway plugin must not exhaust memory).
-const MAX_OUTPUT: usize = 64 << 20;
+pub(crate) const MAX_OUTPUT: usize = 64 << 20;
 
 pub(crate) extern "C" fn sink(ctx: *mut c_void, data: *const u8, len: usize) {
     if ctx.is_null() || data.is_null() || len == 0 {
@@ -249,27 +265,66 @@ fn read_manifest(table: &PluginTable, path: &Path) -> Result<Manifest, PluginErr
     }
     let m: Manifest = serde_json::from_slice(&buf.data)
         .map_err(|e| err(format!("not valid manifest JSON: {e}")))?;
+    check_manifest(&m).map_err(err)?;
+    Ok(m)
+}
+
+/// What every manifest must satisfy, however it arrived: a name, checks with unique ids, maxima > 0.
+pub(crate) fn check_manifest(m: &Manifest) -> Result<(), String> {
     if m.name.trim().is_empty() || m.checks.is_empty() {
-        return Err(err("a manifest needs a name and at least one check".into()));
+        return Err("a manifest needs a name and at least one check".into());
     }
     let mut ids: Vec<&str> = m.checks.iter().map(|c| c.id.as_str()).collect();
     ids.sort_unstable();
     if ids.windows(2).any(|w| w.first() == w.get(1)) {
-        return Err(err("check ids are not unique".into()));
+        return Err("check ids are not unique".into());
     }
     if let Some(c) = m
         .checks
         .iter()
         .find(|c| !(c.max_points.is_finite() && c.max_points > 0.0))
     {
-        return Err(err(format!("check {}: max_points must be > 0", c.id)));
+        return Err(format!("check {}: max_points must be > 0", c.id));
     }
-    Ok(m)
+    Ok(())
 }
 
-/// `jixiao plugins check PATH`: opens a plugin (no pin) and returns its manifest.
-pub fn inspect_plugin(path: &Path) -> Result<Manifest, PluginError> {
-    open(path, None).map(|o| o.manifest)
+/// Calls a library's `score()` with one request: the JSON it answered, or why it did not.
+pub(crate) fn call_table(table: &PluginTable, request: &[u8]) -> Result<Vec<u8>, String> {
+    let mut buf = SinkBuf {
+        data: Vec::new(),
+        overflow: false,
+    };
+    // SAFETY: the table passed the ABI checks; `request` and `buf` outlive the call.
+    let status = unsafe {
+        (table.score)(
+            request.as_ptr(),
+            request.len(),
+            sink,
+            (&mut buf as *mut SinkBuf).cast(),
+        )
+    };
+    if buf.overflow {
+        return Err(format!("output larger than {} MiB", MAX_OUTPUT >> 20));
+    }
+    let text = || String::from_utf8_lossy(&buf.data).into_owned();
+    match status {
+        STATUS_OK => Ok(buf.data),
+        STATUS_PANIC => Err(format!("panicked: {}", text())),
+        s => Err(format!("returned status {s}: {}", text())),
+    }
+}
+
+/// `jixiao plugins check PATH`: opens a plugin library (no pin) and returns its manifest — in the
+/// runtime's worker child when it has one (a library that crashes while loading costs a message,
+/// not the command), else in this process.
+pub fn inspect_plugin(path: &Path, runtime: &call::PluginRuntime) -> Result<Manifest, PluginError> {
+    if runtime.worker.is_none() {
+        return open(path, None).map(|o| o.manifest);
+    }
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let cwd = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    call::start_worker(&path, None, &cwd, runtime, call::DEFAULT_TIMEOUT).map(|(_, m)| m)
 }
 
 /// Validates configured params against a manifest's schema: required keys present, no unknown keys,
