@@ -83,6 +83,9 @@ pub(crate) struct PluginWorkerArgs {
     /// The library's pinned SHA-256, checked again on the bytes this worker opens.
     #[arg(long)]
     pub sha256: Option<String>,
+    /// Accept a library other users may write (`allow_writable = true`).
+    #[arg(long)]
+    pub allow_writable: bool,
 }
 
 #[derive(Debug, Subcommand)]

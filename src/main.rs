@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         return ExitCode::from(jixiao_score::serve_library(
             &args.library,
             args.sha256.as_deref(),
+            args.allow_writable,
         ));
     }
     logging::init(&cli.log);

@@ -71,4 +71,4 @@ static const jixiao_plugin_table TABLE = {
     JIXIAO_ABI_VERSION, (uint32_t)sizeof(jixiao_plugin_table), manifest, score,
 };
 
-const jixiao_plugin_table *jixiao_plugin_v1(void) { return &TABLE; }
+JIXIAO_EXPORT const jixiao_plugin_table *jixiao_plugin_v1(void) { return &TABLE; }

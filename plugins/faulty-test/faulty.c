@@ -69,9 +69,9 @@ static const jixiao_plugin_table TABLE = {
 };
 
 #if FAULT == 6
-const jixiao_plugin_table *jixiao_plugin_v2(void) { return &TABLE; }
+JIXIAO_EXPORT const jixiao_plugin_table *jixiao_plugin_v2(void) { return &TABLE; }
 #elif FAULT == 7
 const jixiao_plugin_table *some_other_symbol(void) { return &TABLE; }
 #else
-const jixiao_plugin_table *jixiao_plugin_v1(void) { return &TABLE; }
+JIXIAO_EXPORT const jixiao_plugin_table *jixiao_plugin_v1(void) { return &TABLE; }
 #endif

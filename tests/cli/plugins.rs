@@ -24,27 +24,13 @@ fn faulty(mode: u32) -> PathBuf {
         std::env::consts::DLL_PREFIX,
         std::env::consts::DLL_SUFFIX
     ));
-    let target = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
-    let compiler = cc::Build::new()
-        .cargo_metadata(false)
-        .opt_level(0)
-        .target(&target)
-        .host(&target)
-        .get_compiler();
-    let status = compiler
-        .to_command()
-        .args(["-shared", "-fPIC", "-Wall", "-Werror", "-I"])
-        .arg(root().join("crates/plugin-api/include"))
-        .arg(root().join("plugins/faulty-test/faulty.c"))
-        .arg(format!("-DFAULT={mode}"))
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("run the C compiler");
-    assert!(
-        status.success(),
-        "compiling faulty.c with FAULT={mode} failed"
-    );
+    let define = mode.to_string();
+    jixiao_plugin_api::build_c::compile(
+        &root().join("plugins/faulty-test/faulty.c"),
+        &out,
+        &[("FAULT", define.as_str())],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     built.insert(mode, out.clone());
     out
 }
@@ -426,4 +412,29 @@ fn plugins_list_shows_where_each_plugin_runs_and_which_were_skipped() {
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("faulty 0"));
+}
+
+#[test]
+fn a_library_other_users_may_replace_is_refused_unless_allowed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lib = dir.path().join("libshared.so");
+    std::fs::copy(faulty(0), &lib).expect("copy");
+    std::fs::set_permissions(&lib, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    let path = format!("path = {:?}\n", lib.display().to_string());
+    for isolation in ["process", "in-process"] {
+        let run = run_with(&format!("{path}isolation = \"{isolation}\""));
+        assert!(
+            run.stderr
+                .contains("refused: the file is writable by other users"),
+            "{isolation}: {}",
+            run.stderr
+        );
+        assert!(statuses(&run, "F1").is_empty(), "{isolation}");
+        let run = run_with(&format!(
+            "{path}isolation = \"{isolation}\"\nallow_writable = true"
+        ));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(statuses(&run, "F1").len(), 6, "{isolation}");
+    }
 }

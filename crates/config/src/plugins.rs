@@ -59,6 +59,10 @@ pub struct PluginConfig {
     /// (default 5); a plugin that takes longer is stopped and restarted.
     #[serde(default = "default_timeout")]
     pub timeout_seconds: f64,
+    /// Accept a library that other users may write, or that sits in a folder they may write
+    /// (refused by default on Unix: they could replace it). Default false.
+    #[serde(default)]
+    pub allow_writable: bool,
 }
 
 /// A checked plugin's program: what [`PluginConfig::source`] returns.

@@ -26,6 +26,17 @@ extern "C" {
 
 #define JIXIAO_ABI_VERSION 1u
 
+/* JIXIAO_EXPORT marks the entry symbol as exported from the shared library: __declspec(dllexport)
+ * on Windows (a DLL exports nothing by default), default visibility elsewhere (so it survives
+ * -fvisibility=hidden). Write it on the definition: JIXIAO_EXPORT const jixiao_plugin_table *... */
+#if defined(_WIN32) || defined(__CYGWIN__)
+#define JIXIAO_EXPORT __declspec(dllexport)
+#elif defined(__GNUC__) || defined(__clang__)
+#define JIXIAO_EXPORT __attribute__((visibility("default")))
+#else
+#define JIXIAO_EXPORT
+#endif
+
 /* Status codes returned by manifest and score. */
 #define JIXIAO_STATUS_OK 0    /* the sink received the JSON answer */
 #define JIXIAO_STATUS_ERROR 1 /* the sink received a UTF-8 error message */
@@ -42,7 +53,7 @@ typedef struct jixiao_plugin_table {
 } jixiao_plugin_table;
 
 /* The entry symbol every ABI-v1 plugin exports. */
-const jixiao_plugin_table *jixiao_plugin_v1(void);
+JIXIAO_EXPORT const jixiao_plugin_table *jixiao_plugin_v1(void);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,8 @@
 //! The host side (loading, pins, version checks, fault handling) lives in `jixiao-score`.
 
 pub mod abi;
+#[cfg(feature = "build-c")]
+pub mod build_c;
 pub mod export;
 pub mod payload;
 pub mod protocol;

@@ -72,32 +72,11 @@ fn c_plugin(src: &str, out_name: &str, defines: &[(&str, &str)]) -> PathBuf {
 }
 
 fn compile_c(src: &str, out_name: &str, defines: &[(&str, &str)]) -> PathBuf {
-    let os = if cfg!(target_os = "macos") {
-        "apple-darwin"
-    } else {
-        "unknown-linux-gnu"
-    };
-    let target = format!("{}-{os}", std::env::consts::ARCH);
-    let compiler = cc::Build::new()
-        .cargo_metadata(false)
-        .opt_level(0)
-        .target(&target)
-        .host(&target)
-        .get_compiler();
     let dir = target_debug().join("jixiao-test-plugins");
     std::fs::create_dir_all(&dir).expect("plugin dir");
     let out = dir.join(libloading::library_filename(out_name));
-    let mut cmd = compiler.to_command();
-    cmd.args(["-shared", "-fPIC", "-Wall", "-Werror", "-I"])
-        .arg(workspace().join("crates/plugin-api/include"))
-        .arg(workspace().join(src))
-        .arg("-o")
-        .arg(&out);
-    for (k, v) in defines {
-        cmd.arg(format!("-D{k}={v}"));
-    }
-    let status = cmd.status().expect("run the C compiler");
-    assert!(status.success(), "compiling {src} failed");
+    jixiao_plugin_api::build_c::compile(&workspace().join(src), &out, defines)
+        .unwrap_or_else(|e| panic!("{e}"));
     out
 }
 
@@ -270,6 +249,11 @@ fn c_plugin_through_the_host() {
     short.indicators.truncate(2);
     let card = run(&cfg, vec![training_record("干部培训", 1.0), short]);
     assert_eq!(check(&card, 0, "CE1").points, 2.0);
+    // Pinned: loaded from a sealed in-memory copy of the bytes that were hashed, not from the file.
+    if cfg!(target_os = "linux") {
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
+        assert!(maps.contains("/memfd:jixiao-plugin"), "no memfd mapping");
+    }
     let ce1 = check(&card, 1, "CE1");
     assert_eq!(ce1.points, 0.0);
     assert!(

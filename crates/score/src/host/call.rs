@@ -184,7 +184,7 @@ fn start(
             // Always a path, never a bare name the dynamic loader would search for.
             let path = cwd.join(rel);
             if cfg.isolation == Isolation::InProcess {
-                let opened = open(&path, cfg.sha256.as_deref())?;
+                let opened = open(&path, cfg.sha256.as_deref(), cfg.allow_writable)?;
                 let serial = (!opened.manifest.thread_safe).then(|| Mutex::new(()));
                 let backend = Backend::InProcess {
                     table: opened.table,
@@ -192,8 +192,14 @@ fn start(
                 };
                 return Ok((path, backend, opened.manifest));
             }
-            let (child, manifest) =
-                start_worker(&path, cfg.sha256.as_deref(), &cwd, runtime, cfg.timeout())?;
+            let (child, manifest) = start_worker(
+                &path,
+                cfg.sha256.as_deref(),
+                cfg.allow_writable,
+                &cwd,
+                runtime,
+                cfg.timeout(),
+            )?;
             Ok((path, Backend::Child(child), manifest))
         }
         Some(PluginSource::Command([program, args @ ..])) => {
@@ -226,6 +232,7 @@ pub(crate) const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::fro
 pub(crate) fn start_worker(
     path: &Path,
     pin: Option<&str>,
+    allow_writable: bool,
     cwd: &Path,
     runtime: &PluginRuntime,
     timeout: std::time::Duration,
@@ -257,6 +264,9 @@ pub(crate) fn start_worker(
     args.push(path.as_os_str().to_os_string());
     if let Some(pin) = pin {
         args.extend(["--sha256".into(), pin.into()]);
+    }
+    if allow_writable {
+        args.push("--allow-writable".into());
     }
     let spec = ChildSpec {
         program: program.clone(),

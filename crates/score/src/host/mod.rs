@@ -16,6 +16,7 @@
 pub(crate) mod call;
 pub(crate) mod child;
 pub(crate) mod faults;
+mod trust;
 pub(crate) mod worker;
 
 use std::ffi::c_void;
@@ -49,6 +50,17 @@ pub enum PluginError {
         expected: String,
         /// The file's SHA-256, lower-case hex.
         actual: String,
+    },
+    /// The library or its folder may be written by other users (Unix), and `allow_writable` is not
+    /// set: whoever can replace the file could run code as this run's user.
+    #[error(
+        "plugin {path}: refused: {message} — fix the permissions (chmod o-w) or set allow_writable = true"
+    )]
+    Writable {
+        /// The plugin library file.
+        path: PathBuf,
+        /// Which of the file and its folder is writable.
+        message: String,
     },
     /// The dynamic loader refused the library.
     #[error("plugin {path}: cannot open the library: {message}")]
@@ -134,29 +146,41 @@ pub(crate) struct Opened {
     pub manifest: Manifest,
 }
 
-/// Opens a plugin: pin (when given), symbol, ABI, manifest — in that order.
-pub(crate) fn open(path: &Path, pin: Option<&str>) -> Result<Opened, PluginError> {
-    if let Some(expected) = pin {
-        let actual = file_sha256(path)?;
-        if !actual.eq_ignore_ascii_case(expected.trim()) {
-            return Err(PluginError::PinMismatch {
-                path: path.to_path_buf(),
-                expected: expected.trim().to_ascii_lowercase(),
-                actual,
-            });
-        }
-    } else if !path.is_file() {
-        return Err(PluginError::Read {
-            path: path.to_path_buf(),
-            message: "no such file".into(),
-        });
-    }
-    // SAFETY: loading a library runs its initialisers; the user configured this file (and pinned it
-    // if they chose to). This is the one trust decision of the plugin system.
-    let lib = unsafe { Library::new(path) }.map_err(|e| PluginError::Open {
+/// Opens a plugin: permissions, pin (when given; then the hashed bytes are what is loaded),
+/// symbol, ABI, manifest — in that order.
+pub(crate) fn open(
+    path: &Path,
+    pin: Option<&str>,
+    allow_writable: bool,
+) -> Result<Opened, PluginError> {
+    let read_error = |message: String| PluginError::Read {
         path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+        message,
+    };
+    if !path.is_file() {
+        return Err(read_error("no such file".into()));
+    }
+    trust::check_permissions(path, allow_writable)?;
+    let lib = match pin {
+        Some(expected) => {
+            let bytes = std::fs::read(path).map_err(|e| read_error(e.to_string()))?;
+            let actual = jixiao_core::sha256_hex(&bytes);
+            if !actual.eq_ignore_ascii_case(expected.trim()) {
+                return Err(PluginError::PinMismatch {
+                    path: path.to_path_buf(),
+                    expected: expected.trim().to_ascii_lowercase(),
+                    actual,
+                });
+            }
+            trust::load_pinned(path, &bytes)?
+        }
+        // SAFETY: loading a library runs its initialisers; the user configured this file. This is
+        // the one trust decision of the plugin system (docs/security.md).
+        None => unsafe { Library::new(path) }.map_err(|e| PluginError::Open {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?,
+    };
     // Never unloaded: see the module comment.
     let lib: &'static Library = Box::leak(Box::new(lib));
     let table = entry_table(lib, path)?;
@@ -320,11 +344,11 @@ pub(crate) fn call_table(table: &PluginTable, request: &[u8]) -> Result<Vec<u8>,
 /// not the command), else in this process.
 pub fn inspect_plugin(path: &Path, runtime: &call::PluginRuntime) -> Result<Manifest, PluginError> {
     if runtime.worker.is_none() {
-        return open(path, None).map(|o| o.manifest);
+        return open(path, None, true).map(|o| o.manifest);
     }
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let cwd = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    call::start_worker(&path, None, &cwd, runtime, call::DEFAULT_TIMEOUT).map(|(_, m)| m)
+    call::start_worker(&path, None, true, &cwd, runtime, call::DEFAULT_TIMEOUT).map(|(_, m)| m)
 }
 
 /// Validates configured params against a manifest's schema: required keys present, no unknown keys,

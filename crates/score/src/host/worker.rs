@@ -1,4 +1,5 @@
-//! The worker side of process isolation: `jixiao __plugin-worker LIBRARY [--sha256 HEX]` opens one
+//! The worker side of process isolation: `jixiao __plugin-worker LIBRARY [--sha256 HEX]
+//! [--allow-writable]` opens one
 //! plugin library with the same checks as the in-process host (pin, symbol, ABI, manifest) and
 //! answers the JSON Lines protocol on stdin/stdout until stdin closes. Whatever the library does —
 //! crash, abort, exit, loop — ends or stalls this process only; the host sees it and restarts.
@@ -17,7 +18,7 @@ use super::{call_table, open};
 
 /// Serves one library over stdin/stdout; returns the process's exit code (0 when the host closed
 /// stdin, 65 when it broke the protocol, 74 when the pipes failed).
-pub fn serve_library(library: &Path, pin: Option<&str>) -> u8 {
+pub fn serve_library(library: &Path, pin: Option<&str>, allow_writable: bool) -> u8 {
     let mut out = match protocol_output() {
         Ok(out) => std::io::BufWriter::new(out),
         Err(e) => {
@@ -48,7 +49,7 @@ pub fn serve_library(library: &Path, pin: Option<&str>) -> u8 {
         ));
         return 65;
     }
-    let opened = match open(library, pin) {
+    let opened = match open(library, pin, allow_writable) {
         Ok(o) => o,
         Err(e) => {
             send(&PluginMessage::error(None, e.to_string()));
