@@ -84,8 +84,7 @@ fn finish(
 
 #[cfg(test)]
 mod tests {
-    use crate::{Manifest, ManifestCheck, PluginCheckResult, ScoreRequest, Scorer};
-    use jixiao_core::{Record, RecordKind};
+    use crate::{Manifest, ManifestCheck, PluginCheckResult, Record, ScoreRequest, Scorer};
 
     #[derive(Default)]
     struct Panicky;
@@ -130,7 +129,11 @@ mod tests {
     }
 
     fn call(name: &str) -> (i32, String) {
-        let mut rec = Record::new(RecordKind::Project, 1);
+        let mut rec = Record {
+            kind: "project".into(),
+            lines: [1, 1],
+            ..Record::default()
+        };
         rec.name = Some(name.into());
         let req = serde_json::json!({"record": rec, "params": {}, "year": 2024}).to_string();
         // SAFETY: the table is this test binary's own static.

@@ -8,6 +8,8 @@
 //! - [`payload`]: what crosses the boundary as JSON — the [`Manifest`] a plugin describes itself with,
 //!   the [`ScoreRequest`] (one canonical record + the plugin's params) and the list of
 //!   [`PluginCheckResult`]s it answers with.
+//! - [`record`]: the record a plugin is given — the SDK's own versioned types, converted by the
+//!   host from jixiao's canonical record (this crate does not depend on jixiao's other crates).
 //! - [`protocol`]: the same exchange as JSON Lines over a child's stdin/stdout (version
 //!   [`PROTOCOL_VERSION`]), spoken by `command = [...]` plugins in any language and by the worker
 //!   child that runs a library plugin in isolation.
@@ -21,18 +23,19 @@ pub mod build_c;
 pub mod export;
 pub mod payload;
 pub mod protocol;
+pub mod record;
 
 pub use abi::{
     ABI_VERSION, ENTRY_SYMBOL, ENTRY_SYMBOL_PREFIX, EntryFn, ManifestFn, PluginTable, STATUS_ERROR,
     STATUS_OK, STATUS_PANIC, ScoreFn, SinkFn, TableHeader,
 };
-pub use jixiao_core::{Level1, Level2, Record};
 pub use payload::{
     Manifest, ManifestCheck, ParamSpec, ParamType, PluginCheckResult, PluginEvidence, ScoreRequest,
 };
 pub use protocol::{
     HostMessage, HostMessageKind, PROTOCOL_VERSION, PluginMessage, PluginMessageKind,
 };
+pub use record::{Funds, FundsItem, Indicator, PlanPoint, Record, Time, Value, levels};
 
 /// The C header, for tools that want to print or install it.
 pub const C_HEADER: &str = include_str!("../include/jixiao_plugin.h");

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use jixiao_core::Record;
+use crate::record::Record;
 use serde::{Deserialize, Serialize};
 
 /// What a plugin says about itself (`manifest()` output).
@@ -106,7 +106,7 @@ pub struct ParamSpec {
     pub description: String,
 }
 
-/// What the host sends for one record: the canonical record (same JSON as `jixiao inspect`), the
+/// What the host sends for one record: the record (the SDK's [`Record`], converted by the host), the
 /// plugin's params from pipeline.toml, and the budget year under review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreRequest {

@@ -7,10 +7,9 @@
 //!   the project names a keyword AND the table states people (人/人次), days (天) or person-days
 //!   (人天), and a cost amount.
 
-use jixiao_core::{Indicator, Level1, Level2, Record};
 use jixiao_plugin_api::{
-    Manifest, ManifestCheck, ParamSpec, ParamType, PluginCheckResult, PluginEvidence, ScoreRequest,
-    Scorer,
+    Indicator, Manifest, ManifestCheck, ParamSpec, ParamType, PluginCheckResult, PluginEvidence,
+    Record, ScoreRequest, Scorer, levels,
 };
 
 /// The `cost-standard` scorer: check `CS1` (会议/培训 cost per person-day against the configured
@@ -27,7 +26,10 @@ fn first_with_unit<'r>(rec: &'r Record, units: &[&str]) -> Option<(&'r Indicator
 }
 
 fn is_cost(i: &Indicator) -> bool {
-    matches!(i.level2, Some(Level2::Cost | Level2::EconomicCost)) || i.level1 == Some(Level1::Cost)
+    matches!(
+        i.level2.as_deref(),
+        Some(levels::COST | levels::ECONOMIC_COST)
+    ) || i.level1.as_deref() == Some(levels::COST)
 }
 
 /// The check on one record, or `None` when it does not apply.
@@ -128,37 +130,45 @@ jixiao_plugin_api::export_scorer!(CostStandard);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jixiao_core::{ParsedValue, RecordKind};
+    use jixiao_plugin_api::Value;
 
-    fn ind(l2: Level2, name: &str, n: f64, unit: &str, money: Option<f64>) -> Indicator {
+    fn ind(l1: &str, l2: &str, name: &str, n: f64, unit: &str, money: Option<f64>) -> Indicator {
         Indicator {
-            level1: Some(l2.parent()),
-            level2: Some(l2),
-            level1_raw: None,
-            level2_raw: None,
+            level1: Some(l1.into()),
+            level2: Some(l2.into()),
             name: name.into(),
             value: format!("{n}{unit}"),
-            description: None,
-            basis: None,
             line: 3,
-            parsed: ParsedValue {
+            parsed: Value {
                 numbers: vec![n],
                 unit: Some(unit.into()),
                 money_wan: money,
-                ..ParsedValue::default()
+                ..Value::default()
             },
+            ..Indicator::default()
         }
     }
 
     fn training(cost_wan: f64) -> Record {
-        let mut r = Record::new(RecordKind::Project, 1);
-        r.name = Some("2024年村干部培训".into());
-        r.indicators = vec![
-            ind(Level2::Quantity, "培训人数", 100.0, "人", None),
-            ind(Level2::Timeliness, "培训天数", 3.0, "天", None),
-            ind(Level2::Cost, "培训费", cost_wan, "万元", Some(cost_wan)),
-        ];
-        r
+        let output = levels::OUTPUT;
+        Record {
+            kind: "project".into(),
+            lines: [1, 1],
+            name: Some("2024年村干部培训".into()),
+            indicators: vec![
+                ind(output, levels::QUANTITY, "培训人数", 100.0, "人", None),
+                ind(output, levels::TIMELINESS, "培训天数", 3.0, "天", None),
+                ind(
+                    levels::COST,
+                    levels::COST,
+                    "培训费",
+                    cost_wan,
+                    "万元",
+                    Some(cost_wan),
+                ),
+            ],
+            ..Record::default()
+        }
     }
 
     fn standards() -> serde_json::Map<String, serde_json::Value> {

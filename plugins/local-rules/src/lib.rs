@@ -162,27 +162,25 @@ jixiao_plugin_api::export_scorer!(LocalRules);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jixiao_core::{Indicator, ParsedValue, Record, RecordKind};
+    use jixiao_plugin_api::{Indicator, Record};
 
     fn req(name: &str, indicators: &[(&str, &str)]) -> ScoreRequest {
-        let mut r = Record::new(RecordKind::Project, 7);
-        r.name = Some(name.into());
-        r.goal = Some("原则上完成全年培训任务".into());
-        r.indicators = indicators
-            .iter()
-            .map(|(n, v)| Indicator {
-                level1: None,
-                level2: None,
-                level1_raw: None,
-                level2_raw: None,
-                name: n.to_string(),
-                value: v.to_string(),
-                description: None,
-                basis: None,
-                line: 9,
-                parsed: ParsedValue::default(),
-            })
-            .collect();
+        let r = Record {
+            kind: "project".into(),
+            lines: [7, 7],
+            name: Some(name.into()),
+            goal: Some("原则上完成全年培训任务".into()),
+            indicators: indicators
+                .iter()
+                .map(|(n, v)| Indicator {
+                    name: n.to_string(),
+                    value: v.to_string(),
+                    line: 9,
+                    ..Indicator::default()
+                })
+                .collect(),
+            ..Record::default()
+        };
         let params = serde_json::json!({
             "required": {"培训": ["培训人数", "培训合格率"]},
             "banned_phrases": ["原则上", "力争"]

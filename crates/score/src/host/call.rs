@@ -76,9 +76,10 @@ pub struct LoadedPlugin {
     disabled: Option<String>,
 }
 
+/// `jixiao_plugin_api::ScoreRequest` as written (borrowing the params instead of cloning them).
 #[derive(Serialize)]
 struct Request<'a> {
-    record: &'a Record,
+    record: jixiao_plugin_api::Record,
     params: &'a serde_json::Map<String, serde_json::Value>,
     year: i32,
 }
@@ -360,7 +361,7 @@ impl LoadedPlugin {
     fn call(&self, rec: &Record, year: i32) -> Result<Vec<PluginCheckResult>, CallFault> {
         let answered = CallFault::Answered;
         let req = serde_json::to_vec(&Request {
-            record: rec,
+            record: super::convert::plugin_record(rec),
             params: &self.params,
             year,
         })

@@ -15,6 +15,7 @@
 
 pub(crate) mod call;
 pub(crate) mod child;
+mod convert;
 pub(crate) mod faults;
 mod trust;
 pub(crate) mod worker;
