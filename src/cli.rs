@@ -100,6 +100,24 @@ pub(crate) enum PluginsCommand {
         after_help = "Examples:\n  jixiao plugins check target/release/libjixiao_plugin_local_rules.so"
     )]
     Check(PluginCheckArgs),
+    /// Run a plugin on test cases and compare its checks and points with the expected ones.
+    #[command(
+        after_help = "Examples:\n  jixiao plugins test --case rules/cases.json python3 rules/my_rules.py\n  \
+        jixiao plugins test --case cases.json target/release/libmy_rules.so\n\n\
+        Exit codes: 0 every case passed; 1 some case failed; 78 the case file or the plugin cannot be loaded."
+    )]
+    Test(PluginTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PluginTestArgs {
+    /// The test cases: records or table files in, expected checks and points out (docs/plugins.md).
+    #[arg(long)]
+    pub case: PathBuf,
+    /// The plugin: a library file (`.so`, `.dylib`, `.dll`), or a command and its arguments
+    /// (`python3 rules/my_rules.py`).
+    #[arg(required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    pub plugin: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -122,10 +140,16 @@ pub(crate) struct InspectArgs {
     /// Force an encoding (`utf-8`, `gb18030`, `utf-16le`, `big5` ...) instead of detecting it.
     #[arg(long)]
     pub encoding: Option<String>,
-    /// Print each record's score card (default rubric) instead of the records: total, grade, every
-    /// check, every deduction with its evidence. JSON: the scorecard (`scores.json` shape).
+    /// Print each record's score card instead of the records: total, grade, every check, every
+    /// deduction with its evidence. JSON: the scorecard (`scores.json` shape). Scored with the
+    /// pipeline's `[scoring]` — rubric, rules, plugins — and year when there is a pipeline file
+    /// (`--pipeline`, else ./pipeline.toml), else with the built-in rubric.
     #[arg(long)]
     pub score: bool,
+    /// The pipeline whose label synonyms, `[scoring]` and budget year apply (default: ./pipeline.toml
+    /// when it exists, for --score).
+    #[arg(long, env = "JIXIAO_PIPELINE")]
+    pub pipeline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -23,8 +23,9 @@ A check function gets the record (the canonical record, docs/record.schema.json)
 - a list of ``deduct(...)``: the points lost, each with its evidence (empty list = full points);
   a deduction always needs a reason — jixiao refuses points lost without one.
 
-An exception in a check becomes "not scored" for that record with the exception's message; the
-traceback goes to stderr, which jixiao copies into its log. ``print()`` also goes to stderr:
+``raise NotScored("未填写培训人数")`` marks the record's checks "not scored" with that reason (printed in
+the packet). Any other exception does the same with a generic reason in the packet; its message and
+traceback go to stderr, which jixiao copies into its log. ``print()`` also goes to stderr:
 stdout belongs to the protocol.
 """
 
@@ -35,7 +36,12 @@ import traceback
 
 PROTOCOL = 1
 
-__all__ = ["Plugin", "deduct", "PROTOCOL"]
+__all__ = ["Plugin", "deduct", "NotScored", "PROTOCOL"]
+
+
+class NotScored(Exception):
+    """Raise from a check when the record cannot be scored; the message (in Chinese, for the
+    department) is printed on the record's not-scored checks: ``raise NotScored("未填写培训人数")``."""
 
 
 def deduct(points, subject, reason, text="", line=None):
@@ -138,6 +144,8 @@ class Plugin:
                 try:
                     results = self.score(message["request"])
                     send({"type": "result", "id": request_id, "results": results})
+                except NotScored as e:
+                    send({"type": "error", "id": request_id, "message": str(e)})
                 except Exception as e:  # the record is not scored; the plugin goes on
                     traceback.print_exc(file=sys.stderr)
                     send({"type": "error", "id": request_id, "message": "%s: %s" % (type(e).__name__, e)})

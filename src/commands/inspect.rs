@@ -23,28 +23,44 @@ pub(super) fn execute(args: &InspectArgs) -> Outcome {
             layout: args.layout,
         })
         .collect();
-    // The built-in label dictionary; a broken built-in is a bug in the binary, reported as config.
-    let ctx = NormalizeContext::new(&NormalizeConfig::default(), None)
-        .map_err(|e| Failure::new(ExitStatus::Config, e))?;
+    let pipeline = pipeline_for(args)?;
+    let ctx = match &pipeline {
+        Some(p) => jixiao_driver::normalize_context(p)?,
+        // The built-in label dictionary; a broken built-in is a bug in the binary, reported as config.
+        None => NormalizeContext::new(&NormalizeConfig::default(), None)
+            .map_err(|e| Failure::new(ExitStatus::Config, e))?,
+    };
     let docs = jixiao_ingest::ingest(&files, &jixiao_core::ReadLimits::default());
     if args.format == Format::Cells {
         return print(crate::view::cells(&docs).into_bytes()).map(|_| ExitStatus::Ok);
     }
     let ledger = jixiao_normalize::normalize(docs, &ctx);
     let text = if args.score {
-        // The default rubric, no plugins: `jixiao run` scores with the pipeline's [scoring].
-        // No pipeline here: the budget year is the one most of the records carry.
-        let year = common_year(&ledger).unwrap_or(0);
-        let score_ctx = jixiao_score::ScoreContext::new(
-            &Default::default(),
-            std::path::Path::new("."),
-            year,
-            &Default::default(),
-        )
-        .map_err(|e| {
-            let lines: Vec<String> = e.iter().map(|x| x.to_string()).collect();
-            Failure::new(ExitStatus::Config, anyhow::anyhow!(lines.join("; ")))
-        })?;
+        let score_ctx = match &pipeline {
+            // What `jixiao run` would score with: the rubric, rules and plugins of [scoring].
+            Some(p) => {
+                let ctx = jixiao_driver::score_context(p)?;
+                tracing::info!(
+                    "scoring with the [scoring] of {} (year {}, {} rules, {} plugins)",
+                    p.file.display(),
+                    ctx.year,
+                    ctx.rules.len(),
+                    ctx.plugins.len()
+                );
+                ctx
+            }
+            // No pipeline: the built-in rubric, and the budget year most of the records carry.
+            None => jixiao_score::ScoreContext::new(
+                &Default::default(),
+                std::path::Path::new("."),
+                jixiao_driver::ledger_year(&ledger).unwrap_or(0),
+                &Default::default(),
+            )
+            .map_err(|e| {
+                let lines: Vec<String> = e.iter().map(|x| x.to_string()).collect();
+                Failure::new(ExitStatus::Config, anyhow::anyhow!(lines.join("; ")))
+            })?,
+        };
         let scorecard = jixiao_score::score(&ledger, &score_ctx);
         match args.format {
             Format::Json => stages::pretty_json(&scorecard, "scores")?,
@@ -79,15 +95,12 @@ fn print(text: Vec<u8>) -> Result<(), Failure> {
 }
 
 /// The year most records carry (the earliest among equals), for scoring without a pipeline.
-fn common_year(ledger: &jixiao_core::Ledger) -> Option<i32> {
-    let mut counts: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
-    for r in ledger.documents.iter().flat_map(|d| &d.records) {
-        if let Some(y) = r.year {
-            *counts.entry(y).or_default() += 1;
-        }
+/// The pipeline `--pipeline` names, or ./pipeline.toml when scoring and it exists.
+fn pipeline_for(args: &InspectArgs) -> Result<Option<jixiao_config::Pipeline>, Failure> {
+    let default = std::path::Path::new(crate::pipeline_file::DEFAULT);
+    match &args.pipeline {
+        Some(path) => crate::pipeline_file::load(path).map(Some),
+        None if args.score && default.is_file() => crate::pipeline_file::load(default).map(Some),
+        None => Ok(None),
     }
-    counts
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-        .map(|(y, _)| y)
 }

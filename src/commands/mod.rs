@@ -3,6 +3,7 @@
 
 mod init;
 mod inspect;
+mod plugin_test;
 mod plugins;
 mod run;
 mod validate;
@@ -34,6 +35,16 @@ impl From<jixiao_driver::DriverError> for Failure {
 }
 
 pub(crate) type Outcome = Result<ExitStatus, Failure>;
+
+/// Writes a command's report to stdout (a closed pipe is an I/O failure, exit 74).
+fn print_stdout(text: &str) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Failure::new(ExitStatus::Io, e))
+}
 
 pub(crate) fn dispatch(cli: Cli) -> Outcome {
     match cli.command {

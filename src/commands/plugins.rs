@@ -1,8 +1,8 @@
 //! `jixiao plugins list [PIPELINE]` and `jixiao plugins check PATH`: show and verify scoring plugins
-//! through the real host (sha256 pin, ABI version, manifest, params) without running a pipeline.
+//! through the real host (sha256 pin, ABI version, manifest, params) without running a pipeline;
+//! `jixiao plugins test` lives in `plugin_test.rs`.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use jixiao_driver::ExitStatus;
 use jixiao_score::PluginManifest;
@@ -54,10 +54,9 @@ pub(super) fn execute(command: &PluginsCommand) -> Outcome {
             describe(&mut out, &args.path, &manifest, None);
             out
         }
+        PluginsCommand::Test(args) => return super::plugin_test::execute(args),
     };
-    std::io::stdout()
-        .write_all(text.as_bytes())
-        .map_err(|e| Failure::new(ExitStatus::Io, e))?;
+    super::print_stdout(&text)?;
     Ok(ExitStatus::Ok)
 }
 

@@ -44,6 +44,8 @@ struct PluginRun {
     scores: serde_json::Value,
     /// scores.json as published, for byte comparisons.
     scores_bytes: Vec<u8>,
+    /// manifest.json, parsed.
+    manifest: serde_json::Value,
 }
 
 /// Runs the province fixtures with one `[[scoring.plugins]]` table (`plugin_toml`, its body).
@@ -69,6 +71,10 @@ fn run_with(plugin_toml: &str) -> PluginRun {
         stderr: stderr(&out),
         scores: serde_json::from_slice(&scores_bytes).unwrap_or_default(),
         scores_bytes,
+        manifest: std::fs::read(dir.path().join("out/2024/manifest.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default(),
     }
 }
 
@@ -94,6 +100,19 @@ fn statuses(run: &PluginRun, id: &str) -> Vec<(String, f64)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The evidence reasons of check `id` over every record.
+fn evidence_reasons(run: &PluginRun, id: &str) -> Vec<String> {
+    run.scores["records"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["checks"].as_array().into_iter().flatten())
+        .filter(|c| c["id"] == id)
+        .flat_map(|c| c["evidence"].as_array().into_iter().flatten())
+        .filter_map(|e| e["reason"].as_str().map(str::to_string))
+        .collect()
 }
 
 fn all_not_scored(run: &PluginRun, id: &str) -> bool {
@@ -135,7 +154,7 @@ fn an_isolated_plugin_that_crashes_aborts_exits_or_hangs_costs_only_its_checks()
             reason
                 .as_ref()
                 .and_then(|r| r.as_str())
-                .is_some_and(|r| r.starts_with("插件故障：") && r.contains(expect)),
+                .is_some_and(|r| r.starts_with("插件运行失败（进程崩溃、退出或超时）")),
             "mode {mode}: {reason:?}"
         );
     }
@@ -256,12 +275,16 @@ fn the_python_example_plugin_scores_over_the_json_lines_protocol() {
         evidence.iter().all(|r| r.contains("低于 95%")),
         "{evidence:?}"
     );
-    // The manifest records the command plugin.
+    // The rubric names the plugin; the manifest records the command and the script's hash.
     assert!(
         run.scores["rubric"]["checks"]
             .to_string()
             .contains("python-example")
     );
+    let entry = &run.manifest["plugins"][0];
+    assert_eq!(entry["command"][0], "python3", "{entry}");
+    assert_eq!(entry["name"], "python-example");
+    assert_eq!(entry["sha256"].as_str().map(str::len), Some(64), "{entry}");
 }
 
 /// Writes a Python plugin built on the helper, with `body` inside its check function (or, when
@@ -272,7 +295,7 @@ fn python_plugin(body: &str, raw: bool) -> (tempfile::TempDir, String) {
         body.to_string()
     } else {
         format!(
-            "import sys\nsys.path.insert(0, {:?})\nfrom jixiao_plugin import Plugin, deduct\n\
+            "import sys\nsys.path.insert(0, {:?})\nfrom jixiao_plugin import Plugin, deduct, NotScored\n\
              plugin = Plugin(\"broken\", \"0\")\n\
              @plugin.check(\"BR1\", \"坏\", max_points=2)\n\
              def check(record, params, year):\n    {body}\n\
@@ -304,6 +327,22 @@ fn broken_python_plugins_are_diagnosed_and_the_run_goes_on() {
         br1.iter().filter(|(s, _)| s == "scored").count(),
         1,
         "{br1:?}"
+    );
+    let reasons = evidence_reasons(&run, "BR1");
+    assert!(
+        reasons.contains(&"插件未能给出有效结果，本项未评分；详情见运行日志".to_string()),
+        "{reasons:?}"
+    );
+
+    // NotScored("…"): the plugin's own Chinese reason reaches the record.
+    let (_d, toml) = python_plugin("raise NotScored('未填写培训人数')", false);
+    let run = run_with(&toml);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reasons = evidence_reasons(&run, "BR1");
+    assert_eq!(reasons.len(), 6, "{reasons:?}");
+    assert!(
+        reasons.iter().all(|r| r == "插件未能评分：未填写培训人数"),
+        "{reasons:?}"
     );
 
     // A deduction without evidence is refused by the host.
@@ -436,5 +475,121 @@ fn a_library_other_users_may_replace_is_refused_unless_allowed() {
         ));
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert_eq!(statuses(&run, "F1").len(), 6, "{isolation}");
+    }
+}
+
+/// `jixiao plugins test --case CASES PLUGIN...` from the repository root.
+fn plugins_test(cases: &Path, plugin: &[&str]) -> std::process::Output {
+    let cases = cases.display().to_string();
+    let mut args = vec!["plugins", "test", "--case", cases.as_str()];
+    args.extend_from_slice(plugin);
+    jixiao(&root(), &args)
+}
+
+#[test]
+fn plugins_test_compares_cases_with_the_plugins_answers() {
+    let python = root().join("plugins/python/example_rules.py");
+    let cases = root().join("plugins/python/example_cases.json");
+    let out = plugins_test(&cases, &["python3", &python.display().to_string()]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    assert!(text.ends_with("3 passed, 0 failed\n"), "{text}");
+
+    // A wrong expectation fails with what was expected, what came and the evidence; exit 1.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let table = root().join("tests/fixtures/provinces/n01_nanyue_2018_lvyou_fupin.txt");
+    let bad = serde_json::json!({
+        "year": 2024,
+        "params": {"min_satisfaction": 95},
+        "cases": [{"name": "wrong on purpose", "file": table, "expect": {"PY2": 2, "PY7": 1}}]
+    });
+    let bad_path = dir.path().join("cases.json");
+    std::fs::write(&bad_path, bad.to_string()).expect("write cases");
+    let out = plugins_test(&bad_path, &["python3", &python.display().to_string()]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(code(&out), 1, "{text}");
+    assert!(
+        text.contains("FAIL 1 wrong on purpose")
+            && text.contains(
+                "PY2: expected 2 points, got scored, 0 points (evidence: 满意度目标值 90% 低于 95%"
+            )
+            && text.contains("PY7: no such check on this record")
+            && text.ends_with("0 passed, 1 failed\n"),
+        "{text}"
+    );
+
+    // A library plugin, through its worker child.
+    let lib_cases = serde_json::json!({
+        "cases": [{"name": "faulty0 gives 3", "file": table, "expect": {"F1": 3}}]
+    });
+    std::fs::write(&bad_path, lib_cases.to_string()).expect("write cases");
+    let out = plugins_test(&bad_path, &[&faulty(0).display().to_string()]);
+    assert_eq!(
+        code(&out),
+        0,
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(&out)
+    );
+
+    // A case file that is not one: exit 78, naming the file.
+    std::fs::write(&bad_path, "{\"cases\": [{\"nme\": 1}]}").expect("write cases");
+    let out = plugins_test(&bad_path, &[&faulty(0).display().to_string()]);
+    assert_eq!(code(&out), 78, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a valid case file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn inspect_score_uses_the_pipelines_rules_and_plugins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pipeline = format!(
+        "[pipeline]\nname = \"t\"\nyear = 2024\n[[inputs]]\npaths = [\"x.txt\"]\n\
+         [output]\ndirectory = \"out\"\n\
+         [[scoring.plugins]]\n{}\n\
+         [[scoring.rules]]\nid = \"R1\"\ntitle = \"满意度\"\nlevel1 = \"满意度指标\"\nmin = 95\n\
+         points = 2\nreason = \"满意度目标值应不低于95%\"\n",
+        library(0, ""),
+    );
+    std::fs::write(dir.path().join("pipeline.toml"), pipeline).expect("write");
+    let table = root().join("tests/fixtures/provinces/n01_nanyue_2018_lvyou_fupin.txt");
+    let out = jixiao(
+        dir.path(),
+        &["inspect", "--score", &table.display().to_string()],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let card: serde_json::Value = serde_json::from_slice(&out.stdout).expect("scorecard json");
+    let ids: Vec<&str> = card["records"][0]["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(
+        ids.contains(&"F1") && ids.contains(&"R1") && ids.contains(&"A1"),
+        "{ids:?}"
+    );
+    assert!(
+        stderr(&out).contains(
+            "scoring with the [scoring] of pipeline.toml (year 2024, 1 rules, 1 plugins)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn reruns_with_crashing_plugins_are_byte_identical() {
+    for mode in [9, 14] {
+        let first = run_with(&library(mode, ""));
+        let second = run_with(&library(mode, ""));
+        assert!(!first.scores_bytes.is_empty(), "mode {mode}");
+        assert_eq!(
+            first.scores_bytes, second.scores_bytes,
+            "mode {mode}: scores.json differs between two runs"
+        );
     }
 }

@@ -334,3 +334,60 @@ fn a_run_with_a_plugin_scores_with_it_and_records_it_in_the_manifest() {
     let ids = field_of_each(&scores["records"][0]["checks"], "id");
     assert!(ids.contains(&"LR2") && ids.contains(&"A1"), "{ids:?}");
 }
+
+#[test]
+fn no_code_rules_score_with_evidence_and_a_broken_one_is_located() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inputs = crate::fixture("run/good/inputs");
+    let head = format!(
+        "[pipeline]\nname = \"t\"\nyear = 2024\n[[inputs]]\npaths = [{:?}]\n[output]\ndirectory = \"out\"\n\
+         [render]\nformats = [\"xlsx\"]\n",
+        format!("{}/*.txt", inputs.display())
+    );
+    let rules = "[[scoring.rules]]\nid = \"R1\"\ntitle = \"满意度目标值\"\nlevel1 = \"满意度指标\"\n\
+                 name_contains = [\"满意\"]\nmin = 99\nunit = \"%\"\npoints = 2\nreason = \"满意度目标值应不低于99%\"\n";
+    let pipeline = dir.path().join("pipeline.toml");
+    std::fs::write(&pipeline, format!("{head}{rules}")).expect("write pipeline");
+    let out = dir.path().join("packet");
+    let r = jixiao(&root(), &["run", s(&pipeline), "--out", s(&out)]);
+    assert_code(&r, 0);
+    let scores = read_json(&out.join("scores.json"));
+    let info = scores["rubric"]["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "R1"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(info["source"], "本地规则", "{info}");
+    assert_eq!(info["max_points"], 2.0);
+    let results: Vec<&Value> = scores["records"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["checks"].as_array().into_iter().flatten())
+        .filter(|c| c["id"] == "R1")
+        .collect();
+    assert!(!results.is_empty(), "R1 applies to no record");
+    // A satisfaction target under 99 % loses the points, quoting the cell and its line.
+    let lost = results
+        .iter()
+        .flat_map(|c| c["evidence"].as_array().into_iter().flatten())
+        .find(|e| e["reason"].as_str().is_some_and(|r| r.contains("低于 99")))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        lost["line"].as_u64().is_some() && lost["text"].as_str().is_some_and(|t| !t.is_empty()),
+        "{lost}"
+    );
+
+    // A rule with an unknown level name: exit 78, the line and column of the value.
+    let broken = rules.replace("level1 = \"满意度指标\"", "level1 = \"满意指标\"");
+    std::fs::write(&pipeline, format!("{head}{broken}")).expect("write pipeline");
+    let r = jixiao(&root(), &["validate", s(&pipeline)]);
+    assert_code(&r, 78);
+    assert!(
+        String::from_utf8_lossy(&r.stderr)
+            .contains("pipeline.toml:13:10: error: unknown variant `满意指标`"),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+}

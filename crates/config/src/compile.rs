@@ -92,6 +92,7 @@ pub(crate) fn compile(text: &str, file: &Path, env: Env<'_>) -> Result<Pipeline,
         for (i, plugin) in s.plugins.iter().enumerate() {
             plugin.check(i, &mut checker);
         }
+        crate::rules::check(&s.rules, &mut checker);
     }
     if let Some(r) = &render {
         r.check(&mut checker);

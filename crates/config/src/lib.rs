@@ -36,6 +36,7 @@ mod labels;
 mod plugins;
 mod raw;
 mod render;
+mod rules;
 mod scoring;
 #[cfg(test)]
 mod tests;
@@ -44,6 +45,7 @@ pub use error::{ConfigError, ConfigErrors};
 pub use labels::{FIELD_KEYS, FUNDS_KEYS, TITLE_KEYS};
 pub use plugins::{Isolation, OnError, PluginConfig, PluginSource};
 pub use render::{FORMATS, FontsConfig, PacketFormat, RenderConfig};
+pub use rules::RuleConfig;
 pub use scoring::{
     BandsConfig, CapConfig, CheckOverride, FindingsConfig, RubricSettings, SatisfactionBand,
     ScoringConfig,

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::plugins::PluginConfig;
+use crate::rules::RuleConfig;
 
 /// `[scoring]`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -44,6 +45,9 @@ pub struct ScoringConfig {
     /// Dynamically loaded scoring plugins, in order.
     #[serde(default)]
     pub plugins: Vec<PluginConfig>,
+    /// Local rules that need no program (`[[scoring.rules]]`), in order.
+    #[serde(default)]
+    pub rules: Vec<RuleConfig>,
 }
 
 impl ScoringConfig {

@@ -154,7 +154,7 @@ impl Level2 {
 }
 
 /// One 三级 indicator with its target value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Indicator {
     /// Canonical 一级, `None` when it could not be determined (a diagnostic says why).
     pub level1: Option<Level1>,

@@ -210,16 +210,21 @@ pub fn documents_year(
     let resolved = inputs::resolve(&input_specs(pipeline, overrides), &pipeline.base_dir)?;
     let docs = jixiao_ingest::ingest(&resolved.files, &pipeline.limits);
     let ledger = jixiao_normalize::normalize(docs, &context);
+    Ok(ledger_year(&ledger))
+}
+
+/// The budget year most records of `ledger` state (ties: the later year); `None` when none does.
+pub fn ledger_year(ledger: &Ledger) -> Option<i32> {
     let mut counts = std::collections::BTreeMap::<i32, usize>::new();
     let records = ledger.documents.iter().flat_map(|d| &d.records);
     for year in records.filter_map(|r| r.year) {
         *counts.entry(year).or_default() += 1;
     }
     // `max_by_key` keeps the last of equal counts: the later year.
-    Ok(counts
+    counts
         .into_iter()
         .max_by_key(|(_, n)| *n)
-        .map(|(year, _)| year))
+        .map(|(year, _)| year)
 }
 
 /// Loads the rubric and the plugins; every problem (a pin mismatch, a wrong ABI, bad params of an

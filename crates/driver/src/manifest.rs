@@ -111,11 +111,16 @@ impl RenderEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PluginEntry {
     pub path: String,
+    /// A library's hash; for a command, the hash of the files its arguments name (the script).
     pub sha256: Option<String>,
+    /// A command plugin's program and arguments; absent for a library.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
     pub name: String,
     /// The version the plugin's own manifest declares.
     pub version: String,
-    /// The C ABI version it was loaded through (the host accepts only its own).
+    /// The C ABI version a library was loaded through, or the pipe protocol version a command
+    /// speaks (the host accepts only its own; both are 1).
     pub abi_version: u32,
 }
 
@@ -172,6 +177,22 @@ pub struct FileDigest {
 }
 
 /// Hashes a file; `None` when it cannot be read (the reader reports why).
+/// What a command plugin runs, hashed: every argument that names a file (relative to `base_dir`),
+/// by name and content. `None` when no argument is a file (a program found on PATH alone).
+pub(crate) fn digest_command(command: &[String], base_dir: &Path) -> Option<String> {
+    let mut all = Vec::new();
+    for arg in command {
+        let path = base_dir.join(arg);
+        if let Some(d) = path.is_file().then(|| digest_file(&path)).flatten() {
+            all.extend_from_slice(arg.as_bytes());
+            all.push(0);
+            all.extend_from_slice(d.sha256.as_bytes());
+            all.push(b'\n');
+        }
+    }
+    (!all.is_empty()).then(|| sha256_hex(&all))
+}
+
 pub(crate) fn digest_file(path: &Path) -> Option<FileDigest> {
     let bytes = std::fs::read(path).ok()?;
     Some(FileDigest {

@@ -241,11 +241,19 @@ fn unchanged_since_last(
             .score
             .plugins
             .iter()
-            .map(|p| manifest::digest_file(&p.path).map(|d| d.sha256))
+            .map(|p| plugin_digest(p, &pipeline.base_dir))
             .collect(),
         render: manifest::RenderEntry::of(&prepared.render),
     };
     unchanged::is_current(&prepared.out_dir, &current)
+}
+
+/// A plugin's hash as the manifest records it: the library, or the files a command names.
+fn plugin_digest(p: &jixiao_score::LoadedPlugin, base_dir: &std::path::Path) -> Option<String> {
+    match &p.command {
+        Some(command) => manifest::digest_command(command, base_dir),
+        None => manifest::digest_file(&p.path).map(|d| d.sha256),
+    }
 }
 
 /// What the stages produced; the packet files are already in `staging`.
@@ -404,7 +412,8 @@ fn publish(
         .iter()
         .map(|p| manifest::PluginEntry {
             path: inputs::display_name(&p.path, &pipeline.base_dir),
-            sha256: manifest::digest_file(&p.path).map(|d| d.sha256),
+            sha256: plugin_digest(p, &pipeline.base_dir),
+            command: p.command.clone(),
             name: p.manifest.name.clone(),
             version: p.manifest.version.clone(),
             abi_version: jixiao_score::PLUGIN_ABI_VERSION,

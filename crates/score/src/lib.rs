@@ -7,6 +7,7 @@
 //!   diagnostics (plugin faults).
 //!
 //! Map: `rubric` resolves the configuration; `checks` holds A1–D4 (one module per family);
+//! `rules` the no-code `[[scoring.rules]]`;
 //! `grade` bands, caps and consequences; `findings` the problems that are counted, not scored;
 //! `host` the plugin host.
 //!
@@ -21,6 +22,7 @@ mod findings;
 mod grade;
 mod host;
 mod rubric;
+mod rules;
 mod text;
 
 use std::path::Path;
@@ -100,6 +102,8 @@ pub struct ScoreContext {
     /// The plugins that loaded, in `[[scoring.plugins]]` order; skipped ones are left out, ones
     /// disabled by a configuration problem stay (their checks are "not scored").
     pub plugins: Vec<LoadedPlugin>,
+    /// `[[scoring.rules]]`: local rules that need no program, scored after the built-in checks.
+    pub rules: Vec<jixiao_config::RuleConfig>,
     /// The budget year under review; records without a year of their own inherit it.
     pub year: i32,
     /// Problems found while loading (skipped plugins), carried into the scorecard.
@@ -124,6 +128,7 @@ impl ScoreContext {
             }
         };
         let mut taken: Vec<String> = checks::BUILTIN.iter().map(|c| c.id.to_string()).collect();
+        taken.extend(config.rules.iter().map(|r| r.id.trim().to_string()));
         let mut plugins = Vec::new();
         let mut diagnostics = Vec::new();
         for cfg in &config.plugins {
@@ -141,6 +146,7 @@ impl ScoreContext {
             Some(rubric) if errors.is_empty() => Ok(ScoreContext {
                 rubric,
                 plugins,
+                rules: config.rules.clone(),
                 year,
                 diagnostics,
             }),
@@ -148,9 +154,10 @@ impl ScoreContext {
         }
     }
 
-    /// The rubric as recorded in the scorecard: built-in checks, then each plugin's.
+    /// The rubric as recorded in the scorecard: built-in checks, local rules, then each plugin's.
     pub fn rubric_info(&self) -> RubricInfo {
         let mut checks = self.rubric.check_infos();
+        checks.extend(self.rules.iter().map(rules::check_info));
         for p in &self.plugins {
             checks.extend(p.check_infos());
         }
@@ -211,7 +218,7 @@ pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
     }
 }
 
-/// One record's score card (built-in checks, then plugins) and its plugin faults (by plugin
+/// One record's score card (built-in checks, local rules, then plugins) and its plugin faults (by plugin
 /// index); `form` is what its document shows about the form it was written on
 /// (`checks::FormFacts::of`).
 fn score_record(
@@ -232,6 +239,11 @@ fn score_record(
         .filter(|c| checks::applies(c, rec.kind))
         .map(|c| checks::run(c, rec, &cx))
         .collect();
+    results.extend(
+        ctx.rules
+            .iter()
+            .filter_map(|rule| rules::evaluate(rule, rec)),
+    );
     let mut faults = Vec::new();
     for (i, p) in ctx.plugins.iter().enumerate() {
         let (res, fault) = p.score(rec, &r, cx.year);

@@ -350,3 +350,50 @@ fn a_plugin_is_a_library_or_a_command_with_a_sane_timeout() {
         "pipeline.toml:10:13: error: unknown variant `sandbox`, expected `process` or `in-process`"
     );
 }
+
+#[test]
+fn a_rule_selects_indicators_checks_their_values_and_says_why() {
+    let rule = |body: &str| errors(&format!("{HEAD}[[scoring.rules]]\n{body}\n"));
+    let good = "id = \"R1\"\ntitle = \"满意度\"\nlevel1 = \"满意度指标\"\nmin = 90\nunit = \"%\"\npoints = 2\nreason = \"低于90%\"";
+    assert_eq!(
+        ok(&format!("{HEAD}[[scoring.rules]]\n{good}\n"))
+            .scoring
+            .rules[0]
+            .min,
+        Some(90.0)
+    );
+    assert_eq!(
+        rule(&good.replace("id = \"R1\"", "id = \"B3\"")),
+        "pipeline.toml:9:6: error: `B3` has the shape of a built-in check id (A1 … D9): choose \
+         another, such as \"R1\""
+    );
+    assert_eq!(
+        rule(&good.replace("level1 = \"满意度指标\"", "level1 = \"满意指标\"")),
+        "pipeline.toml:11:10: error: unknown variant `满意指标`, expected one of `产出指标`, \
+         `效益指标`, `满意度指标`, `成本指标`"
+    );
+    assert_eq!(
+        rule(&good.replace("min = 90\nunit = \"%\"\n", "")),
+        "pipeline.toml:9:6: error: the rule checks nothing: give `min`, `max`, `unit`, \
+         `direction`, or `required = true`"
+    );
+    assert_eq!(
+        rule(&good.replace("level1 = \"满意度指标\"\n", "direction = \"≥\"\n")),
+        "pipeline.toml:11:13: error: unknown variant `≥`, expected one of `>=`, `<=`, `=`, `>`, \
+         `<`, `range`"
+    );
+    assert_eq!(
+        rule(
+            &good
+                .replace("points = 2", "points = 0\npoints_each = 1")
+                .replace("reason = \"低于90%\"", "reason = \" \"")
+        ),
+        "pipeline.toml:14:10: error: `points` is 0: a number above 0 and at most 100\n\
+         pipeline.toml:15:15: error: `points_each` is 1: above 0 and at most `points`\n\
+         pipeline.toml:16:10: error: `reason` is empty: every deduction must say why"
+    );
+    assert_eq!(
+        rule(&format!("{good}\nmax = 80")),
+        "pipeline.toml:16:7: error: `max` 80 is below `min` 90"
+    );
+}

@@ -84,6 +84,22 @@ struct Request<'a> {
     year: i32,
 }
 
+/// The reason a reviewer reads on the not-scored check: official Chinese text. The plugin's own
+/// message is quoted when it is written in Chinese (a plugin explaining itself to the department);
+/// jixiao's technical account (signals, JSON errors) stays in the diagnostic and the log.
+fn fault_reason(stopped: bool, message: &str) -> String {
+    let chinese = message
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    if stopped {
+        "插件运行失败（进程崩溃、退出或超时），本项未评分；详情见运行日志".to_string()
+    } else if chinese {
+        format!("插件未能评分：{message}")
+    } else {
+        "插件未能给出有效结果，本项未评分；详情见运行日志".to_string()
+    }
+}
+
 /// A plugin's failure on one record, before it becomes a diagnostic: [`super::faults`] reports a
 /// plugin's faults one by one, or summarised when there are many.
 pub(crate) struct PluginFault {
@@ -344,7 +360,7 @@ impl LoadedPlugin {
                     _ => Severity::Error,
                 };
                 let message = fault.message();
-                let reason = format!("插件故障：{message}");
+                let reason = fault_reason(stopped, &message);
                 let who = rec.name.as_deref().unwrap_or("（未命名）");
                 let fault = PluginFault {
                     severity,

@@ -112,6 +112,8 @@ struct Worker {
     stdin: Option<ChildStdin>,
     answers: Receiver<Result<Vec<u8>, String>>,
     stderr_tail: Arc<Mutex<VecDeque<String>>>,
+    /// Disconnected when the stderr thread has read to the end (the process and its pipe are gone).
+    stderr_done: Receiver<()>,
     next_id: u64,
 }
 
@@ -155,12 +157,17 @@ impl Worker {
         let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
         let tail = Arc::clone(&stderr_tail);
         let label = label.to_string();
-        std::thread::spawn(move || copy_stderr(stderr, &label, &tail));
+        let (done, stderr_done) = sync_channel::<()>(0);
+        std::thread::spawn(move || {
+            copy_stderr(stderr, &label, &tail);
+            drop(done);
+        });
         Ok(Worker {
             stdin: child.stdin.take(),
             child,
             answers,
             stderr_tail,
+            stderr_done,
             next_id: 1,
         })
     }
@@ -222,7 +229,8 @@ impl Worker {
             (PluginMessageKind::Result, Some(raw), _) => serde_json::from_str(raw.get())
                 .map_err(|e| CallFault::Answered(format!("returned invalid JSON ({e})"))),
             (PluginMessageKind::Error, _, Some(message)) => {
-                Err(CallFault::Answered(with_tail(message, &self.stderr_tail)))
+                // The plugin's own words; its stderr is in the log.
+                Err(CallFault::Answered(message))
             }
             _ => Err(CallFault::Stopped(self.fail(format!(
                 "answered without results or an error message: {}",
@@ -260,7 +268,7 @@ impl Worker {
     /// is `what` and the end of its stderr.
     fn fail(&mut self, what: String) -> String {
         self.stop(Duration::ZERO);
-        with_tail(what, &self.stderr_tail)
+        self.with_tail(what)
     }
 
     /// The pipe closed: the process has ended or is ending. The message says how it ended (a
@@ -283,7 +291,20 @@ impl Worker {
                 what.to_string()
             }
         };
-        with_tail(message, &self.stderr_tail)
+        self.with_tail(message)
+    }
+
+    /// `message` and the last lines the (stopped) process wrote to stderr. Waits, briefly, for the
+    /// stderr thread to read to the end, so the tail does not depend on timing.
+    fn with_tail(&self, message: String) -> String {
+        let _ = self.stderr_done.recv_timeout(Duration::from_secs(1));
+        let tail = self.stderr_tail.lock().unwrap_or_else(|p| p.into_inner());
+        if tail.is_empty() {
+            message
+        } else {
+            let lines: Vec<&str> = tail.iter().map(String::as_str).collect();
+            format!("{message} (stderr: {})", lines.join(" | "))
+        }
     }
 
     /// Closes stdin, waits up to `grace` for the process to end by itself, then kills it.
@@ -361,18 +382,6 @@ fn copy_stderr(stderr: impl Read, label: &str, tail: &Mutex<VecDeque<String>>) {
             tail.pop_front();
         }
         tail.push_back(text);
-    }
-}
-
-fn with_tail(message: String, tail: &Mutex<VecDeque<String>>) -> String {
-    // Give the stderr thread a moment to read what a dying process wrote last.
-    std::thread::sleep(Duration::from_millis(20));
-    let tail = tail.lock().unwrap_or_else(|p| p.into_inner());
-    if tail.is_empty() {
-        message
-    } else {
-        let lines: Vec<&str> = tail.iter().map(String::as_str).collect();
-        format!("{message} (stderr: {})", lines.join(" | "))
     }
 }
 

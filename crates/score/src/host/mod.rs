@@ -24,8 +24,8 @@ use std::ffi::c_void;
 use std::path::{Path, PathBuf};
 
 use jixiao_plugin_api::{
-    ABI_VERSION, ENTRY_SYMBOL, ENTRY_SYMBOL_PREFIX, EntryFn, Manifest, PluginTable, STATUS_OK,
-    STATUS_PANIC, TableHeader,
+    ABI_VERSION, ENTRY_SYMBOL, ENTRY_SYMBOL_PREFIX, EntryFn, Manifest, PluginTable, STATUS_ERROR,
+    STATUS_OK, STATUS_PANIC, TableHeader,
 };
 use libloading::Library;
 
@@ -336,6 +336,8 @@ pub(crate) fn call_table(table: &PluginTable, request: &[u8]) -> Result<Vec<u8>,
     match status {
         STATUS_OK => Ok(buf.data),
         STATUS_PANIC => Err(format!("panicked: {}", text())),
+        // The plugin's own words, as it wrote them.
+        STATUS_ERROR => Err(text()),
         s => Err(format!("returned status {s}: {}", text())),
     }
 }
