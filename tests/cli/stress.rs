@@ -2,8 +2,9 @@
 //! ≈ 1,000 records and ≈ 200 department packets, long enough to be killed while reading, rendering,
 //! writing or renaming into place):
 //! after every kill the packet folder holds only whole files — each byte-identical to the previous
-//! packet, or (when the kill landed while renaming into place) to the new packet — and the next run
-//! finishes or discards what the killed one left and succeeds.
+//! packet (a run of the four smallest samples, repeated after every kill), or (when the kill landed
+//! while renaming into place) to the new packet — and the next run finishes or discards what the
+//! killed one left and succeeds.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,9 @@ const KILLS: usize = 6;
 
 /// Copies of the samples in the run that is killed.
 const COPIES: usize = 2;
+
+/// Documents (the smallest samples) in the run whose packet must survive every kill.
+const SMALL_DOCUMENTS: usize = 4;
 
 /// Whether a killed run left a committed staging folder (it was renaming files into place).
 fn commit_pending(dir: &Path) -> bool {
@@ -65,12 +69,20 @@ fn kill_9_at_random_moments_never_leaves_a_broken_packet() {
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     sources.sort();
+    // The previous packet (the one every kill must leave whole) comes from the smaller documents
+    // only: its run is repeated after every kill, the big run is what gets killed.
+    let size = |p: &PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let mut by_size = sources.clone();
+    by_size.sort_by_key(size);
+    let small_sources = &by_size[..by_size.len().min(SMALL_DOCUMENTS)];
     for (i, src) in sources.iter().enumerate() {
         let name = src
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let _ = std::fs::copy(src, small.join(&name));
+        if small_sources.contains(src) {
+            let _ = std::fs::copy(src, small.join(&name));
+        }
         for copy in 0..COPIES {
             let _ = std::fs::copy(src, big.join(format!("{copy:02}-{i}-{name}")));
         }

@@ -65,7 +65,8 @@ pub const CODES: &[DiagnosticCode] = &[
         "a plugin's process crashed, exited, broke the protocol or did not answer within `timeout_seconds` on a record: it was stopped and restarted, its checks are not scored for that record",
     ),
 ];
-pub use host::call::{LoadedPlugin, PluginRuntime, WORKER_ARG};
+pub use host::call::LoadedPlugin;
+pub use host::start::{PluginRuntime, WORKER_ARG};
 pub use host::worker::serve_library;
 pub use host::{PluginError, file_sha256, inspect_plugin};
 pub use jixiao_core::summary::{Summary, by_department, percent, summarize};

@@ -17,6 +17,7 @@ pub(crate) mod call;
 pub(crate) mod child;
 mod convert;
 pub(crate) mod faults;
+pub(crate) mod start;
 mod trust;
 pub(crate) mod worker;
 
@@ -345,13 +346,16 @@ pub(crate) fn call_table(table: &PluginTable, request: &[u8]) -> Result<Vec<u8>,
 /// `jixiao plugins check PATH`: opens a plugin library (no pin) and returns its manifest — in the
 /// runtime's worker child when it has one (a library that crashes while loading costs a message,
 /// not the command), else in this process.
-pub fn inspect_plugin(path: &Path, runtime: &call::PluginRuntime) -> Result<Manifest, PluginError> {
+pub fn inspect_plugin(
+    path: &Path,
+    runtime: &start::PluginRuntime,
+) -> Result<Manifest, PluginError> {
     if runtime.worker.is_none() {
         return open(path, None, true).map(|o| o.manifest);
     }
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let cwd = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    call::start_worker(&path, None, true, &cwd, runtime, call::DEFAULT_TIMEOUT).map(|(_, m)| m)
+    start::start_worker(&path, None, true, &cwd, runtime, start::DEFAULT_TIMEOUT).map(|(_, m)| m)
 }
 
 /// Validates configured params against a manifest's schema: required keys present, no unknown keys,
