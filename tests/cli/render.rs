@@ -247,6 +247,88 @@ fn sample_packet_has_a_report_and_every_project_in_its_department() {
     assert_eq!(artifacts.len(), 5 + 3 * folders.len(), "{artifacts:?}");
 }
 
+/// Codes, English explanations, float artefacts and empty quotations that must never reach a reader.
+fn machine_text(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for code in [
+        "builtin",
+        "tabbed",
+        "cell-per-line",
+        "space-separated",
+        "normalize.",
+        "ingest.",
+        "score.",
+        "copied-indicator",
+        "form-without-goal-field",
+        "rows of",
+        "skipped",
+        "“”",
+    ] {
+        if text.contains(code) {
+            found.push(code.to_string());
+        }
+    }
+    let digits: Vec<char> = text.chars().collect();
+    for w in digits.windows(8) {
+        if w[0].is_ascii_digit() && w[1] == '.' && w[2..].iter().all(char::is_ascii_digit) {
+            found.push(w.iter().collect());
+            break;
+        }
+    }
+    found
+}
+
+#[test]
+fn the_packet_prints_official_text_only() {
+    let run = crate::sample_run();
+    assert_code(&run.output, 0);
+    let out = &run.dir;
+    let report = poppler("pdftotext", &["-layout", s(&out.join("report.pdf")), "-"]);
+    assert_eq!(machine_text(&report), Vec::<String>::new(), "in report.pdf");
+    // 附件3 and 附件4 in Chinese; the scope names the documents of other years.
+    let flat = squeeze(&report);
+    assert!(
+        flat.contains("制表符分隔") && flat.contains("内置规则"),
+        "{report}"
+    );
+    assert!(flat.contains("非绩效目标表内容"), "{report}");
+    assert!(
+        flat.contains("samples/001-yanbian-2021-project-targets.txt（2021年度）"),
+        "{report}"
+    );
+    // B1 names the indicators it asks to quantify.
+    assert!(flat.contains("请为下列指标设定可衡量的数值：“"), "{report}");
+    for dir in department_folders(out.as_path()).iter().take(5) {
+        let sheet = poppler("pdftotext", &[s(&dir.join("packet.pdf")), "-"]);
+        assert_eq!(
+            machine_text(&sheet),
+            Vec::<String>::new(),
+            "in {}",
+            dir.display()
+        );
+    }
+    let mut book: calamine::Xlsx<_> = match calamine::open_workbook(out.join("packet.xlsx")) {
+        Ok(b) => b,
+        Err(e) => panic!("packet.xlsx does not open: {e}"),
+    };
+    for sheet in ["问题清单", "规则"] {
+        let range = match book.worksheet_range(sheet) {
+            Ok(r) => r,
+            Err(e) => panic!("{sheet}: {e}"),
+        };
+        let cells: String = range
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(
+            machine_text(&cells),
+            Vec::<String>::new(),
+            "in sheet {sheet}"
+        );
+    }
+}
+
 #[test]
 fn departments_get_their_own_packets_with_safe_names() {
     let pipeline = fixture("render/departments/pipeline.toml");

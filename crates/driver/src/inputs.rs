@@ -72,6 +72,7 @@ pub fn resolve(specs: &[InputSpec], display_base: &Path) -> Result<ResolvedInput
             ));
         }
     }
+    rebase_outside(&mut out.files, display_base);
     out.files.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(out)
 }
@@ -129,6 +130,49 @@ pub fn display_name(path: &Path, base: &Path) -> String {
     }
 }
 
+/// Files outside `base` (absolute patterns elsewhere on disk) are named relative to the folder they
+/// all share — the input root — not by the machine's absolute path, which the packet would print on
+/// every sheet. A name that would then clash with another file's keeps its full path.
+fn rebase_outside(files: &mut [InputFile], base: &Path) {
+    // `""` (a pipeline file named without a folder) is the current folder.
+    let base = std::path::absolute(if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    })
+    .unwrap_or_else(|_| base.to_path_buf());
+    let outside = |f: &InputFile| f.path.is_absolute() && f.path.strip_prefix(&base).is_err();
+    let Some(root) = files
+        .iter()
+        .filter(|f| outside(f))
+        .filter_map(|f| f.path.parent())
+        .map(Path::to_path_buf)
+        .reduce(|a, b| common_ancestor(&a, &b))
+        .filter(|r| r.parent().is_some())
+    else {
+        return;
+    };
+    let taken: BTreeSet<String> = files
+        .iter()
+        .filter(|f| !outside(f))
+        .map(|f| f.display.clone())
+        .collect();
+    for f in files.iter_mut().filter(|f| outside(f)) {
+        let name = display_name(&f.path, &root);
+        if !taken.contains(&name) {
+            f.display = name;
+        }
+    }
+}
+
+fn common_ancestor(a: &Path, b: &Path) -> PathBuf {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect()
+}
+
 fn display_or_dot(p: &Path) -> String {
     if p.as_os_str().is_empty() {
         ".".into()
@@ -161,6 +205,28 @@ mod tests {
         let names: Vec<&str> = r.files.iter().map(|f| f.display.as_str()).collect();
         assert_eq!(names, ["a.txt", "b.txt"]);
         assert!(r.diagnostics.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn files_outside_the_pipeline_folder_are_named_from_their_shared_folder()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let inputs = tempfile::tempdir()?;
+        let pipeline = tempfile::tempdir()?;
+        std::fs::create_dir_all(inputs.path().join("2024/extra"))?;
+        std::fs::write(inputs.path().join("2024/a.txt"), "x")?;
+        std::fs::write(inputs.path().join("2024/extra/b.txt"), "x")?;
+        std::fs::write(pipeline.path().join("own.txt"), "x")?;
+        let abs = |p: &str| inputs.path().join(p).display().to_string();
+        let specs = [
+            spec(pipeline.path(), &abs("2024/*.txt")),
+            spec(pipeline.path(), &abs("2024/extra/*.txt")),
+            spec(pipeline.path(), "own.txt"),
+        ];
+        let r = resolve(&specs, pipeline.path())?;
+        let names: Vec<&str> = r.files.iter().map(|f| f.display.as_str()).collect();
+        // No absolute path of this machine: relative to the inputs' shared folder (…/2024).
+        assert_eq!(names, ["a.txt", "extra/b.txt", "own.txt"]);
         Ok(())
     }
 

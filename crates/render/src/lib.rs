@@ -19,6 +19,7 @@
 
 mod format;
 mod html;
+mod localize;
 mod packet;
 mod palette;
 mod pdf;
@@ -272,6 +273,7 @@ fn each_format(
 
 /// The templated prose and the strings, which every format prints.
 fn fill_wording(packet: &mut PacketContext, ctx: &RenderContext) -> Result<(), RenderError> {
+    crate::localize::localize(packet, &ctx.wording.strings);
     packet.text = ctx.wording.prose(packet)?;
     packet.strings = ctx.wording.strings.clone();
     Ok(())

@@ -25,6 +25,18 @@ pub(crate) fn is_cost(ind: &Indicator) -> bool {
     ) || ind.level1 == Some(Level1::Cost)
 }
 
+/// An amount as printed in evidence and messages: at most four decimals, no trailing zeros, never
+/// a float artefact (`7.8100000000000005` → `7.81`).
+pub(crate) fn amount(x: f64) -> String {
+    let s = format!("{:.4}", (x * 10_000.0).round() / 10_000.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
 pub(crate) fn is_blank(s: &str) -> bool {
     s.trim().is_empty()
 }
@@ -151,5 +163,20 @@ mod tests {
     #[test]
     fn meaningful_drops_punctuation() {
         assert_eq!(meaningful("提高，效率 2024!").chars().count(), 8);
+    }
+}
+
+#[cfg(test)]
+mod amount_tests {
+    use super::amount;
+
+    #[test]
+    fn amounts_print_without_float_artefacts() {
+        assert_eq!(amount(0.1 + 0.2 + 7.41), "7.71");
+        assert_eq!(amount(7.8100000000000005), "7.81");
+        assert_eq!(amount(12.0), "12");
+        assert_eq!(amount(1346.0088), "1346.0088");
+        assert_eq!(amount(55.980000000000004), "55.98");
+        assert_eq!(amount(-0.00001), "0");
     }
 }

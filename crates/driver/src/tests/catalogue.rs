@@ -120,3 +120,46 @@ fn emitted_codes(sources: &str) -> Vec<String> {
     found.dedup();
     found
 }
+
+/// The packet prints diagnostics in Chinese (strings.toml `[diagnostic]`): every catalogued code
+/// has wording there, so no code reaches a reader untranslated.
+#[test]
+fn every_catalogued_code_has_chinese_wording_for_the_packet() {
+    let wording = jixiao_render::Wording::load(None).expect("bundled wording");
+    let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    for (_, codes) in crate::diagnostic_codes() {
+        for c in codes {
+            let key = format!("diagnostic.{}", c.code);
+            let text = wording.s(&key);
+            assert!(
+                text != key && chinese(text),
+                "`{}` has no Chinese wording in templates/strings.toml [diagnostic]",
+                c.code
+            );
+        }
+    }
+}
+
+/// Every finding category docs/scoring.md lists has Chinese wording (strings.toml `[finding]`).
+#[test]
+fn every_documented_finding_has_chinese_wording_for_the_packet() {
+    let wording = jixiao_render::Wording::load(None).expect("bundled wording");
+    let docs = std::fs::read_to_string(workspace().join("docs/scoring.md")).expect("scoring.md");
+    let table = docs
+        .split_once("## Findings (counted, never scored)")
+        .map(|(_, rest)| rest.split("\n## ").next().unwrap_or(""))
+        .unwrap_or("");
+    let codes: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+        .collect();
+    assert!(codes.len() >= 10, "findings table not found: {codes:?}");
+    for code in codes {
+        let key = format!("finding.{code}");
+        assert_ne!(
+            wording.s(&key),
+            key,
+            "`{code}` has no wording in strings.toml [finding]"
+        );
+    }
+}

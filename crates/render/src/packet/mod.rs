@@ -92,6 +92,8 @@ pub struct CorpusSummary {
     pub histogram: Vec<Bin>,
     pub findings: usize,
     pub deductions: usize,
+    /// Documents whose tables state another budget year than the review's: `file（2021年度）`.
+    pub other_years: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +209,10 @@ pub struct CheckRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct DeductionExample {
     pub project: String,
+    /// What the deduction is about (an indicator's name, a field); empty or the project's name
+    /// for a deduction about the whole table.
+    pub subject: String,
+    /// The cell quoted; empty for a structural deduction (a missing field has no cell).
     pub text: String,
     pub reason: String,
     pub file: String,
@@ -237,7 +243,9 @@ pub struct SourceRow {
     pub warnings: usize,
 }
 
-/// Content of a document that did not become a record, and why.
+/// Content of a document that did not become a record, and why. `code` and `message` are jixiao's
+/// (English, for the log); [`crate::localize`] rewrites them into the reader's words before any
+/// format prints them, from `record`, `range`, `count` and `reasons`.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnparsedRow {
     pub file: String,
@@ -245,23 +253,75 @@ pub struct UnparsedRow {
     pub severity: String,
     pub code: String,
     pub message: String,
+    /// The record concerned (low-confidence rows).
+    pub record: Option<String>,
+    /// The lines concerned, first and last.
+    pub range: Option<[u32; 2]>,
+    /// How many lines or rows were skipped, when the diagnostic says.
+    pub count: Option<usize>,
+    /// Codes of the repairs behind a low-confidence reading.
+    pub reasons: Vec<String>,
 }
 
 /// Why a low-confidence record should be checked by hand: its name, lines and the repairs it needed.
-fn low_confidence_message(r: &jixiao_core::Record) -> String {
-    let reasons: Vec<&str> = r
+fn low_confidence_row(file: &str, r: &jixiao_core::Record) -> UnparsedRow {
+    let guessed: Vec<&jixiao_core::Diagnostic> = r
         .diagnostics
         .iter()
         .filter(|d| d.severity != Severity::Info && r.confidence.guessed.contains(&d.code))
-        .map(|d| d.message.as_str())
         .collect();
-    format!(
-        "`{}` (lines {}–{}) was read with low confidence; check it against the source: {}",
-        r.name.as_deref().unwrap_or("?"),
-        r.lines[0],
-        r.lines[1],
-        reasons.join("; ")
-    )
+    let reasons: Vec<&str> = guessed.iter().map(|d| d.message.as_str()).collect();
+    let name = r.name.as_deref().unwrap_or("?");
+    UnparsedRow {
+        file: file.to_string(),
+        line: Some(r.lines[0]),
+        severity: severity_zh(Severity::Warning).to_string(),
+        code: "normalize.low-confidence".to_string(),
+        message: format!(
+            "`{name}` (lines {}–{}) was read with low confidence; check it against the source: {}",
+            r.lines[0],
+            r.lines[1],
+            reasons.join("; ")
+        ),
+        record: Some(name.to_string()),
+        range: Some(r.lines),
+        count: None,
+        reasons: guessed.iter().map(|d| d.code.clone()).collect(),
+    }
+}
+
+/// A document-level diagnostic as an annex row; the line range and the number of skipped rows are
+/// read back from the message jixiao wrote (`lines 3–110: 90 rows …`, `skipped 85 …`).
+fn unparsed_row(file: &str, d: &jixiao_core::Diagnostic) -> UnparsedRow {
+    UnparsedRow {
+        file: file.to_string(),
+        line: d.line,
+        severity: severity_zh(d.severity).to_string(),
+        code: d.code.clone(),
+        message: d.message.clone(),
+        record: None,
+        range: line_range(&d.message),
+        count: skipped_count(&d.message),
+        reasons: Vec::new(),
+    }
+}
+
+/// `lines 3–110` → `[3, 110]`.
+fn line_range(message: &str) -> Option<[u32; 2]> {
+    let rest = message.split_once("lines ")?.1;
+    let (a, rest) = rest.split_once('–')?;
+    let b: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some([a.trim().parse().ok()?, b.parse().ok()?])
+}
+
+/// `90 rows of …` or `skipped 85 …` → the number.
+fn skipped_count(message: &str) -> Option<usize> {
+    let words: Vec<&str> = message.split_whitespace().collect();
+    words.windows(2).find_map(|w| match w {
+        [n, "rows"] => n.parse().ok(),
+        ["skipped", n] => n.parse().ok(),
+        _ => None,
+    })
 }
 
 /// The severity as a reviewer reads it.
@@ -430,6 +490,13 @@ impl PacketContext {
             histogram: histogram(&project_scores),
             findings: findings.len(),
             deductions: projects.iter().map(|p| p.deductions.len()).sum(),
+            other_years: documents
+                .iter()
+                .filter_map(|d| {
+                    let stated = stated_year(d)?;
+                    (stated != meta.year).then(|| format!("{}（{stated}年度）", d.file))
+                })
+                .collect(),
         };
         let sources = documents
             .iter()
@@ -439,8 +506,10 @@ impl PacketContext {
                 encoding: d.encoding.clone(),
                 records: d.records.len(),
                 stated: d.facts.stated_project_count.as_ref().map(|s| s.value),
-                errors: count(&d.diagnostics, Severity::Error),
-                warnings: count(&d.diagnostics, Severity::Warning),
+                // The document's own problems and its records' (a goal guessed without its label is
+                // a warning of the record, and counts here as the manifest counts it).
+                errors: count(d, Severity::Error),
+                warnings: count(d, Severity::Warning),
             })
             .collect();
         let unparsed = documents
@@ -450,25 +519,13 @@ impl PacketContext {
                     .diagnostics
                     .iter()
                     .filter(|g| g.code != "normalize.count")
-                    .map(|g| UnparsedRow {
-                        file: d.file.clone(),
-                        line: g.line,
-                        severity: severity_zh(g.severity).to_string(),
-                        code: g.code.clone(),
-                        message: g.message.clone(),
-                    });
+                    .map(|g| unparsed_row(&d.file, g));
                 // Records read with low confidence stand next to what could not be read at all.
                 let doubtful = d
                     .records
                     .iter()
                     .filter(|r| r.confidence.level == jixiao_core::ConfidenceLevel::Low)
-                    .map(|r| UnparsedRow {
-                        file: d.file.clone(),
-                        line: Some(r.lines[0]),
-                        severity: severity_zh(Severity::Warning).to_string(),
-                        code: "normalize.low-confidence".to_string(),
-                        message: low_confidence_message(r),
-                    });
+                    .map(|r| low_confidence_row(&d.file, r));
                 skipped.chain(doubtful)
             })
             .collect();
@@ -495,8 +552,21 @@ impl PacketContext {
     }
 }
 
-fn count(diags: &[jixiao_core::Diagnostic], severity: Severity) -> usize {
-    diags.iter().filter(|d| d.severity == severity).count()
+/// The budget year most of a document's tables state (ties: the later year).
+fn stated_year(doc: &jixiao_core::DocumentRecords) -> Option<i32> {
+    let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+    for y in doc.records.iter().filter_map(|r| r.year) {
+        *counts.entry(y).or_default() += 1;
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map(|(y, _)| y)
+}
+
+fn count(doc: &jixiao_core::DocumentRecords, severity: Severity) -> usize {
+    doc.diagnostics
+        .iter()
+        .chain(doc.records.iter().flat_map(|r| &r.diagnostics))
+        .filter(|d| d.severity == severity)
+        .count()
 }
 
 fn record_of<'l>(ledger: &'l Ledger, s: &RecordScore) -> Option<&'l Record> {

@@ -167,6 +167,7 @@ pub(super) fn check_rows(
             {
                 row.examples.push(DeductionExample {
                     project: s.name.clone(),
+                    subject: e.subject.clone(),
                     text: e.text.clone(),
                     reason: e.reason.clone(),
                     file: s.record.file.clone(),

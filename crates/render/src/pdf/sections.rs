@@ -361,8 +361,8 @@ pub(super) fn annexes(doc: &mut Doc<'_>, p: &PacketContext) {
             columns: vec![
                 Column::new(s(p, "column.file"), 3.0, Align::Left),
                 Column::new(s(p, "column.severity"), 0.8, Align::Center),
-                Column::new(s(p, "column.code"), 2.2, Align::Left),
-                Column::new(s(p, "column.message"), 7.0, Align::Left),
+                // The explanation names the kind of content (the diagnostic's wording) itself.
+                Column::new(s(p, "column.message"), 9.2, Align::Left),
             ],
             rows: p
                 .unparsed
@@ -371,7 +371,6 @@ pub(super) fn annexes(doc: &mut Doc<'_>, p: &PacketContext) {
                     vec![
                         source_ref(&u.file, u.line),
                         u.severity.clone(),
-                        u.code.clone(),
                         u.message.clone(),
                     ]
                 })

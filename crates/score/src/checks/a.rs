@@ -4,7 +4,9 @@
 use jixiao_core::{Evidence, Level1, Level2, Record, RecordKind};
 
 use super::{CheckCx, CheckDef, Outcome, deduct};
-use crate::text::{ev_field, is_blank, is_cost, is_filled, level1_of, meaningful, subject_of};
+use crate::text::{
+    amount, ev_field, is_blank, is_cost, is_filled, level1_of, meaningful, subject_of,
+};
 
 /// Funds are compared to 0.01 万元 (the tables' own rounding).
 pub(crate) const FUNDS_EPS: f64 = 0.01 + 1e-9;
@@ -87,8 +89,12 @@ pub(crate) fn parts_mismatch(rec: &Record) -> Option<Evidence> {
                 rec,
                 "资金总额",
                 "funds.total",
-                format!("{total}"),
-                format!("人员类+运转类+特定目标类={sum:.2}万元，与总额{total}万元不符，请核对"),
+                amount(total),
+                format!(
+                    "人员类+运转类+特定目标类={}万元，与总额{}万元不符，请核对",
+                    amount(sum),
+                    amount(total)
+                ),
                 1.0,
             )
         });
@@ -103,8 +109,12 @@ pub(crate) fn parts_mismatch(rec: &Record) -> Option<Evidence> {
             rec,
             "资金总额",
             "funds.total",
-            format!("{total}"),
-            format!("财政拨款+其他资金={sum:.2}万元，与资金总额{total}万元不符，请核对资金来源"),
+            amount(total),
+            format!(
+                "财政拨款+其他资金={}万元，与资金总额{}万元不符，请核对资金来源",
+                amount(sum),
+                amount(total)
+            ),
             1.0,
         )
     })

@@ -22,6 +22,9 @@ pub(crate) const B1: CheckDef = CheckDef {
     run: b1,
 };
 
+/// Indicators a B1 reason names before it says `等N项`.
+const NAMED: usize = 5;
+
 fn b1(rec: &Record, _cx: &CheckCx) -> Outcome {
     if let Some(none) = no_indicators(rec, 15.0, "没有绩效指标，无法量化") {
         return none;
@@ -36,15 +39,40 @@ fn b1(rec: &Record, _cx: &CheckCx) -> Outcome {
             evidence: vec![],
         };
     }
+    // The reason names the indicators to fix (the zero-point evidence below lists each with its
+    // line), so a packet that prints only the deduction still says which ones.
+    let unquantified: Vec<&str> = rec
+        .indicators
+        .iter()
+        .filter(|i| !has_number(i))
+        .map(|i| i.name.trim())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let mut named: Vec<String> = unquantified
+        .iter()
+        .take(NAMED)
+        .map(|n| format!("“{n}”"))
+        .collect();
+    if unquantified.len() > NAMED {
+        named.push(format!("等{}项", unquantified.len()));
+    }
     let mut evidence = vec![ev_field(
         rec,
         "绩效指标",
         "indicators",
         format!("{quantified}/{all}"),
-        format!(
-            "量化指标占比{:.0}%（{quantified}/{all}），低于80%，请为下列指标设定可衡量的数值",
-            q * 100.0
-        ),
+        if named.is_empty() {
+            format!(
+                "量化指标占比{:.0}%（{quantified}/{all}），低于80%，请为未量化的指标设定可衡量的数值",
+                q * 100.0
+            )
+        } else {
+            format!(
+                "量化指标占比{:.0}%（{quantified}/{all}），低于80%，请为下列指标设定可衡量的数值：{}",
+                q * 100.0,
+                named.join("、")
+            )
+        },
         15.0 - points,
     )];
     evidence.extend(

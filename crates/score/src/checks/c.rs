@@ -3,7 +3,7 @@
 use jixiao_core::{Indicator, Level2, Record};
 
 use super::{CheckCx, CheckDef, Outcome};
-use crate::text::{ev_field, ev_value, has_number, is_blank, is_cost};
+use crate::text::{amount, ev_field, ev_value, has_number, is_blank, is_cost};
 
 /// The cost indicators of a record split the way C2 counts them.
 pub(crate) struct CostAmounts<'r> {
@@ -147,12 +147,16 @@ fn c2(rec: &Record, cx: &CheckCx) -> Outcome {
     };
     let why = if ratio > 1.0 {
         format!(
-            "成本指标合计{sum}万元超过资金总额{funds}万元（{:.0}%），请按预算核实成本",
+            "成本指标合计{}万元超过资金总额{}万元（{:.0}%），请按预算核实成本",
+            amount(sum),
+            amount(funds),
             ratio * 100.0
         )
     } else {
         format!(
-            "成本指标合计{sum}万元只占资金总额{funds}万元的{:.0}%，请补全成本构成",
+            "成本指标合计{}万元只占资金总额{}万元的{:.0}%，请补全成本构成",
+            amount(sum),
+            amount(funds),
             ratio * 100.0
         )
     };
@@ -160,7 +164,7 @@ fn c2(rec: &Record, cx: &CheckCx) -> Outcome {
         rec,
         "成本指标",
         "funds.total",
-        format!("{sum}/{funds}"),
+        format!("{}/{}", amount(sum), amount(funds)),
         why,
         10.0 - points,
     )];

@@ -157,6 +157,39 @@ pub(crate) fn form_without_goal(doc_index: usize, doc: &DocumentRecords) -> Opti
     })
 }
 
+/// One note per document whose tables state another budget year than the run's: a table of 2021 in
+/// the 2024 review is flagged, not silently merged (it is still scored, against its own year).
+pub(crate) fn other_year_document(
+    doc_index: usize,
+    doc: &DocumentRecords,
+    year: i32,
+) -> Option<Finding> {
+    let mut counts: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    for y in doc.records.iter().filter_map(|r| r.year) {
+        *counts.entry(y).or_default() += 1;
+    }
+    // The year most of its tables state (ties: the later year).
+    let (stated, n) = counts.into_iter().max_by_key(|(_, n)| *n)?;
+    if stated == year {
+        return None;
+    }
+    let (k, first) = doc
+        .records
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.year == Some(stated))?;
+    Some(Finding {
+        code: "document-other-year".into(),
+        severity: Severity::Warning,
+        message: format!(
+            "本文件{n}张表为{stated}年度，不是本次审核的{year}年度，请核实是否应纳入本次审核（已按{stated}年度评分）"
+        ),
+        records: vec![crate::record_ref(doc_index, k, &doc.file, first)],
+        line: Some(first.lines[0]),
+        text: None,
+    })
+}
+
 /// A document's project records against its budget tables' 项目支出 total. A difference within the
 /// rounding of the records (0.005 万元 each, at least 0.01) is reported as a rounding difference
 /// (info), anything larger as a mismatch (warning).

@@ -29,6 +29,7 @@ pub(crate) fn find(ledger: &Ledger, rubric: &Rubric, year: i32) -> Vec<Finding> 
         }
         out.extend(corpus::reconcile_document(d, doc));
         out.extend(corpus::form_without_goal(d, doc));
+        out.extend(corpus::other_year_document(d, doc, year));
     }
     out.extend(corpus::copied_across_projects(&all, &rubric.findings));
     out

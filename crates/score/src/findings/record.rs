@@ -10,7 +10,7 @@ use crate::checks::a::parts_mismatch;
 use crate::checks::c::cost_amounts;
 use crate::rubric::Rubric;
 use crate::text::{
-    is_percent, is_satisfaction, is_yes_no_placeholder, level1_of, mentions_satisfaction,
+    amount, is_percent, is_satisfaction, is_yes_no_placeholder, level1_of, mentions_satisfaction,
     subject_of,
 };
 
@@ -47,9 +47,17 @@ pub(crate) fn record_findings(
         for (i, x) in &costs.totals {
             if *x > funds * (1.0 + tol) {
                 single = true;
-                out.push(at("cost-over-funds", Severity::Warning, r, i, format!(
-                    "项目“{name}”的成本指标{x}万元超过项目资金总额{funds}万元，请核实成本测算或资金"
-                )));
+                out.push(at(
+                    "cost-over-funds",
+                    Severity::Warning,
+                    r,
+                    i,
+                    format!(
+                        "项目“{name}”的成本指标{}万元超过项目资金总额{}万元，请核实成本测算或资金",
+                        amount(*x),
+                        amount(funds)
+                    ),
+                ));
             }
         }
         let sum = costs.sum();
@@ -57,7 +65,11 @@ pub(crate) fn record_findings(
             out.push(Finding {
                 code: "cost-over-funds".into(),
                 severity: Severity::Warning,
-                message: format!("项目“{name}”的成本指标合计{sum}万元超过资金总额{funds}万元"),
+                message: format!(
+                    "项目“{name}”的成本指标合计{}万元超过资金总额{}万元",
+                    amount(sum),
+                    amount(funds)
+                ),
                 records: vec![r.clone()],
                 line: rec.field_lines.get("funds.total").copied(),
                 text: None,
