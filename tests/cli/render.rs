@@ -298,6 +298,19 @@ fn the_packet_prints_official_text_only() {
     );
     // B1 names the indicators it asks to quantify.
     assert!(flat.contains("请为下列指标设定可衡量的数值：“"), "{report}");
+    // 六 names problems, not rules; 七 cites 88号 for the grade consequences and gives 整改建议.
+    assert!(
+        flat.contains("1.指标量化程度不足（B1指标量化程度）"),
+        "{report}"
+    );
+    assert!(
+        flat.contains("按照《中央部门预算绩效目标管理办法》（财预〔2015〕88号）"),
+        "{report}"
+    );
+    assert!(
+        flat.contains("整改建议：（一）指标量化程度不足（"),
+        "{report}"
+    );
     for dir in department_folders(out.as_path()).iter().take(5) {
         let sheet = poppler("pdftotext", &[s(&dir.join("packet.pdf")), "-"]);
         assert_eq!(

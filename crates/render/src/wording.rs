@@ -76,6 +76,17 @@ pub struct Prose {
     pub opinion: Vec<String>,
 }
 
+/// One point of 整改建议 in 七、审核意见.
+#[derive(Debug, Serialize)]
+struct Advice {
+    problem: String,
+    advice: String,
+    projects: usize,
+}
+
+/// Points of 整改建议: the problems that cost most points.
+const ADVICE_ITEMS: usize = 5;
+
 /// Strings and templates, loaded once per run.
 pub struct Wording {
     /// `strings.toml`: the bundled keys, each replaced by the bureau's where it has one.
@@ -170,11 +181,38 @@ impl Wording {
                 })?;
             Ok(paragraphs(&text))
         };
+        // The rules that cost most points, named as problems, with the advice to fix each
+        // (strings.toml `[problem]`, `[advice]`; a plugin's or a local rule's check keeps its title
+        // and gets no standard advice).
+        let named = |id: &str, title: &str| {
+            lookup(&self.strings, &format!("problem.{id}"))
+                .unwrap_or(title)
+                .to_string()
+        };
+        let advice: Vec<Advice> = ctx
+            .pareto
+            .iter()
+            .filter_map(|i| ctx.checks.get(*i))
+            .filter_map(|c| {
+                let text = lookup(&self.strings, &format!("advice.{}", c.id))?;
+                Some(Advice {
+                    problem: named(&c.id, &c.title),
+                    advice: text.to_string(),
+                    projects: c.failures,
+                })
+            })
+            .take(ADVICE_ITEMS)
+            .collect();
+        context.insert("advice", &advice);
         let mut problems = render("text/problems.txt", &context)?;
         for (n, i) in ctx.pareto.iter().enumerate() {
+            let Some(check) = ctx.checks.get(*i) else {
+                continue;
+            };
             let mut one = context.clone();
             one.insert("index", &(n + 1));
-            one.insert("check", &ctx.checks[*i]);
+            one.insert("check", check);
+            one.insert("problem", &named(&check.id, &check.title));
             problems.extend(render("text/problem.txt", &one)?);
         }
         Ok(Prose {
