@@ -563,3 +563,65 @@ fn a_template_failing_at_render_time_costs_that_format_only() {
             .contains("index.html")
     );
 }
+
+/// qpdf's JSON view of one key of a PDF.
+fn qpdf_json(pdf: &Path, key: &str) -> serde_json::Value {
+    let (text, ok) =
+        crate::external_tool("qpdf", &["--json", &format!("--json-key={key}"), s(pdf)]);
+    assert!(ok, "qpdf --json failed on {}", pdf.display());
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+#[test]
+fn the_pdfs_have_bookmarks_clickable_contents_and_page_labels() {
+    let run = crate::sample_run();
+    assert_code(&run.output, 0);
+    let report = run.dir.join("report.pdf");
+    let outlines = qpdf_json(&report, "outlines");
+    let titles: Vec<&str> = outlines["outlines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o["title"].as_str())
+        .collect();
+    assert_eq!(titles.first(), Some(&"一、审核依据"), "{titles:?}");
+    assert!(titles.contains(&"七、审核意见") && titles.contains(&"附件4  未能解析的内容"));
+    // The cover is labelled 封面, the next page 1: as its footer prints 第 1 页.
+    let labels = qpdf_json(&report, "pagelabels");
+    assert_eq!(labels["pagelabels"][0]["label"]["/P"], "u:封面", "{labels}");
+    assert_eq!(labels["pagelabels"][1]["index"], 1);
+    assert_eq!(labels["pagelabels"][1]["label"]["/S"], "/D");
+    // One link per contents line.
+    let (qdf, _) = crate::external_tool(
+        "qpdf",
+        &["--qdf", "--object-streams=disable", s(&report), "-"],
+    );
+    assert_eq!(qdf.matches("/Subtype /Link").count(), titles.len());
+
+    // A department's packet: its sheets bookmarked under the department, one per project.
+    let folder = department_folders(run.dir.as_path())
+        .into_iter()
+        .next()
+        .expect("a department folder");
+    let outlines = qpdf_json(&folder.join("packet.pdf"), "outlines");
+    let sheets = outlines["outlines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["title"] == "附件1  项目审核表")
+        .cloned()
+        .unwrap_or_default();
+    let projects = sheets["kids"][0]["kids"].as_array().map_or(0, Vec::len);
+    let scores = read_json(&run.dir.join("scores.json"));
+    let name = folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let expected = scores["records"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["department"].as_str() == Some(name.as_str()))
+        .count();
+    assert_eq!(projects, expected, "{sheets}");
+}

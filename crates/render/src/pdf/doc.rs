@@ -77,6 +77,18 @@ pub(crate) struct OutlineEntry {
     pub level: u8,
     pub title: String,
     pub page: usize,
+    /// Listed in the contents pages too (sections, departments); `false`: a bookmark only (each
+    /// project's review sheet).
+    pub contents: bool,
+}
+
+/// A clickable area (a contents line) on page `page`, in PDF coordinates `[x1, y1, x2, y2]`,
+/// leading to page `target`.
+#[derive(Debug, Clone)]
+pub(crate) struct LinkArea {
+    pub page: usize,
+    pub rect: [f32; 4],
+    pub target: usize,
 }
 
 /// The flowing document.
@@ -87,6 +99,8 @@ pub(crate) struct Doc<'f> {
     pub y: f32,
     pub missing: Missing,
     pub outline: Vec<OutlineEntry>,
+    /// The contents lines' links (filled last, with the contents).
+    pub links: Vec<LinkArea>,
     /// Printed at the top of pages a block continues onto (`网络专项经费（续）`), so a loose
     /// review-sheet page still names its project.
     pub running_head: Option<String>,
@@ -100,6 +114,7 @@ impl<'f> Doc<'f> {
             y: MARGIN_TOP,
             missing: Missing::default(),
             outline: Vec::new(),
+            links: Vec::new(),
             running_head: None,
         }
     }
@@ -202,6 +217,7 @@ impl<'f> Doc<'f> {
                 level,
                 title: text.to_string(),
                 page: self.pages.len() - 1,
+                contents: true,
             });
         }
         for line in lines {
@@ -210,6 +226,16 @@ impl<'f> Doc<'f> {
             self.y += size * 1.4;
         }
         self.y += size * 0.4;
+    }
+
+    /// A bookmark (not a contents line) to the current page.
+    pub(crate) fn bookmark(&mut self, level: u8, title: &str) {
+        self.outline.push(OutlineEntry {
+            level,
+            title: title.to_string(),
+            page: self.pages.len() - 1,
+            contents: false,
+        });
     }
 
     /// A body paragraph with a two-character first-line indent, as Chinese official documents have.

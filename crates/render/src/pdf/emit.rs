@@ -28,6 +28,7 @@ pub(crate) fn emit(
     pages: &[Page],
     fonts: &FontSet,
     info: &Info<'_>,
+    navigation: &super::navigation::Navigation<'_>,
 ) -> Result<Vec<u8>, RenderError> {
     let mut pdf = PdfDocument::new(info.title);
     // Font resource names are the subset tags of the embedded fonts' names, which PDF readers
@@ -125,6 +126,7 @@ pub(crate) fn emit(
     let mut warnings = Vec::new();
     let mut doc = pdf.to_lopdf_document(&options, &mut warnings);
     add_fonts(&mut doc, fonts, &used, &ids)?;
+    super::navigation::add(&mut doc, navigation)?;
     compress_streams(&mut doc);
     // printpdf draws the trailer ID from a process-wide counter: the ID is a digest of the document's
     // own bytes, so the same packet always has the same ID. Saved once with a placeholder of the

@@ -11,6 +11,7 @@ pub(crate) mod doc;
 mod embed;
 pub(crate) mod emit;
 pub(crate) mod fonts;
+mod navigation;
 mod sections;
 mod sheets;
 pub(crate) mod table;
@@ -22,7 +23,7 @@ pub use fonts::FontSet;
 
 use crate::RenderError;
 use crate::packet::PacketContext;
-use doc::{BLACK, Doc, GREY, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X};
+use doc::{BLACK, Doc, GREY, LinkArea, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X};
 use fonts::Role;
 
 /// PDF settings.
@@ -100,6 +101,10 @@ pub fn write(
             subject: &packet.meta.title,
             date: &packet.meta.as_of,
         },
+        &navigation::Navigation {
+            outline: &doc.outline,
+            links: &doc.links,
+        },
     )
 }
 
@@ -118,7 +123,8 @@ fn contents(doc: &mut Doc<'_>, start: usize, pages: usize, per_page: usize, titl
             doc.text_at(x, MARGIN_TOP, 16.0, Role::Heading, title, BLACK);
         }
         doc.y = MARGIN_TOP + 40.0;
-        for e in entries.iter().skip(chunk * per_page).take(per_page) {
+        let listed = entries.iter().filter(|e| e.contents);
+        for e in listed.skip(chunk * per_page).take(per_page) {
             let indent = if e.level > 1 { 2.0 * 10.5 } else { 0.0 };
             let size = 10.5;
             let number = e.page.to_string();
@@ -149,6 +155,13 @@ fn contents(doc: &mut Doc<'_>, start: usize, pages: usize, per_page: usize, titl
                 GREY,
             );
             doc.text_at(right - nw, top, size, Role::Body, &number, BLACK);
+            // The whole line leads to the heading's page.
+            let (y1, y2) = (doc.y_at(top + size * 1.2), doc.y_at(top - 2.0));
+            doc.links.push(LinkArea {
+                page: doc.pages.len() - 1,
+                rect: [MARGIN_X + indent, y1, right, y2],
+                target: e.page,
+            });
             doc.y += 20.0;
         }
     }

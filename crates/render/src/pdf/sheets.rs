@@ -62,6 +62,7 @@ pub(super) fn department_packets(doc: &mut Doc<'_>, p: &PacketContext) {
 
 fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
     doc.heading(3, &r.name, false);
+    doc.bookmark(3, &r.name);
     let grade_key = format!("grade.{}", r.grade);
     let mut head = Table {
         columns: vec![

@@ -138,7 +138,11 @@ fn a_text_drawn_with_two_faces_stays_on_one_line_at_its_width() {
         subject: "s",
         date: "2024-03-01",
     };
-    let pdf = emit::emit(&doc.pages, &fonts, &info).expect("pdf");
+    let nav = super::navigation::Navigation {
+        outline: &[],
+        links: &[],
+    };
+    let pdf = emit::emit(&doc.pages, &fonts, &info, &nav).expect("pdf");
     let words = words_with_boxes(&pdf);
     assert_eq!(words.len(), 1, "{words:?}");
     let (x_min, x_max, word) = &words[0];
