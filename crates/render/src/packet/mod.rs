@@ -221,6 +221,11 @@ pub struct DeductionExample {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingRow {
+    /// The 序号 of its project in the packet's project list (项目得分), to join on.
+    pub index: Option<usize>,
+    /// Its project's department and code (empty for a finding about no project).
+    pub department: String,
+    pub project_code: Option<String>,
     pub code: String,
     /// `错误` / `警告` / `提示`.
     pub severity: String,
@@ -430,9 +435,12 @@ impl PacketContext {
         let departments = departments(ledger, &scores);
         let mut projects = Vec::with_capacity(scores.len());
         let mut rows = Vec::with_capacity(departments.len());
+        // Each record's 序号 in the project list, for the detail rows to join on.
+        let mut position: BTreeMap<(usize, usize), usize> = BTreeMap::new();
         for (name, members) in departments {
             let start = projects.len();
             for s in &members {
+                position.insert((s.record.document, s.record.record), projects.len() + 1);
                 projects.push(project_row(ledger, s, &titles));
             }
             let project_scores: Vec<&RecordScore> = members
@@ -462,7 +470,13 @@ impl PacketContext {
             .collect();
         let total = summarize(project_scores.iter().copied());
         let (checks, pareto) = check_rows(card, &scores, &titles);
-        let findings = finding_rows(&scope.findings, &scores, department.is_some());
+        let mut findings = finding_rows(&scope.findings, &scores, &position, department.is_some());
+        for f in &mut findings {
+            f.project_code = f
+                .index
+                .and_then(|i| projects.get(i.wrapping_sub(1)))
+                .and_then(|p| p.code.clone());
+        }
         let documents: Vec<_> = match department {
             None => ledger.documents.iter().collect(),
             Some(_) => {

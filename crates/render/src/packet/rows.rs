@@ -199,6 +199,7 @@ pub(super) fn check_rows(
 pub(super) fn finding_rows(
     findings: &[&Finding],
     scores: &[&RecordScore],
+    position: &BTreeMap<(usize, usize), usize>,
     limited: bool,
 ) -> Vec<FindingRow> {
     // By (document, record): a finding finds its project in one lookup, not a scan of every record
@@ -217,7 +218,11 @@ pub(super) fn finding_rows(
             if limited && project.is_none() {
                 return None;
             }
+            let key = main.map(|m| (m.document, m.record));
             Some(FindingRow {
+                index: key.and_then(|k| position.get(&k).copied()),
+                department: project.map(|s| s.department.clone()).unwrap_or_default(),
+                project_code: None,
                 code: f.code.clone(),
                 severity: severity_zh(f.severity).to_string(),
                 message: f.message.clone(),

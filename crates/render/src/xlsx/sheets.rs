@@ -1,6 +1,6 @@
 //! The tabular sheets: 分部门, 项目得分, 扣分明细, 指标明细, 问题清单, 规则.
 
-use rust_xlsxwriter::{Chart, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartAxisCrossing, Workbook, Worksheet, XlsxError};
 
 use super::Cx;
 use super::style::{GRADE_COLOURS, grade_colours};
@@ -48,9 +48,15 @@ pub(super) fn departments(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxEr
         let mut chart = Chart::new_bar();
         chart.title().set_name(title);
         chart.legend().set_hidden();
-        // Bar charts draw the first category at the bottom; reversed, they read like the table.
-        chart.x_axis().set_reverse();
-        chart.y_axis().set_min(0).set_max(100);
+        // In a bar chart the categories are the vertical axis (rust_xlsxwriter's y axis) and the
+        // values the horizontal one (its x axis). Categories reversed, the first department is at
+        // the top as in the table; crossing at the last category keeps the value axis at the foot,
+        // so bars grow left to right from 0 to 100.
+        chart
+            .y_axis()
+            .set_reverse()
+            .set_crossing(ChartAxisCrossing::Max);
+        chart.x_axis().set_min(0).set_max(100);
         chart
             .add_series()
             .set_name(series)
@@ -142,8 +148,10 @@ pub(super) fn deductions(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
     let columns = columns(
         cx,
         &[
-            ("project", Kind::Text),
+            ("index", Kind::Int),
             ("department", Kind::Text),
+            ("project", Kind::Text),
+            ("project_code", Kind::Text),
             ("check", Kind::Text),
             ("check_title", Kind::Text),
             ("deduction", Kind::Score),
@@ -155,11 +163,13 @@ pub(super) fn deductions(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
         ],
     );
     let rows = || {
-        p.projects.iter().flat_map(|r| {
+        p.projects.iter().enumerate().flat_map(|(i, r)| {
             r.deductions.iter().map(move |d| -> Vec<Cell> {
                 vec![
-                    r.name.as_str().into(),
+                    (i + 1).into(),
                     r.department.as_str().into(),
+                    r.name.as_str().into(),
+                    r.code.as_deref().into(),
                     d.check.as_str().into(),
                     d.title.as_str().into(),
                     d.deduction.into(),
@@ -187,7 +197,10 @@ pub(super) fn indicators(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
     let columns = columns(
         cx,
         &[
+            ("index", Kind::Int),
+            ("department", Kind::Text),
             ("project", Kind::Text),
+            ("project_code", Kind::Text),
             ("level1", Kind::Text),
             ("level1_raw", Kind::Text),
             ("level2", Kind::Text),
@@ -200,10 +213,13 @@ pub(super) fn indicators(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
         ],
     );
     let rows = || {
-        p.projects.iter().flat_map(|r| {
+        p.projects.iter().enumerate().flat_map(|(k, r)| {
             r.indicators.iter().map(move |i| -> Vec<Cell> {
                 vec![
+                    (k + 1).into(),
+                    r.department.as_str().into(),
                     r.name.as_str().into(),
+                    r.code.as_deref().into(),
                     i.level1.as_str().into(),
                     i.level1_raw.as_str().into(),
                     i.level2.as_str().into(),
@@ -232,9 +248,12 @@ pub(super) fn findings(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError
     let columns = columns(
         cx,
         &[
+            ("index", Kind::Int),
+            ("department", Kind::Text),
+            ("project", Kind::Text),
+            ("project_code", Kind::Text),
             ("severity", Kind::Text),
             ("code", Kind::Text),
-            ("project", Kind::Text),
             ("message", Kind::Long),
             ("text", Kind::Long),
             ("file", Kind::Text),
@@ -244,9 +263,12 @@ pub(super) fn findings(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError
     let rows = || {
         p.findings.iter().map(|f| -> Vec<Cell> {
             vec![
+                f.index.into(),
+                f.department.as_str().into(),
+                f.project.as_str().into(),
+                f.project_code.as_deref().into(),
                 f.severity.as_str().into(),
                 f.code.as_str().into(),
-                f.project.as_str().into(),
                 f.message.as_str().into(),
                 f.text.as_deref().into(),
                 f.file.as_str().into(),

@@ -68,21 +68,54 @@ pub(super) fn column_width(width: usize, cap: f64) -> f64 {
     (width as f64 * 1.1 + 2.0).clamp(WIDTH_MIN, cap)
 }
 
-/// A4 landscape, one page wide, `rows` repeated on every page, `第 n 页 共 m 页` centred below.
+/// Widest table (sum of column widths, in Excel's character units) printed one page wide: A4
+/// landscape holds ≈ 140 characters at 100 %, so up to this width the text stays at 8 pt or more.
+const FIT_WIDTH: f64 = 190.0;
+
+/// The print scale of a wider table (11-point text → 8 pt), whose first columns then repeat on every
+/// page across.
+const WIDE_SCALE: u16 = 75;
+
+/// A4 landscape, `rows` repeated on every page, `第 n 页 共 m 页` centred below. A table up to
+/// [`FIT_WIDTH`] wide (`width`; `None` for the summary) prints one page wide; a wider one at
+/// [`WIDE_SCALE`] % over several pages across, its first three columns (序号, 部门, 项目) repeated,
+/// rather than shrunk to unreadable 3–4 pt.
 pub(super) fn print_setup(
     sheet: &mut Worksheet,
     cx: &Cx,
     rows: Option<(u32, u32)>,
+    width: Option<f64>,
 ) -> Result<(), XlsxError> {
     sheet
         .set_paper_size(9)
         .set_landscape()
-        .set_print_fit_to_pages(1, 0)
         .set_footer(footer(cx.s("packet.page_footer")));
+    match width {
+        Some(w) if w > FIT_WIDTH => {
+            sheet.set_print_scale(WIDE_SCALE);
+            sheet.set_repeat_columns(0, 2)?;
+        }
+        _ => {
+            sheet.set_print_fit_to_pages(1, 0);
+        }
+    }
     if let Some((first, last)) = rows {
         sheet.set_repeat_rows(first, last)?;
     }
     Ok(())
+}
+
+/// The height (points) of a header row whose titles wrap in their columns: LibreOffice and WPS do
+/// not grow a row for wrapped text by themselves, and would clip the titles.
+pub(super) fn header_height(titles_and_widths: impl Iterator<Item = (usize, f64)>) -> f64 {
+    let lines = titles_and_widths
+        .map(|(chars, width)| {
+            // A bold title is wider than its characters; a cell loses about one unit to padding.
+            let room = (width - 1.0).max(1.0);
+            ((chars as f64 * 1.1) / room).ceil().max(1.0)
+        })
+        .fold(1.0, f64::max);
+    15.0 * lines + 3.0
 }
 
 /// `第 {page} 页 共 {pages} 页` as an Excel footer: `&` doubled, placeholders to `&P` / `&N`.

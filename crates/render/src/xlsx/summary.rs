@@ -38,7 +38,7 @@ pub(super) fn write(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
     }
     let cover_rows = w.row.max(1);
     w.sheet.set_freeze_panes(cover_rows, 0)?;
-    print_setup(w.sheet, cx, Some((0, cover_rows - 1)))?;
+    print_setup(w.sheet, cx, Some((0, cover_rows - 1)), None)?;
     w.row = cover_rows + 1;
 
     let s = &p.summary;

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::style::{LONG_CAP, WIDTH_CAP, column_width, display_width, print_setup};
+use super::style::{LONG_CAP, WIDTH_CAP, column_width, display_width, header_height, print_setup};
 use super::{Cx, MAX_DATA_ROWS};
 
 /// How a column's cells are written.
@@ -143,7 +143,12 @@ where
         }
         sheet.set_freeze_panes(1, 0)?;
         sheet.autofilter(0, 0, part.rows, last_col)?;
-        print_setup(sheet, cx, Some((0, 0)))?;
+        print_setup(sheet, cx, Some((0, 0)), Some(widths.iter().sum()))?;
+        let titles = columns
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| (display_width(&c.title), *w));
+        sheet.set_row_height(0, header_height(titles))?;
         if let Some(decorate) = options.decorate {
             decorate(sheet, &part)?;
         }

@@ -84,7 +84,16 @@ fn sheets_come_in_order_with_one_row_per_item() {
     assert_eq!(sheet(&mut book, "规则").height(), p.checks.len() + 1);
     let findings = sheet(&mut book, "问题清单");
     assert_eq!(findings.height(), p.findings.len() + 1);
-    assert_eq!(header(&findings)[0], "程度");
+    // Every detail sheet starts with the keys that join it back to 项目得分.
+    for name in ["扣分明细", "指标明细", "问题清单"] {
+        let titles = header(&sheet(&mut book, name));
+        assert_eq!(
+            titles[..4],
+            ["序号", "部门", "项目名称", "项目编码"],
+            "{name}"
+        );
+    }
+    assert_eq!(header(&findings)[4], "程度");
 }
 
 #[test]
@@ -211,9 +220,23 @@ fn xml_has_frozen_filtered_printable_sheets_and_fixed_dates() {
         );
     }
     assert!(projects.contains("paperSize=\"9\"") && projects.contains("landscape"));
+    // 项目得分 is too wide for one page at a readable size: printed at 75 % across pages, its
+    // first three columns repeated; a header row tall enough for its wrapped titles.
     assert!(
-        projects.contains("fitToHeight=\"0\"")
-            && projects.contains("<pageSetUpPr fitToPage=\"1\"/>")
+        projects.contains("scale=\"75\"") && !projects.contains("fitToPage"),
+        "{projects}"
+    );
+    assert!(projects.contains("customHeight=\"1\""), "header row height");
+    let workbook_xml = part_xml(&bytes, "xl/workbook.xml");
+    assert!(
+        workbook_xml.contains("Print_Titles"),
+        "repeated rows and columns"
+    );
+    // A narrow sheet (规则) still fits one page wide.
+    let rules_sheet = part_xml(&bytes, "xl/worksheets/sheet7.xml");
+    assert!(
+        rules_sheet.contains("fitToHeight=\"0\"")
+            && rules_sheet.contains("<pageSetUpPr fitToPage=\"1\"/>")
     );
     assert!(projects.contains("<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter>"));
     assert!(
