@@ -68,6 +68,7 @@ fn main() {
             rubric_name: card.rubric.name.clone(),
             rubric_version: card.rubric.version.clone(),
             department: None,
+            resubmit_by: "2024-03-16".into(),
         };
         let start = Instant::now();
         let mut packet = PacketContext::build(&ledger, &card, meta, None);

@@ -242,9 +242,14 @@ fn sample_packet_has_a_report_and_every_project_in_its_department() {
             "{file} not in the manifest: {artifacts:?}"
         );
     }
-    // records.json, scores.json, the three run files and three per department (the manifest does
-    // not list itself).
-    assert_eq!(artifacts.len(), 5 + 3 * folders.len(), "{artifacts:?}");
+    // records.json, scores.json, the three run files and four per department — its review
+    // sheets, workbook, page and letter (the manifest does not list itself).
+    assert_eq!(
+        artifacts.len(),
+        5 + 4 * folders.len(),
+        "{} artifacts",
+        artifacts.len()
+    );
 }
 
 /// Codes, English explanations, float artefacts and empty quotations that must never reach a reader.
@@ -570,6 +575,65 @@ fn qpdf_json(pdf: &Path, key: &str) -> serde_json::Value {
         crate::external_tool("qpdf", &["--json", &format!("--json-key={key}"), s(pdf)]);
     assert!(ok, "qpdf --json failed on {}", pdf.display());
     serde_json::from_str(&text).unwrap_or_default()
+}
+
+#[test]
+fn each_department_gets_a_letter_it_can_act_on() {
+    let run = crate::sample_run();
+    assert_code(&run.output, 0);
+    let scores = read_json(&run.dir.join("scores.json"));
+    for folder in department_folders(run.dir.as_path()).iter().take(8) {
+        let letter = folder.join("letter.pdf");
+        assert_sound_pdf(&letter);
+        let text = squeeze(&poppler("pdftotext", &[s(&letter), "-"]));
+        let name = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // Addressed to the department, signed by the issuer, with the date to resubmit by
+        // (pipeline.toml: as_of 2024-03-01, no resubmit_by: fifteen days later).
+        assert!(
+            text.contains(&format!(
+                "示例市财政局关于{name}2024年度项目支出绩效目标的审核意见"
+            )),
+            "{text}"
+        );
+        assert!(text.contains(&format!("{name}：")), "{text}");
+        assert!(text.contains("财预〔2015〕88号"), "{text}");
+        assert_eq!(
+            machine_text(&text),
+            Vec::<String>::new(),
+            "in {}",
+            letter.display()
+        );
+        let records: Vec<&serde_json::Value> = scores["records"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["department"].as_str() == Some(name.as_str()))
+            .collect();
+        let to_fix: Vec<&str> = records
+            .iter()
+            .filter(|r| r["grade"] != "优")
+            .filter_map(|r| r["name"].as_str())
+            .collect();
+        if to_fix.is_empty() {
+            assert!(text.contains("无需修改和重新报送"), "{text}");
+        } else {
+            assert!(
+                text.contains("2024年3月16日前重新报送示例市财政局"),
+                "{text}"
+            );
+            // Every project to fix is named, with the line of a problem.
+            for project in &to_fix {
+                assert!(
+                    text.contains(&format!("“{}”（得分率", squeeze(project))),
+                    "{project} in {text}"
+                );
+            }
+            assert!(text.contains("行）："), "{text}");
+        }
+    }
 }
 
 #[test]

@@ -187,6 +187,24 @@ impl Pipeline {
         }
     }
 
+    /// The date departments are to resubmit by: `[render] resubmit_by`, else 15 days after the
+    /// as-of date.
+    pub fn resubmit_by(&self) -> String {
+        if let Some(date) = &self.render.resubmit_by {
+            return date.clone();
+        }
+        let as_of = self.as_of();
+        let num = |r: std::ops::Range<usize>| as_of.get(r).and_then(|t| t.parse::<i64>().ok());
+        match (num(0..4), num(5..7), num(8..10)) {
+            (Some(y), Some(m), Some(d)) => {
+                let (y, m, d) =
+                    jixiao_core::civil_from_days(jixiao_core::days_from_civil(y, m, d) + 15);
+                format!("{y:04}-{m:02}-{d:02}")
+            }
+            _ => as_of,
+        }
+    }
+
     /// What the run is pinned to: budget year and as-of date.
     pub fn run_context(&self) -> jixiao_core::RunContext {
         jixiao_core::RunContext {

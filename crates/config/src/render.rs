@@ -66,6 +66,9 @@ pub struct RenderConfig {
     /// `[render.fonts]`: the PDF's fonts.
     #[serde(default)]
     pub fonts: FontsConfig,
+    /// The date (`YYYY-MM-DD`) by which departments are to resubmit corrected tables, printed in
+    /// each department's letter (审核意见书); default 15 days after the as-of date.
+    pub resubmit_by: Option<String>,
 }
 
 /// `[render.fonts]`: the fonts of the PDF, tried in order for every character (a character the first
@@ -108,6 +111,7 @@ impl Default for RenderConfig {
             templates: None,
             split_by_department: true,
             fonts: FontsConfig::default(),
+            resubmit_by: None,
         }
     }
 }
@@ -149,6 +153,14 @@ impl RenderConfig {
                     format!("format `{format}` is listed twice"),
                 );
             }
+        }
+        if let Some(date) = &self.resubmit_by
+            && let Err(message) = crate::date::check_iso_date(date)
+        {
+            checker.error_at(
+                &["render", "resubmit_by"],
+                message.replacen("`as_of`", "`resubmit_by`", 1),
+            );
         }
         if self.issuer.as_deref().is_some_and(|s| s.trim().is_empty()) {
             checker.error_at(

@@ -145,6 +145,7 @@ pub fn render_context(pipeline: &Pipeline) -> Result<jixiao_render::RenderContex
         rubric_name: String::new(),
         rubric_version: String::new(),
         department: None,
+        resubmit_by: pipeline.resubmit_by(),
     };
     jixiao_render::RenderContext::new(&pipeline.render, &pipeline.base_dir, meta)
         .map_err(|e| DriverError::Config(format!("[render]: {e}")))

@@ -19,6 +19,7 @@
 
 mod format;
 mod html;
+mod letter;
 mod localize;
 mod packet;
 mod palette;
@@ -256,10 +257,43 @@ fn render_packet(
     if let Err(e) = fill_wording(&mut packet, ctx) {
         return vec![not_written(folder, &e)];
     }
-    each_format(formats, |format| {
+    let mut diagnostics = each_format(formats, |format| {
         let path = file_name(folder, format);
         render_file(&packet, format, path, true, ctx, sink)
-    })
+    });
+    if formats.contains(&PacketFormat::Pdf) {
+        let path = format!("{folder}letter.pdf");
+        match render_letter(&packet, ctx, &mut diagnostics) {
+            Ok(bytes) => sink(RenderedFile { path, bytes }),
+            Err(e) => diagnostics.push(not_written(&path, &e)),
+        }
+    }
+    diagnostics
+}
+
+/// The department's letter (审核意见书) as PDF.
+fn render_letter(
+    packet: &PacketContext,
+    ctx: &RenderContext,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<u8>, RenderError> {
+    let Some(fonts) = &ctx.fonts else {
+        return Err(RenderError::Font {
+            name: "-".into(),
+            message: "fonts were not loaded".into(),
+        });
+    };
+    let letter = letter::letter(packet);
+    let paragraphs = ctx.wording.letter(packet, &letter)?;
+    let text = pdf::letter::LetterText {
+        title: &letter.title,
+        paragraphs: &paragraphs,
+        issuer: &packet.meta.issuer,
+        date: &letter.as_of_zh,
+        as_of: &packet.meta.as_of,
+        footer: ctx.wording.s("packet.page_footer"),
+    };
+    pdf::letter::write(&text, fonts, diagnostics)
 }
 
 /// `render` for every format in parallel; the diagnostics in format order.

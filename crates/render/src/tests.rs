@@ -32,11 +32,12 @@ fn a_split_run_has_a_report_and_a_folder_per_department() {
         assert!(paths.contains(&main), "{main}: {paths:?}");
     }
     assert!(!paths.contains(&"packet.pdf"));
-    // 20 departments, three files each, sorted by path.
-    assert_eq!(paths.len(), 3 + 20 * 3, "{paths:?}");
+    // 20 departments, four files each (sheets, workbook, page, letter), sorted by path.
+    assert_eq!(paths.len(), 3 + 20 * 4, "{paths:?}");
     assert!(paths.windows(2).all(|w| w[0] < w[1]));
     assert!(paths.contains(&"departments/岳阳县农业农村局/packet.pdf"));
     assert!(paths.contains(&"departments/岳阳县农业农村局/index.html"));
+    assert!(paths.contains(&"departments/岳阳县农业农村局/letter.pdf"));
     // The run's page links to the departments' and holds no review sheet.
     let index = out
         .files

@@ -22,7 +22,7 @@ pub(crate) type Strings = BTreeMap<String, BTreeMap<String, String>>;
 const BUNDLED_STRINGS: &str = include_str!("../../../templates/strings.toml");
 
 /// The prose templates, by the name a bureau's folder overrides them with.
-const TEXT_TEMPLATES: [(&str, &str); 8] = [
+const TEXT_TEMPLATES: [(&str, &str); 9] = [
     (
         "text/cover.txt",
         include_str!("../../../templates/text/cover.txt"),
@@ -54,6 +54,10 @@ const TEXT_TEMPLATES: [(&str, &str); 8] = [
     (
         "text/opinion.txt",
         include_str!("../../../templates/text/opinion.txt"),
+    ),
+    (
+        "text/letter.txt",
+        include_str!("../../../templates/text/letter.txt"),
     ),
 ];
 
@@ -166,21 +170,7 @@ impl Wording {
             &ctx.unparsed.iter().filter(|u| u.severity != "提示").count(),
         );
         context.insert("consequences", &self.strings.get("grade"));
-        let render = |name: &str, context: &Context| -> Result<Vec<String>, RenderError> {
-            let text = self
-                .tera
-                .render(name, context)
-                .map_err(|e| RenderError::Templates {
-                    name: self
-                        .sources
-                        .get(name)
-                        .filter(|s| *s != "bundled")
-                        .cloned()
-                        .unwrap_or_else(|| name.to_string()),
-                    message: tera_message(&e),
-                })?;
-            Ok(paragraphs(&text))
-        };
+        let render = |name: &str, context: &Context| self.paragraphs_of(name, context);
         // The rules that cost most points, named as problems, with the advice to fix each
         // (strings.toml `[problem]`, `[advice]`; a plugin's or a local rule's check keeps its title
         // and gets no standard advice).
@@ -224,6 +214,40 @@ impl Wording {
             problems,
             opinion: render("text/opinion.txt", &context)?,
         })
+    }
+
+    /// The paragraphs of a department's letter (`text/letter.txt`): the addressee, then the body.
+    pub(crate) fn letter(
+        &self,
+        ctx: &PacketContext,
+        letter: &crate::letter::Letter,
+    ) -> Result<Vec<String>, RenderError> {
+        let mut context = Context::from_serialize(&ctx.without_sheets(None)).map_err(|e| {
+            RenderError::Templates {
+                name: "context".into(),
+                message: tera_message(&e),
+            }
+        })?;
+        context.insert("letter", letter);
+        self.paragraphs_of("text/letter.txt", &context)
+    }
+
+    /// Renders the prose template `name` into paragraphs; an error names the bureau's file when
+    /// the template is theirs.
+    fn paragraphs_of(&self, name: &str, context: &Context) -> Result<Vec<String>, RenderError> {
+        let text = self
+            .tera
+            .render(name, context)
+            .map_err(|e| RenderError::Templates {
+                name: self
+                    .sources
+                    .get(name)
+                    .filter(|s| *s != "bundled")
+                    .cloned()
+                    .unwrap_or_else(|| name.to_string()),
+                message: tera_message(&e),
+            })?;
+        Ok(paragraphs(&text))
     }
 
     /// Renders an HTML template with `ctx`, its prose and the strings in the context.

@@ -397,3 +397,11 @@ fn a_rule_selects_indicators_checks_their_values_and_says_why() {
         "pipeline.toml:16:7: error: `max` 80 is below `min` 90"
     );
 }
+
+#[test]
+fn resubmit_by_is_a_real_date() {
+    assert_eq!(
+        errors(&format!("{HEAD}[render]\nresubmit_by = \"2024-02-30\"\n")),
+        "pipeline.toml:9:15: error: `resubmit_by` is \"2024-02-30\": day 30 does not exist (2024-02 has 29 days)"
+    );
+}

@@ -37,6 +37,7 @@ fn department_packet(department: &str) -> PacketContext {
         rubric_name: card.rubric.name.clone(),
         rubric_version: card.rubric.version.clone(),
         department: None,
+        resubmit_by: "2024-03-16".into(),
     };
     let mut packet = PacketContext::build(&ledger, &card, meta, Some(department));
     let wording = wording();

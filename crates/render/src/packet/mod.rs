@@ -38,6 +38,8 @@ pub struct PacketMeta {
     pub rubric_version: String,
     /// The department a split packet is limited to.
     pub department: Option<String>,
+    /// `YYYY-MM-DD` by which departments resubmit corrected tables (their letters print it).
+    pub resubmit_by: String,
 }
 
 /// The packet's data. Serialized as the context of every template.

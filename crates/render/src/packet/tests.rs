@@ -42,6 +42,7 @@ pub(crate) fn sample_packet() -> PacketContext {
         rubric_name: card.rubric.name.clone(),
         rubric_version: card.rubric.version.clone(),
         department: None,
+        resubmit_by: "2024-03-16".into(),
     };
     let mut packet = PacketContext::build(&ledger, &card, meta, None);
     let wording = crate::Wording::load(None).expect("bundled wording loads");

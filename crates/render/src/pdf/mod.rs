@@ -11,6 +11,7 @@ pub(crate) mod doc;
 mod embed;
 pub(crate) mod emit;
 pub(crate) mod fonts;
+pub(crate) mod letter;
 mod navigation;
 mod sections;
 mod sheets;

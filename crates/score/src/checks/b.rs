@@ -48,13 +48,14 @@ fn b1(rec: &Record, _cx: &CheckCx) -> Outcome {
         .map(|i| i.name.trim())
         .filter(|n| !n.is_empty())
         .collect();
-    let mut named: Vec<String> = unquantified
+    let mut named: String = unquantified
         .iter()
         .take(NAMED)
         .map(|n| format!("“{n}”"))
-        .collect();
+        .collect::<Vec<_>>()
+        .join("、");
     if unquantified.len() > NAMED {
-        named.push(format!("等{}项", unquantified.len()));
+        named.push_str(&format!("等{}项", unquantified.len()));
     }
     let mut evidence = vec![ev_field(
         rec,
@@ -70,7 +71,7 @@ fn b1(rec: &Record, _cx: &CheckCx) -> Outcome {
             format!(
                 "量化指标占比{:.0}%（{quantified}/{all}），低于80%，请为下列指标设定可衡量的数值：{}",
                 q * 100.0,
-                named.join("、")
+                named
             )
         },
         15.0 - points,
