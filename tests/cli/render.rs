@@ -661,6 +661,11 @@ fn the_pdfs_have_bookmarks_clickable_contents_and_page_labels() {
         &["--qdf", "--object-streams=disable", s(&report), "-"],
     );
     assert_eq!(qdf.matches("/Subtype /Link").count(), titles.len());
+    // Paragraphs are justified: their full lines carry a character spacing, reset after.
+    assert!(
+        qdf.contains(" Tc\n") && qdf.contains("0 Tc\n"),
+        "no justified line"
+    );
 
     // A department's packet: its sheets bookmarked under the department, one per project.
     let folder = department_folders(run.dir.as_path())
@@ -688,4 +693,34 @@ fn the_pdfs_have_bookmarks_clickable_contents_and_page_labels() {
         .filter(|r| r["department"].as_str() == Some(name.as_str()))
         .count();
     assert_eq!(projects, expected, "{sheets}");
+}
+
+#[test]
+fn a_review_sheets_signature_line_is_never_alone_on_a_page() {
+    let run = crate::sample_run();
+    assert_code(&run.output, 0);
+    let mut lonely = Vec::new();
+    for folder in department_folders(run.dir.as_path()) {
+        let text = poppler(
+            "pdftotext",
+            &["-layout", s(&folder.join("packet.pdf")), "-"],
+        );
+        for (i, page) in text.split('\u{c}').enumerate() {
+            if !page.contains("审核人") {
+                continue;
+            }
+            // What else the page holds: not the footer, the running head (…（续）), the
+            // signature line or the source note under it.
+            let content = page
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('第'))
+                .filter(|l| !l.contains("审核人") && !l.contains(".txt") && !l.contains("（续）"))
+                .count();
+            if content <= 1 {
+                lonely.push(format!("{} page {}", folder.display(), i + 1));
+            }
+        }
+    }
+    assert!(lonely.is_empty(), "signature alone on: {lonely:?}");
 }

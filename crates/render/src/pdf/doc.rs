@@ -37,6 +37,8 @@ pub(crate) enum Item {
         role: Role,
         text: String,
         color: Rgb,
+        /// Extra space after each character, in pt (`Tc`): a justified line's slack spread over it.
+        spacing: f32,
     },
     Rect {
         x: f32,
@@ -198,6 +200,7 @@ impl<'f> Doc<'f> {
             role,
             text: text.to_string(),
             color,
+            spacing: 0.0,
         });
     }
 
@@ -257,9 +260,30 @@ impl<'f> Doc<'f> {
             self.ensure(need);
             let top = self.y;
             self.text_at(MARGIN_X, top, size, Role::Body, line, color);
+            // Justified, as Chinese documents are: every line but the last fills the measure.
+            if i + 1 < lines.len() {
+                let spacing = self.justification(line, size);
+                if let Some(Item::Text { spacing: s, .. }) =
+                    self.pages.last_mut().and_then(|p| p.items.last_mut())
+                {
+                    *s = spacing;
+                }
+            }
             self.y += lh;
         }
         self.y += size * 0.5;
+    }
+
+    /// The character spacing that makes `line` fill the measure; 0 when it would stretch the line
+    /// visibly (a short line of few characters is left ragged rather than spaced out).
+    fn justification(&self, line: &str, size: f32) -> f32 {
+        let gaps = line.chars().count().saturating_sub(1);
+        let slack = self.width() - self.fonts.width(Role::Body, line, size);
+        if gaps == 0 || slack <= 0.0 {
+            return 0.0;
+        }
+        let spacing = slack / gaps as f32;
+        if spacing > size * 0.35 { 0.0 } else { spacing }
     }
 
     /// Vertical space.

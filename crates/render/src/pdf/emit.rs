@@ -189,11 +189,20 @@ impl PageState {
             role,
             text,
             color,
+            spacing,
         } = item
         else {
             return;
         };
         ops.push(Op::StartTextSection);
+        // Character spacing is text state, which outlives `ET`: set for this item, reset after.
+        let spaced = *spacing != 0.0;
+        if spaced {
+            ops.push(Op::Unknown {
+                key: "Tc".into(),
+                value: vec![DictItem::Real(*spacing)],
+            });
+        }
         if self.fill != Some(*color) {
             ops.push(Op::SetFillColor {
                 col: color_of(*color),
@@ -230,7 +239,13 @@ impl PageState {
                     literal: false,
                 }],
             });
-            step = (run.width * size, 0.0);
+            step = (run.width * size + spacing * run.glyphs.len() as f32, 0.0);
+        }
+        if spaced {
+            ops.push(Op::Unknown {
+                key: "Tc".into(),
+                value: vec![DictItem::Real(0.0)],
+            });
         }
         ops.push(Op::EndTextSection);
     }

@@ -107,6 +107,7 @@ fn footers(doc: &mut Doc<'_>, pattern: &str) {
             role: Role::Body,
             text,
             color: GREY,
+            spacing: 0.0,
         });
     }
 }

@@ -165,10 +165,16 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
             checks.fills.insert((0, c), GRADE_FILLS[2]);
         }
     }
+    // The signature line (and the source note under it) stays with the sheet's last rows.
+    const SIGNATURE: f32 = 8.0 + 18.0 + 12.0 + 10.0;
+    if r.deductions.is_empty() {
+        checks.keep_with_next = SIGNATURE;
+    }
     doc.table(&checks);
 
     if !r.deductions.is_empty() {
         doc.table(&Table {
+            keep_with_next: SIGNATURE,
             columns: vec![
                 Column::new(s(p, "column.check"), 0.6, Align::Center),
                 Column::new(s(p, "column.deduction"), 0.6, Align::Right),

@@ -41,6 +41,9 @@ pub(crate) struct Table {
     pub size: f32,
     /// Draw the column titles (key–value blocks do not).
     pub no_header: bool,
+    /// Room (pt) what follows the table needs on the same page as its last row — a review sheet's
+    /// signature line, which must never stand alone on a page.
+    pub keep_with_next: f32,
 }
 
 const PAD: f32 = 3.0;
@@ -92,14 +95,16 @@ impl Doc<'_> {
         }
         for (r, cells) in t.rows.iter().enumerate() {
             let mut lines = wrap(self, cells, Role::Body);
+            let last = r + 1 == t.rows.len();
             loop {
                 let h = height(&lines, lh);
-                if h <= self.room() {
+                let with_next = if last { h + t.keep_with_next } else { h };
+                if with_next <= self.room() {
                     self.row(&lines, &widths, t, Some(r), lh, size, Role::Body, None);
                     break;
                 }
                 let page_room = self.full_height() - header_h;
-                if h <= page_room || self.room() < lh * 3.0 + 2.0 * PAD {
+                if with_next <= page_room || self.room() < lh * 3.0 + 2.0 * PAD {
                     // Fits on a fresh page (or too little room here to start a tall row).
                     self.break_table(&header, &widths, t, lh, size);
                     continue;

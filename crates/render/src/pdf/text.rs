@@ -90,10 +90,16 @@ impl FontSet {
             out.push(String::new());
             return;
         }
-        // Segments between break opportunities; a mandatory break ends the line.
+        // Segments between break opportunities; a mandatory break ends the line. A document number
+        // (`〔2020〕10号`) is never broken.
+        let unbreakable = document_numbers(text);
         let mut segments: Vec<(&str, bool)> = Vec::new();
         let mut start = 0;
         for (at, kind) in linebreaks(text) {
+            let inside = unbreakable.iter().any(|r| r.start < at && at < r.end);
+            if inside && kind != BreakOpportunity::Mandatory {
+                continue;
+            }
             if at > start {
                 segments.push((&text[start..at], kind == BreakOpportunity::Mandatory));
             }
@@ -137,6 +143,41 @@ impl FontSet {
     }
 }
 
+/// Byte ranges of document numbers (`〔2020〕10号`, `[2023]40号`): a bracketed year, a number, 号.
+fn document_numbers(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    for (open, c) in text
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '〔' | '[' | '［' | '【'))
+    {
+        let rest = &text[open + c.len_utf8()..];
+        let year: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if year.len() != 4 {
+            continue;
+        }
+        let after_year = &rest[year.len()..];
+        let Some(close) = after_year
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '〕' | ']' | '］' | '】'))
+        else {
+            continue;
+        };
+        let tail = &after_year[close.len_utf8()..];
+        let number: String = tail.chars().take_while(char::is_ascii_digit).collect();
+        if !number.is_empty() && tail[number.len()..].starts_with('号') {
+            let end = open
+                + c.len_utf8()
+                + year.len()
+                + close.len_utf8()
+                + number.len()
+                + '号'.len_utf8();
+            out.push(open..end);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::fonts;
@@ -153,6 +194,22 @@ mod tests {
             assert!(!l.starts_with('，') && !l.starts_with('。'), "{l}");
         }
         assert_eq!(lines.concat(), text);
+    }
+
+    #[test]
+    fn a_document_number_is_never_broken() {
+        let f = fonts();
+        let text =
+            "根据《项目支出绩效评价管理办法》（财预〔2020〕10号）和本级预算绩效目标管理的有关规定";
+        assert_eq!(document_numbers(text).len(), 1);
+        // From a measure that holds the number (narrower lines must cut it).
+        for max in (80..200).step_by(3) {
+            let lines = f.wrap(Role::Body, text, 10.0, max as f32);
+            assert!(
+                lines.iter().any(|l| l.contains("〔2020〕10号")),
+                "split at {max}: {lines:?}"
+            );
+        }
     }
 
     #[test]
