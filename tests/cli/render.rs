@@ -301,6 +301,29 @@ fn the_packet_prints_official_text_only() {
         flat.contains("samples/001-yanbian-2021-project-targets.txt（2021年度）"),
         "{report}"
     );
+    // One department, one name: 000 writes some party organs two ways (中国共产党…委员会 / 中共…区委);
+    // they are counted once, under the spelling most of their tables use.
+    let scores = read_json(&out.join("scores.json"));
+    let departments: std::collections::BTreeSet<&str> = scores["records"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| {
+            r["record"]["file"]
+                .as_str()
+                .is_some_and(|f| f.contains("000-panzhihua"))
+        })
+        .filter_map(|r| r["department"].as_str())
+        .collect();
+    assert_eq!(departments.len(), 76, "{departments:?}");
+    assert!(
+        !departments.contains("中共攀枝花市西区区委办公室"),
+        "{departments:?}"
+    );
+    assert!(
+        departments.contains("中共攀枝花市西区委员会办公室"),
+        "{departments:?}"
+    );
     // B1 names the indicators it asks to quantify.
     assert!(flat.contains("请为下列指标设定可衡量的数值：“"), "{report}");
     // 六 names problems, not rules; 七 cites 88号 for the grade consequences and gives 整改建议.

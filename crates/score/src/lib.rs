@@ -18,6 +18,7 @@
 //! counting as zero. See docs/scoring.md.
 
 mod checks;
+mod departments;
 mod findings;
 mod grade;
 mod host;
@@ -205,6 +206,7 @@ pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
         records.push(s);
         faults.extend(f);
     }
+    departments::unify(&mut records);
     diagnostics.extend(host::faults::diagnostics(
         &ctx.plugins,
         &faults,
