@@ -326,6 +326,16 @@ fn the_packet_prints_official_text_only() {
     );
     // B1 names the indicators it asks to quantify.
     assert!(flat.contains("请为下列指标设定可衡量的数值：“"), "{report}");
+    // Justified lines are not spaced out: text extraction finds no `中 文 字` runs.
+    let plain: Vec<char> = poppler("pdftotext", &[s(&out.join("report.pdf")), "-"])
+        .chars()
+        .collect();
+    let hanzi = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let spaced = plain
+        .windows(5)
+        .filter(|w| hanzi(w[0]) && w[1] == ' ' && hanzi(w[2]) && w[3] == ' ' && hanzi(w[4]))
+        .count();
+    assert_eq!(spaced, 0, "spaced-out text in report.pdf");
     // 六 names problems, not rules; 七 cites 88号 for the grade consequences and gives 整改建议.
     assert!(
         flat.contains("1.指标量化程度不足（B1指标量化程度）"),

@@ -93,6 +93,28 @@ pub(crate) struct LinkArea {
     pub target: usize,
 }
 
+/// Most extra space between two characters of a justified line, as a share of the font size.
+const MAX_SPREAD: f32 = 0.06;
+
+/// `line` cut into stretches of Chinese (ideographs, full-width punctuation, curly quotes) and of
+/// everything else, in order.
+fn cjk_chunks(line: &str) -> Vec<(String, bool)> {
+    let is_cjk = |c: char| {
+        matches!(c,
+            '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}'
+                | '\u{2018}'..='\u{201d}' | '\u{2014}' | '\u{2026}')
+    };
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for c in line.chars() {
+        let cjk = is_cjk(c);
+        match out.last_mut() {
+            Some((text, kind)) if *kind == cjk => text.push(c),
+            _ => out.push((c.to_string(), cjk)),
+        }
+    }
+    out
+}
+
 /// The flowing document.
 pub(crate) struct Doc<'f> {
     pub fonts: &'f FontSet,
@@ -259,31 +281,49 @@ impl<'f> Doc<'f> {
             };
             self.ensure(need);
             let top = self.y;
-            self.text_at(MARGIN_X, top, size, Role::Body, line, color);
-            // Justified, as Chinese documents are: every line but the last fills the measure.
             if i + 1 < lines.len() {
-                let spacing = self.justification(line, size);
-                if let Some(Item::Text { spacing: s, .. }) =
-                    self.pages.last_mut().and_then(|p| p.items.last_mut())
-                {
-                    *s = spacing;
-                }
+                // Justified, as Chinese documents are: every line but the last fills the measure.
+                self.justified_line(line, top, size, color);
+            } else {
+                self.text_at(MARGIN_X, top, size, Role::Body, line, color);
             }
             self.y += lh;
         }
         self.y += size * 0.5;
     }
 
-    /// The character spacing that makes `line` fill the measure; 0 when it would stretch the line
-    /// visibly (a short line of few characters is left ragged rather than spaced out).
-    fn justification(&self, line: &str, size: f32) -> f32 {
-        let gaps = line.chars().count().saturating_sub(1);
+    /// Draws `line` spread to the measure. The slack goes between Chinese characters only (digits,
+    /// Latin words and numbers keep their natural spacing), as extra character spacing (`Tc`) on
+    /// the Chinese stretches. A line that would need more than [`MAX_SPREAD`] of the font size per
+    /// gap (one ending before a long number that could not break), or has no Chinese, is left as it
+    /// is: wider gaps read as spaces, on paper and to text extraction.
+    fn justified_line(&mut self, line: &str, top: f32, size: f32, color: Rgb) {
+        let chunks = cjk_chunks(line);
+        let cjk: usize = chunks
+            .iter()
+            .filter(|(_, c)| *c)
+            .map(|(t, _)| t.chars().count())
+            .sum();
         let slack = self.width() - self.fonts.width(Role::Body, line, size);
-        if gaps == 0 || slack <= 0.0 {
-            return 0.0;
+        let gaps = cjk.saturating_sub(1);
+        if gaps == 0 || slack <= 0.0 || slack / gaps as f32 > size * MAX_SPREAD {
+            self.text_at(MARGIN_X, top, size, Role::Body, line, color);
+            return;
         }
         let spacing = slack / gaps as f32;
-        if spacing > size * 0.35 { 0.0 } else { spacing }
+        let mut x = MARGIN_X;
+        for (text, is_cjk) in chunks {
+            self.text_at(x, top, size, Role::Body, &text, color);
+            x += self.fonts.width(Role::Body, &text, size);
+            if is_cjk {
+                if let Some(Item::Text { spacing: s, .. }) =
+                    self.pages.last_mut().and_then(|p| p.items.last_mut())
+                {
+                    *s = spacing;
+                }
+                x += spacing * text.chars().count() as f32;
+            }
+        }
     }
 
     /// Vertical space.
