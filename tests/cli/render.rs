@@ -357,7 +357,16 @@ fn the_packet_prints_official_text_only() {
             "in {}",
             dir.display()
         );
+        let page = std::fs::read_to_string(dir.join("index.html")).unwrap_or_default();
+        assert_eq!(
+            machine_text(&page),
+            Vec::<String>::new(),
+            "in {}/index.html",
+            dir.display()
+        );
     }
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap_or_default();
+    assert_eq!(machine_text(&index), Vec::<String>::new(), "in index.html");
     let mut book: calamine::Xlsx<_> = match calamine::open_workbook(out.join("packet.xlsx")) {
         Ok(b) => b,
         Err(e) => panic!("packet.xlsx does not open: {e}"),
