@@ -60,6 +60,13 @@ pub(super) fn department_packets(doc: &mut Doc<'_>, p: &PacketContext) {
     });
 }
 
+/// Room the signature line (with the source at its end) needs: it stays with the sheet's last rows.
+const SIGNATURE: f32 = 8.0 + 22.0;
+
+/// What a sheet's last table keeps free below its last row: the signature and the space a table
+/// leaves after itself (0.8 of its font size).
+const KEEP_FOR_SIGNATURE: f32 = SIGNATURE + 8.0;
+
 fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
     doc.heading(3, &r.name, false);
     doc.bookmark(3, &r.name);
@@ -115,11 +122,12 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
 
     doc.table(&Table {
         columns: vec![
-            Column::new(s(p, "column.level1"), 1.3, Align::Left),
-            Column::new(s(p, "column.level2"), 1.6, Align::Left),
-            Column::new(s(p, "column.indicator"), 3.4, Align::Left),
-            Column::new(s(p, "column.value"), 2.6, Align::Left),
-            Column::new(s(p, "column.parsed"), 1.6, Align::Left),
+            // The levels as written (`产出指标（项目完成）`) fit on one line, so most rows take one.
+            Column::new(s(p, "column.level1"), 1.9, Align::Left),
+            Column::new(s(p, "column.level2"), 2.0, Align::Left),
+            Column::new(s(p, "column.indicator"), 3.0, Align::Left),
+            Column::new(s(p, "column.value"), 2.3, Align::Left),
+            Column::new(s(p, "column.parsed"), 1.4, Align::Left),
             Column::new(s(p, "column.line"), 0.7, Align::Right),
         ],
         rows: r
@@ -165,16 +173,14 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
             checks.fills.insert((0, c), GRADE_FILLS[2]);
         }
     }
-    // The signature line (and the source note under it) stays with the sheet's last rows.
-    const SIGNATURE: f32 = 8.0 + 18.0 + 12.0 + 10.0;
     if r.deductions.is_empty() {
-        checks.keep_with_next = SIGNATURE;
+        checks.keep_with_next = KEEP_FOR_SIGNATURE;
     }
     doc.table(&checks);
 
     if !r.deductions.is_empty() {
         doc.table(&Table {
-            keep_with_next: SIGNATURE,
+            keep_with_next: KEEP_FOR_SIGNATURE,
             columns: vec![
                 Column::new(s(p, "column.check"), 0.6, Align::Center),
                 Column::new(s(p, "column.deduction"), 0.6, Align::Right),
@@ -201,8 +207,9 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
             ..Table::default()
         });
     }
-    doc.ensure(30.0);
+    doc.ensure(SIGNATURE);
     doc.space(8.0);
+    // The signature line, and the source at the right end of the same line.
     let top = doc.y;
     let x = super::doc::MARGIN_X;
     doc.text_at(
@@ -213,11 +220,11 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
         s(p, "packet.reviewer_line"),
         BLACK,
     );
-    doc.y += 18.0;
     let note = source_ref(&r.file, Some(r.lines[0]));
-    let top = doc.y;
-    doc.text_at(x, top, 7.5, Role::Body, &note, GREY);
-    doc.y += 12.0;
+    let w = doc.fonts.width(Role::Body, &note, 7.5);
+    let right = doc.page().width() - super::doc::MARGIN_X;
+    doc.text_at(right - w, top + 2.5, 7.5, Role::Body, &note, GREY);
+    doc.y += 22.0;
 }
 
 /// The canonical category, with the table's own wording when it differs.
