@@ -32,7 +32,7 @@ pub use digest::{hex, sha256_hex};
 pub use limits::ReadLimits;
 pub use record::{
     Confidence, ConfidenceLevel, DocumentFacts, DocumentRecords, Funds, FundsItem, Indicator,
-    Ledger, Level1, Level2, PlanPoint, Record, RecordKind, Sourced,
+    Ledger, Level1, Level2, PlanPoint, Record, RecordKind, Sourced, majority_year,
 };
 pub use run::RunContext;
 pub use scorecard::{

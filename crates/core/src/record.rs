@@ -355,6 +355,18 @@ pub struct DocumentRecords {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The budget year most of `records` state, with how many state it (ties: the later year); `None`
+/// when none states one. What a run without a pipeline takes as its year, and how a document of
+/// another year is recognised.
+pub fn majority_year<'r>(records: impl IntoIterator<Item = &'r Record>) -> Option<(i32, usize)> {
+    let mut counts = std::collections::BTreeMap::<i32, usize>::new();
+    for year in records.into_iter().filter_map(|r| r.year) {
+        *counts.entry(year).or_default() += 1;
+    }
+    // `max_by_key` keeps the last of equal counts: the later year.
+    counts.into_iter().max_by_key(|(_, n)| *n)
+}
+
 /// Every document of a run, in input order: the normalise stage's output.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ledger {

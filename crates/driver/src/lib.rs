@@ -216,16 +216,7 @@ pub fn documents_year(
 
 /// The budget year most records of `ledger` state (ties: the later year); `None` when none does.
 pub fn ledger_year(ledger: &Ledger) -> Option<i32> {
-    let mut counts = std::collections::BTreeMap::<i32, usize>::new();
-    let records = ledger.documents.iter().flat_map(|d| &d.records);
-    for year in records.filter_map(|r| r.year) {
-        *counts.entry(year).or_default() += 1;
-    }
-    // `max_by_key` keeps the last of equal counts: the later year.
-    counts
-        .into_iter()
-        .max_by_key(|(_, n)| *n)
-        .map(|(year, _)| year)
+    jixiao_core::majority_year(ledger.documents.iter().flat_map(|d| &d.records)).map(|(y, _)| y)
 }
 
 /// Loads the rubric and the plugins; every problem (a pin mismatch, a wrong ABI, bad params of an

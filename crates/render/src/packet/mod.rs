@@ -313,7 +313,8 @@ fn unparsed_row(file: &str, d: &jixiao_core::Diagnostic) -> UnparsedRow {
     }
 }
 
-/// `lines 3–110` → `[3, 110]`.
+/// `lines 3–110` → `[3, 110]`. (The sample packet's test checks this against normalize's real
+/// messages.)
 fn line_range(message: &str) -> Option<[u32; 2]> {
     let rest = message.split_once("lines ")?.1;
     let (a, rest) = rest.split_once('–')?;
@@ -509,7 +510,7 @@ impl PacketContext {
             other_years: documents
                 .iter()
                 .filter_map(|d| {
-                    let stated = stated_year(d)?;
+                    let (stated, _) = jixiao_core::majority_year(&d.records)?;
                     (stated != meta.year).then(|| format!("{}（{stated}年度）", d.file))
                 })
                 .collect(),
@@ -566,15 +567,6 @@ impl PacketContext {
             strings: Default::default(),
         }
     }
-}
-
-/// The budget year most of a document's tables state (ties: the later year).
-fn stated_year(doc: &jixiao_core::DocumentRecords) -> Option<i32> {
-    let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
-    for y in doc.records.iter().filter_map(|r| r.year) {
-        *counts.entry(y).or_default() += 1;
-    }
-    counts.into_iter().max_by_key(|(_, n)| *n).map(|(y, _)| y)
 }
 
 fn count(doc: &jixiao_core::DocumentRecords, severity: Severity) -> usize {

@@ -164,12 +164,7 @@ pub(crate) fn other_year_document(
     doc: &DocumentRecords,
     year: i32,
 ) -> Option<Finding> {
-    let mut counts: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
-    for y in doc.records.iter().filter_map(|r| r.year) {
-        *counts.entry(y).or_default() += 1;
-    }
-    // The year most of its tables state (ties: the later year).
-    let (stated, n) = counts.into_iter().max_by_key(|(_, n)| *n)?;
+    let (stated, n) = jixiao_core::majority_year(&doc.records)?;
     if stated == year {
         return None;
     }
