@@ -69,6 +69,7 @@ fn main() {
             rubric_version: card.rubric.version.clone(),
             department: None,
             resubmit_by: "2024-03-16".into(),
+            jurisdiction: None,
         };
         let start = Instant::now();
         let mut packet = PacketContext::build(&ledger, &card, meta, None);

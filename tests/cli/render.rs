@@ -306,6 +306,34 @@ fn the_packet_prints_official_text_only() {
         flat.contains("samples/001-yanbian-2021-project-targets.txt（2021年度）"),
         "{report}"
     );
+    // The places the tables come from, and the documents outside `jurisdiction = "攀枝花市西区"`
+    // (named in the scope and flagged as findings; 004's units name no place, so it is not).
+    assert!(
+        flat.contains("按填报单位名称，表格来自攀枝花市西区（306张）、盐边县（24张）"),
+        "{report}"
+    );
+    assert!(
+        flat.contains("其中4份文件的填报单位不属于本次审核的攀枝花市西区"),
+        "{report}"
+    );
+    let card = read_json(&out.join("scores.json"));
+    let mut flagged: Vec<&str> = card["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["code"] == "document-other-jurisdiction")
+        .filter_map(|f| f["records"][0]["file"].as_str())
+        .collect();
+    flagged.sort_unstable();
+    assert_eq!(
+        flagged,
+        [
+            "samples/001-yanbian-2021-project-targets.txt",
+            "samples/002-renhe-renda-2024-targets.txt",
+            "samples/003-yongning-tuanjiexilu-2024-project-targets.txt",
+            "samples/extra/yueyang-county-2022-farmland-project.txt",
+        ]
+    );
     // One department, one name: 000 writes some party organs two ways (中国共产党…委员会 / 中共…区委);
     // they are counted once, under the spelling most of their tables use.
     let scores = read_json(&out.join("scores.json"));

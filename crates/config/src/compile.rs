@@ -229,10 +229,25 @@ fn check_pipeline(
             None => Some(format!("{year:04}-01-01")),
         },
     };
+    let jurisdiction = raw.jurisdiction.as_ref().and_then(|j| {
+        let place = jixiao_core::Locality::parse(j.get_ref())
+            .filter(|p| p.name() == j.get_ref().trim());
+        if place.is_none() {
+            checker.error(
+                j.span(),
+                format!(
+                    "`jurisdiction` is \"{}\": write the place as units' names start with it, ending in 省, 市, 州, 县, 区 or 旗 (e.g. \"攀枝花市西区\" or \"盐边县\")",
+                    j.get_ref()
+                ),
+            );
+        }
+        place
+    });
     Some(PipelineConfig {
         name: raw.name.into_inner(),
         year: i32::try_from(year).ok().filter(|_| year_ok)?,
         as_of: Some(as_of?),
+        jurisdiction,
     })
 }
 

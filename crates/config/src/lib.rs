@@ -146,6 +146,7 @@ pub fn built_in(
         name: format!("{year}年度预算项目绩效目标审核"),
         year,
         as_of: Some(as_of),
+        jurisdiction: None,
     };
     pipeline.inputs.clear();
     Ok(pipeline)
@@ -225,6 +226,11 @@ pub struct PipelineConfig {
     /// `YYYY-MM-DD`. As written it is optional; after [`compile`] it is always `Some`: the file's
     /// value, else the date of `SOURCE_DATE_EPOCH` (UTC), else `<year>-01-01`. Never the clock.
     pub as_of: Option<String>,
+    /// The place the review covers (`攀枝花市西区`), as units' names start with it; documents whose
+    /// units belong to another place are flagged (`document-other-jurisdiction`). `None`: not checked.
+    /// Read from the raw TOML and checked by [`compile`].
+    #[serde(skip)]
+    pub jurisdiction: Option<jixiao_core::Locality>,
 }
 
 /// One `[[inputs]]` entry.

@@ -31,6 +31,7 @@ pub(crate) struct RawPipeline {
     pub year: Spanned<i64>,
     /// A string or a TOML date literal (`as_of = 2024-03-01`): both are natural to write.
     pub as_of: Option<Spanned<toml::Value>>,
+    pub jurisdiction: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

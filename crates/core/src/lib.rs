@@ -10,6 +10,8 @@
 //!   results instead of aborting the run.
 //! - [`summary`]: department and corpus aggregates of a scorecard (means, grade counts), shared by
 //!   every view so the numbers agree.
+//! - [`Locality`]: the place a unit's name starts with, and whether it lies in the review's
+//!   jurisdiction.
 //! - [`ReadLimits`]: how much a reader may take from one file (`[limits]`).
 //! - [`RunContext`]: the budget year and as-of date a run is pinned to (for reproducible outputs).
 
@@ -19,6 +21,7 @@ mod date;
 mod diagnostic;
 mod digest;
 mod limits;
+mod locality;
 mod record;
 mod run;
 mod scorecard;
@@ -30,6 +33,7 @@ pub use date::{civil_from_days, days_from_civil};
 pub use diagnostic::{Diagnostic, DiagnosticCode, Severity};
 pub use digest::{hex, sha256_hex};
 pub use limits::ReadLimits;
+pub use locality::{Jurisdiction, Locality, document_locality};
 pub use record::{
     Confidence, ConfidenceLevel, DocumentFacts, DocumentRecords, Funds, FundsItem, Indicator,
     Ledger, Level1, Level2, PlanPoint, Record, RecordKind, Sourced, majority_year,

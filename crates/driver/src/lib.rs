@@ -146,6 +146,7 @@ pub fn render_context(pipeline: &Pipeline) -> Result<jixiao_render::RenderContex
         rubric_version: String::new(),
         department: None,
         resubmit_by: pipeline.resubmit_by(),
+        jurisdiction: pipeline.pipeline.jurisdiction.clone(),
     };
     jixiao_render::RenderContext::new(&pipeline.render, &pipeline.base_dir, meta)
         .map_err(|e| DriverError::Config(format!("[render]: {e}")))
@@ -228,6 +229,10 @@ pub fn score_context(pipeline: &Pipeline) -> Result<jixiao_score::ScoreContext, 
         pipeline.pipeline.year,
         &jixiao_score::PluginRuntime::this_executable(),
     )
+    .map(|mut ctx| {
+        ctx.jurisdiction = pipeline.pipeline.jurisdiction.clone();
+        ctx
+    })
     .map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(|e| format!("[scoring]: {e}")).collect();
         DriverError::Config(lines.join("; "))

@@ -17,6 +17,7 @@
 
 #![forbid(unsafe_code)]
 
+mod axis;
 mod format;
 mod html;
 mod letter;

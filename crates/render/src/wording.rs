@@ -13,7 +13,7 @@ use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera};
 
 use crate::RenderError;
-use crate::format::{date_zh, num, wan};
+use crate::format::{date_zh, num, score, wan};
 use crate::packet::PacketContext;
 
 /// Sections of `strings.toml` → key → text.
@@ -123,6 +123,7 @@ impl Wording {
         let mut tera = Tera::new();
         tera.register_filter("wan", |x: f64, _: Kwargs, _: &State| wan(x));
         tera.register_filter("num", |x: f64, _: Kwargs, _: &State| num(x));
+        tera.register_filter("score", |x: f64, _: Kwargs, _: &State| score(x));
         let bundled = TEXT_TEMPLATES.iter().chain(crate::html::TEMPLATES.iter());
         for (name, text) in bundled {
             let own = dir.map(|d| d.join(name)).filter(|p| p.is_file());

@@ -108,6 +108,11 @@ pub struct ScoreContext {
     pub rules: Vec<jixiao_config::RuleConfig>,
     /// The budget year under review; records without a year of their own inherit it.
     pub year: i32,
+    /// `[pipeline] jurisdiction`: documents of another place are flagged. `None` after [`new`]
+    /// (set it from the pipeline).
+    ///
+    /// [`new`]: ScoreContext::new
+    pub jurisdiction: Option<jixiao_core::Locality>,
     /// Problems found while loading (skipped plugins), carried into the scorecard.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -150,6 +155,7 @@ impl ScoreContext {
                 plugins,
                 rules: config.rules.clone(),
                 year,
+                jurisdiction: None,
                 diagnostics,
             }),
             _ => Err(errors),
@@ -212,7 +218,8 @@ pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
         &faults,
         records.len(),
     ));
-    let findings: Vec<Finding> = findings::find(ledger, &ctx.rubric, ctx.year);
+    let findings: Vec<Finding> =
+        findings::find(ledger, &ctx.rubric, ctx.year, ctx.jurisdiction.as_ref());
     Scorecard {
         rubric: ctx.rubric_info(),
         records,

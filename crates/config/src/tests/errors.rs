@@ -45,6 +45,26 @@ fn as_of_must_be_a_real_date() {
 }
 
 #[test]
+fn jurisdiction_must_be_a_place() {
+    let with = |v: &str| {
+        HEAD.replace(
+            "year = 2024\n",
+            &format!("year = 2024\njurisdiction = \"{v}\"\n"),
+        )
+    };
+    assert_eq!(
+        errors(&with("财政局")),
+        "pipeline.toml:4:16: error: `jurisdiction` is \"财政局\": write the place as units' names \
+         start with it, ending in 省, 市, 州, 县, 区 or 旗 (e.g. \"攀枝花市西区\" or \"盐边县\")"
+    );
+    // More than the place (a unit's name) is not a place either.
+    assert!(errors(&with("攀枝花市西区民政局")).contains("`jurisdiction` is"));
+    let p = ok(&with("攀枝花市西区"));
+    let place = p.pipeline.jurisdiction.map(|j| j.name());
+    assert_eq!(place.as_deref(), Some("攀枝花市西区"));
+}
+
+#[test]
 fn inputs_are_required() {
     let text = HEAD.replace("[[inputs]]\npaths = [\"x\"]\n", "");
     assert_eq!(
@@ -160,7 +180,8 @@ fn jobs_is_bounded() {
 fn unknown_fields_and_sections_are_located() {
     assert_eq!(
         errors(&HEAD.replace("year = 2024", "year = 2024\nyaer = 2024")),
-        "pipeline.toml:4:1: error: unknown field `yaer`, expected one of `name`, `year`, `as_of`"
+        "pipeline.toml:4:1: error: unknown field `yaer`, expected one of `name`, `year`, `as_of`, \
+         `jurisdiction`"
     );
     assert_eq!(
         errors(&format!("{HEAD}[outputs]\nx = 1\n")),

@@ -15,6 +15,7 @@ fn pipeline(dir: &Path, patterns: &[&str]) -> Pipeline {
             name: "t".into(),
             year: 2024,
             as_of: None,
+            jurisdiction: None,
         },
         inputs: vec![InputConfig {
             paths: patterns.iter().map(|p| p.to_string()).collect(),

@@ -5,6 +5,7 @@
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+use crate::axis::axis;
 use crate::format::num;
 use crate::packet::PacketContext;
 
@@ -125,22 +126,6 @@ fn r1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// A round axis maximum at or above `max` and its step (1, 2 or 5 × 10ⁿ, at least 1: counts).
-fn axis(max: f64) -> (f64, f64) {
-    if max <= 0.0 {
-        return (1.0, 1.0);
-    }
-    let rough = max / 5.0;
-    let magnitude = 10f64.powf(rough.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|s| *s >= rough)
-        .unwrap_or(10.0 * magnitude)
-        .max(1.0);
-    ((max / step).ceil() * step, step)
-}
-
 struct Bar {
     value: f64,
     label: String,
@@ -254,13 +239,12 @@ fn fit(s: &str, px: f64) -> String {
 
 fn means(packet: &PacketContext) -> Rows {
     const MAX_LABEL: f64 = 260.0;
-    let mut departments: Vec<(usize, &crate::packet::DepartmentRow)> = packet
+    // Highest mean first (`chart_departments`' order).
+    let departments: Vec<(usize, &crate::packet::DepartmentRow)> = packet
         .chart_departments()
         .into_iter()
         .map(|i| (i, &packet.departments[i]))
         .collect();
-    // Highest mean first; ties keep the department order.
-    departments.sort_by(|a, b| b.1.mean.total_cmp(&a.1.mean).then(a.0.cmp(&b.0)));
     let label_width = departments
         .iter()
         .map(|(_, d)| label_px(&d.name))
@@ -330,7 +314,7 @@ impl Charts {
                 label: g.grade.clone(),
                 title: g.grade.clone(),
                 grade: g.grade.clone(),
-                note: format!("{}%", num(g.count_share)),
+                note: format!("{}%", crate::format::score(g.count_share)),
             })
             .collect();
         let histogram = packet
@@ -373,15 +357,6 @@ impl Charts {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn axes_are_round() {
-        assert_eq!(axis(0.0), (1.0, 1.0));
-        assert_eq!(axis(3.0), (3.0, 1.0));
-        assert_eq!(axis(12.0), (15.0, 5.0));
-        assert_eq!(axis(25.0), (25.0, 5.0));
-        assert_eq!(axis(99.0), (100.0, 20.0));
-    }
 
     #[test]
     fn long_labels_are_shortened() {

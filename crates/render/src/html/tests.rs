@@ -38,6 +38,7 @@ fn department_packet(department: &str) -> PacketContext {
         rubric_version: card.rubric.version.clone(),
         department: None,
         resubmit_by: "2024-03-16".into(),
+        jurisdiction: None,
     };
     let mut packet = PacketContext::build(&ledger, &card, meta, Some(department));
     let wording = wording();

@@ -14,6 +14,7 @@ use jixiao_core::{
 };
 use serde::Serialize;
 
+mod places;
 mod rows;
 mod views;
 
@@ -40,6 +41,8 @@ pub struct PacketMeta {
     pub department: Option<String>,
     /// `YYYY-MM-DD` by which departments resubmit corrected tables (their letters print it).
     pub resubmit_by: String,
+    /// `[pipeline] jurisdiction`: documents of another place are named in 二、审核范围.
+    pub jurisdiction: Option<jixiao_core::Locality>,
 }
 
 /// The packet's data. Serialized as the context of every template.
@@ -90,13 +93,28 @@ pub struct CorpusSummary {
     pub min: f64,
     pub max: f64,
     pub grades: Vec<GradeRow>,
-    /// Score histogram bins: `<60`, `60–69`, `70–79`, `80–89`, `≥90`.
+    /// Score histogram bins: `<60`, `60–69.99`, `70–79.99`, `80–89.99`, `≥90` (scores have two
+    /// decimals, so every score has one bin a reader can tell).
     pub histogram: Vec<Bin>,
     pub findings: usize,
     pub deductions: usize,
     /// Documents whose tables state another budget year than the review's: `file（2021年度）`.
     pub other_years: Vec<String>,
+    /// Where the tables come from by their units' names, most tables first: `攀枝花市西区（306张）`;
+    /// at most [`PLACES_LISTED`].
+    pub places: Vec<String>,
+    /// How many places there are in all (more than `places` lists past [`PLACES_LISTED`]).
+    pub place_count: usize,
+    /// Documents whose units' names state no place.
+    pub placeless_documents: usize,
+    /// Documents of another place than `[pipeline] jurisdiction`: `file（盐边县）`.
+    pub other_places: Vec<String>,
+    /// `[pipeline] jurisdiction` as written (`攀枝花市西区`), empty when not set.
+    pub jurisdiction: String,
 }
+
+/// Places named in 二、审核范围 before it says how many more there are.
+pub(crate) const PLACES_LISTED: usize = 10;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GradeRow {
@@ -343,9 +361,9 @@ pub(crate) fn severity_zh(s: Severity) -> &'static str {
 
 const HISTOGRAM: [(&str, f64); 5] = [
     ("<60", 60.0),
-    ("60–69", 70.0),
-    ("70–79", 80.0),
-    ("80–89", 90.0),
+    ("60–69.99", 70.0),
+    ("70–79.99", 80.0),
+    ("80–89.99", 90.0),
     ("≥90", f64::INFINITY),
 ];
 
@@ -490,7 +508,7 @@ impl PacketContext {
                     .collect()
             }
         };
-        let summary = CorpusSummary {
+        let mut summary = CorpusSummary {
             documents: documents.len(),
             projects: total.records,
             department_overall: scores.len() - project_scores.len(),
@@ -514,7 +532,17 @@ impl PacketContext {
                     (stated != meta.year).then(|| format!("{}（{stated}年度）", d.file))
                 })
                 .collect(),
+            places: Vec::new(),
+            place_count: 0,
+            placeless_documents: 0,
+            other_places: Vec::new(),
+            jurisdiction: meta
+                .jurisdiction
+                .as_ref()
+                .map(|j| j.name())
+                .unwrap_or_default(),
         };
+        places::fill(&mut summary, &documents, meta.jurisdiction.as_ref());
         let sources = documents
             .iter()
             .map(|d| SourceRow {

@@ -69,7 +69,13 @@ impl PacketContext {
     /// past `MEANS_CHART_MAX` the ones with the lowest means (a chart of a province's thousands of
     /// departments is hundreds of pages no one reads; the table beside it lists every one).
     pub fn chart_departments(&self) -> Vec<usize> {
-        self.lowest_means(MEANS_CHART_MAX)
+        let mut shown = self.lowest_means(MEANS_CHART_MAX);
+        // Highest mean first, as the HTML and PDF charts draw them; ties keep department order.
+        shown.sort_by(|a, b| {
+            let (x, y) = (&self.departments[*a], &self.departments[*b]);
+            y.mean.total_cmp(&x.mean).then(a.cmp(b))
+        });
+        shown
     }
 
     /// Departments with projects, in department order; past `limit`, the `limit` with the lowest

@@ -13,6 +13,10 @@ pub(crate) const A4_LONG: f32 = 841.89;
 pub(crate) const MARGIN_X: f32 = 56.0;
 pub(crate) const MARGIN_TOP: f32 = 62.0;
 pub(crate) const MARGIN_BOTTOM: f32 = 62.0;
+/// Landscape pages (review sheets, annexes) keep ≈ 17 mm top and bottom: a review sheet fits on one
+/// page more often, and the running head and the footer still have their own room.
+const LANDSCAPE_MARGIN_TOP: f32 = 48.0;
+const LANDSCAPE_MARGIN_BOTTOM: f32 = 48.0;
 
 pub(crate) const BODY_SIZE: f32 = 10.5;
 pub(crate) const LEADING: f32 = 1.55;
@@ -55,6 +59,8 @@ pub(crate) enum Item {
         y2: f32,
         width: f32,
         color: Rgb,
+        /// Drawn dashed (a reference line).
+        dashed: bool,
     },
 }
 
@@ -70,6 +76,22 @@ impl Page {
     }
     pub(crate) fn height(&self) -> f32 {
         if self.landscape { A4_SHORT } else { A4_LONG }
+    }
+    /// Where the body starts, from the top edge.
+    pub(crate) fn margin_top(&self) -> f32 {
+        if self.landscape {
+            LANDSCAPE_MARGIN_TOP
+        } else {
+            MARGIN_TOP
+        }
+    }
+    /// Where the body ends, from the bottom edge.
+    pub(crate) fn margin_bottom(&self) -> f32 {
+        if self.landscape {
+            LANDSCAPE_MARGIN_BOTTOM
+        } else {
+            MARGIN_BOTTOM
+        }
     }
 }
 
@@ -153,7 +175,7 @@ impl<'f> Doc<'f> {
             landscape,
             items: Vec::new(),
         });
-        self.y = MARGIN_TOP;
+        self.y = self.page().margin_top();
     }
 
     /// Usable width of the current page.
@@ -163,12 +185,12 @@ impl<'f> Doc<'f> {
 
     /// Room left on the current page.
     pub(crate) fn room(&self) -> f32 {
-        self.page().height() - MARGIN_BOTTOM - self.y
+        self.page().height() - self.page().margin_bottom() - self.y
     }
 
     /// Usable height of an empty page of the current orientation.
     pub(crate) fn full_height(&self) -> f32 {
-        self.page().height() - MARGIN_TOP - MARGIN_BOTTOM
+        self.page().height() - self.page().margin_top() - self.page().margin_bottom()
     }
 
     /// Moves to a new page of the same orientation unless `h` pt still fit.
@@ -176,7 +198,7 @@ impl<'f> Doc<'f> {
         if self.pages.is_empty() {
             self.new_page(false);
         }
-        if h > self.room() && self.y > MARGIN_TOP + 0.5 {
+        if h > self.room() && self.y > self.page().margin_top() + 0.5 {
             self.continue_page();
         }
     }
@@ -186,7 +208,7 @@ impl<'f> Doc<'f> {
         let landscape = self.page().landscape;
         self.new_page(landscape);
         if let Some(head) = self.running_head.clone() {
-            let top = MARGIN_TOP - 22.0;
+            let top = self.page().margin_top() - 22.0;
             self.text_at(MARGIN_X, top, 8.5, Role::Body, &head, GREY);
         }
     }

@@ -4,8 +4,8 @@
 //! a trailer ID derived from the content so reruns are byte-identical.
 
 use printpdf::{
-    Color, DictItem, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect,
+    Color, DictItem, FontId, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect,
 };
 use sha2::{Digest, Sha256};
 
@@ -80,12 +80,18 @@ pub(crate) fn emit(
                     y2,
                     width,
                     color,
+                    dashed,
                 } => {
                     ops.push(Op::SaveGraphicsState);
                     ops.push(Op::SetOutlineColor {
                         col: color_of(*color),
                     });
                     ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    if *dashed {
+                        ops.push(Op::SetLineDashPattern {
+                            dash: LineDashPattern::new(0.0, &[3.0, 2.0]),
+                        });
+                    }
                     let point = |x: f32, y: f32| LinePoint {
                         p: Point { x: Pt(x), y: Pt(y) },
                         bezier: false,

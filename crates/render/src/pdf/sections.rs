@@ -1,9 +1,9 @@
 //! The report part of the PDF: cover, sections one to seven (portrait), annexes (landscape).
 
-use crate::format::{num, wan};
+use crate::format::{num, score, wan};
 use crate::packet::PacketContext;
 
-use super::chart::Bars;
+use super::chart::{Bars, Mark};
 use super::doc::{BLACK, Doc, MARGIN_TOP, Rgb};
 use super::fonts::Role;
 use super::table::{Align, Column, Table};
@@ -23,6 +23,11 @@ pub(super) const GRADE_FILLS: [Rgb; 4] = [
     rgb(crate::palette::GRADES[2].2),
     rgb(crate::palette::GRADES[3].2),
 ];
+
+/// Room a section heading needs on its page when a table follows it (heading, note, header, rows).
+const KEEP_WITH_TABLE: f32 = 150.0;
+/// Room a section heading needs when a chart follows it (heading, the chart and its labels).
+const KEEP_WITH_CHART: f32 = 290.0;
 
 const fn rgb(hex: u32) -> Rgb {
     let (r, g, b) = crate::palette::unit_rgb(hex);
@@ -83,32 +88,10 @@ pub(super) fn report(doc: &mut Doc<'_>, p: &PacketContext) {
 
     section(doc, s(p, "heading.results"), &p.text.results);
     doc.table(&grade_table(p));
-    doc.bar_chart(
-        &Bars {
-            title: s(p, "heading.chart_grades").to_string(),
-            labels: p.summary.grades.iter().map(|g| g.grade.clone()).collect(),
-            values: p.summary.grades.iter().map(|g| g.count as f64).collect(),
-            colors: GRADE_COLORS.to_vec(),
-            max: None,
-        },
-        110.0,
-    );
-    doc.bar_chart(
-        &Bars {
-            title: s(p, "heading.chart_histogram").to_string(),
-            labels: p
-                .summary
-                .histogram
-                .iter()
-                .map(|b| b.label.clone())
-                .collect(),
-            values: p.summary.histogram.iter().map(|b| b.count as f64).collect(),
-            colors: Vec::new(),
-            max: None,
-        },
-        90.0,
-    );
+    result_charts(doc, p);
 
+    // The heading with the unit note, the table's header and its first rows.
+    doc.ensure(KEEP_WITH_TABLE);
     doc.heading(1, s(p, "heading.departments"), true);
     doc.paragraph_styled(s(p, "packet.unit_note"), 9.0, BLACK);
     let (shown, note) = p.report_departments();
@@ -116,33 +99,12 @@ pub(super) fn report(doc: &mut Doc<'_>, p: &PacketContext) {
         doc.paragraph(&note);
     }
     doc.table(&department_table(p, &shown));
-    let shown = p.chart_departments();
-    doc.hbar_chart(&Bars {
-        title: p.means_caption(),
-        labels: shown
-            .iter()
-            .map(|i| p.departments[*i].name.clone())
-            .collect(),
-        values: shown.iter().map(|i| p.departments[*i].mean).collect(),
-        colors: Vec::new(),
-        max: Some(100.0),
-    });
+    means_chart(doc, p);
 
+    // The heading with the chart under it.
+    doc.ensure(KEEP_WITH_CHART);
     section(doc, s(p, "heading.problems"), &[]);
-    if !p.pareto.is_empty() {
-        let rows: Vec<_> = p.pareto.iter().map(|i| &p.checks[*i]).collect();
-        doc.pareto_chart(
-            &Bars {
-                title: s(p, "heading.chart_pareto").to_string(),
-                labels: rows.iter().map(|c| c.id.clone()).collect(),
-                values: rows.iter().map(|c| c.failures as f64).collect(),
-                colors: Vec::new(),
-                max: None,
-            },
-            &rows.iter().map(|c| c.cumulative_share).collect::<Vec<_>>(),
-            110.0,
-        );
-    }
+    pareto_chart(doc, p);
     for para in &p.text.problems {
         doc.paragraph(para);
     }
@@ -167,6 +129,92 @@ pub(super) fn report(doc: &mut Doc<'_>, p: &PacketContext) {
         doc.text_at(x, top, 10.5, Role::Body, line, BLACK);
         doc.y += 20.0;
     }
+}
+
+/// Section 四's charts: projects per grade (with their share) and per score bin.
+fn result_charts(doc: &mut Doc<'_>, p: &PacketContext) {
+    let grades = &p.summary.grades;
+    doc.bar_chart(
+        &Bars {
+            title: s(p, "heading.chart_grades").to_string(),
+            unit: s(p, "packet.chart_projects").to_string(),
+            labels: grades.iter().map(|g| g.grade.clone()).collect(),
+            names: Vec::new(),
+            values: grades.iter().map(|g| g.count as f64).collect(),
+            notes: grades
+                .iter()
+                .map(|g| format!("{}%", score(g.count_share)))
+                .collect(),
+            colors: GRADE_COLORS.to_vec(),
+        },
+        110.0,
+    );
+    let bins = &p.summary.histogram;
+    doc.bar_chart(
+        &Bars {
+            title: s(p, "heading.chart_histogram").to_string(),
+            unit: s(p, "packet.chart_projects").to_string(),
+            labels: bins.iter().map(|b| b.label.clone()).collect(),
+            names: Vec::new(),
+            values: bins.iter().map(|b| b.count as f64).collect(),
+            notes: Vec::new(),
+            colors: Vec::new(),
+        },
+        90.0,
+    );
+}
+
+/// Section 五's chart: department means, highest first, with the grade bands marked.
+fn means_chart(doc: &mut Doc<'_>, p: &PacketContext) {
+    let shown = p.chart_departments();
+    let marks: Vec<Mark> = p
+        .bands
+        .iter()
+        .zip(crate::palette::GRADES)
+        .zip(GRADE_COLORS)
+        .filter(|((b, _), _)| (0.0..=100.0).contains(*b))
+        .map(|((b, (grade, ..)), color)| Mark {
+            value: *b,
+            label: grade.to_string(),
+            color,
+        })
+        .collect();
+    doc.hbar_chart(
+        &Bars {
+            title: p.means_caption(),
+            unit: String::new(),
+            labels: shown
+                .iter()
+                .map(|i| p.departments[*i].name.clone())
+                .collect(),
+            names: Vec::new(),
+            values: shown.iter().map(|i| p.departments[*i].mean).collect(),
+            notes: Vec::new(),
+            colors: Vec::new(),
+        },
+        &marks,
+    );
+}
+
+/// Section 六's chart: the rules that cost points, most often first, each bar named.
+fn pareto_chart(doc: &mut Doc<'_>, p: &PacketContext) {
+    if p.pareto.is_empty() {
+        return;
+    }
+    let rows: Vec<_> = p.pareto.iter().filter_map(|i| p.checks.get(*i)).collect();
+    doc.pareto_chart(
+        &Bars {
+            title: s(p, "heading.chart_pareto").to_string(),
+            unit: s(p, "packet.chart_failures").to_string(),
+            labels: rows.iter().map(|c| c.id.clone()).collect(),
+            names: rows.iter().map(|c| c.title.clone()).collect(),
+            values: rows.iter().map(|c| c.failures as f64).collect(),
+            notes: Vec::new(),
+            colors: Vec::new(),
+        },
+        &rows.iter().map(|c| c.cumulative_share).collect::<Vec<_>>(),
+        110.0,
+    );
 }
 
 fn section(doc: &mut Doc<'_>, heading: &str, paragraphs: &[String]) {
@@ -217,9 +265,9 @@ fn grade_table(p: &PacketContext) -> Table {
         t.rows.push(vec![
             g.grade.clone(),
             g.count.to_string(),
-            num(g.count_share),
+            score(g.count_share),
             wan(g.funds),
-            num(g.funds_share),
+            score(g.funds_share),
             s(p, &key).to_string(),
         ]);
         if let Some(gi) = grade_index(&g.grade) {
@@ -250,8 +298,8 @@ fn department_table(p: &PacketContext, shown: &[usize]) -> Table {
                     d.name.clone(),
                     d.projects.to_string(),
                     wan(d.funds),
-                    num(d.mean),
-                    num(d.min),
+                    score(d.mean),
+                    score(d.min),
                     d.grades.map(|g| g.to_string()).join("/"),
                     d.top_problems.join("；"),
                 ]
@@ -319,7 +367,7 @@ pub(super) fn annexes(doc: &mut Doc<'_>, p: &PacketContext) {
                     num(c.max_points),
                     c.rule.clone(),
                     c.failures.to_string(),
-                    num(c.points_lost),
+                    score(c.points_lost),
                 ]
             })
             .collect(),

@@ -2,12 +2,12 @@
 //! the check table, every deduction with its evidence and source line, the grade and what it means,
 //! and a blank line for the reviewer's signature and date.
 
-use crate::format::{num, wan};
+use crate::format::{num, score, wan};
 use crate::packet::{PacketContext, ProjectRow};
 
 use super::doc::{BLACK, Doc, GREY};
 use super::fonts::Role;
-use super::sections::{GRADE_FILLS, grade_index, s, source_ref};
+use super::sections::{GRADE_FILLS, grade_index, s};
 use super::table::{Align, Column, Table};
 
 pub(super) fn review_sheets(doc: &mut Doc<'_>, p: &PacketContext) {
@@ -68,15 +68,23 @@ const SIGNATURE: f32 = 8.0 + 22.0;
 const KEEP_FOR_SIGNATURE: f32 = SIGNATURE + 8.0;
 
 fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
-    doc.heading(3, &r.name, false);
+    let title = if r.kind == "项目" || r.name.contains("整体") {
+        r.name.clone()
+    } else {
+        format!("{}（{}）", r.name, r.kind)
+    };
+    doc.heading(3, &title, false);
     doc.bookmark(3, &r.name);
     let grade_key = format!("grade.{}", r.grade);
+    // Two rows of three pairs; the source file and lines are on the signature line.
     let mut head = Table {
         columns: vec![
-            Column::new("", 1.2, Align::Left),
+            Column::new("", 0.9, Align::Left),
             Column::new("", 3.0, Align::Left),
-            Column::new("", 1.2, Align::Left),
+            Column::new("", 0.9, Align::Left),
             Column::new("", 3.0, Align::Left),
+            Column::new("", 1.1, Align::Left),
+            Column::new("", 1.9, Align::Left),
         ],
         rows: vec![
             vec![
@@ -84,36 +92,29 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
                 r.department.clone(),
                 s(p, "column.unit").into(),
                 r.unit.clone().unwrap_or_default(),
-            ],
-            vec![
-                s(p, "column.project_code").into(),
-                r.code.clone().unwrap_or_default(),
                 s(p, "column.funds").into(),
                 r.funds.map(wan).unwrap_or_default(),
             ],
             vec![
+                s(p, "column.project_code").into(),
+                r.code.clone().unwrap_or_default(),
                 s(p, "column.score").into(),
                 format!(
                     "{} / {}（{}%）",
-                    num(r.total),
+                    score(r.total),
                     num(r.max_points),
-                    num(r.percent)
+                    score(r.percent)
                 ),
                 s(p, "column.grade").into(),
                 format!("{}（{}）", r.grade, s(p, &grade_key)),
             ],
-            vec![
-                s(p, "column.file").into(),
-                format!("{}:{}–{}", r.file, r.lines[0], r.lines[1]),
-                s(p, "column.kind").into(),
-                r.kind.clone(),
-            ],
         ],
         no_header: true,
+        dense: true,
         ..Table::default()
     };
     if let Some(g) = grade_index(&r.grade) {
-        head.fills.insert((2, 3), GRADE_FILLS[g]);
+        head.fills.insert((1, 5), GRADE_FILLS[g]);
     }
     doc.table(&head);
     if let Some(goal) = r.goal.as_deref().filter(|g| !g.is_empty()) {
@@ -145,6 +146,7 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
             })
             .collect(),
         size: 8.5,
+        dense: true,
         ..Table::default()
     });
 
@@ -154,7 +156,7 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
         .checks
         .iter()
         .map(|c| match c.points {
-            Some(x) => format!("{}/{}", num(x), num(c.max_points)),
+            Some(x) => format!("{}/{}", score(x), num(c.max_points)),
             None if c.not_applicable => s(p, "packet.not_applicable").to_string(),
             None => s(p, "packet.not_scored").to_string(),
         })
@@ -166,6 +168,7 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
             .collect(),
         rows: vec![points],
         size: 8.0,
+        dense: true,
         ..Table::default()
     };
     for (c, cell) in r.checks.iter().enumerate() {
@@ -195,7 +198,7 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
                 .map(|d| {
                     vec![
                         d.check.clone(),
-                        num(d.deduction),
+                        score(d.deduction),
                         d.subject.clone(),
                         d.text.clone(),
                         d.reason.clone(),
@@ -204,6 +207,7 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
                 })
                 .collect(),
             size: 8.5,
+            dense: true,
             ..Table::default()
         });
     }
@@ -220,10 +224,31 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
         s(p, "packet.reviewer_line"),
         BLACK,
     );
-    let note = source_ref(&r.file, Some(r.lines[0]));
+    // The table's source at the right end of the same line, or under it when it would not fit.
+    let note = format!(
+        "{}{}:{}–{}",
+        s(p, "packet.source_note"),
+        r.file,
+        r.lines[0],
+        r.lines[1]
+    );
     let w = doc.fonts.width(Role::Body, &note, 7.5);
+    let signed = doc
+        .fonts
+        .width(Role::Body, s(p, "packet.reviewer_line"), 10.0);
     let right = doc.page().width() - super::doc::MARGIN_X;
-    doc.text_at(right - w, top + 2.5, 7.5, Role::Body, &note, GREY);
+    if x + signed + 12.0 + w <= right {
+        doc.text_at(right - w, top + 2.5, 7.5, Role::Body, &note, GREY);
+    } else {
+        doc.text_at(
+            right - w.min(right - x),
+            top + 14.0,
+            7.5,
+            Role::Body,
+            &note,
+            GREY,
+        );
+    }
     doc.y += 22.0;
 }
 

@@ -44,26 +44,44 @@ pub(crate) struct Table {
     /// Room (pt) what follows the table needs on the same page as its last row — a review sheet's
     /// signature line, which must never stand alone on a page.
     pub keep_with_next: f32,
+    /// Tighter padding and leading (a review sheet's tables, so a sheet fits on one page).
+    pub dense: bool,
 }
 
 const PAD: f32 = 3.0;
+const DENSE_PAD: f32 = 2.0;
+
+impl Table {
+    /// Space between a cell's border and its text.
+    fn pad(&self) -> f32 {
+        if self.dense { DENSE_PAD } else { PAD }
+    }
+    /// Line height at font size `size`.
+    fn leading(&self, size: f32) -> f32 {
+        size * if self.dense { 1.25 } else { 1.35 }
+    }
+}
 
 impl Doc<'_> {
     pub(crate) fn table(&mut self, t: &Table) {
         let size = if t.size > 0.0 { t.size } else { 9.0 };
-        let lh = size * 1.35;
+        let lh = t.leading(size);
+        let pad = t.pad();
         self.ensure(lh * 3.0);
-        let total: f32 = t.columns.iter().map(|c| c.weight).sum::<f32>().max(0.001);
-        let widths: Vec<f32> = t
-            .columns
-            .iter()
-            .map(|c| self.width() * c.weight / total)
-            .collect();
+        let widths = if t.dense {
+            self.content_widths(t, size, pad)
+        } else {
+            let total: f32 = t.columns.iter().map(|c| c.weight).sum::<f32>().max(0.001);
+            t.columns
+                .iter()
+                .map(|c| self.width() * c.weight / total)
+                .collect()
+        };
         let wrap = |doc: &Doc<'_>, cells: &[String], role: Role| -> Vec<Vec<String>> {
             cells
                 .iter()
                 .zip(&widths)
-                .map(|(c, w)| doc.fonts.wrap(role, c, size, (w - 2.0 * PAD).max(size)))
+                .map(|(c, w)| doc.fonts.wrap(role, c, size, (w - 2.0 * pad).max(size)))
                 .collect()
         };
         let titles: Vec<String> = t.columns.iter().map(|c| c.title.clone()).collect();
@@ -72,15 +90,15 @@ impl Doc<'_> {
         } else {
             wrap(self, &titles, Role::Heading)
         };
-        let header_h = height(&header, lh);
+        let header_h = height(&header, lh, pad);
 
         let first_h = t
             .rows
             .first()
-            .map(|r| height(&wrap(self, r, Role::Body), lh))
+            .map(|r| height(&wrap(self, r, Role::Body), lh, pad))
             .unwrap_or(0.0);
         // The header and the first row go together (or at least a few lines of it).
-        self.ensure(header_h + first_h.min(lh * 4.0 + 2.0 * PAD));
+        self.ensure(header_h + first_h.min(lh * 4.0 + 2.0 * pad));
         if !t.no_header {
             self.row(
                 &header,
@@ -97,20 +115,20 @@ impl Doc<'_> {
             let mut lines = wrap(self, cells, Role::Body);
             let last = r + 1 == t.rows.len();
             loop {
-                let h = height(&lines, lh);
+                let h = height(&lines, lh, pad);
                 let with_next = if last { h + t.keep_with_next } else { h };
                 if with_next <= self.room() {
                     self.row(&lines, &widths, t, Some(r), lh, size, Role::Body, None);
                     break;
                 }
                 let page_room = self.full_height() - header_h;
-                if with_next <= page_room || self.room() < lh * 3.0 + 2.0 * PAD {
+                if with_next <= page_room || self.room() < lh * 3.0 + 2.0 * pad {
                     // Fits on a fresh page (or too little room here to start a tall row).
                     self.break_table(&header, &widths, t, lh, size);
                     continue;
                 }
                 // Taller than a page: as many lines as fit here, the rest continues below.
-                let fit = (((self.room() - 2.0 * PAD) / lh).floor() as usize).max(1);
+                let fit = (((self.room() - 2.0 * pad) / lh).floor() as usize).max(1);
                 let (now, later): (Vec<_>, Vec<_>) = lines
                     .iter()
                     .map(|c| {
@@ -124,6 +142,32 @@ impl Doc<'_> {
             }
         }
         self.y += size * 0.8;
+    }
+
+    /// Column widths from the content: each column's widest cell on one line (its title at
+    /// least, when it has titles), and when they do not all fit, the widest columns share what the
+    /// narrower ones leave (so a short code or line number never wraps while long text does).
+    /// Columns with weight 0 are not used here: every column takes part.
+    fn content_widths(&self, t: &Table, size: f32, pad: f32) -> Vec<f32> {
+        let natural: Vec<f32> = (0..t.columns.len())
+            .map(|c| {
+                let title = if t.no_header {
+                    0.0
+                } else {
+                    self.fonts
+                        .width(Role::Heading, &t.columns[c].title, size)
+                        .min(size * 6.0)
+                };
+                t.rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|cell| self.fonts.width(Role::Body, cell, size))
+                    .fold(title, f32::max)
+                    + 2.0 * pad
+                    + 1.0
+            })
+            .collect();
+        share_widths(&natural, self.width())
     }
 
     fn break_table(
@@ -161,7 +205,8 @@ impl Doc<'_> {
         role: Role,
         fill: Option<Rgb>,
     ) {
-        let h = height(lines, lh);
+        let pad = t.pad();
+        let h = height(lines, lh, pad);
         let top = self.y;
         let mut x = MARGIN_X;
         for (c, (cell, w)) in lines.iter().zip(widths).enumerate() {
@@ -179,13 +224,13 @@ impl Doc<'_> {
             for (i, line) in cell.iter().enumerate() {
                 let lw = self.fonts.width(role, line, size);
                 let lx = match align {
-                    Align::Left => x + PAD,
-                    Align::Right => x + w - PAD - lw,
+                    Align::Left => x + pad,
+                    Align::Right => x + w - pad - lw,
                     Align::Center => x + (w - lw) / 2.0,
                 };
                 self.text_at(
                     lx,
-                    top + PAD + i as f32 * lh + (lh - size) / 2.0,
+                    top + pad + i as f32 * lh + (lh - size) / 2.0,
                     size,
                     role,
                     line,
@@ -198,11 +243,66 @@ impl Doc<'_> {
     }
 }
 
+/// Widths for columns that would like `natural` pt within `total`: all of it when they fit (the
+/// slack spread in proportion); else the columns that need no more than an equal share of what is
+/// left get what they need (a code or a line number never wraps), and the others split the rest in
+/// proportion to their need, so long texts wrap into about as many lines each.
+fn share_widths(natural: &[f32], total: f32) -> Vec<f32> {
+    let sum: f32 = natural.iter().sum();
+    if sum <= 0.0 {
+        return vec![total / natural.len().max(1) as f32; natural.len()];
+    }
+    if sum <= total {
+        return natural.iter().map(|n| n * total / sum).collect();
+    }
+    let mut widths = vec![0.0; natural.len()];
+    let mut open: Vec<usize> = (0..natural.len()).collect();
+    let mut left = total;
+    loop {
+        let need: f32 = open.iter().map(|c| natural[*c]).sum();
+        let equal = left / open.len() as f32;
+        let (fits, wide): (Vec<usize>, Vec<usize>) =
+            open.iter().partition(|c| natural[**c] <= equal);
+        if fits.is_empty() || wide.is_empty() {
+            for c in &open {
+                widths[*c] = natural[*c] * left / need;
+            }
+            return widths;
+        }
+        for c in fits {
+            widths[c] = natural[c];
+            left -= natural[c];
+        }
+        open = wide;
+    }
+}
+
 /// Height of a row whose cells wrapped into `lines`.
-fn height(lines: &[Vec<String>], lh: f32) -> f32 {
+fn height(lines: &[Vec<String>], lh: f32, pad: f32) -> f32 {
     if lines.is_empty() {
         return 0.0;
     }
     let n = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
-    n as f32 * lh + 2.0 * PAD
+    n as f32 * lh + 2.0 * pad
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share_widths;
+
+    #[test]
+    fn columns_that_fit_share_the_slack() {
+        assert_eq!(share_widths(&[10.0, 30.0], 80.0), vec![20.0, 60.0]);
+    }
+
+    #[test]
+    fn narrow_columns_keep_their_width_and_wide_ones_share_the_rest() {
+        let w = share_widths(&[20.0, 300.0, 30.0, 500.0], 400.0);
+        assert_eq!(w[0], 20.0);
+        assert_eq!(w[2], 30.0);
+        // 350 left for 300 and 500: in proportion.
+        assert!((w[1] - 131.25).abs() < 1e-3, "{w:?}");
+        assert!((w[3] - 218.75).abs() < 1e-3, "{w:?}");
+        assert!((w.iter().sum::<f32>() - 400.0).abs() < 1e-3);
+    }
 }

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use super::Cx;
 
 /// 万元 amounts.
-pub(super) const AMOUNT: &str = "#,##0.00";
+pub(super) const AMOUNT: &str = "0.00";
 /// Scores, points and percentages.
 pub(super) const SCORE: &str = "0.00";
 

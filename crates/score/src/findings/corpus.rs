@@ -185,6 +185,40 @@ pub(crate) fn other_year_document(
     })
 }
 
+/// One note per document whose units belong to another place than `[pipeline] jurisdiction`
+/// (`盐边县` tables in a review of `攀枝花市西区`): flagged, not silently merged (still scored). A
+/// document whose units' names give no place, or not the level that would tell, is not flagged.
+pub(crate) fn other_jurisdiction_document(
+    doc_index: usize,
+    doc: &DocumentRecords,
+    jurisdiction: &jixiao_core::Locality,
+) -> Option<Finding> {
+    let (place, n) = jixiao_core::document_locality(&doc.records)?;
+    if jurisdiction.contains(&place) != jixiao_core::Jurisdiction::Other {
+        return None;
+    }
+    let (k, first) = doc.records.iter().enumerate().find(|(_, r)| {
+        [&r.unit, &r.supervisor]
+            .into_iter()
+            .flatten()
+            .find_map(|u| jixiao_core::Locality::parse(u))
+            .as_ref()
+            == Some(&place)
+    })?;
+    Some(Finding {
+        code: "document-other-jurisdiction".into(),
+        severity: Severity::Warning,
+        message: format!(
+            "本文件{n}张表的填报单位属于{}，不在本次审核的{}范围内，请核实是否应纳入本次审核（已照常评分）",
+            place.name(),
+            jurisdiction.name()
+        ),
+        records: vec![crate::record_ref(doc_index, k, &doc.file, first)],
+        line: Some(first.lines[0]),
+        text: None,
+    })
+}
+
 /// A document's project records against its budget tables' 项目支出 total. A difference within the
 /// rounding of the records (0.005 万元 each, at least 0.01) is reported as a rounding difference
 /// (info), anything larger as a mismatch (warning).

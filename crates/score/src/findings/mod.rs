@@ -10,7 +10,12 @@ use jixiao_core::{Finding, Ledger, Record, RecordKind, RecordRef};
 use crate::rubric::Rubric;
 
 /// Every finding of a ledger. `year` is the run's budget year (records without their own inherit it).
-pub(crate) fn find(ledger: &Ledger, rubric: &Rubric, year: i32) -> Vec<Finding> {
+pub(crate) fn find(
+    ledger: &Ledger,
+    rubric: &Rubric,
+    year: i32,
+    jurisdiction: Option<&jixiao_core::Locality>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut all: Vec<(RecordRef, &Record)> = Vec::new();
     for (d, doc) in ledger.documents.iter().enumerate() {
@@ -30,6 +35,9 @@ pub(crate) fn find(ledger: &Ledger, rubric: &Rubric, year: i32) -> Vec<Finding> 
         out.extend(corpus::reconcile_document(d, doc));
         out.extend(corpus::form_without_goal(d, doc));
         out.extend(corpus::other_year_document(d, doc, year));
+        if let Some(place) = jurisdiction {
+            out.extend(corpus::other_jurisdiction_document(d, doc, place));
+        }
     }
     out.extend(corpus::copied_across_projects(&all, &rubric.findings));
     out
