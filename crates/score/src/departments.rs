@@ -3,10 +3,14 @@
 //! packet would count (and file) it twice. Every record's department is compared by a key that
 //! undoes the usual party-organ abbreviations and width and spacing differences, and all records of
 //! one key take the spelling most of them use (ties: the fuller, then the first in order).
+//!
+//! Names that differ by more than spelling are never merged on a guess: when one department's name,
+//! its place aside, ends another's (`…广播电视和旅游局` and `…文化广播电视和旅游局`), the pair is
+//! flagged for the reviewer (`department-similar-names`) and counted as two departments.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use jixiao_core::RecordScore;
+use jixiao_core::{Finding, Jurisdiction, Locality, RecordRef, RecordScore, Severity};
 
 /// The comparison key of a department name; never printed.
 pub(crate) fn department_key(name: &str) -> String {
@@ -65,6 +69,85 @@ pub(crate) fn unify(records: &mut [RecordScore]) {
     }
 }
 
+/// The shortest name (its place aside, in characters) that is compared as the end of another:
+/// shorter ones (`财政局`, `档案馆`) end too many names by chance.
+const SIMILAR_MIN_CHARS: usize = 5;
+
+/// One info finding per pair of departments whose names, places aside, one ends the other and whose
+/// places agree (or one names none), with both departments' first tables.
+pub(crate) fn similar_names(records: &[RecordScore]) -> Vec<Finding> {
+    // Each department: its table count, first table, place and name without the place.
+    let mut departments: BTreeMap<&str, (usize, &RecordRef)> = BTreeMap::new();
+    for r in records {
+        departments
+            .entry(r.department.as_str())
+            .and_modify(|(n, _)| *n += 1)
+            .or_insert((1, &r.record));
+    }
+    let parts: BTreeMap<&str, (Option<Locality>, String)> = departments
+        .keys()
+        .map(|name| (*name, without_place(name)))
+        .collect();
+    let mut by_rest: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (name, (_, rest)) in &parts {
+        by_rest.entry(rest.as_str()).or_default().push(name);
+    }
+    let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for (long, (place, rest)) in &parts {
+        for (i, _) in rest.char_indices().skip(1) {
+            let tail = &rest[i..];
+            if tail.chars().count() < SIMILAR_MIN_CHARS {
+                break;
+            }
+            for short in by_rest.get(tail).into_iter().flatten() {
+                if places_agree(place.as_ref(), parts[short].0.as_ref()) {
+                    pairs.insert((short, long));
+                }
+            }
+        }
+    }
+    pairs
+        .into_iter()
+        .map(|(short, long)| {
+            let (a, b) = (departments[short], departments[long]);
+            Finding {
+                code: "department-similar-names".into(),
+                severity: Severity::Info,
+                message: format!(
+                    "“{short}”（{}张表）与“{long}”（{}张表）名称相近，是否为同一单位请核实；本次按两个部门分别统计",
+                    a.0, b.0
+                ),
+                records: vec![a.1.clone(), b.1.clone()],
+                line: Some(a.1.lines[0]),
+                text: None,
+            }
+        })
+        .collect()
+}
+
+/// A department's place and its name with the place taken out (`中共攀枝花市西区委员会办公室` →
+/// `中共委员会办公室`, so the organ stays part of what is compared).
+fn without_place(name: &str) -> (Option<Locality>, String) {
+    let key = department_key(name);
+    match Locality::parse(&key) {
+        Some(place) => {
+            let rest = key.replacen(&place.name(), "", 1);
+            (Some(place), rest)
+        }
+        None => (None, key),
+    }
+}
+
+/// Two departments' places agree when either names none, or one lies in the other.
+fn places_agree(a: Option<&Locality>, b: Option<&Locality>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a.contains(b) != Jurisdiction::Other && b.contains(a) != Jurisdiction::Other
+        }
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +184,47 @@ mod tests {
         for (a, b) in different {
             assert_ne!(department_key(a), department_key(b), "{a} / {b}");
         }
+    }
+
+    fn scored(department: &str, line: u32) -> RecordScore {
+        RecordScore {
+            record: RecordRef {
+                document: 0,
+                record: line as usize,
+                file: "a.txt".into(),
+                lines: [line, line + 10],
+            },
+            kind: jixiao_core::RecordKind::Project,
+            name: "项目".into(),
+            department: department.into(),
+            funds_total: None,
+            total: 0.0,
+            max_points: 100.0,
+            grade: jixiao_core::Grade::Poor,
+            checks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_name_that_ends_another_is_flagged_not_merged() {
+        let records = [
+            scored("攀枝花市西区文化广播电视和旅游局", 10),
+            scored("攀枝花市西区广播电视和旅游局", 30),
+            scored("攀枝花市西区广播电视和旅游局", 50),
+            // Short ends, other places and other organs are not flagged.
+            scored("攀枝花市西区财政局", 70),
+            scored("攀枝花市西区国库财政局", 90),
+            scored("盐边县文化广播电视和旅游局", 110),
+            scored("中国人民政治协商会议攀枝花市西区委员会办公室", 130),
+            scored("中共攀枝花市西区委员会办公室", 150),
+        ];
+        let found = similar_names(&records);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "“攀枝花市西区广播电视和旅游局”（2张表）与“攀枝花市西区文化广播电视和旅游局”（1张表）名称相近，是否为同一单位请核实；本次按两个部门分别统计"
+        );
+        assert_eq!(found[0].records[0].lines[0], 30);
+        assert_eq!(found[0].records[1].lines[0], 10);
     }
 }

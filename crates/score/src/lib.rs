@@ -218,8 +218,9 @@ pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
         &faults,
         records.len(),
     ));
-    let findings: Vec<Finding> =
+    let mut findings: Vec<Finding> =
         findings::find(ledger, &ctx.rubric, ctx.year, ctx.jurisdiction.as_ref());
+    findings.extend(departments::similar_names(&records));
     Scorecard {
         rubric: ctx.rubric_info(),
         records,
