@@ -360,7 +360,9 @@ fn the_packet_prints_official_text_only() {
         .collect();
     assert_eq!(similar.len(), 1, "{similar:?}");
     assert!(
-        similar[0].starts_with("“攀枝花市西区广播电视和旅游局”（4张表）与“攀枝花市西区文化广播电视和旅游局”（1张表）"),
+        similar[0].starts_with(
+            "“攀枝花市西区广播电视和旅游局”（4张表）与“攀枝花市西区文化广播电视和旅游局”（1张表）"
+        ),
         "{similar:?}"
     );
     assert!(
@@ -722,7 +724,54 @@ fn each_department_gets_a_letter_it_can_act_on() {
             }
             assert!(text.contains("行）："), "{text}");
         }
+        // The same letter as a Word document, for the department to edit and reply in: a real
+        // package (read back with zip and an XML reader) holding the PDF's words.
+        let docx = docx_text(&folder.join("letter.docx"));
+        assert_eq!(
+            squeeze(&docx),
+            without_footers(&text),
+            "{}",
+            folder.display()
+        );
     }
+}
+
+/// Squeezed PDF text without its `第x页共y页` footers.
+fn without_footers(text: &str) -> String {
+    let mut out = text.to_string();
+    while let Some(k) = out.find("页共") {
+        let start = out[..k].rfind('第').unwrap_or(k);
+        let after = k + "页共".len();
+        let end = out[after..]
+            .find('页')
+            .map_or(out.len(), |e| after + e + '页'.len_utf8());
+        out.replace_range(start..end, "");
+    }
+    out
+}
+
+/// The text of a .docx's paragraphs as jixiao's own .docx reader reads them (`inspect --format
+/// cells`: `line: 1:text`), after checking the package has the parts Word needs.
+fn docx_text(path: &Path) -> String {
+    let file = std::fs::File::open(path).expect("letter.docx");
+    let mut zip = zip::ZipArchive::new(file).expect("a .docx is a zip");
+    for part in [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "word/_rels/document.xml.rels",
+        "word/styles.xml",
+        "word/footer1.xml",
+    ] {
+        assert!(zip.by_name(part).is_ok(), "{part} in {}", path.display());
+    }
+    let out = jixiao(&root(), &["inspect", "--format", "cells", "-q", s(path)]);
+    assert_code(&out, 0);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(": 1:").map(|(_, text)| text.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]

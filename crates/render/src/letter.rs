@@ -1,8 +1,9 @@
-//! 审核意见书: one letter per department, in its packet folder (`letter.pdf`). It tells the
+//! 审核意见书: one letter per department, in its packet folder (`letter.pdf`, `letter.docx`). It tells the
 //! department its projects' grades and, for each project graded 差, 中 or 良, the problems to fix
 //! with the indicator and the source line each concerns, what to resubmit and by when
 //! (`[render] resubmit_by`), signed by the issuer. The wording is `templates/text/letter.txt`
-//! (bureau-overridable like every prose template); the layout is `pdf::letter`.
+//! (bureau-overridable like every prose template); the layouts are `pdf::letter` (`letter.pdf`) and
+//! `docx` (`letter.docx`, for the department to edit and reply in Word or WPS).
 
 use serde::Serialize;
 
@@ -44,6 +45,17 @@ pub(crate) struct LetterProject {
     pub problems: Vec<String>,
     /// Problems not listed.
     pub more: usize,
+}
+
+/// What the letter says, already worded.
+pub(crate) struct LetterText<'a> {
+    pub title: &'a str,
+    /// The addressee (`民政局：`) first, then the body paragraphs.
+    pub paragraphs: &'a [String],
+    pub issuer: &'a str,
+    pub date: &'a str,
+    pub as_of: &'a str,
+    pub footer: &'a str,
 }
 
 /// The letter of the department packet `p` (whose `meta.department` is set).

@@ -11,13 +11,15 @@
 //! Map (private modules): `packet` builds the one [`PacketContext`] every format reads; `wording`
 //! the templated prose and strings ([`Wording`]); `xlsx`, `pdf`, `html` one writer each
 //! ([`write_xlsx`], [`write_pdf`], [`write_html`]: `fn(&PacketContext, &Options) -> Result<Vec<u8>,
-//! RenderError>`, for benches and tools that want one format); `format` the file names and scopes of
-//! a packet. To add a format: a module with its writer, a [`jixiao_config::PacketFormat`] variant,
+//! RenderError>`, for benches and tools that want one format); `letter` each department's letter,
+//! laid out by `pdf::letter` and `docx`; `localize` codes into wording; `format` how figures print;
+//! `axis` chart scales shared by the PDF and HTML charts. To add a format: a module with its writer, a [`jixiao_config::PacketFormat`] variant,
 //! and a branch in `render_file`.
 
 #![forbid(unsafe_code)]
 
 mod axis;
+mod docx;
 mod format;
 mod html;
 mod letter;
@@ -262,31 +264,28 @@ fn render_packet(
         let path = file_name(folder, format);
         render_file(&packet, format, path, true, ctx, sink)
     });
-    if formats.contains(&PacketFormat::Pdf) {
-        let path = format!("{folder}letter.pdf");
-        match render_letter(&packet, ctx, &mut diagnostics) {
-            Ok(bytes) => sink(RenderedFile { path, bytes }),
-            Err(e) => diagnostics.push(not_written(&path, &e)),
-        }
-    }
+    letters(&packet, folder, formats, ctx, sink, &mut diagnostics);
     diagnostics
 }
 
-/// The department's letter (审核意见书) as PDF.
-fn render_letter(
+/// The department's letter (审核意见书): `letter.docx` always, `letter.pdf` with the PDF format.
+fn letters(
     packet: &PacketContext,
+    folder: &str,
+    formats: &[PacketFormat],
     ctx: &RenderContext,
+    sink: &(dyn Fn(RenderedFile) + Sync),
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<u8>, RenderError> {
-    let Some(fonts) = &ctx.fonts else {
-        return Err(RenderError::Font {
-            name: "-".into(),
-            message: "fonts were not loaded".into(),
-        });
-    };
+) {
     let letter = letter::letter(packet);
-    let paragraphs = ctx.wording.letter(packet, &letter)?;
-    let text = pdf::letter::LetterText {
+    let paragraphs = match ctx.wording.letter(packet, &letter) {
+        Ok(p) => p,
+        Err(e) => {
+            diagnostics.push(not_written(&format!("{folder}letter.docx"), &e));
+            return;
+        }
+    };
+    let text = letter::LetterText {
         title: &letter.title,
         paragraphs: &paragraphs,
         issuer: &packet.meta.issuer,
@@ -294,7 +293,23 @@ fn render_letter(
         as_of: &packet.meta.as_of,
         footer: ctx.wording.s("packet.page_footer"),
     };
-    pdf::letter::write(&text, fonts, diagnostics)
+    let mut made = vec![(format!("{folder}letter.docx"), docx::write(&text))];
+    if formats.contains(&PacketFormat::Pdf) {
+        let pdf = match &ctx.fonts {
+            Some(fonts) => pdf::letter::write(&text, fonts, diagnostics),
+            None => Err(RenderError::Font {
+                name: "-".into(),
+                message: "fonts were not loaded".into(),
+            }),
+        };
+        made.insert(0, (format!("{folder}letter.pdf"), pdf));
+    }
+    for (path, bytes) in made {
+        match bytes {
+            Ok(bytes) => sink(RenderedFile { path, bytes }),
+            Err(e) => diagnostics.push(not_written(&path, &e)),
+        }
+    }
 }
 
 /// `render` for every format in parallel; the diagnostics in format order.

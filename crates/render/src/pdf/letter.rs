@@ -8,17 +8,7 @@ use super::doc::{BLACK, BODY_SIZE, Doc, GREY, LEADING, MARGIN_BOTTOM, MARGIN_TOP
 use super::fonts::Role;
 use super::{FontSet, emit, navigation};
 use crate::RenderError;
-
-/// What the letter says, already worded.
-pub(crate) struct LetterText<'a> {
-    pub title: &'a str,
-    /// The addressee (`民政局：`) first, then the body paragraphs.
-    pub paragraphs: &'a [String],
-    pub issuer: &'a str,
-    pub date: &'a str,
-    pub as_of: &'a str,
-    pub footer: &'a str,
-}
+use crate::letter::LetterText;
 
 /// The letter as PDF bytes.
 pub(crate) fn write(
