@@ -17,7 +17,14 @@ pub(super) fn review_sheets(doc: &mut Doc<'_>, p: &PacketContext) {
         if d > 0 {
             doc.new_page(true);
         }
-        doc.heading(2, &format!("{}. {}", d + 1, dept.name), true);
+        let title = format!("{}. {}", d + 1, dept.name);
+        if p.meta.department.is_some() {
+            // A department's own packet: the heading would only repeat the cover, and its room
+            // lets the first sheet fit on the page more often. The bookmark stays.
+            doc.bookmark(2, &title);
+        } else {
+            doc.heading(2, &title, true);
+        }
         for (k, i) in dept.records.iter().enumerate() {
             if k > 0 {
                 doc.new_page(true);
