@@ -242,11 +242,11 @@ fn sample_packet_has_a_report_and_every_project_in_its_department() {
             "{file} not in the manifest: {artifacts:?}"
         );
     }
-    // records.json, scores.json, the three run files and four per department — its review
-    // sheets, workbook, page and letter (the manifest does not list itself).
+    // records.json, scores.json, the three run files and five per department — its review
+    // sheets, workbook, page and letter as PDF and .docx (the manifest does not list itself).
     assert_eq!(
         artifacts.len(),
-        5 + 4 * folders.len(),
+        5 + 5 * folders.len(),
         "{} artifacts",
         artifacts.len()
     );

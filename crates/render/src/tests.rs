@@ -32,12 +32,14 @@ fn a_split_run_has_a_report_and_a_folder_per_department() {
         assert!(paths.contains(&main), "{main}: {paths:?}");
     }
     assert!(!paths.contains(&"packet.pdf"));
-    // 20 departments, four files each (sheets, workbook, page, letter), sorted by path.
-    assert_eq!(paths.len(), 3 + 20 * 4, "{paths:?}");
+    // 20 departments, five files each (sheets, workbook, page, the letter as PDF and .docx),
+    // sorted by path.
+    assert_eq!(paths.len(), 3 + 20 * 5, "{paths:?}");
     assert!(paths.windows(2).all(|w| w[0] < w[1]));
     assert!(paths.contains(&"departments/岳阳县农业农村局/packet.pdf"));
     assert!(paths.contains(&"departments/岳阳县农业农村局/index.html"));
     assert!(paths.contains(&"departments/岳阳县农业农村局/letter.pdf"));
+    assert!(paths.contains(&"departments/岳阳县农业农村局/letter.docx"));
     // The run's page links to the departments' and holds no review sheet.
     let index = out
         .files
@@ -73,5 +75,6 @@ fn files_reach_the_sink_as_they_are_made() {
         }
     });
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    assert_eq!(seen.into_inner().map(|s| s.len()).unwrap_or(0), 21);
+    // index.html, and each department's page and letter (.docx: letter.pdf comes with the PDF).
+    assert_eq!(seen.into_inner().map(|s| s.len()).unwrap_or(0), 1 + 20 * 2);
 }

@@ -542,7 +542,10 @@ impl PacketContext {
                 .map(|j| j.name())
                 .unwrap_or_default(),
         };
-        places::fill(&mut summary, &documents, meta.jurisdiction.as_ref());
+        if department.is_none() {
+            // The run's places; a department's packet speaks of its own tables only.
+            places::fill(&mut summary, &documents, meta.jurisdiction.as_ref());
+        }
         let sources = documents
             .iter()
             .map(|d| SourceRow {

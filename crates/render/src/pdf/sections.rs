@@ -167,6 +167,10 @@ fn result_charts(doc: &mut Doc<'_>, p: &PacketContext) {
 /// Section 五's chart: department means, highest first, with the grade bands marked.
 fn means_chart(doc: &mut Doc<'_>, p: &PacketContext) {
     let shown = p.chart_departments();
+    if shown.len() < 2 {
+        // A department's own packet: its mean is in the table above.
+        return;
+    }
     let marks: Vec<Mark> = p
         .bands
         .iter()
