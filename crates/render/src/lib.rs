@@ -194,8 +194,12 @@ pub fn render_to(
         rubric_version: card.rubric.version.clone(),
         ..ctx.meta.clone()
     };
-    let mut whole = PacketContext::of_scope(ledger, card, meta.clone(), packet::Scope::whole(card));
     let split = ctx.config.split_by_department;
+    // Split, the run's report and page show totals and its workbook takes its rows one at a time:
+    // the whole run's context holds no project rows.
+    let scope = packet::Scope::whole(card);
+    let lazy = split.then(|| packet::lazy_rows(ledger, card, &scope));
+    let mut whole = PacketContext::of_scope_rows(ledger, card, meta.clone(), scope, !split);
     let mut jobs = Vec::new();
     if split {
         let names: Vec<String> = whole.departments.iter().map(|d| d.name.clone()).collect();
@@ -208,8 +212,18 @@ pub fn render_to(
             }
         }
     }
+    let wording = fill_wording(&mut whole, ctx);
     let (main, departments) = rayon::join(
-        || render_main(whole, &formats, split, ctx, sink),
+        || {
+            let rows: &dyn packet::ProjectRows = match &lazy {
+                Some(lazy) => lazy,
+                None => &whole.projects,
+            };
+            match &wording {
+                Ok(()) => render_main(&whole, rows, &formats, split, ctx, sink),
+                Err(e) => vec![not_written("packet", e)],
+            }
+        },
         || {
             jobs.into_par_iter()
                 .map(|(folder, scope)| {
@@ -228,24 +242,27 @@ pub fn render_to(
 /// The run's own files. Split, the report and the index page show the summary view (no review
 /// sheets) while the workbook keeps every record.
 fn render_main(
-    mut whole: PacketContext,
+    whole: &PacketContext,
+    rows: &dyn packet::ProjectRows,
     formats: &[PacketFormat],
     split: bool,
     ctx: &RenderContext,
     sink: &(dyn Fn(RenderedFile) + Sync),
 ) -> Vec<Diagnostic> {
-    if let Err(e) = fill_wording(&mut whole, ctx) {
-        return vec![not_written("packet", &e)];
-    }
     let summary = split.then(|| whole.summary_view());
     each_format(formats, |format| {
         let (packet, path) = match (format, &summary) {
             (PacketFormat::Pdf, Some(s)) => (s, "report.pdf".to_string()),
             (PacketFormat::Html, Some(s)) => (s, "index.html".to_string()),
-            _ => (&whole, file_name("", format)),
+            _ => (whole, file_name("", format)),
         };
         let sheets = summary.is_none();
-        render_file(packet, format, path, sheets, ctx, sink)
+        let mut diagnostics = Vec::new();
+        match write_format(packet, rows, format, sheets, ctx, &mut diagnostics) {
+            Ok(bytes) => sink(RenderedFile { path, bytes }),
+            Err(e) => diagnostics.push(not_written(&path, &e)),
+        }
+        diagnostics
     })
 }
 
@@ -339,7 +356,7 @@ fn render_file(
     sink: &(dyn Fn(RenderedFile) + Sync),
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    match write_format(packet, format, sheets, ctx, &mut diagnostics) {
+    match write_format(packet, &packet.projects, format, sheets, ctx, &mut diagnostics) {
         Ok(bytes) => sink(RenderedFile { path, bytes }),
         Err(e) => diagnostics.push(not_written(&path, &e)),
     }
@@ -357,8 +374,10 @@ fn not_written(path: &str, e: &RenderError) -> Diagnostic {
 /// Rows past which the workbook is streamed (constant memory) instead of held in memory.
 const STREAM_ROWS: usize = 20_000;
 
+/// One file of `packet` in `format`; the workbook's detail rows come from `rows`.
 fn write_format(
     packet: &PacketContext,
+    rows: &dyn packet::ProjectRows,
     format: PacketFormat,
     sheets: bool,
     ctx: &RenderContext,
@@ -366,12 +385,11 @@ fn write_format(
 ) -> Result<Vec<u8>, RenderError> {
     match format {
         PacketFormat::Xlsx => {
-            let rows: usize = packet.projects.iter().map(|p| p.indicators.len()).sum();
             let options = xlsx::XlsxOptions {
-                constant_memory: rows > STREAM_ROWS,
+                constant_memory: rows.indicators() > STREAM_ROWS,
                 ..xlsx::XlsxOptions::default()
             };
-            xlsx::write(packet, &options)
+            xlsx::write_rows(packet, rows, &options)
         }
         PacketFormat::Pdf => match &ctx.fonts {
             Some(fonts) => pdf::write(packet, &pdf::PdfOptions { fonts, sheets }, diagnostics),

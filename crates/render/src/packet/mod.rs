@@ -14,11 +14,13 @@ use jixiao_core::{
 };
 use serde::Serialize;
 
+mod lazy;
 mod places;
 mod rows;
 mod views;
 
-use rows::{check_rows, finding_rows, project_row};
+pub(crate) use lazy::{LazyRows, ProjectRows};
+use rows::{check_rows, deduction_count, finding_rows, project_row};
 #[cfg(test)]
 pub(crate) use views::{DEPARTMENTS_IN_REPORT, MEANS_CHART_MAX};
 
@@ -444,25 +446,38 @@ impl PacketContext {
         meta: PacketMeta,
         scope: Scope<'_>,
     ) -> PacketContext {
-        let titles: BTreeMap<&str, &str> = card
-            .rubric
-            .checks
-            .iter()
-            .map(|c| (c.id.as_str(), c.title.as_str()))
-            .collect();
+        Self::of_scope_rows(ledger, card, meta, scope, true)
+    }
+
+    /// [`PacketContext::of_scope`] without the `projects` rows (and so without the departments'
+    /// `records` lists) when `rows` is false: the whole run's context of a split run, whose report
+    /// and index page show totals only and whose workbook takes its rows one at a time from
+    /// [`ProjectRows`] — a province's rows are never all in memory at once.
+    pub(crate) fn of_scope_rows(
+        ledger: &Ledger,
+        card: &Scorecard,
+        meta: PacketMeta,
+        scope: Scope<'_>,
+        keep_rows: bool,
+    ) -> PacketContext {
+        let titles = check_titles(card);
         let department = scope.department;
         let scores = scope.scores;
 
         let departments = departments(ledger, &scores);
-        let mut projects = Vec::with_capacity(scores.len());
+        let mut projects = Vec::with_capacity(if keep_rows { scores.len() } else { 0 });
+        let mut codes: Vec<Option<String>> = Vec::with_capacity(scores.len());
         let mut rows = Vec::with_capacity(departments.len());
         // Each record's 序号 in the project list, for the detail rows to join on.
         let mut position: BTreeMap<(usize, usize), usize> = BTreeMap::new();
         for (name, members) in departments {
-            let start = projects.len();
+            let start = codes.len();
             for s in &members {
-                position.insert((s.record.document, s.record.record), projects.len() + 1);
-                projects.push(project_row(ledger, s, &titles));
+                position.insert((s.record.document, s.record.record), codes.len() + 1);
+                codes.push(record_of(ledger, s).and_then(|r| r.code.clone()));
+                if keep_rows {
+                    projects.push(project_row(ledger, s, &titles));
+                }
             }
             let project_scores: Vec<&RecordScore> = members
                 .iter()
@@ -480,7 +495,11 @@ impl PacketContext {
                 min: summary.min,
                 grades: grade_counts(&summary),
                 top_problems: top_problems(&project_scores, &titles),
-                records: (start..projects.len()).collect(),
+                records: if keep_rows {
+                    (start..codes.len()).collect()
+                } else {
+                    Vec::new()
+                },
             });
         }
 
@@ -495,8 +514,8 @@ impl PacketContext {
         for f in &mut findings {
             f.project_code = f
                 .index
-                .and_then(|i| projects.get(i.wrapping_sub(1)))
-                .and_then(|p| p.code.clone());
+                .and_then(|i| codes.get(i.wrapping_sub(1)))
+                .and_then(Clone::clone);
         }
         let documents: Vec<_> = match department {
             None => ledger.documents.iter().collect(),
@@ -524,7 +543,7 @@ impl PacketContext {
             grades: grade_rows(&total),
             histogram: histogram(&project_scores),
             findings: findings.len(),
-            deductions: projects.iter().map(|p| p.deductions.len()).sum(),
+            deductions: scores.iter().map(|s| deduction_count(s)).sum(),
             other_years: documents
                 .iter()
                 .filter_map(|d| {
@@ -597,6 +616,39 @@ impl PacketContext {
             text: crate::Prose::default(),
             strings: Default::default(),
         }
+    }
+}
+
+/// Each check's title by id, as the review sheets and detail rows name them.
+fn check_titles(card: &Scorecard) -> BTreeMap<&str, &str> {
+    card.rubric
+        .checks
+        .iter()
+        .map(|c| (c.id.as_str(), c.title.as_str()))
+        .collect()
+}
+
+/// The project rows of `scope`, in the order [`PacketContext::of_scope`] lists them (department
+/// order, then ledger order), made one at a time when asked for.
+pub(crate) fn lazy_rows<'l>(
+    ledger: &'l Ledger,
+    card: &'l Scorecard,
+    scope: &Scope<'l>,
+) -> LazyRows<'l> {
+    let order: Vec<&RecordScore> = departments(ledger, &scope.scores)
+        .into_iter()
+        .flat_map(|(_, members)| members)
+        .collect();
+    let indicators = order
+        .iter()
+        .filter_map(|s| record_of(ledger, s))
+        .map(|r| r.indicators.len())
+        .sum();
+    LazyRows {
+        ledger,
+        titles: check_titles(card),
+        order,
+        indicators,
     }
 }
 

@@ -16,6 +16,20 @@ use super::{
 /// How many quoted examples each rule keeps for the problem analysis.
 const EXAMPLES: usize = 3;
 
+/// Whether a piece of evidence is a deduction row: it cost points, or it names the grade a check
+/// that lost points gave.
+fn is_deduction(c: &jixiao_core::CheckResult, e: &jixiao_core::Evidence) -> bool {
+    e.deduction > 0.0 || (lost(c) && e.reason.contains("等级"))
+}
+
+/// How many deduction rows a record's review sheet has (as [`project_row`] lists them).
+pub(super) fn deduction_count(s: &RecordScore) -> usize {
+    s.checks
+        .iter()
+        .map(|c| c.evidence.iter().filter(|e| is_deduction(c, e)).count())
+        .sum()
+}
+
 pub(super) fn project_row(
     ledger: &Ledger,
     s: &RecordScore,
@@ -28,7 +42,7 @@ pub(super) fn project_row(
         .flat_map(|c| {
             c.evidence
                 .iter()
-                .filter(|e| e.deduction > 0.0 || (lost(c) && e.reason.contains("等级")))
+                .filter(|e| is_deduction(c, e))
                 .map(|e| DeductionRow {
                     check: c.id.clone(),
                     title: titles.get(c.id.as_str()).copied().unwrap_or("").to_string(),

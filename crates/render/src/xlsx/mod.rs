@@ -21,7 +21,7 @@ mod tests;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
 use crate::RenderError;
-use crate::packet::PacketContext;
+use crate::packet::{PacketContext, ProjectRows};
 
 use style::Formats;
 
@@ -52,10 +52,22 @@ impl Default for XlsxOptions {
 
 /// Writes the packet's workbook.
 pub fn write(packet: &PacketContext, options: &XlsxOptions) -> Result<Vec<u8>, RenderError> {
+    write_rows(packet, &packet.projects, options)
+}
+
+/// Writes the packet's workbook with its detail rows (项目得分, 扣分明细, 指标明细) from `rows`
+/// instead of `packet.projects`: a split run's workbook of the whole corpus, whose rows are made
+/// one at a time.
+pub(crate) fn write_rows(
+    packet: &PacketContext,
+    rows: &dyn ProjectRows,
+    options: &XlsxOptions,
+) -> Result<Vec<u8>, RenderError> {
     let mut book = Workbook::new();
     book.set_properties(&properties(packet));
     let mut cx = Cx {
         packet,
+        rows,
         options,
         formats: Formats::new(),
         names: Vec::new(),
@@ -76,6 +88,15 @@ pub fn write(packet: &PacketContext, options: &XlsxOptions) -> Result<Vec<u8>, R
         .map_err(|e| failed("saving the workbook", e))
 }
 
+/// A grade's consequence (`grade.优`); empty for a grade the strings do not know.
+fn consequence<'p>(packet: &'p PacketContext, grade: &str) -> &'p str {
+    packet
+        .strings
+        .get("grade")
+        .and_then(|g| g.get(grade))
+        .map_or("", String::as_str)
+}
+
 /// Writes one sheet (or one table's sheets).
 type SheetWriter = fn(&mut Workbook, &mut Cx) -> Result<(), XlsxError>;
 
@@ -89,6 +110,8 @@ fn failed(what: &str, e: XlsxError) -> RenderError {
 /// What every sheet writer reads, and the sheet names given so far.
 struct Cx<'p> {
     packet: &'p PacketContext,
+    /// The detail sheets' projects: `packet.projects`, or made one at a time.
+    rows: &'p dyn ProjectRows,
     options: &'p XlsxOptions,
     formats: Formats,
     /// Names already used, lower-cased (Excel compares sheet names without case).
@@ -108,14 +131,6 @@ impl<'p> Cx<'p> {
             .to_string()
     }
 
-    /// A grade's consequence (`grade.优`); empty for a grade the strings do not know.
-    fn consequence(&self, grade: &str) -> &'p str {
-        self.packet
-            .strings
-            .get("grade")
-            .and_then(|g| g.get(grade))
-            .map_or("", String::as_str)
-    }
 
     /// A valid, unused sheet name for part `part` (1-based) of the sheet named `base`.
     fn sheet_name(&mut self, base: &str, part: usize) -> String {

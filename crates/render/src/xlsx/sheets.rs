@@ -100,15 +100,13 @@ pub(super) fn projects(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError
         Column::new(cx.s("column.grade"), Kind::Text),
         Column::new(cx.s("column.consequence"), Kind::Text),
     ]);
-    let consequences: Vec<&str> = p
-        .projects
-        .iter()
-        .map(|r| cx.consequence(&r.grade))
-        .collect();
-    let rows = || {
-        p.projects.iter().enumerate().map(|(i, r)| {
+    let source = cx.rows;
+    let rows = |f: &mut dyn FnMut(Vec<Cell<'_>>)| {
+        let mut i = 0usize;
+        source.each(&mut |r| {
+            i += 1;
             let mut row: Vec<Cell> = vec![
-                (i + 1).into(),
+                i.into(),
                 r.department.as_str().into(),
                 r.name.as_str().into(),
                 r.code.as_deref().into(),
@@ -127,10 +125,10 @@ pub(super) fn projects(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError
                 r.total.into(),
                 r.percent.into(),
                 r.grade.as_str().into(),
-                consequences.get(i).copied().unwrap_or("").into(),
+                super::consequence(p, &r.grade).into(),
             ]);
-            row
-        })
+            f(row);
+        });
     };
     let colour = |sheet: &mut Worksheet, part: &Part| grade_colours(sheet, 1, part.rows, grade_col);
     let options = Options {
@@ -138,13 +136,12 @@ pub(super) fn projects(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError
         decorate: Some(&colour),
     };
     let name = cx.s("sheet.projects");
-    table::write(book, cx, name, &columns, rows, options)?;
+    table::write_visited(book, cx, name, &columns, &rows, options)?;
     Ok(())
 }
 
 /// Every piece of evidence that cost points, over all records.
 pub(super) fn deductions(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
-    let p = cx.packet;
     let columns = columns(
         cx,
         &[
@@ -162,11 +159,14 @@ pub(super) fn deductions(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
             ("line", Kind::Int),
         ],
     );
-    let rows = || {
-        p.projects.iter().enumerate().flat_map(|(i, r)| {
-            r.deductions.iter().map(move |d| -> Vec<Cell> {
-                vec![
-                    (i + 1).into(),
+    let source = cx.rows;
+    let rows = |f: &mut dyn FnMut(Vec<Cell<'_>>)| {
+        let mut i = 0usize;
+        source.each(&mut |r| {
+            i += 1;
+            for d in &r.deductions {
+                f(vec![
+                    i.into(),
                     r.department.as_str().into(),
                     r.name.as_str().into(),
                     r.code.as_deref().into(),
@@ -178,22 +178,21 @@ pub(super) fn deductions(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
                     d.reason.as_str().into(),
                     d.file.as_str().into(),
                     d.line.into(),
-                ]
-            })
-        })
+                ]);
+            }
+        });
     };
     let options = Options {
         large: true,
         decorate: None,
     };
     let name = cx.s("sheet.deductions");
-    table::write(book, cx, name, &columns, rows, options)?;
+    table::write_visited(book, cx, name, &columns, &rows, options)?;
     Ok(())
 }
 
 /// Every performance indicator (三级指标) of every record, with its parsed reading.
 pub(super) fn indicators(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
-    let p = cx.packet;
     let columns = columns(
         cx,
         &[
@@ -212,11 +211,14 @@ pub(super) fn indicators(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
             ("line", Kind::Int),
         ],
     );
-    let rows = || {
-        p.projects.iter().enumerate().flat_map(|(k, r)| {
-            r.indicators.iter().map(move |i| -> Vec<Cell> {
-                vec![
-                    (k + 1).into(),
+    let source = cx.rows;
+    let rows = |f: &mut dyn FnMut(Vec<Cell<'_>>)| {
+        let mut k = 0usize;
+        source.each(&mut |r| {
+            k += 1;
+            for i in &r.indicators {
+                f(vec![
+                    k.into(),
                     r.department.as_str().into(),
                     r.name.as_str().into(),
                     r.code.as_deref().into(),
@@ -229,16 +231,16 @@ pub(super) fn indicators(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
                     i.parsed.as_str().into(),
                     r.file.as_str().into(),
                     i.line.into(),
-                ]
-            })
-        })
+                ]);
+            }
+        });
     };
     let options = Options {
         large: true,
         decorate: None,
     };
     let name = cx.s("sheet.indicators");
-    table::write(book, cx, name, &columns, rows, options)?;
+    table::write_visited(book, cx, name, &columns, &rows, options)?;
     Ok(())
 }
 

@@ -92,7 +92,7 @@ pub(super) fn write(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
             (g.count_share.into(), &f.score),
             (g.funds.into(), &f.amount),
             (g.funds_share.into(), &f.score),
-            (cx.consequence(&g.grade).into(), &f.text),
+            (super::consequence(cx.packet, &g.grade).into(), &f.text),
         ])?;
     }
     let grades_last = w.row - 1;

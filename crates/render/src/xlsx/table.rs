@@ -93,6 +93,11 @@ pub(super) struct Options<'f> {
     pub decorate: Option<Decorate<'f>>,
 }
 
+/// A table's rows given by a visitor: `rows(f)` calls `f` with each row in order, and walks them
+/// all again on every call (twice: once to measure, once to write). Rows made on the fly (a
+/// province's workbook) are never all in memory at once.
+pub(super) type Visit<'v> = &'v dyn Fn(&mut dyn FnMut(Vec<Cell<'_>>));
+
 /// Writes the table on as many sheets as the row limit needs (at least one).
 pub(super) fn write<'a, I>(
     book: &mut Workbook,
@@ -105,9 +110,22 @@ pub(super) fn write<'a, I>(
 where
     I: Iterator<Item = Vec<Cell<'a>>>,
 {
+    let visit = |f: &mut dyn FnMut(Vec<Cell<'_>>)| rows().for_each(|r| f(r));
+    write_visited(book, cx, name, columns, &visit, options)
+}
+
+/// [`write`] with the rows given by a visitor.
+pub(super) fn write_visited(
+    book: &mut Workbook,
+    cx: &mut Cx,
+    name: &str,
+    columns: &[Column],
+    rows: Visit<'_>,
+    options: Options,
+) -> Result<Vec<Part>, XlsxError> {
     let last_col = u16::try_from(columns.len().saturating_sub(1))
         .map_err(|_| XlsxError::RowColumnLimitError)?;
-    let (widths, count) = measure(columns, rows());
+    let (widths, count) = measure(columns, rows);
     let per_sheet = cx.options.max_rows_per_sheet.clamp(1, MAX_DATA_ROWS) as usize;
     let formats: Vec<Format> = columns
         .iter()
@@ -122,7 +140,8 @@ where
         })
         .collect();
 
-    let mut source = rows();
+    // The sheets first, each set up with its header; then the rows into them in order.
+    let first = book.worksheets().len();
     let mut parts = Vec::new();
     let mut written = 0usize;
     loop {
@@ -155,22 +174,39 @@ where
         for (col, c) in (0u16..).zip(columns) {
             sheet.write_string_with_format(0, col, clip(&c.title), &cx.formats.header)?;
         }
-        for row in 1..=part.rows {
-            let Some(cells) = source.next() else { break };
-            for ((col, cell), format) in (0u16..).zip(cells).zip(&formats) {
-                write_cell(sheet, row, col, cell, format)?;
-            }
-        }
         written += take;
         parts.push(part);
         if written >= count {
-            return Ok(parts);
+            break;
         }
+    }
+    let mut next = 0usize;
+    let mut failure = None;
+    rows(&mut |cells| {
+        if failure.is_some() || next >= count {
+            return;
+        }
+        let (part, row) = (next / per_sheet, next % per_sheet + 1);
+        next += 1;
+        let written = book.worksheet_from_index(first + part).and_then(|sheet| {
+            let row = u32::try_from(row).map_err(|_| XlsxError::RowColumnLimitError)?;
+            for ((col, cell), format) in (0u16..).zip(cells).zip(&formats) {
+                write_cell(sheet, row, col, cell, format)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = written {
+            failure = Some(e);
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(parts),
     }
 }
 
 /// Column widths (in Excel units) and the number of rows.
-fn measure<'a>(columns: &[Column], rows: impl Iterator<Item = Vec<Cell<'a>>>) -> (Vec<f64>, usize) {
+fn measure(columns: &[Column], rows: Visit<'_>) -> (Vec<f64>, usize) {
     // Headers wrap, so a long title need not widen its column much past its data: a number
     // column's header gets about five CJK characters a line, a text column's eight.
     let mut widths: Vec<usize> = columns
@@ -184,7 +220,7 @@ fn measure<'a>(columns: &[Column], rows: impl Iterator<Item = Vec<Cell<'a>>>) ->
         })
         .collect();
     let mut count = 0;
-    for cells in rows {
+    rows(&mut |cells| {
         count += 1;
         for ((w, cell), column) in widths.iter_mut().zip(&cells).zip(columns) {
             let cell_width = match cell {
@@ -198,7 +234,7 @@ fn measure<'a>(columns: &[Column], rows: impl Iterator<Item = Vec<Cell<'a>>>) ->
             };
             *w = (*w).max(cell_width);
         }
-    }
+    });
     let widths = widths
         .iter()
         .zip(columns)
