@@ -356,7 +356,14 @@ fn render_file(
     sink: &(dyn Fn(RenderedFile) + Sync),
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    match write_format(packet, &packet.projects, format, sheets, ctx, &mut diagnostics) {
+    match write_format(
+        packet,
+        &packet.projects,
+        format,
+        sheets,
+        ctx,
+        &mut diagnostics,
+    ) {
         Ok(bytes) => sink(RenderedFile { path, bytes }),
         Err(e) => diagnostics.push(not_written(&path, &e)),
     }

@@ -157,14 +157,13 @@ impl Wording {
 
     /// Renders the prose for `ctx`.
     pub fn prose(&self, ctx: &PacketContext) -> Result<Prose, RenderError> {
-        // Without the review sheets: the prose speaks of totals, and a tera context of every
-        // project (cloned once per failed check below) cost hundreds of MB at a province's scale.
-        let mut context = Context::from_serialize(&ctx.without_sheets(None)).map_err(|e| {
-            RenderError::Templates {
+        // Totals only (`totals_view`): the prose speaks of totals, and a tera context of every
+        // row cost hundreds of MB at a province's scale.
+        let mut context =
+            Context::from_serialize(&ctx.totals_view()).map_err(|e| RenderError::Templates {
                 name: "context".into(),
                 message: tera_message(&e),
-            }
-        })?;
+            })?;
         context.insert("as_of_zh", &date_zh(&ctx.meta.as_of));
         context.insert(
             "unparsed_count",
@@ -196,15 +195,19 @@ impl Wording {
             .collect();
         context.insert("advice", &advice);
         let mut problems = render("text/problems.txt", &context)?;
+        // One paragraph per failed check, the check's values set in the one context (a copy of
+        // it per check cost as much memory again at a province's scale), and taken out after.
         for (n, i) in ctx.pareto.iter().enumerate() {
             let Some(check) = ctx.checks.get(*i) else {
                 continue;
             };
-            let mut one = context.clone();
-            one.insert("index", &(n + 1));
-            one.insert("check", check);
-            one.insert("problem", &named(&check.id, &check.title));
-            problems.extend(render("text/problem.txt", &one)?);
+            context.insert("index", &(n + 1));
+            context.insert("check", check);
+            context.insert("problem", &named(&check.id, &check.title));
+            problems.extend(render("text/problem.txt", &context)?);
+        }
+        for key in ["index", "check", "problem"] {
+            context.remove(key);
         }
         Ok(Prose {
             cover: render("text/cover.txt", &context)?,
@@ -223,12 +226,11 @@ impl Wording {
         ctx: &PacketContext,
         letter: &crate::letter::Letter,
     ) -> Result<Vec<String>, RenderError> {
-        let mut context = Context::from_serialize(&ctx.without_sheets(None)).map_err(|e| {
-            RenderError::Templates {
+        let mut context =
+            Context::from_serialize(&ctx.totals_view()).map_err(|e| RenderError::Templates {
                 name: "context".into(),
                 message: tera_message(&e),
-            }
-        })?;
+            })?;
         context.insert("letter", letter);
         self.paragraphs_of("text/letter.txt", &context)
     }

@@ -18,6 +18,30 @@ impl PacketContext {
         self.without_sheets(Some(FINDINGS_IN_SUMMARY))
     }
 
+    /// What the prose templates read (`templates/text/*.txt`): the packet's totals — meta, summary,
+    /// the checks and their Pareto order, sources, unparsed content — without its row lists
+    /// (projects, departments, findings): the prose speaks of totals, and a tera context of a
+    /// province's ten thousand departments and tens of thousands of findings cost ≈ 100 MB at the
+    /// run's peak.
+    pub(crate) fn totals_view(&self) -> PacketContext {
+        PacketContext {
+            meta: self.meta.clone(),
+            summary: self.summary.clone(),
+            departments: Vec::new(),
+            projects: Vec::new(),
+            checks: self.checks.clone(),
+            pareto: self.pareto.clone(),
+            findings: Vec::new(),
+            sources: self.sources.clone(),
+            unparsed: self.unparsed.clone(),
+            department_links: Vec::new(),
+            home: self.home.clone(),
+            bands: self.bands,
+            text: crate::Prose::default(),
+            strings: self.strings.clone(),
+        }
+    }
+
     /// The packet without `projects` (and the departments' indices into it), findings cut to
     /// `findings` when given: what the prose templates read, so rendering a paragraph never copies
     /// the corpus.

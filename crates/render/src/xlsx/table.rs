@@ -110,7 +110,7 @@ pub(super) fn write<'a, I>(
 where
     I: Iterator<Item = Vec<Cell<'a>>>,
 {
-    let visit = |f: &mut dyn FnMut(Vec<Cell<'_>>)| rows().for_each(|r| f(r));
+    let visit = |f: &mut dyn FnMut(Vec<Cell<'_>>)| rows().for_each(&mut *f);
     write_visited(book, cx, name, columns, &visit, options)
 }
 
@@ -228,6 +228,8 @@ fn measure(columns: &[Column], rows: Visit<'_>) -> (Vec<f64>, usize) {
                 Cell::Owned(s) => display_width(s),
                 Cell::Num(x) => match column.kind {
                     Kind::Amount => crate::format::wan(*x).len(),
+                    // As the cell's number format shows it (`0.00`).
+                    Kind::Score => crate::format::score(*x).len(),
                     _ => crate::format::num(*x).len(),
                 },
                 Cell::Empty => 0,
