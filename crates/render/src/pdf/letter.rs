@@ -1,5 +1,6 @@
-//! The layout of a department's letter (审核意见书): A4 portrait, the title centred in the heading
-//! face, the addressee flush left, indented body paragraphs, the issuer and the date right-aligned
+//! The layout of a department's letter (审核意见书): A4 portrait, the title centred in the body
+//! (宋体-style) face at 16 pt, as 公文 set their titles in a 宋 face — and one font embedded instead
+//! of two —, the addressee flush left, indented body paragraphs, the issuer and the date right-aligned
 //! at the end (kept together), `第 x 页 共 y 页` at the foot of every page.
 
 use jixiao_core::Diagnostic;
@@ -20,11 +21,11 @@ pub(crate) fn write(
     doc.new_page(false);
     doc.y = MARGIN_TOP;
     let size = 16.0;
-    for line in fonts.wrap(Role::Heading, text.title, size, doc.width()) {
-        let w = fonts.width(Role::Heading, &line, size);
+    for line in fonts.wrap(Role::Body, text.title, size, doc.width()) {
+        let w = fonts.width(Role::Body, &line, size);
         let x = (doc.page().width() - w) / 2.0;
         let top = doc.y;
-        doc.text_at(x, top, size, Role::Heading, &line, BLACK);
+        doc.text_at(x, top, size, Role::Body, &line, BLACK);
         doc.y += size * 1.5;
     }
     doc.space(BODY_SIZE);
