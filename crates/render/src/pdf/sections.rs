@@ -289,6 +289,7 @@ fn department_table(p: &PacketContext, shown: &[usize]) -> Table {
             Column::new(s(p, "column.projects"), 0.9, Align::Right),
             Column::new(s(p, "column.funds"), 1.5, Align::Right),
             Column::new(s(p, "column.mean"), 1.0, Align::Right),
+            Column::new(s(p, "column.weighted_mean"), 1.0, Align::Right),
             Column::new(s(p, "column.min"), 1.0, Align::Right),
             Column::new("优/良/中/差", 1.5, Align::Center),
             Column::new(s(p, "column.top_problems"), 3.0, Align::Left),
@@ -303,6 +304,7 @@ fn department_table(p: &PacketContext, shown: &[usize]) -> Table {
                     d.projects.to_string(),
                     wan(d.funds),
                     score(d.mean),
+                    score(d.weighted_mean),
                     score(d.min),
                     d.grades.map(|g| g.to_string()).join("/"),
                     d.top_problems.join("；"),
@@ -310,6 +312,8 @@ fn department_table(p: &PacketContext, shown: &[usize]) -> Table {
             })
             .collect(),
         size: 8.5,
+        // The numbers keep one line, the names and problems share the rest.
+        fit_content: true,
         ..Table::default()
     }
 }

@@ -118,6 +118,7 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
         ],
         no_header: true,
         dense: true,
+        fit_content: true,
         ..Table::default()
     };
     if let Some(g) = grade_index(&r.grade) {
@@ -154,6 +155,7 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
             .collect(),
         size: 8.5,
         dense: true,
+        fit_content: true,
         ..Table::default()
     });
 
@@ -176,6 +178,7 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
         rows: vec![points],
         size: 8.0,
         dense: true,
+        fit_content: true,
         ..Table::default()
     };
     for (c, cell) in r.checks.iter().enumerate() {
@@ -215,6 +218,7 @@ fn sheet(doc: &mut Doc<'_>, p: &PacketContext, r: &ProjectRow) {
                 .collect(),
             size: 8.5,
             dense: true,
+            fit_content: true,
             ..Table::default()
         });
     }

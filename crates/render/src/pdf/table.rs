@@ -46,6 +46,8 @@ pub(crate) struct Table {
     pub keep_with_next: f32,
     /// Tighter padding and leading (a review sheet's tables, so a sheet fits on one page).
     pub dense: bool,
+    /// Column widths from the content (see `content_widths`) instead of the columns' weights.
+    pub fit_content: bool,
 }
 
 const PAD: f32 = 3.0;
@@ -68,7 +70,7 @@ impl Doc<'_> {
         let lh = t.leading(size);
         let pad = t.pad();
         self.ensure(lh * 3.0);
-        let widths = if t.dense {
+        let widths = if t.fit_content {
             self.content_widths(t, size, pad)
         } else {
             let total: f32 = t.columns.iter().map(|c| c.weight).sum::<f32>().max(0.001);
@@ -149,25 +151,44 @@ impl Doc<'_> {
     /// narrower ones leave (so a short code or line number never wraps while long text does).
     /// Columns with weight 0 are not used here: every column takes part.
     fn content_widths(&self, t: &Table, size: f32, pad: f32) -> Vec<f32> {
-        let natural: Vec<f32> = (0..t.columns.len())
+        let titles: Vec<f32> = t
+            .columns
+            .iter()
             .map(|c| {
-                let title = if t.no_header {
+                if t.no_header {
                     0.0
                 } else {
                     self.fonts
-                        .width(Role::Heading, &t.columns[c].title, size)
+                        .width(Role::Heading, &c.title, size)
                         .min(size * 6.0)
-                };
-                t.rows
-                    .iter()
-                    .filter_map(|r| r.get(c))
-                    .map(|cell| self.fonts.width(Role::Body, cell, size))
-                    .fold(title, f32::max)
-                    + 2.0 * pad
-                    + 1.0
+                }
             })
             .collect();
-        share_widths(&natural, self.width())
+        // Each cell's width on one line, with its padding.
+        let cells: Vec<Vec<f32>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|cell| self.fonts.width(Role::Body, cell, size) + 2.0 * pad + 1.0)
+                    .collect()
+            })
+            .collect();
+        let natural: Vec<f32> = (0..t.columns.len())
+            .map(|c| {
+                cells
+                    .iter()
+                    .filter_map(|r| r.get(c).copied())
+                    .fold(titles[c] + 2.0 * pad + 1.0, f32::max)
+            })
+            .collect();
+        let first = share_widths(&natural, self.width());
+        // A column is never narrower than its title or three characters.
+        let least: Vec<f32> = titles
+            .iter()
+            .map(|w| w.max(size * 3.0) + 2.0 * pad + 1.0)
+            .collect();
+        balance_widths(first, &cells, &least, 2.0 * pad + 1.0)
     }
 
     fn break_table(
@@ -277,6 +298,56 @@ fn share_widths(natural: &[f32], total: f32) -> Vec<f32> {
     }
 }
 
+/// Moves width between the columns that wrap while that makes the table shorter: the number of
+/// lines of every row (its tallest cell, each cell's one-line width over its column's) summed.
+/// Water-filling alone gives a long text column most of the width even when a second text column
+/// (a department's name) then wraps onto three lines in every row.
+fn balance_widths(mut widths: Vec<f32>, cells: &[Vec<f32>], least: &[f32], pad: f32) -> Vec<f32> {
+    let lines = |widths: &[f32]| -> f32 {
+        cells
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(widths)
+                    .map(|(cell, w)| ((cell - pad) / (w - pad).max(1.0)).ceil().max(1.0))
+                    .fold(1.0, f32::max)
+            })
+            .sum()
+    };
+    let total: f32 = widths.iter().sum();
+    let step = total * 0.02;
+    let mut best = lines(&widths);
+    for _ in 0..200 {
+        let mut better: Option<(f32, usize, usize)> = None;
+        for from in 0..widths.len() {
+            if widths[from] - step < least.get(from).copied().unwrap_or(0.0) {
+                continue;
+            }
+            for to in 0..widths.len() {
+                let wraps = cells
+                    .iter()
+                    .any(|r| r.get(to).is_some_and(|c| *c > widths[to]));
+                if to == from || !wraps {
+                    continue;
+                }
+                widths[from] -= step;
+                widths[to] += step;
+                let h = lines(&widths);
+                widths[from] += step;
+                widths[to] -= step;
+                if h < best - 0.5 && better.is_none_or(|(b, ..)| h < b) {
+                    better = Some((h, from, to));
+                }
+            }
+        }
+        let Some((h, from, to)) = better else { break };
+        widths[from] -= step;
+        widths[to] += step;
+        best = h;
+    }
+    widths
+}
+
 /// Height of a row whose cells wrapped into `lines`.
 fn height(lines: &[Vec<String>], lh: f32, pad: f32) -> f32 {
     if lines.is_empty() {
@@ -288,7 +359,40 @@ fn height(lines: &[Vec<String>], lh: f32, pad: f32) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::share_widths;
+    use super::{balance_widths, share_widths};
+
+    #[test]
+    fn width_goes_where_it_saves_lines() {
+        // Two text columns: names of 150 pt, problems of 300 pt, in 300 pt. Water-filling gives
+        // them 100 and 200 (two lines each); any split that keeps names on one line needs the
+        // problems on two, so the balance stays at two lines a row, never three.
+        let cells = vec![vec![150.0, 300.0]; 10];
+        let w = balance_widths(
+            share_widths(&[150.0, 300.0], 300.0),
+            &cells,
+            &[20.0, 20.0],
+            0.0,
+        );
+        let lines: f32 = cells
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(&w)
+                    .map(|(c, w)| (c / w).ceil())
+                    .fold(1.0, f32::max)
+            })
+            .sum();
+        assert_eq!(lines, 20.0, "{w:?}");
+        // A short column is left alone.
+        let cells = vec![vec![30.0, 150.0, 600.0]; 5];
+        let w = balance_widths(
+            share_widths(&[30.0, 150.0, 600.0], 400.0),
+            &cells,
+            &[20.0; 3],
+            0.0,
+        );
+        assert!((w[0] - 30.0).abs() < 1e-3 && w[1] >= 150.0 - 1e-3, "{w:?}");
+    }
 
     #[test]
     fn columns_that_fit_share_the_slack() {
