@@ -895,7 +895,7 @@ fn a_review_sheets_signature_line_is_never_alone_on_a_page() {
     }
     assert!(lonely.is_empty(), "signature alone on: {lonely:?}");
     // A sheet fits its page where it can: content-measured columns, dense tables, a two-row head.
-    // On the samples 153 of 492 sheets go on to a second page (tall tables, 峰峰's with 20 and
+    // On the samples 151 of 492 sheets go on to a second page (tall tables, 峰峰's with 20 and
     // more indicators); it was 475 with fixed column weights.
     assert_eq!(sheets, 492);
     assert!(continued <= 170, "{continued} of {sheets} sheets continue");
