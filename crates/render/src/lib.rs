@@ -13,8 +13,8 @@
 //! ([`write_xlsx`], [`write_pdf`], [`write_html`]: `fn(&PacketContext, &Options) -> Result<Vec<u8>,
 //! RenderError>`, for benches and tools that want one format); `letter` each department's letter,
 //! laid out by `pdf::letter` and `docx`; `localize` codes into wording; `format` how figures print;
-//! `axis` chart scales shared by the PDF and HTML charts. To add a format: a module with its writer, a [`jixiao_config::PacketFormat`] variant,
-//! and a branch in `render_file`.
+//! `axis` chart scales shared by the PDF and HTML charts. To add a format: a module with its
+//! writer, a [`jixiao_config::PacketFormat`] variant, and a branch in `write_format`.
 
 #![forbid(unsafe_code)]
 
@@ -257,12 +257,7 @@ fn render_main(
             _ => (whole, file_name("", format)),
         };
         let sheets = summary.is_none();
-        let mut diagnostics = Vec::new();
-        match write_format(packet, rows, format, sheets, ctx, &mut diagnostics) {
-            Ok(bytes) => sink(RenderedFile { path, bytes }),
-            Err(e) => diagnostics.push(not_written(&path, &e)),
-        }
-        diagnostics
+        render_file(packet, rows, format, path, sheets, ctx, sink)
     })
 }
 
@@ -279,7 +274,7 @@ fn render_packet(
     }
     let mut diagnostics = each_format(formats, |format| {
         let path = file_name(folder, format);
-        render_file(&packet, format, path, true, ctx, sink)
+        render_file(&packet, &packet.projects, format, path, true, ctx, sink)
     });
     letters(&packet, folder, formats, ctx, sink, &mut diagnostics);
     diagnostics
@@ -346,9 +341,11 @@ fn fill_wording(packet: &mut PacketContext, ctx: &RenderContext) -> Result<(), R
     Ok(())
 }
 
-/// Renders one file and hands it to `sink`; returns its diagnostics.
+/// Renders one file and hands it to `sink`; returns its diagnostics. The workbook's detail rows
+/// come from `rows`.
 fn render_file(
     packet: &PacketContext,
+    rows: &dyn packet::ProjectRows,
     format: PacketFormat,
     path: String,
     sheets: bool,
@@ -356,14 +353,7 @@ fn render_file(
     sink: &(dyn Fn(RenderedFile) + Sync),
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    match write_format(
-        packet,
-        &packet.projects,
-        format,
-        sheets,
-        ctx,
-        &mut diagnostics,
-    ) {
+    match write_format(packet, rows, format, sheets, ctx, &mut diagnostics) {
         Ok(bytes) => sink(RenderedFile { path, bytes }),
         Err(e) => diagnostics.push(not_written(&path, &e)),
     }
