@@ -276,7 +276,7 @@ fn execute(prepared: &Prepared, laps: &mut Laps<'_>) -> Result<Executed, DriverE
     laps.lap(Stage::Ingest);
     let ledger = pool.install(|| jixiao_normalize::normalize(docs, &prepared.normalize));
     laps.lap(Stage::Normalize);
-    let scorecard = pool.install(|| jixiao_score::score(&ledger, &prepared.score));
+    let mut scorecard = pool.install(|| jixiao_score::score(&ledger, &prepared.score));
     laps.lap(Stage::Score);
     log_diagnostics(&ledger, &prepared.resolved.diagnostics);
     for d in &scorecard.diagnostics {
@@ -322,6 +322,8 @@ fn execute(prepared: &Prepared, laps: &mut Laps<'_>) -> Result<Executed, DriverE
             sha256,
         });
     }
+    // scores.json holds every piece of evidence; the packet prints the deductions only.
+    scorecard.retain_evidence(jixiao_render::printed_evidence);
     let sink = StagingSink {
         staging: Mutex::new((staging, Vec::new())),
         failure: Mutex::new(None),

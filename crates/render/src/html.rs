@@ -64,30 +64,45 @@ struct Extras {
     /// page past 150 the lowest means (the page of a province must open in seconds; each
     /// department's own page and `packet.xlsx` have the rest).
     department_rows: Vec<usize>,
+    /// Each listed department's 序号 among all departments, by index into `departments`.
+    department_numbers: Vec<usize>,
     /// Says when the table lists only part of the departments.
     departments_note: Option<String>,
 }
 
 /// Renders `index.html` for `packet`.
 pub fn write(packet: &PacketContext, options: &HtmlOptions<'_>) -> Result<Vec<u8>, RenderError> {
-    let mut context = tera::Context::from_serialize(packet).map_err(|e| RenderError::Format {
-        format: "html".into(),
-        message: e.to_string(),
-    })?;
-    let (department_rows, departments_note) = if packet.department_links.is_empty() {
+    let (shown, departments_note) = if packet.department_links.is_empty() {
         ((0..packet.departments.len()).collect(), None)
     } else {
         packet.report_departments()
     };
+    // A split run's page lists at most 150 departments: its template context holds those only,
+    // not a province's ten thousand (the charts are made from every department first).
+    let charts = Charts::build(packet);
+    let listed;
+    let (page, department_rows, department_numbers) = if shown.len() < packet.departments.len() {
+        listed = packet.with_departments(&shown);
+        let numbers = shown.iter().map(|i| i + 1).collect();
+        (&listed, (0..shown.len()).collect(), numbers)
+    } else {
+        let numbers = (1..=packet.departments.len()).collect();
+        (packet, shown, numbers)
+    };
+    let mut context = tera::Context::from_serialize(page).map_err(|e| RenderError::Format {
+        format: "html".into(),
+        message: e.to_string(),
+    })?;
     context.insert(
         "html",
         &Extras {
-            charts: Charts::build(packet),
+            charts,
             as_of_zh: date_zh(&packet.meta.as_of),
             grades: ["优", "良", "中", "差"],
             findings_note: packet.findings_note(),
             means_caption: packet.means_caption(),
             department_rows,
+            department_numbers,
             departments_note,
         },
     );

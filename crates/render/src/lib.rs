@@ -38,6 +38,13 @@ use rayon::prelude::*;
 
 pub use html::{HtmlOptions, write as write_html};
 pub use packet::{PacketContext, PacketMeta};
+
+/// Whether the packet prints this piece of evidence (a deduction, or the grade a check that lost
+/// points gave): what a run keeps of the scorecard once scores.json is written
+/// ([`jixiao_core::Scorecard::retain_evidence`]).
+pub fn printed_evidence(c: &jixiao_core::CheckResult, e: &jixiao_core::Evidence) -> bool {
+    packet::is_deduction(c, e)
+}
 pub use pdf::{FontSet, PdfOptions, write as write_pdf};
 pub use wording::{Prose, Wording};
 pub use xlsx::{XlsxOptions, write as write_xlsx};

@@ -78,3 +78,29 @@ fn files_reach_the_sink_as_they_are_made() {
     // index.html, and each department's page and letter (.docx: letter.pdf comes with the PDF).
     assert_eq!(seen.into_inner().map(|s| s.len()).unwrap_or(0), 1 + 20 * 2);
 }
+
+#[test]
+fn the_packet_prints_no_evidence_but_the_deductions() {
+    // What a run keeps of the scorecard once scores.json is written must render the same files.
+    let (ledger, card) = inputs();
+    let mut kept = card.clone();
+    kept.retain_evidence(printed_evidence);
+    let before: usize = card
+        .records
+        .iter()
+        .flat_map(|r| &r.checks)
+        .map(|c| c.evidence.len())
+        .sum();
+    let after: usize = kept
+        .records
+        .iter()
+        .flat_map(|r| &r.checks)
+        .map(|c| c.evidence.len())
+        .sum();
+    assert!(after < before, "{after} of {before}: nothing to let go");
+    let cx = context(true, &["xlsx", "pdf", "html"]);
+    assert_eq!(
+        render(&ledger, &card, &cx).files,
+        render(&ledger, &kept, &cx).files
+    );
+}

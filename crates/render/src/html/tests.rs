@@ -617,6 +617,22 @@ fn a_split_runs_page_lists_the_lowest_departments_past_150() {
         "the header and the lowest 150"
     );
     assert!(page.contains("下表列出平均得分最低的"), "the note");
+    // Each listed department keeps its number among all of them and its own folder's link; one of
+    // the highest means (i = 49: 99) is left out, and so is absent from the page's context.
+    let table = page
+        .split("id=\"department-table\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .unwrap_or_default();
+    assert!(
+        table.contains("<td class=\"c\">151</td>")
+            && table.contains("departments/测试部门150/index.html"),
+        "{table}"
+    );
+    assert!(
+        !page.contains("测试部门049"),
+        "a department not listed is on the page"
+    );
     // The one-file page keeps every department.
     p.department_links.clear();
     let page = render(&p, &wording());

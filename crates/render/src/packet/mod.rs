@@ -20,6 +20,7 @@ mod rows;
 mod views;
 
 pub(crate) use lazy::{LazyRows, ProjectRows};
+pub(crate) use rows::is_deduction;
 use rows::{check_rows, deduction_count, finding_rows, project_row};
 #[cfg(test)]
 pub(crate) use views::{DEPARTMENTS_IN_REPORT, MEANS_CHART_MAX};

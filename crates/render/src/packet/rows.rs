@@ -17,8 +17,9 @@ use super::{
 const EXAMPLES: usize = 3;
 
 /// Whether a piece of evidence is a deduction row: it cost points, or it names the grade a check
-/// that lost points gave.
-fn is_deduction(c: &jixiao_core::CheckResult, e: &jixiao_core::Evidence) -> bool {
+/// that lost points gave. The packet prints no other evidence (the problem analysis quotes
+/// deductions too).
+pub(crate) fn is_deduction(c: &jixiao_core::CheckResult, e: &jixiao_core::Evidence) -> bool {
     e.deduction > 0.0 || (lost(c) && e.reason.contains("等级"))
 }
 

@@ -43,8 +43,7 @@ impl PacketContext {
     }
 
     /// The packet without `projects` (and the departments' indices into it), findings cut to
-    /// `findings` when given: what the prose templates read, so rendering a paragraph never copies
-    /// the corpus.
+    /// `findings` when given (errors first): the base of [`PacketContext::summary_view`].
     pub fn without_sheets(&self, findings: Option<usize>) -> PacketContext {
         let mut kept: Vec<&FindingRow> = self.findings.iter().collect();
         if findings.is_some() {
@@ -76,6 +75,27 @@ impl PacketContext {
             bands: self.bands,
             text: self.text.clone(),
             strings: self.strings.clone(),
+        }
+    }
+
+    /// The packet with only the departments at `indices` (and their folder links), in that order:
+    /// what a province's page lists. Totals, checks and findings stay as they are.
+    pub(crate) fn with_departments(&self, indices: &[usize]) -> PacketContext {
+        let pick = |list: &[String]| -> Vec<String> {
+            indices
+                .iter()
+                .filter_map(|i| list.get(*i).cloned())
+                .collect()
+        };
+        PacketContext {
+            departments: indices
+                .iter()
+                .filter_map(|i| self.departments.get(*i).cloned())
+                .collect(),
+            department_links: pick(&self.department_links),
+            findings: self.findings.clone(),
+            text: self.text.clone(),
+            ..self.totals_view()
         }
     }
 
