@@ -257,7 +257,7 @@ fn render_main(
     sink: &(dyn Fn(RenderedFile) + Sync),
 ) -> Vec<Diagnostic> {
     let summary = split.then(|| whole.summary_view());
-    each_format(formats, |format| {
+    let one = |format: PacketFormat| {
         let (packet, path) = match (format, &summary) {
             (PacketFormat::Pdf, Some(s)) => (s, "report.pdf".to_string()),
             (PacketFormat::Html, Some(s)) => (s, "index.html".to_string()),
@@ -265,7 +265,15 @@ fn render_main(
         };
         let sheets = summary.is_none();
         render_file(packet, rows, format, path, sheets, ctx, sink)
-    })
+    };
+    if split {
+        // One after another: the department packets keep the cores busy meanwhile, and the
+        // run's workbook (tens of MB at a province's scale) is not in memory beside the report's
+        // and the page's making.
+        formats.iter().flat_map(|f| one(*f)).collect()
+    } else {
+        each_format(formats, one)
+    }
 }
 
 /// One department's files under `folder`.
