@@ -70,6 +70,14 @@ impl Locality {
         (out != Locality::default()).then_some(out)
     }
 
+    /// The place a record's unit names (its 单位, else its 主管部门).
+    pub fn of_record(record: &Record) -> Option<Locality> {
+        [&record.unit, &record.supervisor]
+            .into_iter()
+            .flatten()
+            .find_map(|name| Locality::parse(name))
+    }
+
     /// The place as written, levels joined (`攀枝花市西区`).
     pub fn name(&self) -> String {
         [&self.province, &self.prefecture, &self.county]
@@ -131,14 +139,8 @@ pub fn document_locality<'r>(
     records: impl IntoIterator<Item = &'r Record>,
 ) -> Option<(Locality, usize)> {
     let mut counts = std::collections::BTreeMap::<Locality, usize>::new();
-    for r in records {
-        let place = [&r.unit, &r.supervisor]
-            .into_iter()
-            .flatten()
-            .find_map(|name| Locality::parse(name));
-        if let Some(place) = place {
-            *counts.entry(place).or_default() += 1;
-        }
+    for place in records.into_iter().filter_map(Locality::of_record) {
+        *counts.entry(place).or_default() += 1;
     }
     let best = counts.values().copied().max()?;
     counts.into_iter().find(|(_, n)| *n == best)

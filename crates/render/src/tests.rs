@@ -85,18 +85,14 @@ fn the_packet_prints_no_evidence_but_the_deductions() {
     let (ledger, card) = inputs();
     let mut kept = card.clone();
     kept.retain_evidence(printed_evidence);
-    let before: usize = card
-        .records
-        .iter()
-        .flat_map(|r| &r.checks)
-        .map(|c| c.evidence.len())
-        .sum();
-    let after: usize = kept
-        .records
-        .iter()
-        .flat_map(|r| &r.checks)
-        .map(|c| c.evidence.len())
-        .sum();
+    let evidence = |c: &Scorecard| -> usize {
+        c.records
+            .iter()
+            .flat_map(|r| &r.checks)
+            .map(|c| c.evidence.len())
+            .sum()
+    };
+    let (before, after) = (evidence(&card), evidence(&kept));
     assert!(after < before, "{after} of {before}: nothing to let go");
     let cx = context(true, &["xlsx", "pdf", "html"]);
     assert_eq!(

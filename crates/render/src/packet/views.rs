@@ -15,7 +15,26 @@ impl PacketContext {
     /// `summary.findings` keeps the full count, and the workbook and the departments' packets have
     /// every one.
     pub fn summary_view(&self) -> PacketContext {
-        self.without_sheets(Some(FINDINGS_IN_SUMMARY))
+        let mut kept: Vec<&FindingRow> = self.findings.iter().collect();
+        kept.sort_by_key(|f| severity_rank(&f.severity));
+        PacketContext {
+            departments: self
+                .departments
+                .iter()
+                .map(|d| DepartmentRow {
+                    records: Vec::new(),
+                    ..d.clone()
+                })
+                .collect(),
+            findings: kept
+                .into_iter()
+                .take(FINDINGS_IN_SUMMARY)
+                .cloned()
+                .collect(),
+            department_links: self.department_links.clone(),
+            text: self.text.clone(),
+            ..self.totals_view()
+        }
     }
 
     /// What the prose templates read (`templates/text/*.txt`): the packet's totals — meta, summary,
@@ -38,42 +57,6 @@ impl PacketContext {
             home: self.home.clone(),
             bands: self.bands,
             text: crate::Prose::default(),
-            strings: self.strings.clone(),
-        }
-    }
-
-    /// The packet without `projects` (and the departments' indices into it), findings cut to
-    /// `findings` when given (errors first): the base of [`PacketContext::summary_view`].
-    pub fn without_sheets(&self, findings: Option<usize>) -> PacketContext {
-        let mut kept: Vec<&FindingRow> = self.findings.iter().collect();
-        if findings.is_some() {
-            kept.sort_by_key(|f| severity_rank(&f.severity));
-        }
-        PacketContext {
-            meta: self.meta.clone(),
-            summary: self.summary.clone(),
-            departments: self
-                .departments
-                .iter()
-                .map(|d| DepartmentRow {
-                    records: Vec::new(),
-                    ..d.clone()
-                })
-                .collect(),
-            projects: Vec::new(),
-            checks: self.checks.clone(),
-            pareto: self.pareto.clone(),
-            findings: kept
-                .into_iter()
-                .take(findings.unwrap_or(usize::MAX))
-                .cloned()
-                .collect(),
-            sources: self.sources.clone(),
-            unparsed: self.unparsed.clone(),
-            department_links: self.department_links.clone(),
-            home: self.home.clone(),
-            bands: self.bands,
-            text: self.text.clone(),
             strings: self.strings.clone(),
         }
     }

@@ -168,17 +168,30 @@ pub(crate) fn other_year_document(
     if stated == year {
         return None;
     }
-    let (k, first) = doc
-        .records
-        .iter()
-        .enumerate()
-        .find(|(_, r)| r.year == Some(stated))?;
-    Some(Finding {
-        code: "document-other-year".into(),
-        severity: Severity::Warning,
-        message: format!(
+    document_warning(
+        doc_index,
+        doc,
+        |r| r.year == Some(stated),
+        "document-other-year",
+        format!(
             "本文件{n}张表为{stated}年度，不是本次审核的{year}年度，请核实是否应纳入本次审核（已按{stated}年度评分）"
         ),
+    )
+}
+
+/// A warning about a whole document, pointing at its first record that `shows` what it says.
+fn document_warning(
+    doc_index: usize,
+    doc: &DocumentRecords,
+    shows: impl Fn(&Record) -> bool,
+    code: &str,
+    message: String,
+) -> Option<Finding> {
+    let (k, first) = doc.records.iter().enumerate().find(|(_, r)| shows(r))?;
+    Some(Finding {
+        code: code.into(),
+        severity: Severity::Warning,
+        message,
         records: vec![crate::record_ref(doc_index, k, &doc.file, first)],
         line: Some(first.lines[0]),
         text: None,
@@ -197,26 +210,17 @@ pub(crate) fn other_jurisdiction_document(
     if jurisdiction.contains(&place) != jixiao_core::Jurisdiction::Other {
         return None;
     }
-    let (k, first) = doc.records.iter().enumerate().find(|(_, r)| {
-        [&r.unit, &r.supervisor]
-            .into_iter()
-            .flatten()
-            .find_map(|u| jixiao_core::Locality::parse(u))
-            .as_ref()
-            == Some(&place)
-    })?;
-    Some(Finding {
-        code: "document-other-jurisdiction".into(),
-        severity: Severity::Warning,
-        message: format!(
+    document_warning(
+        doc_index,
+        doc,
+        |r| jixiao_core::Locality::of_record(r).as_ref() == Some(&place),
+        "document-other-jurisdiction",
+        format!(
             "本文件{n}张表的填报单位属于{}，不在本次审核的{}范围内，请核实是否应纳入本次审核（已照常评分）",
             place.name(),
             jurisdiction.name()
         ),
-        records: vec![crate::record_ref(doc_index, k, &doc.file, first)],
-        line: Some(first.lines[0]),
-        text: None,
-    })
+    )
 }
 
 /// A document's project records against its budget tables' 项目支出 total. A difference within the
