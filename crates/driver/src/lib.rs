@@ -210,8 +210,7 @@ pub fn documents_year(
     let mut context = normalize_context(pipeline)?;
     context.year = None;
     let resolved = inputs::resolve(&input_specs(pipeline, overrides), &pipeline.base_dir)?;
-    let docs = jixiao_ingest::ingest(&resolved.files, &pipeline.limits);
-    let ledger = jixiao_normalize::normalize(docs, &context);
+    let (ledger, _) = run::read_and_normalize(&resolved.files, &pipeline.limits, &context);
     Ok(ledger_year(&ledger))
 }
 

@@ -298,10 +298,10 @@ fn shared_font_dictionary(doc: &lopdf::Document) -> Option<lopdf::ObjectId> {
 /// Length of the document ID in hex digits.
 const ID_HEX_LEN: usize = 32;
 
-/// Deflates every stream that is not yet filtered but CFF font programs, in parallel and at a
-/// fast level: lopdf's own
-/// `compress` uses the slowest level on one thread, which dominated a 10 000-page packet. Each stream
-/// is compressed on its own, so the bytes do not depend on the threads.
+/// Deflates every stream that is not yet filtered but CFF font programs, in parallel and at the
+/// fastest level: lopdf's own `compress` uses the slowest level on one thread, which dominated a
+/// 10 000-page packet, and level 3 took ≈ 4 % more of a 10× run's CPU than level 1 for a packet
+/// 3.6 % smaller. Each stream is compressed on its own, so the bytes do not depend on the threads.
 fn compress_streams(doc: &mut lopdf::Document) {
     use flate2::Compression;
     use flate2::write::ZlibEncoder;
@@ -320,7 +320,10 @@ fn compress_streams(doc: &mut lopdf::Document) {
         })
         .collect();
     streams.into_par_iter().for_each(|stream| {
-        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(3));
+        let mut encoder = ZlibEncoder::new(
+            Vec::with_capacity(stream.content.len() / 2),
+            Compression::fast(),
+        );
         if encoder.write_all(&stream.content).is_err() {
             return;
         }

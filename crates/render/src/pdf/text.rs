@@ -62,14 +62,36 @@ impl FontSet {
         runs
     }
 
-    /// Width of `text` at `size` pt.
+    /// Width of `text` at `size` pt: the width of its [`FontSet::runs`], summed the same way (run
+    /// by run), without building them — wrapping measures every segment of every cell.
     pub fn width(&self, role: Role, text: &str, size: f32) -> f32 {
-        let mut scratch = Missing::default();
-        self.runs(role, text, &mut scratch)
-            .iter()
-            .map(|r| r.width)
-            .sum::<f32>()
-            * size
+        let mut total = 0.0f32;
+        let mut run: Option<(usize, f32)> = None;
+        for c in text.chars() {
+            let c = if c == '\t' { ' ' } else { c };
+            if c.is_control() {
+                continue;
+            }
+            let Some((face, glyph)) = self
+                .lookup(role, c)
+                .or_else(|| self.lookup(role, REPLACEMENT))
+            else {
+                continue;
+            };
+            let w = self.faces[face].advance(glyph);
+            match &mut run {
+                Some((f, width)) if *f == face => *width += w,
+                _ => {
+                    if let Some((_, width)) = run.replace((face, w)) {
+                        total += width;
+                    }
+                }
+            }
+        }
+        if let Some((_, width)) = run {
+            total += width;
+        }
+        total * size
     }
 
     /// Breaks `text` into lines no wider than `max` pt at `size`. Hard line breaks are kept; a word
@@ -109,7 +131,12 @@ impl FontSet {
         let mut width = 0.0;
         for (segment, mandatory) in segments {
             let w = self.width(role, segment, size);
-            let trimmed_w = self.width(role, segment.trim_end(), size);
+            let trimmed = segment.trim_end();
+            let trimmed_w = if trimmed.len() == segment.len() {
+                w
+            } else {
+                self.width(role, trimmed, size)
+            };
             if width + trimmed_w > max && !line.is_empty() {
                 out.push(line.trim_end().to_string());
                 line.clear();
