@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jixiao_config::FindingsConfig;
+use rustc_hash::FxHashMap;
 use jixiao_core::{
     DocumentRecords, Finding, Indicator, Level2, Record, RecordKind, RecordRef, Severity,
 };
@@ -18,29 +19,19 @@ pub(crate) fn copied_across_projects(
     records: &[(RecordRef, &Record)],
     cfg: &FindingsConfig,
 ) -> Vec<Finding> {
-    // key → (first indicator, records in ledger order, without repeats)
-    let mut seen: BTreeMap<(String, String), (&Indicator, Vec<RecordRef>)> = BTreeMap::new();
-    for (r, rec) in records
-        .iter()
-        .filter(|(_, rec)| rec.kind == RecordKind::Project)
-    {
-        for i in &rec.indicators {
-            if is_blank(&i.name) || is_blank(&i.value) {
-                continue;
-            }
-            if is_satisfaction(i) && !cfg.copied_include_satisfaction {
-                continue;
-            }
-            // A cost row that is the project's whole funds (`成本控制 | 3万` in projects of 3万 each)
-            // is not copied from a template: each states its own amount.
-            let whole_funds =
-                is_cost(i) && i.parsed.money_wan.is_some() && i.parsed.money_wan == rec.funds.total;
-            if whole_funds {
-                continue;
-            }
-            let entry = seen
-                .entry((copy_key(&i.name), copy_key(&i.value)))
-                .or_insert((i, Vec::new()));
+    use rayon::prelude::*;
+    // Each record's keyed indicators, keys made in parallel (the folding is the cost).
+    let keyed: Vec<Vec<((String, String), &Indicator)>> = records
+        .par_iter()
+        .map(|(_, rec)| copy_candidates(rec, cfg))
+        .collect();
+    // key → (first indicator, records in ledger order, without repeats); the findings are sorted
+    // below, so the map's order does not matter.
+    let mut seen: FxHashMap<(String, String), (&Indicator, Vec<RecordRef>)> =
+        FxHashMap::default();
+    for ((r, _), keys) in records.iter().zip(keyed) {
+        for (key, i) in keys {
+            let entry = seen.entry(key).or_insert((i, Vec::new()));
             if entry.1.last() != Some(r) {
                 entry.1.push(r.clone());
             }
@@ -66,6 +57,24 @@ pub(crate) fn copied_across_projects(
     // Deterministic: by first record, then text.
     out.sort_by(|a, b| (a.records.first(), &a.text).cmp(&(b.records.first(), &b.text)));
     out
+}
+
+/// The indicators of a project that may have been copied from a template, keyed for comparison.
+fn copy_candidates<'r>(rec: &'r Record, cfg: &FindingsConfig) -> Vec<((String, String), &'r Indicator)> {
+    if rec.kind != RecordKind::Project {
+        return Vec::new();
+    }
+    rec.indicators
+        .iter()
+        .filter(|i| !is_blank(&i.name) && !is_blank(&i.value))
+        .filter(|i| cfg.copied_include_satisfaction || !is_satisfaction(i))
+        // A cost row that is the project's whole funds (`成本控制 | 3万` in projects of 3万 each)
+        // is not copied from a template: each states its own amount.
+        .filter(|i| {
+            !(is_cost(i) && i.parsed.money_wan.is_some() && i.parsed.money_wan == rec.funds.total)
+        })
+        .map(|i| ((copy_key(&i.name), copy_key(&i.value)), i))
+        .collect()
 }
 
 /// The same value under several benefit categories of one project (000's 社会/生态效益 rows that

@@ -10,35 +10,63 @@ use jixiao_core::{Finding, Ledger, Record, RecordKind, RecordRef};
 use crate::rubric::Rubric;
 
 /// Every finding of a ledger. `year` is the run's budget year (records without their own inherit it).
+/// A document's own findings are found in parallel (one document per task, collected in document
+/// order); the copies across projects need every record and come last.
 pub(crate) fn find(
     ledger: &Ledger,
     rubric: &Rubric,
     year: i32,
     jurisdiction: Option<&jixiao_core::Locality>,
 ) -> Vec<Finding> {
+    use rayon::prelude::*;
+    let per_document: Vec<Vec<Finding>> = ledger
+        .documents
+        .par_iter()
+        .enumerate()
+        .map(|(d, doc)| document_findings(d, doc, rubric, year, jurisdiction))
+        .collect();
+    let all: Vec<(RecordRef, &Record)> = ledger
+        .documents
+        .iter()
+        .enumerate()
+        .flat_map(|(d, doc)| {
+            doc.records
+                .iter()
+                .enumerate()
+                .map(move |(k, rec)| (crate::record_ref(d, k, &doc.file, rec), rec))
+        })
+        .collect();
+    let mut out: Vec<Finding> = per_document.into_iter().flatten().collect();
+    out.extend(corpus::copied_across_projects(&all, &rubric.findings));
+    out
+}
+
+/// One document's findings: each record's (in order), then the document's own.
+fn document_findings(
+    d: usize,
+    doc: &jixiao_core::DocumentRecords,
+    rubric: &Rubric,
+    year: i32,
+    jurisdiction: Option<&jixiao_core::Locality>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut all: Vec<(RecordRef, &Record)> = Vec::new();
-    for (d, doc) in ledger.documents.iter().enumerate() {
-        for (k, rec) in doc.records.iter().enumerate() {
-            let r = crate::record_ref(d, k, &doc.file, rec);
-            out.extend(record::record_findings(
-                rec,
-                &r,
-                rec.year.unwrap_or(year),
-                rubric,
-            ));
-            if rec.kind == RecordKind::Project {
-                out.extend(corpus::copied_across_benefits(&r, rec, &rubric.findings));
-            }
-            all.push((r, rec));
-        }
-        out.extend(corpus::reconcile_document(d, doc));
-        out.extend(corpus::form_without_goal(d, doc));
-        out.extend(corpus::other_year_document(d, doc, year));
-        if let Some(place) = jurisdiction {
-            out.extend(corpus::other_jurisdiction_document(d, doc, place));
+    for (k, rec) in doc.records.iter().enumerate() {
+        let r = crate::record_ref(d, k, &doc.file, rec);
+        out.extend(record::record_findings(
+            rec,
+            &r,
+            rec.year.unwrap_or(year),
+            rubric,
+        ));
+        if rec.kind == RecordKind::Project {
+            out.extend(corpus::copied_across_benefits(&r, rec, &rubric.findings));
         }
     }
-    out.extend(corpus::copied_across_projects(&all, &rubric.findings));
+    out.extend(corpus::reconcile_document(d, doc));
+    out.extend(corpus::form_without_goal(d, doc));
+    out.extend(corpus::other_year_document(d, doc, year));
+    if let Some(place) = jurisdiction {
+        out.extend(corpus::other_jurisdiction_document(d, doc, place));
+    }
     out
 }
