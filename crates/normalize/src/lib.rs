@@ -127,8 +127,12 @@ pub fn normalize_document(doc: SourceDocument, ctx: &NormalizeContext) -> Docume
             continue;
         }
         let title = row.single().and_then(|c| title_kind(&c.text, dict));
-        if let Some(header) = export::flat_header(row, dict)
-            .filter(|_| !table.as_ref().is_some_and(|t| t.has_content()))
+        // An export's column-title row, looked for only where no table is being read (most rows
+        // are inside one, and the look folds every cell).
+        let reading_table = table.as_ref().is_some_and(|t| t.has_content());
+        if let Some(header) = (!reading_table)
+            .then(|| export::flat_header(row, dict))
+            .flatten()
         {
             table = None;
             flush_outside(&mut outside, &mut out);
