@@ -3,7 +3,6 @@
 //! folder as soon as it is made) and [`publish`] (the manifest, then the atomic rename).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Instant;
 
 use jixiao_config::Pipeline;
@@ -336,20 +335,24 @@ fn execute(prepared: &Prepared, laps: &mut Laps<'_>) -> Result<Executed, DriverE
     }
     // scores.json holds every piece of evidence; the packet prints the deductions only.
     scorecard.retain_evidence(jixiao_render::printed_evidence);
-    let sink = StagingSink {
-        staging: Mutex::new((staging, Vec::new())),
-        failure: Mutex::new(None),
-    };
-    let render_diagnostics = pool.install(|| {
-        jixiao_render::render_to(&ledger, &scorecard, &prepared.render, &|file| {
-            sink.put(file)
-        })
+    let (render_diagnostics, written) = std::thread::scope(|scope| {
+        let (sender, writer) = FileWriter::start(scope, staging);
+        let diagnostics = pool.install(|| {
+            jixiao_render::render_to(&ledger, &scorecard, &prepared.render, &|file| {
+                // The writer gone means it failed: the failure is reported below.
+                let _ = sender.send(file);
+            })
+        });
+        drop(sender);
+        (diagnostics, writer.join())
     });
     for d in &render_diagnostics {
         log_one("", d);
     }
     laps.lap(Stage::Render);
-    let (staging, mut rendered) = sink.finish()?;
+    let (staging, mut rendered) = written.unwrap_or_else(|_| {
+        Err(DriverError::Config("the packet's writer thread panicked".into()))
+    })?;
     rendered.sort_by(|a, b| a.path.cmp(&b.path));
     artifacts.extend(rendered);
     Ok(Executed {
@@ -391,43 +394,42 @@ pub(crate) fn read_and_normalize(
     (Ledger { documents }, share)
 }
 
-/// Writes rendered files into the staging folder from any worker thread; remembers the first
-/// write that failed (the run then stops with it, publishing nothing).
-struct StagingSink {
-    staging: Mutex<(Staging, Vec<ArtifactEntry>)>,
-    failure: Mutex<Option<DriverError>>,
-}
+/// Writes rendered files into the staging folder on a thread of its own, in the order they arrive:
+/// the render workers hand each file over and go on computing while it is hashed, written and
+/// synced (each file's fsync used to hold the staging folder's lock and its worker). The channel
+/// is bounded, so files never pile up in memory faster than the disk takes them.
+struct FileWriter;
 
-impl StagingSink {
-    fn put(&self, file: RenderedFile) {
-        let entry = ArtifactEntry {
-            size: file.bytes.len() as u64,
-            sha256: jixiao_core::sha256_hex(&file.bytes),
-            path: file.path,
-        };
-        let written = match self.staging.lock() {
-            Ok(mut guard) => {
-                let (staging, entries) = &mut *guard;
-                staging
-                    .write(&entry.path, &file.bytes)
-                    .map(|()| entries.push(entry))
+/// Files in flight between the render workers and the writer.
+const FILES_IN_FLIGHT: usize = 16;
+
+type Written = Result<(Staging, Vec<ArtifactEntry>), DriverError>;
+
+impl FileWriter {
+    fn start<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        mut staging: Staging,
+    ) -> (
+        std::sync::mpsc::SyncSender<RenderedFile>,
+        std::thread::ScopedJoinHandle<'scope, Written>,
+    ) {
+        let (sender, files) = std::sync::mpsc::sync_channel::<RenderedFile>(FILES_IN_FLIGHT);
+        let handle = scope.spawn(move || {
+            let mut entries = Vec::new();
+            for file in files {
+                let entry = ArtifactEntry {
+                    size: file.bytes.len() as u64,
+                    sha256: jixiao_core::sha256_hex(&file.bytes),
+                    path: file.path,
+                };
+                // The first failure ends the run (nothing is published); returning drops the
+                // receiver, so the render workers' sends fail fast instead of blocking.
+                staging.write(&entry.path, &file.bytes)?;
+                entries.push(entry);
             }
-            Err(_) => Err(DriverError::Config("a render worker panicked".into())),
-        };
-        if let Err(e) = written
-            && let Ok(mut first) = self.failure.lock()
-        {
-            first.get_or_insert(e);
-        }
-    }
-
-    fn finish(self) -> Result<(Staging, Vec<ArtifactEntry>), DriverError> {
-        if let Some(e) = self.failure.into_inner().ok().flatten() {
-            return Err(e);
-        }
-        self.staging
-            .into_inner()
-            .map_err(|_| DriverError::Config("a render worker panicked".into()))
+            Ok((staging, entries))
+        });
+        (sender, handle)
     }
 }
 
