@@ -25,6 +25,7 @@ pub mod exit;
 pub mod inputs;
 mod lock;
 mod manifest;
+mod pretty;
 mod publish;
 mod run;
 pub mod stages;

@@ -105,17 +105,16 @@ impl Staging {
         write_synced(&path, bytes)
     }
 
-    /// Streams `value` as pretty JSON with a final newline (the form of every JSON artifact) into
-    /// `rel`, hashing as it goes; returns the size and sha256 for the manifest.
-    pub(crate) fn write_json<T: serde::Serialize>(
+    /// Streams the pretty JSON `write` makes, with a final newline (the form of every JSON
+    /// artifact), into `rel`, hashing as it goes; returns the size and sha256 for the manifest.
+    pub(crate) fn write_pretty(
         &mut self,
         rel: &str,
-        value: &T,
+        write: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
     ) -> Result<(u64, String), DriverError> {
         self.write_streamed(rel, |w| {
-            serde_json::to_writer_pretty(&mut *w, value)?;
-            w.write_all(b"\n")?;
-            Ok(())
+            write(&mut *w)?;
+            w.write_all(b"\n")
         })
     }
 
@@ -140,7 +139,7 @@ impl Staging {
     fn write_streamed(
         &mut self,
         rel: &str,
-        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+        write: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
     ) -> Result<(u64, String), DriverError> {
         let path = self.target(rel)?;
         let file =

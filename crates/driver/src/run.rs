@@ -306,13 +306,22 @@ fn execute(prepared: &Prepared, laps: &mut Laps<'_>) -> Result<Executed, DriverE
     }
     let mut staging = Staging::create(&prepared.out_dir)?;
     let mut artifacts = Vec::new();
-    let (size, sha256) = staging.write_json(stages::RECORDS_JSON, &ledger)?;
+    // Serialised on the run's cores (crate::pretty), written in order.
+    let (size, sha256) = pool.install(|| {
+        staging.write_pretty(stages::RECORDS_JSON, |w| {
+            crate::pretty::write_ledger(w, &ledger)
+        })
+    })?;
     artifacts.push(ArtifactEntry {
         path: stages::RECORDS_JSON.into(),
         size,
         sha256,
     });
-    let (size, sha256) = staging.write_json(stages::SCORES_JSON, &scorecard)?;
+    let (size, sha256) = pool.install(|| {
+        staging.write_pretty(stages::SCORES_JSON, |w| {
+            crate::pretty::write_scorecard(w, &scorecard)
+        })
+    })?;
     artifacts.push(ArtifactEntry {
         path: stages::SCORES_JSON.into(),
         size,
@@ -351,7 +360,9 @@ fn execute(prepared: &Prepared, laps: &mut Laps<'_>) -> Result<Executed, DriverE
     }
     laps.lap(Stage::Render);
     let (staging, mut rendered) = written.unwrap_or_else(|_| {
-        Err(DriverError::Config("the packet's writer thread panicked".into()))
+        Err(DriverError::Config(
+            "the packet's writer thread panicked".into(),
+        ))
     })?;
     rendered.sort_by(|a, b| a.path.cmp(&b.path));
     artifacts.extend(rendered);

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jixiao_config::FindingsConfig;
-use rustc_hash::FxHashMap;
 use jixiao_core::{
     DocumentRecords, Finding, Indicator, Level2, Record, RecordKind, RecordRef, Severity,
 };
+use rustc_hash::FxHashMap;
 
 use crate::text::{
     copy_key, is_benefit, is_blank, is_cost, is_satisfaction, is_yes_no_placeholder, round2,
@@ -27,8 +27,7 @@ pub(crate) fn copied_across_projects(
         .collect();
     // key → (first indicator, records in ledger order, without repeats); the findings are sorted
     // below, so the map's order does not matter.
-    let mut seen: FxHashMap<(String, String), (&Indicator, Vec<RecordRef>)> =
-        FxHashMap::default();
+    let mut seen: FxHashMap<(String, String), (&Indicator, Vec<RecordRef>)> = FxHashMap::default();
     for ((r, _), keys) in records.iter().zip(keyed) {
         for (key, i) in keys {
             let entry = seen.entry(key).or_insert((i, Vec::new()));
@@ -60,7 +59,10 @@ pub(crate) fn copied_across_projects(
 }
 
 /// The indicators of a project that may have been copied from a template, keyed for comparison.
-fn copy_candidates<'r>(rec: &'r Record, cfg: &FindingsConfig) -> Vec<((String, String), &'r Indicator)> {
+fn copy_candidates<'r>(
+    rec: &'r Record,
+    cfg: &FindingsConfig,
+) -> Vec<((String, String), &'r Indicator)> {
     if rec.kind != RecordKind::Project {
         return Vec::new();
     }
