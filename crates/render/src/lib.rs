@@ -142,11 +142,9 @@ impl RenderContext {
         let wording = Wording::load(dir.as_deref())?;
         let mut diagnostics = Vec::new();
         let fonts = if config.wants(PacketFormat::Pdf) {
-            Some(pdf::FontSet::resolve(
-                &config.fonts,
-                base_dir,
-                &mut diagnostics,
-            )?)
+            let fonts = pdf::FontSet::resolve(&config.fonts, base_dir, &mut diagnostics)?;
+            fonts.prepare_working_copies();
+            Some(fonts)
         } else {
             None
         };

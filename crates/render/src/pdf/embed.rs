@@ -52,8 +52,15 @@ pub(super) fn add_font(
         name: face.name.clone(),
         message,
     };
-    let subset = subsetter::subset(&face.data, face.index, &used.remapper)
-        .map_err(|e| error(format!("cannot subset: {e}")))?;
+    // From the face's working copy when it holds every glyph (the same codes either way).
+    let from_working = face
+        .working()
+        .and_then(|w| w.remap(&used.remapper).map(|remapper| (w, remapper)));
+    let subset = match &from_working {
+        Some((working, remapper)) => subsetter::subset(&working.data, 0, remapper),
+        None => subsetter::subset(&face.data, face.index, &used.remapper),
+    }
+    .map_err(|e| error(format!("cannot subset: {e}")))?;
     let m = &face.metrics;
     let program = if m.cff {
         let raw = ttf_parser::RawFace::parse(&subset, 0)

@@ -5,12 +5,13 @@
 //! reported, never dropped silently.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jixiao_config::FontsConfig;
 use jixiao_core::Diagnostic;
 use rustc_hash::FxHashMap;
 
+use super::working::WorkingFont;
 use crate::RenderError;
 
 /// The bundled fallback (face 0 of the collection): CJK ideographs, punctuation, Latin, digits.
@@ -57,6 +58,8 @@ pub struct Face {
     cmap: FxHashMap<char, u16>,
     /// Advance of every glyph, in font units (`hmtx`).
     advances: Vec<u16>,
+    /// A CFF face's working copy (`working.rs`), made when the first PDF embeds the face.
+    working: OnceLock<Option<WorkingFont>>,
 }
 
 /// What the PDF's font descriptor says about a face, in font units.
@@ -100,7 +103,21 @@ impl Face {
             advances,
             data,
             index,
+            working: OnceLock::new(),
         })
+    }
+
+    /// Every character the face draws, with its glyph (in no particular order).
+    pub fn characters(&self) -> impl Iterator<Item = (char, u16)> + '_ {
+        self.cmap.iter().map(|(c, g)| (*c, *g))
+    }
+
+    /// The working copy PDFs cut their subsets from: CFF faces only, made once.
+    pub(crate) fn working(&self) -> Option<&WorkingFont> {
+        if !self.metrics.cff {
+            return None;
+        }
+        self.working.get_or_init(|| WorkingFont::of(self)).as_ref()
     }
 
     /// The glyph of `c`, if the face has one.
@@ -158,6 +175,17 @@ pub struct FontSet {
 }
 
 impl FontSet {
+    /// Makes the working copies (`working.rs`) of the faces text starts with, body and heading,
+    /// before any input is read: no PDF waits for them, and the memory their making takes is
+    /// given back before a corpus fills it.
+    pub fn prepare_working_copies(&self) {
+        for i in self.body.first().into_iter().chain(self.heading.first()) {
+            if let Some(face) = self.faces.get(*i) {
+                let _ = face.working();
+            }
+        }
+    }
+
     /// Resolves the fonts. A configured file that cannot be read is an error (the bureau asked for
     /// it); a missing system family is not (the next one is tried).
     pub fn resolve(

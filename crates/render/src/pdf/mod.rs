@@ -17,6 +17,7 @@ mod sections;
 mod sheets;
 pub(crate) mod table;
 pub(crate) mod text;
+mod working;
 
 use jixiao_core::Diagnostic;
 
