@@ -514,3 +514,57 @@ fn publish(
     staging.commit()?;
     Ok(published)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str) -> RenderedFile {
+        RenderedFile {
+            path: path.into(),
+            bytes: path.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn the_writer_writes_every_file_handed_over() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let staging = Staging::create(dir.path())?;
+        let (staging, entries) = std::thread::scope(|scope| {
+            let (sender, writer) = FileWriter::start(scope, staging);
+            for i in 0..(3 * FILES_IN_FLIGHT) {
+                sender.send(file(&format!("departments/{i}/packet.pdf")))?;
+            }
+            drop(sender);
+            writer.join().map_err(|_| "the writer panicked".into())
+        })
+        .map_err(|e: Box<dyn std::error::Error>| e)??;
+        assert_eq!(entries.len(), 3 * FILES_IN_FLIGHT);
+        let first = &entries[0];
+        assert_eq!(first.sha256, jixiao_core::sha256_hex(first.path.as_bytes()));
+        staging.commit()?;
+        assert!(dir.path().join("departments/0/packet.pdf").is_file());
+        Ok(())
+    }
+
+    #[test]
+    fn a_failed_write_ends_the_writer_and_never_blocks_the_workers()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let staging = Staging::create(dir.path())?;
+        let result = std::thread::scope(|scope| {
+            let (sender, writer) = FileWriter::start(scope, staging);
+            // A path out of the staging folder is refused: the writer stops there.
+            let _ = sender.send(file("../outside.pdf"));
+            // Many more files than the channel holds: sends fail instead of waiting forever.
+            for i in 0..(10 * FILES_IN_FLIGHT) {
+                let _ = sender.send(file(&format!("{i}.pdf")));
+            }
+            drop(sender);
+            writer.join()
+        });
+        assert!(matches!(result, Ok(Err(_))));
+        assert!(!dir.path().join("outside.pdf").exists());
+        Ok(())
+    }
+}
