@@ -20,19 +20,23 @@ pub(crate) fn copied_across_projects(
     cfg: &FindingsConfig,
 ) -> Vec<Finding> {
     use rayon::prelude::*;
-    // Each record's keyed indicators, keys made in parallel (the folding is the cost).
-    let keyed: Vec<Vec<((String, String), &Indicator)>> = records
-        .par_iter()
-        .map(|(_, rec)| copy_candidates(rec, cfg))
-        .collect();
+    /// Records whose keys are made at once (in parallel: the folding is the cost), then gathered
+    /// in order: a province's keys are never all in memory beside the map.
+    const CHUNK: usize = 4096;
     // key → (first indicator, records in ledger order, without repeats); the findings are sorted
     // below, so the map's order does not matter.
     let mut seen: FxHashMap<(String, String), (&Indicator, Vec<RecordRef>)> = FxHashMap::default();
-    for ((r, _), keys) in records.iter().zip(keyed) {
-        for (key, i) in keys {
-            let entry = seen.entry(key).or_insert((i, Vec::new()));
-            if entry.1.last() != Some(r) {
-                entry.1.push(r.clone());
+    for chunk in records.chunks(CHUNK) {
+        let keyed: Vec<Vec<((String, String), &Indicator)>> = chunk
+            .par_iter()
+            .map(|(_, rec)| copy_candidates(rec, cfg))
+            .collect();
+        for ((r, _), keys) in chunk.iter().zip(keyed) {
+            for (key, i) in keys {
+                let entry = seen.entry(key).or_insert((i, Vec::new()));
+                if entry.1.last() != Some(r) {
+                    entry.1.push(r.clone());
+                }
             }
         }
     }
