@@ -127,6 +127,9 @@ pub struct LabelDictionary {
 struct SynonymIndex {
     first: rustc_hash::FxHashMap<String, usize>,
     max_chars: usize,
+    /// The characters synonyms start with: most cells (values, names) start with none of them and
+    /// are done with one lookup.
+    starts: rustc_hash::FxHashSet<char>,
 }
 
 impl SynonymIndex {
@@ -135,6 +138,7 @@ impl SynonymIndex {
         for (i, (syn, _)) in list.iter().enumerate() {
             index.first.entry(syn.clone()).or_insert(i);
             index.max_chars = index.max_chars.max(syn.chars().count());
+            index.starts.extend(syn.chars().next());
         }
         index
     }
@@ -149,10 +153,14 @@ impl SynonymIndex {
         folded: &'a str,
         min_chars: usize,
     ) -> impl Iterator<Item = usize> + 'a {
+        let starts = folded
+            .chars()
+            .next()
+            .is_some_and(|c| self.starts.contains(&c));
         let ends: Vec<usize> = folded
             .char_indices()
             .map(|(i, c)| i + c.len_utf8())
-            .take(self.max_chars)
+            .take(if starts { self.max_chars } else { 0 })
             .collect();
         let skip = min_chars.saturating_sub(1);
         ends.into_iter()

@@ -98,7 +98,8 @@ pub(crate) fn fold_char(c: char) -> Option<char> {
 /// no `*`/`★` emphasis marks, no `?`/`\u{FFFD}` left by a copy that lost characters, radicals and traditional characters folded to simplified, no trailing
 /// colon. Two spellings of one label (`服务对 象满 意度 指 标：`, `服务对象满意度指标`) get the same key.
 pub(crate) fn fold_label(text: &str) -> String {
-    let mut out: String = text.chars().filter_map(fold_char).collect();
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.chars().filter_map(fold_char));
     while out.ends_with(':') {
         out.pop();
     }
