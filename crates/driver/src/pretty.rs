@@ -57,9 +57,15 @@ fn array<T: Serialize + Sync>(
         return w.write_all(b"[]");
     }
     w.write_all(b"[")?;
+    // Each item serialised and indented on a worker: the writer only copies the bytes.
     let serialise = |part: &[T]| -> io::Result<Vec<Vec<u8>>> {
         part.par_iter()
-            .map(|item| serde_json::to_vec_pretty(item).map_err(io::Error::from))
+            .map(|item| {
+                let json = serde_json::to_vec_pretty(item)?;
+                let mut out = Vec::with_capacity(json.len() + json.len() / 4);
+                indented(&mut out, &json, depth + 1)?;
+                Ok(out)
+            })
             .collect()
     };
     let mut chunks = items.chunks(chunk.max(1));
@@ -78,13 +84,14 @@ fn array<T: Serialize + Sync>(
     w.write_all(b"]")
 }
 
-/// Serialised items as array elements at nesting `depth`, each after `,` (or, first, after `[`).
+/// Serialised and indented items as array elements at nesting `depth`, each after `,` (or, first,
+/// after `[`).
 fn write_items(w: Sink<'_>, parts: &[Vec<u8>], depth: usize, first: &mut bool) -> io::Result<()> {
     for part in parts {
         w.write_all(if *first { b"\n" } else { b",\n" })?;
         *first = false;
         indent(w, depth)?;
-        indented(w, part, depth)?;
+        w.write_all(part)?;
     }
     Ok(())
 }
