@@ -109,14 +109,46 @@ pub struct TitleWords {
 #[derive(Debug, Clone, Default)]
 pub struct LabelDictionary {
     fields: Vec<(String, Field)>,
-    level1: BTreeMap<String, Level1>,
-    level2: BTreeMap<String, Level2>,
+    level1: LevelMap<Level1>,
+    level2: LevelMap<Level2>,
     funds: Vec<(String, FundsRole)>,
     /// Lookups into `fields` and `funds` by folded text (built once, after sorting).
     field_index: SynonymIndex,
     funds_index: SynonymIndex,
     /// Title and form-line words.
     pub titles: TitleWords,
+}
+
+/// 一级 or 二级 labels by folded text: looked up by hash (a cell at a time), listed in key order
+/// (`level_prefix` takes the last longest in that order).
+#[derive(Debug, Clone)]
+struct LevelMap<T> {
+    sorted: BTreeMap<String, T>,
+    index: rustc_hash::FxHashMap<String, T>,
+}
+
+impl<T> Default for LevelMap<T> {
+    fn default() -> Self {
+        LevelMap {
+            sorted: BTreeMap::new(),
+            index: rustc_hash::FxHashMap::default(),
+        }
+    }
+}
+
+impl<T: Copy> LevelMap<T> {
+    fn insert(&mut self, key: String, level: T) {
+        self.index.insert(key.clone(), level);
+        self.sorted.insert(key, level);
+    }
+
+    fn get(&self, key: &str) -> Option<&T> {
+        self.index.get(key)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &String> {
+        self.sorted.keys()
+    }
 }
 
 /// Synonyms by their folded text (the first of equal texts wins, as in the sorted list) and the
