@@ -284,8 +284,13 @@ struct Executed {
 fn execute(prepared: &Prepared, laps: &mut Laps<'_>) -> Result<Executed, DriverError> {
     let pool = &prepared.pool;
     let files = &prepared.resolved.files;
-    let (ledger, reading_share) =
-        pool.install(|| read_and_normalize(files, &prepared.limits, &prepared.normalize));
+    // The PDF fonts' working copies are made beside the reading (render::RenderContext::prepare_fonts).
+    let ((ledger, reading_share), ()) = pool.install(|| {
+        rayon::join(
+            || read_and_normalize(files, &prepared.limits, &prepared.normalize),
+            || prepared.render.prepare_fonts(),
+        )
+    });
     laps.lap_fused(Stage::Ingest, Stage::Normalize, reading_share);
     let mut scorecard = pool.install(|| jixiao_score::score(&ledger, &prepared.score));
     laps.lap(Stage::Score);

@@ -132,6 +132,15 @@ pub struct RenderContext {
 }
 
 impl RenderContext {
+    /// Makes the fonts' working copies (`pdf/working.rs`) now, on the current rayon pool: the
+    /// driver calls it beside the ingest stage, so no PDF waits for them and the memory their
+    /// making takes is given back before the corpus fills it. Nothing to do without PDF.
+    pub fn prepare_fonts(&self) {
+        if let Some(fonts) = &self.fonts {
+            fonts.prepare_working_copies();
+        }
+    }
+
     /// Loads templates (from `[render] templates`, relative to `base_dir`) and, for PDF, the fonts.
     pub fn new(
         config: &RenderConfig,
@@ -142,9 +151,11 @@ impl RenderContext {
         let wording = Wording::load(dir.as_deref())?;
         let mut diagnostics = Vec::new();
         let fonts = if config.wants(PacketFormat::Pdf) {
-            let fonts = pdf::FontSet::resolve(&config.fonts, base_dir, &mut diagnostics)?;
-            fonts.prepare_working_copies();
-            Some(fonts)
+            Some(pdf::FontSet::resolve(
+                &config.fonts,
+                base_dir,
+                &mut diagnostics,
+            )?)
         } else {
             None
         };

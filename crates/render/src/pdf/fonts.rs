@@ -176,14 +176,19 @@ pub struct FontSet {
 
 impl FontSet {
     /// Makes the working copies (`working.rs`) of the faces text starts with, body and heading,
-    /// before any input is read: no PDF waits for them, and the memory their making takes is
-    /// given back before a corpus fills it.
+    /// in parallel.
     pub fn prepare_working_copies(&self) {
-        for i in self.body.first().into_iter().chain(self.heading.first()) {
-            if let Some(face) = self.faces.get(*i) {
-                let _ = face.working();
-            }
-        }
+        use rayon::prelude::*;
+        let firsts: Vec<&Face> = self
+            .body
+            .first()
+            .into_iter()
+            .chain(self.heading.first())
+            .filter_map(|i| self.faces.get(*i))
+            .collect();
+        firsts.par_iter().for_each(|face| {
+            let _ = face.working();
+        });
     }
 
     /// Resolves the fonts. A configured file that cannot be read is an error (the bureau asked for
