@@ -3,7 +3,7 @@
 //! folder as soon as it is made) and [`publish`] (the manifest, then the atomic rename).
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use jixiao_config::Pipeline;
 use jixiao_core::{Diagnostic, Ledger, Scorecard};
@@ -41,27 +41,34 @@ struct Laps<'a> {
     timings: Vec<StageTiming>,
     clock: Instant,
     started: &'a dyn Fn(Stage),
+    /// Render work done ahead, beside the reading (the fonts' working copies, when they took
+    /// longer than the reading): counted in the render stage's time.
+    render_ahead: Duration,
 }
 
 impl Laps<'_> {
     fn lap(&mut self, stage: Stage) {
-        let duration = self.clock.elapsed();
+        let mut duration = self.clock.elapsed();
+        if stage == Stage::Render {
+            duration += std::mem::take(&mut self.render_ahead);
+        }
         self.record(stage, duration);
         self.clock = Instant::now();
     }
 
-    /// Ends two stages that ran fused (each file read, then normalised, on the same worker): the
-    /// wall time since the last lap is shared between them as their CPU time was (`first_share`
-    /// of it to `first`).
-    fn lap_fused(&mut self, first: Stage, second: Stage, first_share: f64) {
-        let total = self.clock.elapsed();
+    /// Ends two stages that ran fused (each file read, then normalised, on the same worker) for
+    /// `took`: shared between them as their CPU time was (`first_share` to `first`). What the
+    /// clock shows beyond `took` was render work done beside them.
+    fn lap_fused(&mut self, first: Stage, second: Stage, first_share: f64, took: Duration) {
+        let total = self.clock.elapsed().min(took);
+        self.render_ahead += self.clock.elapsed().saturating_sub(total);
         let head = total.mul_f64(first_share.clamp(0.0, 1.0));
         self.record(first, head);
         self.record(second, total.saturating_sub(head));
         self.clock = Instant::now();
     }
 
-    fn record(&mut self, stage: Stage, duration: std::time::Duration) {
+    fn record(&mut self, stage: Stage, duration: Duration) {
         tracing::debug!(
             stage = stage.as_str(),
             ms = duration.as_millis() as u64,
@@ -84,6 +91,7 @@ pub(crate) fn run(
         timings: Vec::new(),
         clock: Instant::now(),
         started,
+        render_ahead: Duration::ZERO,
     };
     let prepared = prepare(pipeline, overrides)?;
     laps.lap(Stage::Resolve);
@@ -285,13 +293,18 @@ fn execute(prepared: &Prepared, laps: &mut Laps<'_>) -> Result<Executed, DriverE
     let pool = &prepared.pool;
     let files = &prepared.resolved.files;
     // The PDF fonts' working copies are made beside the reading (render::RenderContext::prepare_fonts).
-    let ((ledger, reading_share), ()) = pool.install(|| {
+    let ((ledger, reading_share, reading), ()) = pool.install(|| {
         rayon::join(
-            || read_and_normalize(files, &prepared.limits, &prepared.normalize),
+            || {
+                let clock = Instant::now();
+                let (ledger, share) =
+                    read_and_normalize(files, &prepared.limits, &prepared.normalize);
+                (ledger, share, clock.elapsed())
+            },
             || prepared.render.prepare_fonts(),
         )
     });
-    laps.lap_fused(Stage::Ingest, Stage::Normalize, reading_share);
+    laps.lap_fused(Stage::Ingest, Stage::Normalize, reading_share, reading);
     let mut scorecard = pool.install(|| jixiao_score::score(&ledger, &prepared.score));
     laps.lap(Stage::Score);
     log_diagnostics(&ledger, &prepared.resolved.diagnostics);
@@ -529,6 +542,36 @@ mod tests {
             path: path.into(),
             bytes: path.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn render_work_done_beside_the_reading_counts_as_render() -> Result<(), &'static str> {
+        let started = |_: Stage| {};
+        let mut laps = Laps {
+            timings: Vec::new(),
+            clock: Instant::now()
+                .checked_sub(Duration::from_millis(100))
+                .ok_or("no clock")?,
+            started: &started,
+            render_ahead: Duration::ZERO,
+        };
+        laps.lap_fused(
+            Stage::Ingest,
+            Stage::Normalize,
+            0.25,
+            Duration::from_millis(40),
+        );
+        laps.lap(Stage::Render);
+        let ms: Vec<(Stage, u128)> = laps
+            .timings
+            .iter()
+            .map(|t| (t.stage, t.duration.as_millis()))
+            .collect();
+        assert_eq!(ms[0], (Stage::Ingest, 10));
+        assert_eq!(ms[1], (Stage::Normalize, 30));
+        assert_eq!(ms[2].0, Stage::Render);
+        assert!(ms[2].1 >= 60, "{ms:?}");
+        Ok(())
     }
 
     #[test]
