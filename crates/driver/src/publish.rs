@@ -135,8 +135,9 @@ impl Staging {
     }
 
     /// Creates `rel`, lets `write` stream into it through a buffer and a hasher (a serialisation
-    /// error arrives as an I/O error), then syncs it.
-    fn write_streamed(
+    /// error arrives as an I/O error), then syncs it; returns the size and sha256 for the
+    /// manifest. A rendered file spooled to a temporary file is copied in this way.
+    pub(crate) fn write_streamed(
         &mut self,
         rel: &str,
         write: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,

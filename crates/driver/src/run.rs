@@ -446,20 +446,35 @@ impl FileWriter {
         let handle = scope.spawn(move || {
             let mut entries = Vec::new();
             for file in files {
-                let entry = ArtifactEntry {
-                    size: file.bytes.len() as u64,
-                    sha256: jixiao_core::sha256_hex(&file.bytes),
-                    path: file.path,
-                };
                 // The first failure ends the run (nothing is published); returning drops the
                 // receiver, so the render workers' sends fail fast instead of blocking.
-                staging.write(&entry.path, &file.bytes)?;
-                entries.push(entry);
+                entries.push(write_rendered(&mut staging, file)?);
             }
             Ok((staging, entries))
         });
         (sender, handle)
     }
+}
+
+/// One rendered file into the staging folder: its bytes, or copied from its temporary file.
+fn write_rendered(staging: &mut Staging, file: RenderedFile) -> Result<ArtifactEntry, DriverError> {
+    let (size, sha256) = match &file.spooled {
+        Some(spooled) => staging.write_streamed(&file.path, |w| {
+            std::io::copy(&mut spooled.reader()?, w).map(|_| ())
+        })?,
+        None => {
+            staging.write(&file.path, &file.bytes)?;
+            (
+                file.bytes.len() as u64,
+                jixiao_core::sha256_hex(&file.bytes),
+            )
+        }
+    };
+    Ok(ArtifactEntry {
+        size,
+        sha256,
+        path: file.path,
+    })
 }
 
 /// What the manifest records about the run besides the stages' outputs.
@@ -541,6 +556,7 @@ mod tests {
         RenderedFile {
             path: path.into(),
             bytes: path.as_bytes().to_vec(),
+            spooled: None,
         }
     }
 
@@ -592,6 +608,34 @@ mod tests {
         assert_eq!(first.sha256, jixiao_core::sha256_hex(first.path.as_bytes()));
         staging.commit()?;
         assert!(dir.path().join("departments/0/packet.pdf").is_file());
+        Ok(())
+    }
+
+    #[test]
+    fn a_spooled_file_is_copied_from_its_temporary_file() -> Result<(), Box<dyn std::error::Error>>
+    {
+        use std::io::Write;
+        let dir = tempfile::tempdir()?;
+        let staging = Staging::create(dir.path())?;
+        let mut spool = tempfile::tempfile()?;
+        spool.write_all("一个省的工作簿".as_bytes())?;
+        let workbook = RenderedFile {
+            path: "packet.xlsx".into(),
+            bytes: Vec::new(),
+            spooled: Some(jixiao_render::Spooled::new(spool)),
+        };
+        let (staging, entries) = std::thread::scope(|scope| {
+            let (sender, writer) = FileWriter::start(scope, staging);
+            let _ = sender.send(workbook);
+            drop(sender);
+            writer.join()
+        })
+        .map_err(|_| "the writer panicked")??;
+        let expected = "一个省的工作簿".as_bytes();
+        assert_eq!(entries[0].size, expected.len() as u64);
+        assert_eq!(entries[0].sha256, jixiao_core::sha256_hex(expected));
+        staging.commit()?;
+        assert_eq!(std::fs::read(dir.path().join("packet.xlsx"))?, expected);
         Ok(())
     }
 

@@ -103,8 +103,69 @@ pub enum RenderError {
 pub struct RenderedFile {
     /// Relative, `/`-separated (`packet.pdf`, `departments/民政局.xlsx`).
     pub path: String,
-    /// The file's complete contents.
+    /// The file's complete contents; empty when `spooled` holds them.
     pub bytes: Vec<u8>,
+    /// A large file's contents in an anonymous temporary file (a province's workbook, tens of
+    /// MB): whoever writes it copies it from there, so its bytes are never all in memory.
+    pub spooled: Option<Spooled>,
+}
+
+impl RenderedFile {
+    fn in_memory(path: String, bytes: Vec<u8>) -> RenderedFile {
+        RenderedFile {
+            path,
+            bytes,
+            spooled: None,
+        }
+    }
+}
+
+/// An anonymous temporary file holding a rendered file from its first byte to its end; gone
+/// when the last handle is dropped. Two are equal when they are the same file.
+#[derive(Debug, Clone)]
+pub struct Spooled(std::sync::Arc<std::fs::File>);
+
+impl Spooled {
+    /// A file holding a rendered file's bytes (where it is read from does not matter: it is
+    /// rewound when read).
+    pub fn new(file: std::fs::File) -> Spooled {
+        Spooled(std::sync::Arc::new(file))
+    }
+
+    /// The file, rewound: read it to its end for the rendered file's bytes.
+    pub fn reader(&self) -> std::io::Result<&std::fs::File> {
+        use std::io::Seek;
+        let mut file = &*self.0;
+        file.rewind()?;
+        Ok(file)
+    }
+}
+
+impl PartialEq for Spooled {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Spooled {}
+
+/// What a format's writer made: bytes, or a temporary file holding them.
+enum Contents {
+    Bytes(Vec<u8>),
+    Spooled(std::fs::File),
+}
+
+impl Contents {
+    fn into_file(self, path: String) -> RenderedFile {
+        match self {
+            Contents::Bytes(bytes) => RenderedFile::in_memory(path, bytes),
+            Contents::Spooled(file) => RenderedFile {
+                path,
+                bytes: Vec::new(),
+                spooled: Some(Spooled::new(file)),
+            },
+        }
+    }
 }
 
 /// What the stage returns.
@@ -169,11 +230,20 @@ impl RenderContext {
     }
 }
 
-/// The stage's entry point, collecting every file in memory: for tests, `inspect` and small runs.
-/// Files come back sorted by path; see [`render_to`].
+/// The stage's entry point, collecting every file in memory (spooled ones read back): for tests,
+/// `inspect` and small runs. Files come back sorted by path; see [`render_to`].
 pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendered {
     let files = std::sync::Mutex::new(Vec::new());
-    let diagnostics = render_to(ledger, card, ctx, &|file| {
+    let diagnostics = render_to(ledger, card, ctx, &|mut file| {
+        if let Some(spooled) = file.spooled.take() {
+            use std::io::Read;
+            let read = spooled
+                .reader()
+                .and_then(|mut r| r.read_to_end(&mut file.bytes));
+            if read.is_err() {
+                file.bytes.clear();
+            }
+        }
         if let Ok(mut files) = files.lock() {
             files.push(file);
         }
@@ -342,7 +412,7 @@ fn letters(
     }
     for (path, bytes) in made {
         match bytes {
-            Ok(bytes) => sink(RenderedFile { path, bytes }),
+            Ok(bytes) => sink(RenderedFile::in_memory(path, bytes)),
             Err(e) => diagnostics.push(not_written(&path, &e)),
         }
     }
@@ -378,7 +448,7 @@ fn render_file(
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     match write_format(packet, rows, format, sheets, ctx, &mut diagnostics) {
-        Ok(bytes) => sink(RenderedFile { path, bytes }),
+        Ok(contents) => sink(contents.into_file(path)),
         Err(e) => diagnostics.push(not_written(&path, &e)),
     }
     diagnostics
@@ -403,13 +473,17 @@ fn write_format(
     sheets: bool,
     ctx: &RenderContext,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<u8>, RenderError> {
-    match format {
+) -> Result<Contents, RenderError> {
+    let bytes = match format {
         PacketFormat::Xlsx => {
             let options = xlsx::XlsxOptions {
                 constant_memory: rows.indicators() > STREAM_ROWS,
                 ..xlsx::XlsxOptions::default()
             };
+            // A workbook that large is zipped into a temporary file and handed over as it is.
+            if options.constant_memory {
+                return xlsx::write_spooled(packet, rows, &options).map(Contents::Spooled);
+            }
             xlsx::write_rows(packet, rows, &options)
         }
         PacketFormat::Pdf => match &ctx.fonts {
@@ -425,7 +499,8 @@ fn write_format(
                 wording: &ctx.wording,
             },
         ),
-    }
+    };
+    bytes.map(Contents::Bytes)
 }
 
 /// `packet.xlsx`, `packet.pdf`, `index.html` in `folder` (`""` or `departments/<name>/`).

@@ -63,6 +63,41 @@ pub(crate) fn write_rows(
     rows: &dyn ProjectRows,
     options: &XlsxOptions,
 ) -> Result<Vec<u8>, RenderError> {
+    if options.constant_memory {
+        use std::io::Read;
+        let mut file = write_spooled(packet, rows, options)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io_error)?;
+        return Ok(bytes);
+    }
+    build(packet, rows, options)?
+        .save_to_buffer()
+        .map_err(|e| failed("saving the workbook", e))
+}
+
+/// [`write_rows`] zipped into an anonymous temporary file (gone when closed), rewound: a
+/// province's workbook (tens of MB) is handed over as it is, never read into memory (a buffer
+/// grown while zipping doubled and copied it, ≈ 200 MB at 100× the samples, at the run's peak).
+pub(crate) fn write_spooled(
+    packet: &PacketContext,
+    rows: &dyn ProjectRows,
+    options: &XlsxOptions,
+) -> Result<std::fs::File, RenderError> {
+    use std::io::Seek;
+    let mut book = build(packet, rows, options)?;
+    let mut file = tempfile::tempfile().map_err(io_error)?;
+    book.save_to_writer(&mut file)
+        .map_err(|e| failed("saving the workbook", e))?;
+    file.rewind().map_err(io_error)?;
+    Ok(file)
+}
+
+/// Every sheet of the workbook, not yet saved.
+fn build(
+    packet: &PacketContext,
+    rows: &dyn ProjectRows,
+    options: &XlsxOptions,
+) -> Result<Workbook, RenderError> {
     let mut book = Workbook::new();
     // The fastest deflate: level 6 (the default) took ≈ 20 % more of a 10× workbook-only run
     // for files ≈ 10 % smaller (docs/performance.md).
@@ -87,31 +122,14 @@ pub(crate) fn write_rows(
     for (key, sheet) in sheets {
         sheet(&mut book, &mut cx).map_err(|e| failed(cx.s(key), e))?;
     }
-    if options.constant_memory {
-        save_spooled(&mut book)
-    } else {
-        book.save_to_buffer()
-            .map_err(|e| failed("saving the workbook", e))
-    }
+    Ok(book)
 }
 
-/// A large workbook saved through an anonymous temporary file (gone when closed) and read back
-/// in one allocation of its size: a buffer grown while zipping a province's workbook doubled
-/// and copied on the way (≈ 200 MB at 100× the samples for a 71 MB file), at the run's peak.
-fn save_spooled(book: &mut Workbook) -> Result<Vec<u8>, RenderError> {
-    use std::io::{Read, Seek};
-    let io = |e: std::io::Error| RenderError::Format {
+fn io_error(e: std::io::Error) -> RenderError {
+    RenderError::Format {
         format: "xlsx".into(),
         message: format!("saving the workbook: {e}"),
-    };
-    let mut file = tempfile::tempfile().map_err(io)?;
-    book.save_to_writer(&mut file)
-        .map_err(|e| failed("saving the workbook", e))?;
-    let size = file.stream_position().map_err(io)?;
-    file.rewind().map_err(io)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.read_to_end(&mut bytes).map_err(io)?;
-    Ok(bytes)
+    }
 }
 
 /// A grade's consequence (`grade.优`); empty for a grade the strings do not know.
