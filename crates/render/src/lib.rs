@@ -234,23 +234,41 @@ impl RenderContext {
 /// `inspect` and small runs. Files come back sorted by path; see [`render_to`].
 pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendered {
     let files = std::sync::Mutex::new(Vec::new());
-    let diagnostics = render_to(ledger, card, ctx, &|mut file| {
-        if let Some(spooled) = file.spooled.take() {
-            use std::io::Read;
-            let read = spooled
-                .reader()
-                .and_then(|mut r| r.read_to_end(&mut file.bytes));
-            if read.is_err() {
-                file.bytes.clear();
+    let unread = std::sync::Mutex::new(Vec::new());
+    let mut diagnostics = render_to(ledger, card, ctx, &|file| match read_back(file) {
+        Ok(file) => {
+            if let Ok(mut files) = files.lock() {
+                files.push(file);
             }
         }
-        if let Ok(mut files) = files.lock() {
-            files.push(file);
+        Err(diagnostic) => {
+            if let Ok(mut unread) = unread.lock() {
+                unread.push(diagnostic);
+            }
         }
     });
+    diagnostics.extend(unread.into_inner().unwrap_or_default());
     let mut files = files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Rendered { files, diagnostics }
+}
+
+/// `file` with its bytes in memory: a spooled file read back from its temporary file.
+fn read_back(mut file: RenderedFile) -> Result<RenderedFile, Diagnostic> {
+    use std::io::Read;
+    if let Some(spooled) = file.spooled.take() {
+        let read = spooled
+            .reader()
+            .and_then(|mut r| r.read_to_end(&mut file.bytes));
+        if let Err(e) = read {
+            let error = RenderError::Format {
+                format: "temporary file".into(),
+                message: e.to_string(),
+            };
+            return Err(not_written(&file.path, &error));
+        }
+    }
+    Ok(file)
 }
 
 /// The stage's entry point for a run: every selected format of the run's packet and, when

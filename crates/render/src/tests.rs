@@ -100,3 +100,19 @@ fn the_packet_prints_no_evidence_but_the_deductions() {
         render(&ledger, &kept, &cx).files
     );
 }
+
+#[test]
+fn a_spooled_file_is_read_back_whole_for_the_in_memory_entry_point() -> Result<(), std::io::Error> {
+    use std::io::Write;
+    let mut spool = tempfile::tempfile()?;
+    spool.write_all("省级工作簿".as_bytes())?;
+    let file = RenderedFile {
+        path: "packet.xlsx".into(),
+        bytes: Vec::new(),
+        spooled: Some(Spooled::new(spool)),
+    };
+    let back = read_back(file).map_err(|d| std::io::Error::other(d.message))?;
+    assert_eq!(back.bytes, "省级工作簿".as_bytes());
+    assert!(back.spooled.is_none());
+    Ok(())
+}
