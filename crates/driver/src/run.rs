@@ -60,8 +60,9 @@ impl Laps<'_> {
     /// `took`: shared between them as their CPU time was (`first_share` to `first`). What the
     /// clock shows beyond `took` was render work done beside them.
     fn lap_fused(&mut self, first: Stage, second: Stage, first_share: f64, took: Duration) {
-        let total = self.clock.elapsed().min(took);
-        self.render_ahead += self.clock.elapsed().saturating_sub(total);
+        let elapsed = self.clock.elapsed();
+        let total = elapsed.min(took);
+        self.render_ahead += elapsed - total;
         let head = total.mul_f64(first_share.clamp(0.0, 1.0));
         self.record(first, head);
         self.record(second, total.saturating_sub(head));

@@ -58,7 +58,8 @@ pub struct Face {
     cmap: FxHashMap<char, u16>,
     /// Advance of every glyph, in font units (`hmtx`).
     advances: Vec<u16>,
-    /// A CFF face's working copy (`working.rs`), made when the first PDF embeds the face.
+    /// A CFF face's working copy (`working.rs`), made once: ahead of rendering for the body and
+    /// heading faces (`FontSet::prepare_working_copies`), else when a PDF first embeds the face.
     working: OnceLock<Option<WorkingFont>>,
 }
 
