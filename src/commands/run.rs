@@ -23,6 +23,7 @@ pub(super) fn execute(args: &RunArgs, log: &LogArgs) -> Outcome {
         out: args.out.clone(),
         jobs: args.jobs,
         skip_unchanged: args.skip_unchanged,
+        batch_bytes: None,
     };
     let pipeline = crate::pipeline_file::for_run(pipeline_file, &overrides)?;
     let bar = progress_bar(log.quiet, format);

@@ -3,8 +3,9 @@
 //!
 //! Map:
 //! - [`run`] (this file, the steps in `run.rs`): prepare (contexts, inputs, lock, recovery) →
-//!   execute (ingest → normalize → score → render, each file written to the staging folder as it
-//!   is made) → publish (manifest, atomic rename), under a rayon pool of `--jobs` threads; returns
+//!   execute (ingest → normalize → score a batch of files at a time in `corpus`, `records.json`
+//!   and `scores.json` streamed; then render, each file written to the staging folder as it is
+//!   made) → publish (manifest, atomic rename), under a rayon pool of `--jobs` threads; returns
 //!   a [`RunReport`] or a [`DriverError`]. [`normalize_context`], [`score_context`] and
 //!   [`render_context`] are what `validate`, `inspect` and `plugins` build too;
 //!   [`documents_year`] is the year of a run without a pipeline file.
@@ -20,6 +21,7 @@
 
 #![forbid(unsafe_code)]
 
+mod corpus;
 mod error;
 pub mod exit;
 pub mod inputs;
@@ -81,15 +83,16 @@ pub struct RunOverrides {
     /// Exit 0 without reading or rewriting anything when the packet's manifest shows the same inputs,
     /// pipeline, rubric, plugins and jixiao version (`run --skip-unchanged`).
     pub skip_unchanged: bool,
+    /// Input bytes read, normalised and scored at once (default 8 MiB, `crate::corpus`): what a
+    /// run holds of its corpus at a time when it renders no packet format. Never changes the
+    /// output; tests make it small to run many batches.
+    pub batch_bytes: Option<u64>,
 }
 
 /// What a run did. Published artifacts are listed in `published` (empty when the status does not
 /// publish, see [`ExitStatus::publishes`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunReport {
-    /// Every input's records and diagnostics, as in `records.json` (empty when `--skip-unchanged`
-    /// found nothing changed).
-    pub ledger: Ledger,
     /// Run-level diagnostics (unmatched patterns, unreadable folders).
     pub diagnostics: Vec<Diagnostic>,
     /// One entry per input file, as in `manifest.json → inputs`.
@@ -247,18 +250,13 @@ pub fn normalize_context(pipeline: &Pipeline) -> Result<NormalizeContext, Driver
 
 /// Warnings and errors go to the log as they are found with `file:line`; info diagnostics (repairs)
 /// only at debug level, or a 300-table document would drown the errors.
-fn log_diagnostics(ledger: &Ledger, run: &[Diagnostic]) {
-    for d in run {
-        log_one("", d);
-    }
-    for doc in &ledger.documents {
-        let all = doc
-            .diagnostics
-            .iter()
-            .chain(doc.records.iter().flat_map(|r| r.diagnostics.iter()));
-        for d in all {
-            log_one(&doc.file, d);
-        }
+fn log_document(doc: &jixiao_core::DocumentRecords) {
+    let all = doc
+        .diagnostics
+        .iter()
+        .chain(doc.records.iter().flat_map(|r| r.diagnostics.iter()));
+    for d in all {
+        log_one(&doc.file, d);
     }
 }
 

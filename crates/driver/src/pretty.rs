@@ -5,12 +5,11 @@
 //! hashes do not change. At 100× the samples the two files are ≈ 0.9 GB of JSON, and writing
 //! them on one thread took a third of a records-only run.
 //!
-//! A field added to [`Ledger`] or [`Scorecard`] must be added here too: the tests compare with
+//! A field added to [`jixiao_core::Ledger`] or [`jixiao_core::Scorecard`] must be added here too: the tests compare with
 //! serde_json's own output and fail until it is.
 
 use std::io::{self, Write};
 
-use jixiao_core::{Ledger, Scorecard};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -24,25 +23,100 @@ const ITEM_CHUNK: usize = 256;
 /// while the next chunk is serialised on the others.
 pub(crate) type Sink<'w> = &'w mut (dyn Write + Send);
 
-/// `records.json` without its final newline.
-pub(crate) fn write_ledger(w: Sink<'_>, ledger: &Ledger) -> io::Result<()> {
-    w.write_all(b"{\n  \"documents\": ")?;
-    array(w, &ledger.documents, 1, DOCUMENT_CHUNK)?;
-    w.write_all(b"\n}")
+/// `records.json` without its final newline (what the streams below are tested against).
+#[cfg(test)]
+pub(crate) fn write_ledger(w: Sink<'_>, ledger: &jixiao_core::Ledger) -> io::Result<()> {
+    let mut documents = LedgerStream::default();
+    documents.extend(w, &ledger.documents)?;
+    documents.close(w)
 }
 
-/// `scores.json` without its final newline.
-pub(crate) fn write_scorecard(w: Sink<'_>, card: &Scorecard) -> io::Result<()> {
-    w.write_all(b"{\n  \"rubric\": ")?;
-    let rubric = serde_json::to_vec_pretty(&card.rubric)?;
-    indented(w, &rubric, 1)?;
-    w.write_all(b",\n  \"records\": ")?;
-    array(w, &card.records, 1, ITEM_CHUNK)?;
-    w.write_all(b",\n  \"findings\": ")?;
-    array(w, &card.findings, 1, ITEM_CHUNK)?;
-    w.write_all(b",\n  \"diagnostics\": ")?;
-    array(w, &card.diagnostics, 1, ITEM_CHUNK)?;
-    w.write_all(b"\n}")
+/// `records.json` written a batch of documents at a time: [`LedgerStream::extend`] with each
+/// batch in order, then [`LedgerStream::close`] — the bytes [`write_ledger`] gives the whole
+/// ledger. Nothing is written before the first batch (or the close).
+#[derive(Default)]
+pub(crate) struct LedgerStream(Option<Items>);
+
+impl LedgerStream {
+    fn items(&mut self, w: Sink<'_>) -> io::Result<&mut Items> {
+        if self.0.is_none() {
+            w.write_all(b"{\n  \"documents\": ")?;
+        }
+        Ok(self.0.get_or_insert_with(|| Items::new(1)))
+    }
+
+    pub(crate) fn extend(
+        &mut self,
+        w: Sink<'_>,
+        documents: &[jixiao_core::DocumentRecords],
+    ) -> io::Result<()> {
+        self.items(w)?.extend(w, documents, DOCUMENT_CHUNK)
+    }
+
+    /// Ends the file, without its final newline.
+    pub(crate) fn close(mut self, w: Sink<'_>) -> io::Result<()> {
+        self.items(w)?;
+        if let Some(items) = self.0 {
+            items.close(w)?;
+        }
+        w.write_all(b"\n}")
+    }
+}
+
+/// `scores.json` without its final newline (what the streams below are tested against).
+#[cfg(test)]
+pub(crate) fn write_scorecard(w: Sink<'_>, card: &jixiao_core::Scorecard) -> io::Result<()> {
+    let mut records = ScoresStream::open(w, &card.rubric)?;
+    records.extend(w, &card.records)?;
+    records.close(w, &card.findings, &card.diagnostics)
+}
+
+/// `scores.json` with its score cards written a batch at a time (or as already serialised cards,
+/// [`ScoresStream::push_serialised`]): [`ScoresStream::open`] with the rubric, the cards in order,
+/// then [`ScoresStream::close`] with the findings and diagnostics — the bytes [`write_scorecard`]
+/// gives the whole scorecard.
+pub(crate) struct ScoresStream(Items);
+
+/// The nesting of a score card in `scores.json`: [`serialised`] at this depth, it is what
+/// [`ScoresStream::push_serialised`] takes.
+pub(crate) const CARD_DEPTH: usize = 1;
+
+impl ScoresStream {
+    pub(crate) fn open(w: Sink<'_>, rubric: &jixiao_core::RubricInfo) -> io::Result<ScoresStream> {
+        w.write_all(b"{\n  \"rubric\": ")?;
+        let rubric = serde_json::to_vec_pretty(rubric)?;
+        indented(w, &rubric, 1)?;
+        w.write_all(b",\n  \"records\": ")?;
+        Ok(ScoresStream(Items::new(CARD_DEPTH)))
+    }
+
+    pub(crate) fn extend(
+        &mut self,
+        w: Sink<'_>,
+        cards: &[jixiao_core::RecordScore],
+    ) -> io::Result<()> {
+        self.0.extend(w, cards, ITEM_CHUNK)
+    }
+
+    /// One card as [`serialised`] at [`CARD_DEPTH`].
+    pub(crate) fn push_serialised(&mut self, w: Sink<'_>, card: &[u8]) -> io::Result<()> {
+        self.0.push(w, card)
+    }
+
+    /// The findings and diagnostics, and the file's end without its final newline.
+    pub(crate) fn close<F: Serialize + Sync>(
+        self,
+        w: Sink<'_>,
+        findings: &[F],
+        diagnostics: &[jixiao_core::Diagnostic],
+    ) -> io::Result<()> {
+        self.0.close(w)?;
+        w.write_all(b",\n  \"findings\": ")?;
+        array(w, findings, 1, ITEM_CHUNK)?;
+        w.write_all(b",\n  \"diagnostics\": ")?;
+        array(w, diagnostics, 1, ITEM_CHUNK)?;
+        w.write_all(b"\n}")
+    }
 }
 
 /// An array at nesting `depth`: `[]`, or `[`, each item on its own lines one level deeper, `]`.
@@ -53,47 +127,75 @@ fn array<T: Serialize + Sync>(
     depth: usize,
     chunk: usize,
 ) -> io::Result<()> {
-    if items.is_empty() {
-        return w.write_all(b"[]");
-    }
-    w.write_all(b"[")?;
-    // Each item serialised and indented on a worker: the writer only copies the bytes.
-    let serialise = |part: &[T]| -> io::Result<Vec<Vec<u8>>> {
-        part.par_iter()
-            .map(|item| {
-                let json = serde_json::to_vec_pretty(item)?;
-                let mut out = Vec::with_capacity(json.len() + json.len() / 4);
-                indented(&mut out, &json, depth + 1)?;
-                Ok(out)
-            })
-            .collect()
-    };
-    let mut chunks = items.chunks(chunk.max(1));
-    let mut ready = chunks.next().map(serialise).transpose()?;
-    let mut first = true;
-    while let Some(parts) = ready.take() {
-        let (written, next) = rayon::join(
-            || write_items(&mut *w, &parts, depth + 1, &mut first),
-            || chunks.next().map(serialise).transpose(),
-        );
-        written?;
-        ready = next?;
-    }
-    w.write_all(b"\n")?;
-    indent(w, depth)?;
-    w.write_all(b"]")
+    let mut out = Items::new(depth);
+    out.extend(w, items, chunk)?;
+    out.close(w)
 }
 
-/// Serialised and indented items as array elements at nesting `depth`, each after `,` (or, first,
-/// after `[`).
-fn write_items(w: Sink<'_>, parts: &[Vec<u8>], depth: usize, first: &mut bool) -> io::Result<()> {
-    for part in parts {
-        w.write_all(if *first { b"\n" } else { b",\n" })?;
-        *first = false;
-        indent(w, depth)?;
-        w.write_all(part)?;
+/// `item` as an element of an array at nesting `depth`: pretty, every line after the first
+/// indented one level deeper than the array.
+pub(crate) fn serialised<T: Serialize>(item: &T, depth: usize) -> io::Result<Vec<u8>> {
+    let json = serde_json::to_vec_pretty(item)?;
+    let mut out = Vec::with_capacity(json.len() + json.len() / 4);
+    indented(&mut out, &json, depth + 1)?;
+    Ok(out)
+}
+
+/// An array at nesting `depth` being written: its `[` comes with the first item, and an array
+/// closed without items is `[]`.
+struct Items {
+    depth: usize,
+    first: bool,
+}
+
+impl Items {
+    fn new(depth: usize) -> Items {
+        Items { depth, first: true }
     }
-    Ok(())
+
+    /// Appends `items`, serialised `chunk` at a time in parallel (each item indented on a worker:
+    /// the writer only copies the bytes) while the chunk before is written.
+    fn extend<T: Serialize + Sync>(
+        &mut self,
+        w: Sink<'_>,
+        items: &[T],
+        chunk: usize,
+    ) -> io::Result<()> {
+        let depth = self.depth;
+        let serialise = |part: &[T]| -> io::Result<Vec<Vec<u8>>> {
+            part.par_iter()
+                .map(|item| serialised(item, depth))
+                .collect()
+        };
+        let mut chunks = items.chunks(chunk.max(1));
+        let mut ready = chunks.next().map(serialise).transpose()?;
+        while let Some(parts) = ready.take() {
+            let (written, next) = rayon::join(
+                || parts.iter().try_for_each(|p| self.push(&mut *w, p)),
+                || chunks.next().map(serialise).transpose(),
+            );
+            written?;
+            ready = next?;
+        }
+        Ok(())
+    }
+
+    /// Appends one item already [`serialised`] at this depth, after `[` or `,`.
+    fn push(&mut self, w: Sink<'_>, part: &[u8]) -> io::Result<()> {
+        w.write_all(if self.first { b"[\n" } else { b",\n" })?;
+        self.first = false;
+        indent(w, self.depth + 1)?;
+        w.write_all(part)
+    }
+
+    fn close(self, w: Sink<'_>) -> io::Result<()> {
+        if self.first {
+            return w.write_all(b"[]");
+        }
+        w.write_all(b"\n")?;
+        indent(w, self.depth)?;
+        w.write_all(b"]")
+    }
 }
 
 /// `json` with every line after the first indented by `depth` levels. A pretty printer's newlines
@@ -121,7 +223,7 @@ fn indent(w: Sink<'_>, depth: usize) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jixiao_core::{Diagnostic, Finding, RubricInfo, Severity};
+    use jixiao_core::{Diagnostic, Finding, Ledger, RubricInfo, Scorecard, Severity};
 
     type R = Result<(), Box<dyn std::error::Error>>;
 
@@ -211,6 +313,34 @@ mod tests {
         assert_eq!(
             ours(|w| write_scorecard(w, &empty)),
             serde_json::to_vec_pretty(&empty)?
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_streams_give_the_whole_files_a_batch_at_a_time() -> R {
+        let (ledger, card) = sample_run()?;
+        let streamed = ours(|w| {
+            let mut documents = LedgerStream::default();
+            for batch in ledger.documents.chunks(1) {
+                documents.extend(w, batch)?;
+            }
+            documents.close(w)
+        });
+        assert_eq!(streamed, ours(|w| write_ledger(w, &ledger)));
+        let streamed = ours(|w| {
+            let mut cards = ScoresStream::open(w, &card.rubric)?;
+            let (head, tail) = card.records.split_at(card.records.len() / 2);
+            cards.extend(w, head)?;
+            for c in tail {
+                cards.push_serialised(w, &serialised(c, CARD_DEPTH)?)?;
+            }
+            cards.close(w, &card.findings, &card.diagnostics)
+        });
+        assert_eq!(streamed, ours(|w| write_scorecard(w, &card)));
+        assert_eq!(
+            ours(|w| LedgerStream::default().close(w)),
+            serde_json::to_vec_pretty(&Ledger::default())?
         );
         Ok(())
     }

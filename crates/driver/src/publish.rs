@@ -105,35 +105,6 @@ impl Staging {
         write_synced(&path, bytes)
     }
 
-    /// Streams the pretty JSON `write` makes, with a final newline (the form of every JSON
-    /// artifact), into `rel`, hashing as it goes; returns the size and sha256 for the manifest.
-    pub(crate) fn write_pretty(
-        &mut self,
-        rel: &str,
-        write: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
-    ) -> Result<(u64, String), DriverError> {
-        self.write_streamed(rel, |w| {
-            write(&mut *w)?;
-            w.write_all(b"\n")
-        })
-    }
-
-    /// Streams `values` as JSON Lines (one compact object per line) into `rel`, hashing as it
-    /// goes; returns the size and sha256 for the manifest.
-    pub(crate) fn write_lines<T: serde::Serialize>(
-        &mut self,
-        rel: &str,
-        values: impl Iterator<Item = T>,
-    ) -> Result<(u64, String), DriverError> {
-        self.write_streamed(rel, |w| {
-            for value in values {
-                serde_json::to_writer(&mut *w, &value)?;
-                w.write_all(b"\n")?;
-            }
-            Ok(())
-        })
-    }
-
     /// Creates `rel`, lets `write` stream into it through a buffer and a hasher (a serialisation
     /// error arrives as an I/O error), then syncs it; returns the size and sha256 for the
     /// manifest. A rendered file spooled to a temporary file is copied in this way.
@@ -142,20 +113,21 @@ impl Staging {
         rel: &str,
         write: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
     ) -> Result<(u64, String), DriverError> {
+        let mut file = self.stream(rel)?;
+        let written = write(&mut file.writer);
+        file.finish(written)
+    }
+
+    /// Creates `rel` to be written over a while (a run's `records.json`, as its documents are
+    /// read): write into [`StreamedFile::writer`], then [`StreamedFile::finish`].
+    pub(crate) fn stream(&mut self, rel: &str) -> Result<StreamedFile, DriverError> {
         let path = self.target(rel)?;
         let file =
             fs::File::create(&path).map_err(|e| DriverError::io("cannot create", &path, e))?;
         // The buffer in front of the hash: serde writes many small pieces, and hashing each one
         // on its own was ≈ 10 % of a records-only run; the hash and the file now see 1 MiB blocks.
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, HashingWriter::new(file));
-        write(&mut w).map_err(|e| DriverError::io("cannot write", &path, e))?;
-        let hashing = w
-            .into_inner()
-            .map_err(|e| DriverError::io("cannot write", &path, e.into_error()))?;
-        let (size, sha256, file) = hashing.finish();
-        file.sync_all()
-            .map_err(|e| DriverError::io("cannot write", &path, e))?;
-        Ok((size, sha256))
+        let writer = std::io::BufWriter::with_capacity(1 << 20, HashingWriter::new(file));
+        Ok(StreamedFile { path, writer })
     }
 
     /// Steps 2 and 3: the commit marker, then the renames into `out` (manifest last).
@@ -189,8 +161,31 @@ impl Drop for Staging {
     }
 }
 
+/// A staging file being written through a buffer and a hasher ([`Staging::stream`]).
+pub(crate) struct StreamedFile {
+    path: PathBuf,
+    pub(crate) writer: std::io::BufWriter<HashingWriter<fs::File>>,
+}
+
+impl StreamedFile {
+    /// Flushes and syncs the file when `written` (what writing it gave) is `Ok`; returns its size
+    /// and sha256 for the manifest, or the error naming the file.
+    pub(crate) fn finish(self, written: std::io::Result<()>) -> Result<(u64, String), DriverError> {
+        let path = self.path;
+        written.map_err(|e| DriverError::io("cannot write", &path, e))?;
+        let hashing = self
+            .writer
+            .into_inner()
+            .map_err(|e| DriverError::io("cannot write", &path, e.into_error()))?;
+        let (size, sha256, file) = hashing.finish();
+        file.sync_all()
+            .map_err(|e| DriverError::io("cannot write", &path, e))?;
+        Ok((size, sha256))
+    }
+}
+
 /// Counts and hashes what passes through to the inner writer.
-struct HashingWriter<W> {
+pub(crate) struct HashingWriter<W> {
     inner: W,
     size: u64,
     hasher: sha2::Sha256,

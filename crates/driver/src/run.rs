@@ -16,8 +16,8 @@ use crate::manifest::{self, ArtifactEntry, InputEntry, Manifest};
 use crate::publish::Staging;
 use crate::stages::{self, Stage, StageTiming};
 use crate::{
-    DriverError, RunOverrides, RunReport, inputs, lock, log_diagnostics, log_one,
-    normalize_context, output_dir, publish, render_context, score_context, unchanged,
+    DriverError, RunOverrides, RunReport, inputs, lock, log_one, normalize_context, output_dir,
+    publish, render_context, score_context, unchanged,
 };
 
 /// What a run needs before it reads an input.
@@ -25,6 +25,8 @@ struct Prepared {
     limits: jixiao_core::ReadLimits,
     /// `[output] json_lines`.
     json_lines: bool,
+    /// Input bytes read, normalised and scored at once (`crate::corpus::BATCH_BYTES`).
+    batch_bytes: u64,
     normalize: NormalizeContext,
     score: jixiao_score::ScoreContext,
     render: jixiao_render::RenderContext,
@@ -41,31 +43,35 @@ struct Laps<'a> {
     timings: Vec<StageTiming>,
     clock: Instant,
     started: &'a dyn Fn(Stage),
-    /// Render work done ahead, beside the reading (the fonts' working copies, when they took
-    /// longer than the reading): counted in the render stage's time.
-    render_ahead: Duration,
+    /// Work of a later stage done ahead, beside an earlier one (scoring beside the reading, the
+    /// fonts' working copies beside the pass): counted in that stage's time when it ends.
+    ahead: Vec<(Stage, Duration)>,
 }
 
 impl Laps<'_> {
     fn lap(&mut self, stage: Stage) {
         let mut duration = self.clock.elapsed();
-        if stage == Stage::Render {
-            duration += std::mem::take(&mut self.render_ahead);
+        for (_, d) in self.ahead.iter().filter(|(s, _)| *s == stage) {
+            duration += *d;
         }
+        self.ahead.retain(|(s, _)| *s != stage);
         self.record(stage, duration);
         self.clock = Instant::now();
     }
 
-    /// Ends two stages that ran fused (each file read, then normalised, on the same worker) for
-    /// `took`: shared between them as their CPU time was (`first_share` to `first`). What the
-    /// clock shows beyond `took` was render work done beside them.
-    fn lap_fused(&mut self, first: Stage, second: Stage, first_share: f64, took: Duration) {
+    /// Ends the pass over the inputs (`crate::corpus`): its reading time is shared between ingest
+    /// and normalize as their CPU time was; the rest of the pass (scoring, `records.json`) counts
+    /// towards the score stage. What the clock shows beyond the pass was render work done beside
+    /// it.
+    fn lap_pass(&mut self, times: &crate::corpus::PassTimes) {
         let elapsed = self.clock.elapsed();
-        let total = elapsed.min(took);
-        self.render_ahead += elapsed - total;
-        let head = total.mul_f64(first_share.clamp(0.0, 1.0));
-        self.record(first, head);
-        self.record(second, total.saturating_sub(head));
+        let pass = elapsed.min(times.total);
+        let reading = times.reading.min(pass);
+        let head = reading.mul_f64(times.reading_share.clamp(0.0, 1.0));
+        self.ahead.push((Stage::Score, pass - reading));
+        self.ahead.push((Stage::Render, elapsed - pass));
+        self.record(Stage::Ingest, head);
+        self.record(Stage::Normalize, reading.saturating_sub(head));
         self.clock = Instant::now();
     }
 
@@ -92,7 +98,7 @@ pub(crate) fn run(
         timings: Vec::new(),
         clock: Instant::now(),
         started,
-        render_ahead: Duration::ZERO,
+        ahead: Vec::new(),
     };
     let prepared = prepare(pipeline, overrides)?;
     laps.lap(Stage::Resolve);
@@ -118,7 +124,6 @@ pub(crate) fn run(
             prepared.out_dir.display()
         );
         return Ok(RunReport {
-            ledger: Ledger::default(),
             diagnostics: prepared.resolved.diagnostics,
             inputs: Vec::new(),
             counts: Counts::default(),
@@ -130,16 +135,10 @@ pub(crate) fn run(
             notes: prepared.notes,
         });
     }
-    let executed = execute(&prepared, &mut laps)?;
+    let executed = execute(&prepared, &digests, &mut laps)?;
 
-    let inputs: Vec<InputEntry> = executed
-        .ledger
-        .documents
-        .iter()
-        .zip(&digests)
-        .map(|(doc, d)| InputEntry::new(doc, d.as_ref()))
-        .collect();
-    let mut counts = Counts::of_ledger(&executed.ledger);
+    let inputs = executed.inputs;
+    let mut counts = executed.counts;
     let stage_diagnostics = executed
         .scorecard
         .diagnostics
@@ -154,14 +153,7 @@ pub(crate) fn run(
         counts.add(d.severity);
     }
     let exit = exit::classify(&counts);
-    let grades = jixiao_core::Grade::ALL.map(|g| {
-        executed
-            .scorecard
-            .records
-            .iter()
-            .filter(|r| r.grade == g)
-            .count()
-    });
+    let grades = executed.grades;
     let mut published = Vec::new();
     match executed.staging {
         Some(staging) if exit.publishes() => {
@@ -189,7 +181,6 @@ pub(crate) fn run(
     laps.lap(Stage::Publish);
 
     Ok(RunReport {
-        ledger: executed.ledger,
         diagnostics: prepared.resolved.diagnostics,
         inputs,
         counts,
@@ -227,6 +218,7 @@ fn prepare(pipeline: &Pipeline, overrides: &RunOverrides) -> Result<Prepared, Dr
     Ok(Prepared {
         limits: pipeline.limits,
         json_lines: pipeline.output.json_lines,
+        batch_bytes: overrides.batch_bytes.unwrap_or(crate::corpus::BATCH_BYTES),
         normalize,
         score,
         render,
@@ -278,8 +270,12 @@ fn plugin_digest(p: &jixiao_score::LoadedPlugin, base_dir: &std::path::Path) -> 
 
 /// What the stages produced; the packet files are already in `staging`.
 struct Executed {
-    ledger: Ledger,
+    /// The score cards' rubric, the findings and the stage's diagnostics; the cards themselves
+    /// only when a packet format was rendered (else they were spilled and written).
     scorecard: Scorecard,
+    inputs: Vec<InputEntry>,
+    counts: Counts,
+    grades: [usize; 4],
     render_diagnostics: Vec<Diagnostic>,
     /// `None` when no input yielded a record (nothing to publish).
     staging: Option<Staging>,
@@ -287,82 +283,83 @@ struct Executed {
     artifacts: Vec<ArtifactEntry>,
 }
 
-/// Ingest → normalize → score → render. When there is a record to publish, `records.json` and
-/// `scores.json` are streamed into a staging folder and every rendered file is written there the
-/// moment it is made, so no packet file waits in memory for the others.
-fn execute(prepared: &Prepared, laps: &mut Laps<'_>) -> Result<Executed, DriverError> {
+/// Ingest → normalize → score, a batch of files at a time (`crate::corpus`), with `records.json`
+/// streamed into a staging folder as the batches come and `scores.json` after them; then render,
+/// every rendered file written there the moment it is made, so no packet file waits in memory
+/// for the others.
+fn execute(
+    prepared: &Prepared,
+    digests: &[Option<manifest::FileDigest>],
+    laps: &mut Laps<'_>,
+) -> Result<Executed, DriverError> {
     let pool = &prepared.pool;
-    let files = &prepared.resolved.files;
-    // The PDF fonts' working copies are made beside the reading (render::RenderContext::prepare_fonts).
-    let ((ledger, reading_share, reading), ()) = pool.install(|| {
+    let mut staging = Staging::create(&prepared.out_dir)?;
+    for d in &prepared.resolved.diagnostics {
+        log_one("", d);
+    }
+    let log = |doc: &jixiao_core::DocumentRecords| crate::log_document(doc);
+    let pass = crate::corpus::CorpusPass {
+        files: &prepared.resolved.files,
+        digests,
+        limits: &prepared.limits,
+        normalize: &prepared.normalize,
+        score: &prepared.score,
+        keep: !prepared.render.config.selected().is_empty(),
+        json_lines: prepared.json_lines,
+        batch_bytes: prepared.batch_bytes,
+        log: &log,
+    };
+    // The PDF fonts' working copies are made beside the pass (render::RenderContext::prepare_fonts).
+    let (passed, ()) = pool.install(|| {
         rayon::join(
-            || {
-                let clock = Instant::now();
-                let (ledger, share) =
-                    read_and_normalize(files, &prepared.limits, &prepared.normalize);
-                (ledger, share, clock.elapsed())
-            },
+            || pass.run(&mut staging, &prepared.out_dir),
             || prepared.render.prepare_fonts(),
         )
     });
-    laps.lap_fused(Stage::Ingest, Stage::Normalize, reading_share, reading);
-    let mut scorecard = pool.install(|| jixiao_score::score(&ledger, &prepared.score));
+    let passed = passed?;
+    laps.lap_pass(&passed.times);
+    let mut artifacts = passed.artifacts;
+    let (cards, written) = pool.install(|| {
+        crate::corpus::write_scores(
+            &mut staging,
+            passed.cards,
+            &passed.findings,
+            &passed.corpus,
+            prepared.json_lines,
+        )
+    })?;
+    artifacts.extend(written);
+    // The JSON files in the manifest's order: records.json, scores.json, then their lines.
+    artifacts.sort_by_key(|a| stages::JSON_FILES.iter().position(|f| *f == a.path));
+    let mut scorecard = crate::corpus::scorecard(cards, passed.findings, passed.corpus);
     laps.lap(Stage::Score);
-    log_diagnostics(&ledger, &prepared.resolved.diagnostics);
     for d in &scorecard.diagnostics {
         log_one("", d);
     }
-    if Counts::of_ledger(&ledger).records == 0 {
-        // Nothing read means nothing published: rendering an empty packet would be wasted work.
+    let mut executed = Executed {
+        scorecard: Scorecard {
+            rubric: scorecard.rubric.clone(),
+            records: Vec::new(),
+            findings: Vec::new(),
+            diagnostics: Vec::new(),
+        },
+        inputs: passed.inputs,
+        counts: passed.counts,
+        grades: passed.grades,
+        render_diagnostics: Vec::new(),
+        staging: None,
+        artifacts: Vec::new(),
+    };
+    if executed.counts.records == 0 {
+        // Nothing read means nothing published (the staging folder is removed): rendering an
+        // empty packet would be wasted work.
         laps.lap(Stage::Render);
-        return Ok(Executed {
-            ledger,
-            scorecard,
-            render_diagnostics: Vec::new(),
-            staging: None,
-            artifacts: Vec::new(),
-        });
-    }
-    let mut staging = Staging::create(&prepared.out_dir)?;
-    let mut artifacts = Vec::new();
-    // Serialised on the run's cores (crate::pretty), written in order.
-    let (size, sha256) = pool.install(|| {
-        staging.write_pretty(stages::RECORDS_JSON, |w| {
-            crate::pretty::write_ledger(w, &ledger)
-        })
-    })?;
-    artifacts.push(ArtifactEntry {
-        path: stages::RECORDS_JSON.into(),
-        size,
-        sha256,
-    });
-    let (size, sha256) = pool.install(|| {
-        staging.write_pretty(stages::SCORES_JSON, |w| {
-            crate::pretty::write_scorecard(w, &scorecard)
-        })
-    })?;
-    artifacts.push(ArtifactEntry {
-        path: stages::SCORES_JSON.into(),
-        size,
-        sha256,
-    });
-    if prepared.json_lines {
-        let (size, sha256) =
-            staging.write_lines(stages::RECORDS_JSONL, stages::record_lines(&ledger))?;
-        artifacts.push(ArtifactEntry {
-            path: stages::RECORDS_JSONL.into(),
-            size,
-            sha256,
-        });
-        let (size, sha256) = staging.write_lines(stages::SCORES_JSONL, scorecard.records.iter())?;
-        artifacts.push(ArtifactEntry {
-            path: stages::SCORES_JSONL.into(),
-            size,
-            sha256,
-        });
+        executed.scorecard = scorecard;
+        return Ok(executed);
     }
     // scores.json holds every piece of evidence; the packet prints the deductions only.
     scorecard.retain_evidence(jixiao_render::printed_evidence);
+    let ledger = passed.ledger;
     let (render_diagnostics, written) = std::thread::scope(|scope| {
         let (sender, writer) = FileWriter::start(scope, staging);
         let diagnostics = pool.install(|| {
@@ -385,25 +382,23 @@ fn execute(prepared: &Prepared, laps: &mut Laps<'_>) -> Result<Executed, DriverE
     })?;
     rendered.sort_by(|a, b| a.path.cmp(&b.path));
     artifacts.extend(rendered);
-    Ok(Executed {
-        ledger,
-        scorecard,
-        render_diagnostics,
-        staging: Some(staging),
-        artifacts,
-    })
+    executed.scorecard = scorecard;
+    executed.render_diagnostics = render_diagnostics;
+    executed.staging = Some(staging);
+    executed.artifacts = artifacts;
+    Ok(executed)
 }
 
 /// Ingest and normalize fused per file: each file is normalised on the worker that read it, as soon
-/// as it is read, and its grid of cells dropped then, so a corpus's grids are never all in memory
-/// at once (they were the peak of a run's first half: ≈ 600 MB at 100× the samples). The ledger
-/// keeps the input order. Also returns the share of the two stages' CPU time spent reading, for
-/// the stage timings.
+/// as it is read, and its grid of cells dropped then, so a batch's grids are never all in memory
+/// at once (a corpus's were the peak of a run's first half: ≈ 600 MB at 100× the samples). The
+/// ledger keeps the input order. Also returns the CPU time the workers spent reading and
+/// normalising, for the stage timings.
 pub(crate) fn read_and_normalize(
     files: &[jixiao_ingest::InputFile],
     limits: &jixiao_core::ReadLimits,
     context: &NormalizeContext,
-) -> (Ledger, f64) {
+) -> (Ledger, ReadTimes) {
     use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
     let reading = AtomicU64::new(0);
     let normalizing = AtomicU64::new(0);
@@ -419,9 +414,18 @@ pub(crate) fn read_and_normalize(
             records
         })
         .collect();
-    let (reading, normalizing) = (reading.into_inner(), normalizing.into_inner());
-    let share = reading as f64 / (reading + normalizing).max(1) as f64;
-    (Ledger { documents }, share)
+    let times = ReadTimes {
+        reading: Duration::from_nanos(reading.into_inner()),
+        normalizing: Duration::from_nanos(normalizing.into_inner()),
+    };
+    (Ledger { documents }, times)
+}
+
+/// The workers' time reading and normalising files ([`read_and_normalize`]), summed.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ReadTimes {
+    pub(crate) reading: Duration,
+    pub(crate) normalizing: Duration,
 }
 
 /// Writes rendered files into the staging folder on a thread of its own, in the order they arrive:
@@ -562,7 +566,8 @@ mod tests {
     }
 
     #[test]
-    fn render_work_done_beside_the_reading_counts_as_render() -> Result<(), &'static str> {
+    fn the_pass_is_shared_out_and_render_work_beside_it_counts_as_render()
+    -> Result<(), &'static str> {
         let started = |_: Stage| {};
         let mut laps = Laps {
             timings: Vec::new(),
@@ -570,14 +575,14 @@ mod tests {
                 .checked_sub(Duration::from_millis(100))
                 .ok_or("no clock")?,
             started: &started,
-            render_ahead: Duration::ZERO,
+            ahead: Vec::new(),
         };
-        laps.lap_fused(
-            Stage::Ingest,
-            Stage::Normalize,
-            0.25,
-            Duration::from_millis(40),
-        );
+        laps.lap_pass(&crate::corpus::PassTimes {
+            reading: Duration::from_millis(40),
+            reading_share: 0.25,
+            total: Duration::from_millis(70),
+        });
+        laps.lap(Stage::Score);
         laps.lap(Stage::Render);
         let ms: Vec<(Stage, u128)> = laps
             .timings
@@ -586,8 +591,11 @@ mod tests {
             .collect();
         assert_eq!(ms[0], (Stage::Ingest, 10));
         assert_eq!(ms[1], (Stage::Normalize, 30));
-        assert_eq!(ms[2].0, Stage::Render);
-        assert!(ms[2].1 >= 60, "{ms:?}");
+        assert_eq!(ms[2].0, Stage::Score);
+        assert!((30..60).contains(&ms[2].1), "{ms:?}");
+        assert_eq!(ms[3].0, Stage::Render);
+        assert!(ms[3].1 >= 30, "{ms:?}");
+        assert!(laps.ahead.is_empty());
         Ok(())
     }
 

@@ -19,6 +19,9 @@ pub const RECORDS_JSONL: &str = "records.jsonl";
 /// One score card per line (`[output] json_lines = true`).
 pub const SCORES_JSONL: &str = "scores.jsonl";
 
+/// The JSON files of a packet, in the order the manifest lists them (before the rendered files).
+pub const JSON_FILES: [&str; 4] = [RECORDS_JSON, SCORES_JSON, RECORDS_JSONL, SCORES_JSONL];
+
 /// A line of `records.jsonl`: the record with where it comes from (the file, and its position in
 /// `records.json`: document and record index), so a line stands on its own.
 #[derive(Serialize)]
@@ -36,13 +39,21 @@ pub struct RecordLine<'a> {
 
 /// The lines of `records.jsonl`, in `records.json` order.
 pub fn record_lines(ledger: &jixiao_core::Ledger) -> impl Iterator<Item = RecordLine<'_>> {
-    ledger.documents.iter().enumerate().flat_map(|(d, doc)| {
+    document_lines(0, &ledger.documents)
+}
+
+/// [`record_lines`] of a run's documents from index `first` on (a batch of a run's corpus).
+pub fn document_lines(
+    first: usize,
+    documents: &[jixiao_core::DocumentRecords],
+) -> impl Iterator<Item = RecordLine<'_>> {
+    documents.iter().enumerate().flat_map(move |(d, doc)| {
         doc.records
             .iter()
             .enumerate()
             .map(move |(i, record)| RecordLine {
                 file: &doc.file,
-                document: d,
+                document: first + d,
                 index: i,
                 record,
             })

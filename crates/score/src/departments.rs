@@ -31,40 +31,97 @@ pub(crate) fn department_key(name: &str) -> String {
     key
 }
 
-/// Gives every record of one department key the spelling most of them use.
-pub(crate) fn unify(records: &mut [RecordScore]) {
-    let mut spellings: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
-    for r in records.iter() {
-        let variants = spellings.entry(department_key(&r.department)).or_default();
-        match variants.iter_mut().find(|(name, _)| *name == r.department) {
-            Some((_, count)) => *count += 1,
-            None => variants.push((r.department.clone(), 1)),
+/// Every department name the score cards of a corpus give, with how many cards give it and the
+/// first of them, gathered as the cards are made ([`DepartmentTally::add`]), so that a corpus's
+/// cards need not all be in memory to unify the names ([`DepartmentTally::names`]).
+#[derive(Default)]
+pub(crate) struct DepartmentTally {
+    index: rustc_hash::FxHashMap<String, usize>,
+    /// In order of first appearance: the name, its count, its first card's record.
+    names: Vec<(String, usize, RecordRef)>,
+}
+
+impl DepartmentTally {
+    /// Counts the next cards of the corpus, in order.
+    pub(crate) fn add<'r>(&mut self, records: impl IntoIterator<Item = &'r RecordScore>) {
+        for r in records {
+            match self.index.get(r.department.as_str()) {
+                Some(&i) => self.names[i].1 += 1,
+                None => {
+                    self.index.insert(r.department.clone(), self.names.len());
+                    self.names.push((r.department.clone(), 1, r.record.clone()));
+                }
+            }
         }
     }
-    let chosen: BTreeMap<String, String> = spellings
-        .into_iter()
-        .filter(|(_, variants)| variants.len() > 1)
-        .filter_map(|(key, variants)| {
-            // Most records first; then the fuller name; `max_by` keeps the last of equals, so the
-            // list is walked in reverse to keep the first in order.
-            let best = variants
-                .iter()
-                .rev()
-                .max_by(|a, b| {
-                    a.1.cmp(&b.1)
-                        .then(a.0.chars().count().cmp(&b.0.chars().count()))
-                })?
-                .0
-                .clone();
-            Some((key, best))
-        })
-        .collect();
-    if chosen.is_empty() {
-        return;
+
+    /// The unified names (every card of one department key takes the spelling most of them use)
+    /// and the info findings of names that are alike but not merged (see [`similar_names`]).
+    pub(crate) fn finish(self) -> (DepartmentNames, Vec<Finding>) {
+        let names = self.unified();
+        // Each unified department: its card count and first card (the earliest spelling's).
+        let mut departments: BTreeMap<&str, (usize, &RecordRef)> = BTreeMap::new();
+        for (name, count, first) in &self.names {
+            departments
+                .entry(names.of(name))
+                .and_modify(|(n, _)| *n += count)
+                .or_insert((*count, first));
+        }
+        let findings = similar_names(&departments);
+        (names, findings)
     }
-    for r in records.iter_mut() {
-        if let Some(name) = chosen.get(&department_key(&r.department)) {
-            r.department = name.clone();
+
+    /// The spelling each key's cards take: most cards first; then the fuller name; then the first
+    /// in order.
+    fn unified(&self) -> DepartmentNames {
+        let mut spellings: BTreeMap<String, Vec<(&str, usize)>> = BTreeMap::new();
+        for (name, count, _) in &self.names {
+            spellings
+                .entry(department_key(name))
+                .or_default()
+                .push((name, *count));
+        }
+        let mut renamed = rustc_hash::FxHashMap::default();
+        for variants in spellings.into_values().filter(|v| v.len() > 1) {
+            // `max_by` keeps the last of equals, so the list is walked in reverse to keep the
+            // first in order.
+            let best = variants.iter().rev().max_by(|a, b| {
+                a.1.cmp(&b.1)
+                    .then(a.0.chars().count().cmp(&b.0.chars().count()))
+            });
+            if let Some((best, _)) = best {
+                for (name, _) in &variants {
+                    if name != best {
+                        renamed.insert(name.to_string(), best.to_string());
+                    }
+                }
+            }
+        }
+        DepartmentNames { renamed }
+    }
+}
+
+/// The department names a corpus's score cards are given once every card is counted: a name
+/// written another way than most of its department's cards write it is renamed.
+#[derive(Debug, Clone, Default)]
+pub struct DepartmentNames {
+    renamed: rustc_hash::FxHashMap<String, String>,
+}
+
+impl DepartmentNames {
+    /// The unified name of a department written `name`.
+    pub fn of<'n>(&'n self, name: &'n str) -> &'n str {
+        self.renamed.get(name).map_or(name, String::as_str)
+    }
+
+    /// Gives `card` its department's unified name; whether it changed.
+    pub fn apply(&self, card: &mut RecordScore) -> bool {
+        match self.renamed.get(&card.department) {
+            Some(name) => {
+                card.department = name.clone();
+                true
+            }
+            None => false,
         }
     }
 }
@@ -75,15 +132,9 @@ const SIMILAR_MIN_CHARS: usize = 5;
 
 /// One info finding per pair of departments whose names, places aside, one ends the other and whose
 /// places agree (or one names none), with both departments' first tables.
-pub(crate) fn similar_names(records: &[RecordScore]) -> Vec<Finding> {
-    // Each department: its table count, first table, place and name without the place.
-    let mut departments: BTreeMap<&str, (usize, &RecordRef)> = BTreeMap::new();
-    for r in records {
-        departments
-            .entry(r.department.as_str())
-            .and_modify(|(n, _)| *n += 1)
-            .or_insert((1, &r.record));
-    }
+/// `departments`: each department's table count and first table.
+fn similar_names(departments: &BTreeMap<&str, (usize, &RecordRef)>) -> Vec<Finding> {
+    // Each department's place and name without the place.
     let parts: BTreeMap<&str, (Option<Locality>, String)> = departments
         .keys()
         .map(|name| (*name, without_place(name)))
@@ -153,6 +204,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn spellings_take_the_majority_then_the_fuller_then_the_first() {
+        let mut tally = DepartmentTally::default();
+        // Counted in two batches: the tally is the corpus's, not a batch's.
+        tally.add(&[
+            scored("中共攀枝花市西区委员会办公室", 1),
+            scored("中共攀枝花市西区区委办公室", 2),
+        ]);
+        tally.add(&[
+            scored("中共攀枝花市西区区委办公室", 3),
+            scored("盐边县 财政局", 4),
+            scored("盐边县财政局", 5),
+        ]);
+        let (names, _) = tally.finish();
+        assert_eq!(
+            names.of("中共攀枝花市西区委员会办公室"),
+            "中共攀枝花市西区区委办公室"
+        );
+        // A tie of counts: the fuller name.
+        assert_eq!(names.of("盐边县财政局"), "盐边县 财政局");
+        let mut card = scored("中共攀枝花市西区委员会办公室", 1);
+        assert!(names.apply(&mut card));
+        assert_eq!(card.department, "中共攀枝花市西区区委办公室");
+        assert!(!names.apply(&mut card));
+        assert_eq!(names.of("民政局"), "民政局");
+    }
+
+    #[test]
     fn party_organ_spellings_share_a_key() {
         let same = [
             (
@@ -218,7 +296,10 @@ mod tests {
             scored("中国人民政治协商会议攀枝花市西区委员会办公室", 130),
             scored("中共攀枝花市西区委员会办公室", 150),
         ];
-        let found = similar_names(&records);
+        let mut tally = DepartmentTally::default();
+        tally.add(&records);
+        let (names, found) = tally.finish();
+        assert_eq!(names.renamed.len(), 0);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(
             found[0].message,

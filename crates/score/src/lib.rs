@@ -6,6 +6,9 @@
 //!   the total, the grade), the corpus-level [`Finding`]s, the rubric actually used, and the stage's
 //!   diagnostics (plugin faults).
 //!
+//! A province's run scores a batch of documents at a time with a [`CorpusScorer`] (what needs the
+//! whole corpus is tallied on the side); [`score`] scores a whole ledger at once.
+//!
 //! Map: `rubric` resolves the configuration; `checks` holds A1–D4 (one module per family);
 //! `rules` the no-code `[[scoring.rules]]`;
 //! `grade` bands, caps and consequences; `findings` the problems that are counted, not scored;
@@ -24,18 +27,20 @@ mod grade;
 mod host;
 mod rubric;
 mod rules;
+mod stream;
 mod text;
 
 use std::path::Path;
 
 use jixiao_config::ScoringConfig;
 use jixiao_core::{
-    CheckResult, CheckStatus, Diagnostic, DiagnosticCode, Finding, Ledger, Record, RecordRef,
-    RecordScore, RubricInfo, Scorecard, Severity,
+    CheckResult, CheckStatus, Diagnostic, DiagnosticCode, Ledger, Record, RecordRef, RecordScore,
+    RubricInfo, Scorecard, Severity,
 };
-use rayon::prelude::*;
 
+pub use departments::DepartmentNames;
 pub use grade::consequence;
+pub use stream::{CorpusScorer, CorpusScores, ScoredBatch};
 
 /// Every diagnostic code this stage emits (docs/scoring.md explains them; docs/diagnostics.md
 /// lists all stages').
@@ -187,45 +192,23 @@ pub(crate) fn record_ref(document: usize, record: usize, file: &str, rec: &Recor
     }
 }
 
-/// Scores every record of the ledger (in parallel, order preserved) and lists the findings.
+/// Scores every record of the ledger (in parallel, order preserved) and lists the findings: a
+/// [`CorpusScorer`] given the whole ledger as one batch.
 pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
-    let jobs: Vec<(RecordRef, &Record, checks::FormFacts)> = ledger
-        .documents
-        .iter()
-        .enumerate()
-        .flat_map(|(d, doc)| {
-            let form = checks::FormFacts::of(&doc.records);
-            doc.records
-                .iter()
-                .enumerate()
-                .map(move |(k, rec)| (record_ref(d, k, &doc.file, rec), rec, form))
-        })
-        .collect();
-    let scored: Vec<(RecordScore, Vec<(usize, host::call::PluginFault)>)> = jobs
-        .into_par_iter()
-        .map(|(r, rec, form)| score_record(r, rec, ctx, form))
-        .collect();
-    let mut diagnostics = ctx.diagnostics.clone();
-    let mut records = Vec::with_capacity(scored.len());
-    let mut faults = Vec::new();
-    for (s, f) in scored {
-        records.push(s);
-        faults.extend(f);
+    let mut scorer = CorpusScorer::new(ctx);
+    let batch = scorer.add(&ledger.documents);
+    let corpus = scorer.finish();
+    let mut records = batch.records;
+    for r in &mut records {
+        corpus.departments.apply(r);
     }
-    departments::unify(&mut records);
-    diagnostics.extend(host::faults::diagnostics(
-        &ctx.plugins,
-        &faults,
-        records.len(),
-    ));
-    let mut findings: Vec<Finding> =
-        findings::find(ledger, &ctx.rubric, ctx.year, ctx.jurisdiction.as_ref());
-    findings.extend(departments::similar_names(&records));
+    let mut findings = batch.findings;
+    findings.extend(corpus.findings);
     Scorecard {
-        rubric: ctx.rubric_info(),
+        rubric: corpus.rubric,
         records,
         findings,
-        diagnostics,
+        diagnostics: corpus.diagnostics,
     }
 }
 

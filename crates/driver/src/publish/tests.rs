@@ -141,9 +141,11 @@ fn streamed_json_is_byte_identical_to_the_in_memory_form_and_hashed_as_written()
     let value =
         serde_json::json!({ "documents": [{ "file": "甲.txt", "records": [1, 2.5, null] }] });
     let mut staging = Staging::create(dir.path())?;
-    let (size, sha256) = staging.write_pretty("records.json", |w| {
-        serde_json::to_writer_pretty(w, &value).map_err(Into::into)
-    })?;
+    let mut file = staging.stream("records.json")?;
+    let written = serde_json::to_writer_pretty(&mut file.writer, &value)
+        .map_err(Into::into)
+        .and_then(|()| std::io::Write::write_all(&mut file.writer, b"\n"));
+    let (size, sha256) = file.finish(written)?;
     staging.commit()?;
     let written = fs::read(dir.path().join("records.json"))?;
     let expected = crate::stages::pretty_json(&value, "records.json")?;

@@ -78,6 +78,7 @@ fn overrides_replace_inputs_and_output() {
         out: Some(PathBuf::from("elsewhere")),
         jobs: Some(1),
         skip_unchanged: false,
+        batch_bytes: None,
     };
     let specs = input_specs(&p, &o);
     assert_eq!(specs.len(), 1);
@@ -113,5 +114,93 @@ fn documents_year_is_the_year_most_records_state() -> R {
     std::fs::write(dir.path().join("t.txt"), text)?;
     let none = pipeline(dir.path(), &["t.txt"]);
     assert_eq!(documents_year(&none, &RunOverrides::default())?, None);
+    Ok(())
+}
+
+/// The samples' records.json, scores.json and their lines, from a run of `p` with `overrides`.
+fn json_files(
+    p: &Pipeline,
+    overrides: &RunOverrides,
+) -> Result<Vec<Vec<u8>>, Box<dyn std::error::Error>> {
+    let report = run(p, overrides)?;
+    assert!(report.exit.publishes(), "{:?}", report.exit);
+    assert_eq!(report.counts.records, 492, "{:?}", report.counts);
+    let names = [
+        stages::RECORDS_JSON,
+        stages::SCORES_JSON,
+        stages::RECORDS_JSONL,
+        stages::SCORES_JSONL,
+    ];
+    let published: Vec<&str> = report.published.iter().map(|a| a.path.as_str()).collect();
+    assert_eq!(published[..4], names, "the JSON files first, in this order");
+    names
+        .iter()
+        .map(|n| Ok(std::fs::read(report.out_dir.join(n))?))
+        .collect()
+}
+
+#[test]
+fn batches_and_spilled_cards_give_the_files_of_the_whole_ledger_scored_at_once() -> R {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
+    let dir = tempfile::tempdir()?;
+    let mut p = pipeline(&samples, &["*.txt", "extra/*.txt"]);
+    p.output.json_lines = true;
+    p.render.formats = Vec::new();
+    let out = |name: &str| RunOverrides {
+        out: Some(dir.path().join(name)),
+        ..RunOverrides::default()
+    };
+    // What the stages give the whole corpus at once, serialised whole.
+    let resolved = inputs::resolve(&input_specs(&p, &out("x")), &p.base_dir)?;
+    let (ledger, _) = run::read_and_normalize(&resolved.files, &p.limits, &normalize_context(&p)?);
+    let card = jixiao_score::score(&ledger, &score_context(&p)?);
+    let renamed = card
+        .records
+        .iter()
+        .filter(|c| {
+            let record = &ledger.documents[c.record.document].records[c.record.record];
+            ![&record.supervisor, &record.unit]
+                .into_iter()
+                .flatten()
+                .any(|d| *d == c.department)
+        })
+        .count();
+    assert!(renamed > 0, "the samples have departments written two ways");
+    let whole = [
+        stages::pretty_json(&ledger, "records")?,
+        stages::pretty_json(&card, "scores")?,
+    ];
+
+    // One batch, cards spilled; a batch per file; a batch per file with the cards kept for the
+    // render stage (one format).
+    let one = json_files(&p, &out("one"))?;
+    let per_file = json_files(
+        &p,
+        &RunOverrides {
+            batch_bytes: Some(1),
+            ..out("per-file")
+        },
+    )?;
+    p.render.formats = vec!["html".into()];
+    p.render.split_by_department = false;
+    let kept = json_files(
+        &p,
+        &RunOverrides {
+            batch_bytes: Some(1),
+            ..out("kept")
+        },
+    )?;
+    assert!(
+        one[..2] == whole[..],
+        "records.json and scores.json as written whole"
+    );
+    assert!(per_file == one, "a batch per file gives the same files");
+    assert!(kept == one, "cards kept in memory give the same files");
+    let lines = String::from_utf8(one[3].clone())?;
+    assert_eq!(lines.lines().count(), 492);
+    assert!(!dir.path().join("one").read_dir()?.any(|e| {
+        e.map(|e| e.file_name().to_string_lossy().starts_with(".staging-"))
+            .unwrap_or(true)
+    }));
     Ok(())
 }

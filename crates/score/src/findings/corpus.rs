@@ -11,55 +11,86 @@ use rustc_hash::FxHashMap;
 
 use crate::text::{
     copy_key, is_benefit, is_blank, is_cost, is_satisfaction, is_yes_no_placeholder, round2,
-    subject_of,
 };
 
-/// Identical name + value in at least `copied_min_projects` project records (any documents).
-pub(crate) fn copied_across_projects(
-    records: &[(RecordRef, &Record)],
-    cfg: &FindingsConfig,
-) -> Vec<Finding> {
-    use rayon::prelude::*;
-    /// Records whose keys are made at once (in parallel: the folding is the cost), then gathered
-    /// in order: a province's keys are never all in memory beside the map.
-    const CHUNK: usize = 4096;
-    // key → (first indicator, records in ledger order, without repeats); the findings are sorted
-    // below, so the map's order does not matter.
-    let mut seen: FxHashMap<(String, String), (&Indicator, Vec<RecordRef>)> = FxHashMap::default();
-    for chunk in records.chunks(CHUNK) {
-        let keyed: Vec<Vec<((String, String), &Indicator)>> = chunk
-            .par_iter()
-            .map(|(_, rec)| copy_candidates(rec, cfg))
-            .collect();
-        for ((r, _), keys) in chunk.iter().zip(keyed) {
-            for (key, i) in keys {
-                let entry = seen.entry(key).or_insert((i, Vec::new()));
-                if entry.1.last() != Some(r) {
-                    entry.1.push(r.clone());
+/// Identical name + value in at least `copied_min_projects` project records (any documents),
+/// gathered a batch of records at a time ([`CopyTally::add`]) so a corpus's records need not all
+/// be in memory: the tally keeps each distinct indicator's key, its first wording and the records
+/// that have it.
+#[derive(Default)]
+pub(crate) struct CopyTally {
+    // key → (first indicator's wording, records in corpus order, without repeats); the findings
+    // are sorted at the end, so the map's order does not matter.
+    seen: FxHashMap<(String, String), (Quote, Vec<RecordRef>)>,
+}
+
+/// What a copy finding quotes of the first indicator with its key (a candidate's name is never
+/// blank, so it is also what `subject_of` would name).
+struct Quote {
+    name: String,
+    value: String,
+    line: u32,
+}
+
+impl Quote {
+    fn of(i: &Indicator) -> Quote {
+        Quote {
+            name: i.name.clone(),
+            value: i.value.clone(),
+            line: i.line,
+        }
+    }
+}
+
+impl CopyTally {
+    /// Counts the copy candidates of `records` (the next records of the corpus, in order).
+    pub(crate) fn add(&mut self, records: &[(RecordRef, &Record)], cfg: &FindingsConfig) {
+        use rayon::prelude::*;
+        /// Records whose keys are made at once (in parallel: the folding is the cost), then
+        /// gathered in order: a batch's keys are never all in memory beside the map.
+        const CHUNK: usize = 4096;
+        for chunk in records.chunks(CHUNK) {
+            let keyed: Vec<Vec<((String, String), &Indicator)>> = chunk
+                .par_iter()
+                .map(|(_, rec)| copy_candidates(rec, cfg))
+                .collect();
+            for ((r, _), keys) in chunk.iter().zip(keyed) {
+                for (key, i) in keys {
+                    let entry = self
+                        .seen
+                        .entry(key)
+                        .or_insert_with(|| (Quote::of(i), Vec::new()));
+                    if entry.1.last() != Some(r) {
+                        entry.1.push(r.clone());
+                    }
                 }
             }
         }
     }
-    let mut out: Vec<Finding> = seen
-        .into_values()
-        .filter(|(_, refs)| refs.len() >= cfg.copied_min_projects.max(2))
-        .map(|(i, refs)| Finding {
-            code: "copied-indicator".into(),
-            severity: Severity::Warning,
-            message: format!(
-                "指标“{}：{}”在{}个项目中完全相同，可能是照抄模板，请按项目实际设定",
-                subject_of(i),
-                i.value,
-                refs.len()
-            ),
-            line: Some(i.line),
-            text: Some(format!("{}：{}", i.name, i.value)),
-            records: refs,
-        })
-        .collect();
-    // Deterministic: by first record, then text.
-    out.sort_by(|a, b| (a.records.first(), &a.text).cmp(&(b.records.first(), &b.text)));
-    out
+
+    /// One finding per key found in enough projects, by first record, then text.
+    pub(crate) fn findings(self, cfg: &FindingsConfig) -> Vec<Finding> {
+        let mut out: Vec<Finding> = self
+            .seen
+            .into_values()
+            .filter(|(_, refs)| refs.len() >= cfg.copied_min_projects.max(2))
+            .map(|(q, refs)| Finding {
+                code: "copied-indicator".into(),
+                severity: Severity::Warning,
+                message: format!(
+                    "指标“{}：{}”在{}个项目中完全相同，可能是照抄模板，请按项目实际设定",
+                    q.name,
+                    q.value,
+                    refs.len()
+                ),
+                line: Some(q.line),
+                text: Some(format!("{}：{}", q.name, q.value)),
+                records: refs,
+            })
+            .collect();
+        out.sort_by(|a, b| (a.records.first(), &a.text).cmp(&(b.records.first(), &b.text)));
+        out
+    }
 }
 
 /// The indicators of a project that may have been copied from a template, keyed for comparison.
@@ -308,10 +339,20 @@ mod tests {
         let pairs: Vec<(RecordRef, &Record)> =
             recs.iter().enumerate().map(|(k, r)| (rref(k), r)).collect();
         let cfg = FindingsConfig::default();
-        let f = copied_across_projects(&pairs, &cfg);
+        let copied = |pairs: &[(RecordRef, &Record)]| {
+            let mut tally = CopyTally::default();
+            tally.add(pairs, &cfg);
+            tally.findings(&cfg)
+        };
+        let f = copied(&pairs);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].records.len(), 5);
-        assert!(copied_across_projects(&pairs[..4], &cfg).is_empty());
+        // Added in two batches, counted as one corpus.
+        let mut tally = CopyTally::default();
+        tally.add(&pairs[..2], &cfg);
+        tally.add(&pairs[2..], &cfg);
+        assert_eq!(tally.findings(&cfg), f);
+        assert!(copied(&pairs[..4]).is_empty());
     }
 
     #[test]

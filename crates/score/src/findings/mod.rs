@@ -5,46 +5,33 @@
 pub(crate) mod corpus;
 pub(crate) mod record;
 
-use jixiao_core::{Finding, Ledger, Record, RecordKind, RecordRef};
+use jixiao_core::{DocumentRecords, Finding, RecordKind};
 
 use crate::rubric::Rubric;
 
-/// Every finding of a ledger. `year` is the run's budget year (records without their own inherit it).
-/// A document's own findings are found in parallel (one document per task, collected in document
-/// order); the copies across projects need every record and come last.
-pub(crate) fn find(
-    ledger: &Ledger,
+/// The findings of `documents`, the corpus's documents from index `first` on: each document's own
+/// (found in parallel, one document per task), in document order. The copies across projects need
+/// every record and are counted apart ([`corpus::CopyTally`]).
+pub(crate) fn documents_findings(
+    first: usize,
+    documents: &[DocumentRecords],
     rubric: &Rubric,
     year: i32,
     jurisdiction: Option<&jixiao_core::Locality>,
 ) -> Vec<Finding> {
     use rayon::prelude::*;
-    let per_document: Vec<Vec<Finding>> = ledger
-        .documents
+    let per_document: Vec<Vec<Finding>> = documents
         .par_iter()
         .enumerate()
-        .map(|(d, doc)| document_findings(d, doc, rubric, year, jurisdiction))
+        .map(|(d, doc)| document_findings(first + d, doc, rubric, year, jurisdiction))
         .collect();
-    let all: Vec<(RecordRef, &Record)> = ledger
-        .documents
-        .iter()
-        .enumerate()
-        .flat_map(|(d, doc)| {
-            doc.records
-                .iter()
-                .enumerate()
-                .map(move |(k, rec)| (crate::record_ref(d, k, &doc.file, rec), rec))
-        })
-        .collect();
-    let mut out: Vec<Finding> = per_document.into_iter().flatten().collect();
-    out.extend(corpus::copied_across_projects(&all, &rubric.findings));
-    out
+    per_document.into_iter().flatten().collect()
 }
 
 /// One document's findings: each record's (in order), then the document's own.
 fn document_findings(
     d: usize,
-    doc: &jixiao_core::DocumentRecords,
+    doc: &DocumentRecords,
     rubric: &Rubric,
     year: i32,
     jurisdiction: Option<&jixiao_core::Locality>,

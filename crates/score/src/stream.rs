@@ -1,0 +1,127 @@
+//! Scoring a corpus a batch of documents at a time: [`CorpusScorer`]. Each record's card and each
+//! document's findings depend on that document alone and are returned with the batch; what needs the
+//! whole corpus — the copies across projects, the department names' spellings, the plugin fault
+//! summaries — is tallied on the side in a compact form and settled by [`CorpusScorer::finish`].
+//! A province's run scores its documents as they are normalised and never holds its records and
+//! cards all at once; [`crate::score`] is the same over one batch, the whole ledger.
+
+use jixiao_core::{
+    Diagnostic, DocumentRecords, Finding, Record, RecordRef, RecordScore, RubricInfo,
+};
+use rayon::prelude::*;
+
+use crate::departments::{DepartmentNames, DepartmentTally};
+use crate::findings::corpus::CopyTally;
+use crate::host::call::PluginFault;
+use crate::{ScoreContext, checks, findings, host, record_ref};
+
+/// A corpus being scored batch by batch ([`CorpusScorer::add`], in corpus order), then
+/// [`CorpusScorer::finish`]ed.
+pub struct CorpusScorer<'c> {
+    ctx: &'c ScoreContext,
+    /// Documents added so far: the next batch's first document index.
+    documents: usize,
+    records: usize,
+    faults: Vec<(usize, PluginFault)>,
+    departments: DepartmentTally,
+    copies: CopyTally,
+}
+
+/// One batch's score cards and findings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScoredBatch {
+    /// One card per record of the batch's documents, in order, each with its department as its
+    /// table writes it: the corpus's spelling comes from [`CorpusScores::departments`].
+    pub records: Vec<RecordScore>,
+    /// The batch's documents' own findings, in document order.
+    pub findings: Vec<Finding>,
+}
+
+/// What the whole corpus settles once every batch is scored.
+#[derive(Debug, Clone)]
+pub struct CorpusScores {
+    /// The rubric the cards were made with.
+    pub rubric: RubricInfo,
+    /// Each department's one spelling: apply it to every card before it is written.
+    pub departments: DepartmentNames,
+    /// The corpus's findings, after every batch's: copies across projects, then department names
+    /// alike.
+    pub findings: Vec<Finding>,
+    /// The stage's diagnostics: the plugins' loading, then their faults (summarised per plugin).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'c> CorpusScorer<'c> {
+    /// An empty corpus.
+    pub fn new(ctx: &'c ScoreContext) -> CorpusScorer<'c> {
+        CorpusScorer {
+            ctx,
+            documents: 0,
+            records: 0,
+            faults: Vec::new(),
+            departments: DepartmentTally::default(),
+            copies: CopyTally::default(),
+        }
+    }
+
+    /// Scores the corpus's next documents (in parallel, order kept): their cards refer to them by
+    /// their index in the whole corpus.
+    pub fn add(&mut self, documents: &[DocumentRecords]) -> ScoredBatch {
+        let ctx = self.ctx;
+        let first = self.documents;
+        let jobs: Vec<(RecordRef, &Record, checks::FormFacts)> = documents
+            .iter()
+            .enumerate()
+            .flat_map(|(d, doc)| {
+                let form = checks::FormFacts::of(&doc.records);
+                doc.records
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, rec)| (record_ref(first + d, k, &doc.file, rec), rec, form))
+            })
+            .collect();
+        let scored: Vec<(RecordScore, Vec<(usize, PluginFault)>)> = jobs
+            .par_iter()
+            .map(|(r, rec, form)| crate::score_record(r.clone(), rec, ctx, *form))
+            .collect();
+        let mut records = Vec::with_capacity(scored.len());
+        for (s, f) in scored {
+            records.push(s);
+            self.faults.extend(f);
+        }
+        self.departments.add(&records);
+        let pairs: Vec<(RecordRef, &Record)> =
+            jobs.into_iter().map(|(r, rec, _)| (r, rec)).collect();
+        self.copies.add(&pairs, &ctx.rubric.findings);
+        let findings = findings::documents_findings(
+            first,
+            documents,
+            &ctx.rubric,
+            ctx.year,
+            ctx.jurisdiction.as_ref(),
+        );
+        self.documents += documents.len();
+        self.records += records.len();
+        ScoredBatch { records, findings }
+    }
+
+    /// The corpus's findings, department names and diagnostics.
+    pub fn finish(self) -> CorpusScores {
+        let ctx = self.ctx;
+        let mut diagnostics = ctx.diagnostics.clone();
+        diagnostics.extend(host::faults::diagnostics(
+            &ctx.plugins,
+            &self.faults,
+            self.records,
+        ));
+        let mut findings = self.copies.findings(&ctx.rubric.findings);
+        let (departments, similar) = self.departments.finish();
+        findings.extend(similar);
+        CorpusScores {
+            rubric: ctx.rubric_info(),
+            departments,
+            findings,
+            diagnostics,
+        }
+    }
+}
