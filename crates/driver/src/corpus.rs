@@ -9,7 +9,7 @@
 //!
 //! The files are byte-identical to writing the whole ledger and scorecard at once (tested).
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use jixiao_core::{Finding, Grade, Ledger, RecordScore, Scorecard};
@@ -20,6 +20,7 @@ use crate::exit::Counts;
 use crate::manifest::{ArtifactEntry, FileDigest, InputEntry};
 use crate::pretty::{self, LedgerStream, ScoresStream};
 use crate::publish::{Staging, StreamedFile};
+use crate::spill::{CardSpill, SpillFile};
 use crate::{DriverError, stages};
 
 /// Input bytes read, normalised and scored at once. A batch's records and cards take ≈ 10× its
@@ -48,10 +49,9 @@ pub(crate) struct CorpusPass<'a> {
 pub(crate) struct Passed {
     /// Every document, when kept; else empty.
     pub(crate) ledger: Ledger,
-    /// The score cards, in memory or spilled, departments as the tables write them.
-    pub(crate) cards: Cards,
-    /// The documents' own findings, in document order (the corpus's are in `corpus`).
-    pub(crate) findings: Vec<Finding>,
+    /// The score cards (departments as the tables write them) and the documents' own findings
+    /// in document order (the corpus's are in `corpus`), in memory or spilled.
+    pub(crate) scored: Scored,
     pub(crate) corpus: CorpusScores,
     /// One entry per input, in input order.
     pub(crate) inputs: Vec<InputEntry>,
@@ -73,82 +73,18 @@ pub(crate) struct PassTimes {
     pub(crate) total: Duration,
 }
 
-/// A run's score cards after the pass.
-pub(crate) enum Cards {
-    Kept(Vec<RecordScore>),
-    Spilled(Spill),
-}
-
-/// Score cards in an anonymous temporary file, each as `scores.json` holds it
-/// ([`pretty::serialised`] at [`pretty::CARD_DEPTH`]), one after another.
-pub(crate) struct Spill {
-    file: io::BufWriter<std::fs::File>,
-    /// Each card's length in bytes and department (an index into `departments`), in order.
-    cards: Vec<(u32, u32)>,
-    departments: Vec<String>,
-    index: rustc_hash::FxHashMap<String, u32>,
-}
-
-impl Spill {
-    fn new(dir: &std::path::Path) -> Result<Spill, DriverError> {
-        let file = tempfile::tempfile_in(dir)
-            .map_err(|e| DriverError::io("cannot create a temporary file in", dir, e))?;
-        Ok(Spill {
-            file: io::BufWriter::with_capacity(1 << 20, file),
-            cards: Vec::new(),
-            departments: Vec::new(),
-            index: rustc_hash::FxHashMap::default(),
-        })
-    }
-
-    fn push(&mut self, cards: &[RecordScore]) -> io::Result<()> {
-        use rayon::prelude::*;
-        let bytes: Vec<Vec<u8>> = cards
-            .par_iter()
-            .map(|c| pretty::serialised(c, pretty::CARD_DEPTH))
-            .collect::<io::Result<_>>()?;
-        for (card, bytes) in cards.iter().zip(bytes) {
-            let len = u32::try_from(bytes.len()).map_err(io::Error::other)?;
-            let department = match self.index.get(&card.department) {
-                Some(&i) => i,
-                None => {
-                    let i = self.departments.len() as u32;
-                    self.departments.push(card.department.clone());
-                    self.index.insert(card.department.clone(), i);
-                    i
-                }
-            };
-            self.file.write_all(&bytes)?;
-            self.cards.push((len, department));
-        }
-        Ok(())
-    }
-
-    /// Each card's bytes in order, given to `each` with whether its department is renamed.
-    fn read_back(
-        self,
-        names: &jixiao_score::DepartmentNames,
-        mut each: impl FnMut(&[u8], Option<&str>) -> io::Result<()>,
-    ) -> io::Result<()> {
-        let mut file = self.file.into_inner().map_err(|e| e.into_error())?;
-        io::Seek::rewind(&mut file)?;
-        let mut reader = io::BufReader::with_capacity(1 << 20, file);
-        let mut buf = Vec::new();
-        for (len, department) in self.cards {
-            buf.resize(len as usize, 0);
-            reader.read_exact(&mut buf)?;
-            let written = &self.departments[department as usize];
-            let unified = names.of(written);
-            each(&buf, (unified != written).then_some(unified))?;
-        }
-        // Nothing may be left: the spill holds exactly the cards counted.
-        if !reader.fill_buf()?.is_empty() {
-            return Err(io::Error::other(
-                "the score cards' spill file is longer than its cards",
-            ));
-        }
-        Ok(())
-    }
+/// A run's score cards and its documents' findings after the pass.
+pub(crate) enum Scored {
+    /// In memory, for the render stage.
+    Kept {
+        cards: Vec<RecordScore>,
+        findings: Vec<Finding>,
+    },
+    /// On disk (a records-only run).
+    Spilled {
+        cards: CardSpill,
+        findings: SpillFile,
+    },
 }
 
 /// One batch read, normalised and scored, waiting to be written.
@@ -156,6 +92,7 @@ struct Batch {
     ledger: Ledger,
     first: usize,
     cards: Vec<RecordScore>,
+    findings: Vec<Finding>,
 }
 
 /// Where the batches go: the open files and what is kept.
@@ -163,9 +100,8 @@ struct Sink {
     records: StreamedFile,
     documents: LedgerStream,
     lines: Option<StreamedFile>,
-    spill: Option<Spill>,
+    scored: Scored,
     ledger: Ledger,
-    cards: Vec<RecordScore>,
 }
 
 impl Sink {
@@ -178,9 +114,15 @@ impl Sink {
                 lines.writer.write_all(b"\n")?;
             }
         }
-        match &mut self.spill {
-            Some(spill) => spill.push(&batch.cards)?,
-            None => self.cards.extend(batch.cards),
+        match &mut self.scored {
+            Scored::Spilled { cards, findings } => {
+                cards.push_all(&batch.cards)?;
+                findings.push_all(&batch.findings)?;
+            }
+            Scored::Kept { cards, findings } => {
+                cards.extend(batch.cards);
+                findings.extend(batch.findings);
+            }
         }
         if keep {
             self.ledger.documents.extend(batch.ledger.documents);
@@ -204,17 +146,22 @@ impl CorpusPass<'_> {
             true => Some(staging.stream(stages::RECORDS_JSONL)?),
             false => None,
         };
-        let spill = match self.keep {
-            true => None,
-            false => Some(Spill::new(spill_dir)?),
+        let scored = match self.keep {
+            true => Scored::Kept {
+                cards: Vec::new(),
+                findings: Vec::new(),
+            },
+            false => Scored::Spilled {
+                cards: CardSpill::new(spill_dir)?,
+                findings: SpillFile::new(spill_dir)?,
+            },
         };
         let mut sink = Sink {
             records,
             documents: LedgerStream::default(),
             lines,
-            spill,
+            scored,
             ledger: Ledger::default(),
-            cards: Vec::new(),
         };
         let mut scorer = CorpusScorer::new(self.score);
         let mut tally = Tally::default();
@@ -246,15 +193,10 @@ impl CorpusPass<'_> {
         if let Some(lines) = sink.lines {
             artifacts.push(entry(stages::RECORDS_JSONL, lines.finish(Ok(()))?));
         }
-        let cards = match sink.spill {
-            Some(spill) => Cards::Spilled(spill),
-            None => Cards::Kept(sink.cards),
-        };
         let reading = tally.reading + tally.normalizing;
         Ok(Passed {
             ledger: sink.ledger,
-            cards,
-            findings: tally.findings,
+            scored: sink.scored,
             corpus: scorer.finish(),
             inputs: tally.inputs,
             counts: tally.counts,
@@ -293,11 +235,11 @@ impl CorpusPass<'_> {
                 tally.grades[i] += 1;
             }
         }
-        tally.findings.extend(scored.findings);
         Batch {
             ledger,
             first,
             cards: scored.records,
+            findings: scored.findings,
         }
     }
 }
@@ -305,7 +247,6 @@ impl CorpusPass<'_> {
 /// What the batches add up to.
 #[derive(Default)]
 struct Tally {
-    findings: Vec<Finding>,
     inputs: Vec<InputEntry>,
     counts: Counts,
     grades: [usize; 4],
@@ -344,30 +285,33 @@ fn batches<'f>(
 }
 
 /// `scores.json` (and `scores.jsonl`) from the pass's cards, each given its department's one
-/// spelling; returns the cards when they were kept (for the render stage) and the files' entries.
+/// spelling, and findings; returns the cards and findings when they were kept (for the render
+/// stage) and the files' entries.
 pub(crate) fn write_scores(
     staging: &mut Staging,
-    cards: Cards,
-    findings: &[Finding],
+    scored: Scored,
     corpus: &CorpusScores,
     json_lines: bool,
-) -> Result<(Vec<RecordScore>, Vec<ArtifactEntry>), DriverError> {
+) -> Result<(Option<Kept>, Vec<ArtifactEntry>), DriverError> {
     let mut json = staging.stream(stages::SCORES_JSON)?;
     let mut lines = match json_lines {
         true => Some(staging.stream(stages::SCORES_JSONL)?),
         false => None,
     };
-    let (kept, written) = match cards {
-        Cards::Kept(mut cards) => {
+    let (kept, written) = match scored {
+        Scored::Kept {
+            mut cards,
+            findings,
+        } => {
             for card in &mut cards {
                 corpus.departments.apply(card);
             }
-            let written = write_kept(&mut json, lines.as_mut(), &cards, findings, corpus);
-            (cards, written)
+            let written = write_kept(&mut json, lines.as_mut(), &cards, &findings, corpus);
+            (Some(Kept { cards, findings }), written)
         }
-        Cards::Spilled(spill) => {
-            let written = write_spilled(&mut json, lines.as_mut(), spill, findings, corpus);
-            (Vec::new(), written)
+        Scored::Spilled { cards, findings } => {
+            let written = write_spilled(&mut json, lines.as_mut(), cards, findings, corpus);
+            (None, written)
         }
     };
     let mut entries = vec![entry(stages::SCORES_JSON, json.finish(written)?)];
@@ -375,6 +319,12 @@ pub(crate) fn write_scores(
         entries.push(entry(stages::SCORES_JSONL, lines.finish(Ok(()))?));
     }
     Ok((kept, entries))
+}
+
+/// The cards (respelled) and the documents' findings of a run that renders a packet.
+pub(crate) struct Kept {
+    cards: Vec<RecordScore>,
+    findings: Vec<Finding>,
 }
 
 fn write_kept(
@@ -386,7 +336,9 @@ fn write_kept(
 ) -> io::Result<()> {
     let mut stream = ScoresStream::open(&mut json.writer, &corpus.rubric)?;
     stream.extend(&mut json.writer, cards)?;
-    close(stream, json, findings, corpus)?;
+    stream.findings(&mut json.writer)?;
+    stream.extend(&mut json.writer, findings)?;
+    close(stream, json, corpus)?;
     if let Some(lines) = lines {
         for card in cards {
             serde_json::to_writer(&mut lines.writer, card)?;
@@ -396,30 +348,31 @@ fn write_kept(
     Ok(())
 }
 
-/// The spilled cards copied as they are, but for those whose department is renamed (read,
-/// renamed, serialised again); `scores.jsonl` has every card read back.
+/// The spilled cards copied as they are, but for those whose department is respelled (read,
+/// respelled, serialised again), then the spilled findings; `scores.jsonl` has every card read
+/// back.
 fn write_spilled(
     json: &mut StreamedFile,
     mut lines: Option<&mut StreamedFile>,
-    spill: Spill,
-    findings: &[Finding],
+    cards: CardSpill,
+    findings: SpillFile,
     corpus: &CorpusScores,
 ) -> io::Result<()> {
     let mut stream = ScoresStream::open(&mut json.writer, &corpus.rubric)?;
-    spill.read_back(&corpus.departments, |bytes, renamed| {
-        let card = match (renamed, &lines) {
+    cards.read_back(&corpus.departments, |bytes, respelled| {
+        let card = match (respelled, &lines) {
             (None, None) => None,
             _ => {
                 let mut card: RecordScore = serde_json::from_slice(bytes)?;
-                if let Some(name) = renamed {
+                if let Some(name) = respelled {
                     card.department = name.to_string();
                 }
                 Some(card)
             }
         };
-        match (&card, renamed) {
+        match (&card, respelled) {
             (Some(card), Some(_)) => {
-                let bytes = pretty::serialised(card, pretty::CARD_DEPTH)?;
+                let bytes = pretty::serialised(card, pretty::ITEM_DEPTH)?;
                 stream.push_serialised(&mut json.writer, &bytes)?;
             }
             _ => stream.push_serialised(&mut json.writer, bytes)?,
@@ -430,33 +383,50 @@ fn write_spilled(
         }
         Ok(())
     })?;
-    close(stream, json, findings, corpus)
+    stream.findings(&mut json.writer)?;
+    findings.read_back(|_, bytes| stream.push_serialised(&mut json.writer, bytes))?;
+    close(stream, json, corpus)
 }
 
+/// The corpus's findings (made a chunk at a time: a province's copies name millions of records),
+/// the diagnostics and the file's end.
 fn close(
-    stream: ScoresStream,
+    mut stream: ScoresStream,
     json: &mut StreamedFile,
-    findings: &[Finding],
     corpus: &CorpusScores,
 ) -> io::Result<()> {
-    let all: Vec<&Finding> = findings.iter().chain(&corpus.findings).collect();
-    stream.close(&mut json.writer, &all, &corpus.diagnostics)?;
+    use rayon::prelude::*;
+    const CHUNK: usize = 256;
+    let all = &corpus.findings;
+    for start in (0..all.len()).step_by(CHUNK) {
+        let chunk: Vec<Finding> = (start..(start + CHUNK).min(all.len()))
+            .into_par_iter()
+            .filter_map(|i| all.get(i))
+            .collect();
+        stream.extend(&mut json.writer, &chunk)?;
+    }
+    stream.close(&mut json.writer, &corpus.diagnostics)?;
     json.writer.write_all(b"\n")
 }
 
-/// The scorecard a run with packet formats renders: the cards (renamed), every finding, the
+/// The scorecard a run with packet formats renders: the cards, every finding, the diagnostics.
+/// Without kept cards (a records-only run, its cards and findings written) only the rubric and the
 /// diagnostics.
-pub(crate) fn scorecard(
-    cards: Vec<RecordScore>,
-    findings: Vec<Finding>,
-    corpus: CorpusScores,
-) -> Scorecard {
-    let mut all = findings;
-    all.extend(corpus.findings);
+pub(crate) fn scorecard(kept: Option<Kept>, corpus: CorpusScores) -> Scorecard {
+    let (records, findings) = match kept {
+        Some(Kept {
+            cards,
+            mut findings,
+        }) => {
+            findings.extend(corpus.findings.to_vec());
+            (cards, findings)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     Scorecard {
         rubric: corpus.rubric,
-        records: cards,
-        findings: all,
+        records,
+        findings,
         diagnostics: corpus.diagnostics,
     }
 }

@@ -30,6 +30,7 @@ mod manifest;
 mod pretty;
 mod publish;
 mod run;
+mod spill;
 pub mod stages;
 mod unchanged;
 

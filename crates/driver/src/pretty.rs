@@ -66,20 +66,27 @@ impl LedgerStream {
 /// `scores.json` without its final newline (what the streams below are tested against).
 #[cfg(test)]
 pub(crate) fn write_scorecard(w: Sink<'_>, card: &jixiao_core::Scorecard) -> io::Result<()> {
-    let mut records = ScoresStream::open(w, &card.rubric)?;
-    records.extend(w, &card.records)?;
-    records.close(w, &card.findings, &card.diagnostics)
+    let mut stream = ScoresStream::open(w, &card.rubric)?;
+    stream.extend(w, &card.records)?;
+    stream.findings(w)?;
+    stream.extend(w, &card.findings)?;
+    stream.close(w, &card.diagnostics)
 }
 
-/// `scores.json` with its score cards written a batch at a time (or as already serialised cards,
-/// [`ScoresStream::push_serialised`]): [`ScoresStream::open`] with the rubric, the cards in order,
-/// then [`ScoresStream::close`] with the findings and diagnostics — the bytes [`write_scorecard`]
-/// gives the whole scorecard.
-pub(crate) struct ScoresStream(Items);
+/// `scores.json` written a batch at a time: [`ScoresStream::open`] with the rubric, the score
+/// cards in order ([`ScoresStream::extend`], or each already [`serialised`] at [`ITEM_DEPTH`]:
+/// [`ScoresStream::push_serialised`]), [`ScoresStream::findings`], the findings in the same ways,
+/// then [`ScoresStream::close`] with the diagnostics — the bytes [`write_scorecard`] gives the
+/// whole scorecard.
+pub(crate) struct ScoresStream {
+    items: Items,
+    /// The findings' array is being written (else the cards').
+    findings: bool,
+}
 
-/// The nesting of a score card in `scores.json`: [`serialised`] at this depth, it is what
-/// [`ScoresStream::push_serialised`] takes.
-pub(crate) const CARD_DEPTH: usize = 1;
+/// The nesting of a score card or a finding in `scores.json`: [`serialised`] at this depth, it is
+/// what [`ScoresStream::push_serialised`] takes.
+pub(crate) const ITEM_DEPTH: usize = 1;
 
 impl ScoresStream {
     pub(crate) fn open(w: Sink<'_>, rubric: &jixiao_core::RubricInfo) -> io::Result<ScoresStream> {
@@ -87,32 +94,44 @@ impl ScoresStream {
         let rubric = serde_json::to_vec_pretty(rubric)?;
         indented(w, &rubric, 1)?;
         w.write_all(b",\n  \"records\": ")?;
-        Ok(ScoresStream(Items::new(CARD_DEPTH)))
+        Ok(ScoresStream {
+            items: Items::new(ITEM_DEPTH),
+            findings: false,
+        })
     }
 
-    pub(crate) fn extend(
+    /// The next cards (or findings, after [`ScoresStream::findings`]).
+    pub(crate) fn extend<T: Serialize + Sync>(
         &mut self,
         w: Sink<'_>,
-        cards: &[jixiao_core::RecordScore],
+        items: &[T],
     ) -> io::Result<()> {
-        self.0.extend(w, cards, ITEM_CHUNK)
+        self.items.extend(w, items, ITEM_CHUNK)
     }
 
-    /// One card as [`serialised`] at [`CARD_DEPTH`].
-    pub(crate) fn push_serialised(&mut self, w: Sink<'_>, card: &[u8]) -> io::Result<()> {
-        self.0.push(w, card)
+    /// The next card (or finding) as [`serialised`] at [`ITEM_DEPTH`].
+    pub(crate) fn push_serialised(&mut self, w: Sink<'_>, item: &[u8]) -> io::Result<()> {
+        self.items.push(w, item)
     }
 
-    /// The findings and diagnostics, and the file's end without its final newline.
-    pub(crate) fn close<F: Serialize + Sync>(
-        self,
+    /// Ends the cards: what comes next are the findings.
+    pub(crate) fn findings(&mut self, w: Sink<'_>) -> io::Result<()> {
+        if self.findings {
+            return Ok(());
+        }
+        std::mem::replace(&mut self.items, Items::new(ITEM_DEPTH)).close(w)?;
+        self.findings = true;
+        w.write_all(b",\n  \"findings\": ")
+    }
+
+    /// Ends the findings; the diagnostics, and the file's end without its final newline.
+    pub(crate) fn close(
+        mut self,
         w: Sink<'_>,
-        findings: &[F],
         diagnostics: &[jixiao_core::Diagnostic],
     ) -> io::Result<()> {
-        self.0.close(w)?;
-        w.write_all(b",\n  \"findings\": ")?;
-        array(w, findings, 1, ITEM_CHUNK)?;
+        self.findings(w)?;
+        self.items.close(w)?;
         w.write_all(b",\n  \"diagnostics\": ")?;
         array(w, diagnostics, 1, ITEM_CHUNK)?;
         w.write_all(b"\n}")
@@ -329,13 +348,19 @@ mod tests {
         });
         assert_eq!(streamed, ours(|w| write_ledger(w, &ledger)));
         let streamed = ours(|w| {
-            let mut cards = ScoresStream::open(w, &card.rubric)?;
+            let mut stream = ScoresStream::open(w, &card.rubric)?;
             let (head, tail) = card.records.split_at(card.records.len() / 2);
-            cards.extend(w, head)?;
+            stream.extend(w, head)?;
             for c in tail {
-                cards.push_serialised(w, &serialised(c, CARD_DEPTH)?)?;
+                stream.push_serialised(w, &serialised(c, ITEM_DEPTH)?)?;
             }
-            cards.close(w, &card.findings, &card.diagnostics)
+            stream.findings(w)?;
+            let (head, tail) = card.findings.split_at(card.findings.len() / 2);
+            for f in head {
+                stream.push_serialised(w, &serialised(f, ITEM_DEPTH)?)?;
+            }
+            stream.extend(w, tail)?;
+            stream.close(w, &card.diagnostics)
         });
         assert_eq!(streamed, ours(|w| write_scorecard(w, &card)));
         assert_eq!(

@@ -319,11 +319,10 @@ fn execute(
     let passed = passed?;
     laps.lap_pass(&passed.times);
     let mut artifacts = passed.artifacts;
-    let (cards, written) = pool.install(|| {
+    let (kept, written) = pool.install(|| {
         crate::corpus::write_scores(
             &mut staging,
-            passed.cards,
-            &passed.findings,
+            passed.scored,
             &passed.corpus,
             prepared.json_lines,
         )
@@ -331,7 +330,7 @@ fn execute(
     artifacts.extend(written);
     // The JSON files in the manifest's order: records.json, scores.json, then their lines.
     artifacts.sort_by_key(|a| stages::JSON_FILES.iter().position(|f| *f == a.path));
-    let mut scorecard = crate::corpus::scorecard(cards, passed.findings, passed.corpus);
+    let mut scorecard = crate::corpus::scorecard(kept, passed.corpus);
     laps.lap(Stage::Score);
     for d in &scorecard.diagnostics {
         log_one("", d);

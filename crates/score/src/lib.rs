@@ -40,7 +40,7 @@ use jixiao_core::{
 
 pub use departments::DepartmentNames;
 pub use grade::consequence;
-pub use stream::{CorpusScorer, CorpusScores, ScoredBatch};
+pub use stream::{CorpusFindings, CorpusScorer, CorpusScores, ScoredBatch};
 
 /// Every diagnostic code this stage emits (docs/scoring.md explains them; docs/diagnostics.md
 /// lists all stages').
@@ -203,7 +203,7 @@ pub fn score(ledger: &Ledger, ctx: &ScoreContext) -> Scorecard {
         corpus.departments.apply(r);
     }
     let mut findings = batch.findings;
-    findings.extend(corpus.findings);
+    findings.extend(corpus.findings.to_vec());
     Scorecard {
         rubric: corpus.rubric,
         records,

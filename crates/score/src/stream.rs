@@ -11,7 +11,7 @@ use jixiao_core::{
 use rayon::prelude::*;
 
 use crate::departments::{DepartmentNames, DepartmentTally};
-use crate::findings::corpus::CopyTally;
+use crate::findings::corpus::{CopyFindings, CopyTally, RecordTable};
 use crate::host::call::PluginFault;
 use crate::{ScoreContext, checks, findings, host, record_ref};
 
@@ -25,6 +25,8 @@ pub struct CorpusScorer<'c> {
     faults: Vec<(usize, PluginFault)>,
     departments: DepartmentTally,
     copies: CopyTally,
+    /// Every record so far, compactly: what the copies' findings name.
+    table: RecordTable,
 }
 
 /// One batch's score cards and findings.
@@ -46,7 +48,7 @@ pub struct CorpusScores {
     pub departments: DepartmentNames,
     /// The corpus's findings, after every batch's: copies across projects, then department names
     /// alike.
-    pub findings: Vec<Finding>,
+    pub findings: CorpusFindings,
     /// The stage's diagnostics: the plugins' loading, then their faults (summarised per plugin).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -61,6 +63,7 @@ impl<'c> CorpusScorer<'c> {
             faults: Vec::new(),
             departments: DepartmentTally::default(),
             copies: CopyTally::default(),
+            table: RecordTable::default(),
         }
     }
 
@@ -90,8 +93,15 @@ impl<'c> CorpusScorer<'c> {
             self.faults.extend(f);
         }
         self.departments.add(&records);
-        let pairs: Vec<(RecordRef, &Record)> =
-            jobs.into_iter().map(|(r, rec, _)| (r, rec)).collect();
+        for doc in documents {
+            self.table.add_document(doc);
+        }
+        let first_record = self.records as u32;
+        let pairs: Vec<(u32, &Record)> = jobs
+            .into_iter()
+            .enumerate()
+            .map(|(k, (_, rec, _))| (first_record + k as u32, rec))
+            .collect();
         self.copies.add(&pairs, &ctx.rubric.findings);
         let findings = findings::documents_findings(
             first,
@@ -114,14 +124,52 @@ impl<'c> CorpusScorer<'c> {
             &self.faults,
             self.records,
         ));
-        let mut findings = self.copies.findings(&ctx.rubric.findings);
+        let copies = self.copies.finish(&ctx.rubric.findings);
         let (departments, similar) = self.departments.finish();
-        findings.extend(similar);
         CorpusScores {
             rubric: ctx.rubric_info(),
             departments,
-            findings,
+            findings: CorpusFindings {
+                copies,
+                table: self.table,
+                similar,
+            },
             diagnostics,
         }
+    }
+}
+
+/// The corpus's findings (copies across projects, then department names alike), each made when
+/// asked for ([`CorpusFindings::get`]): at a province's scale the copies name millions of records,
+/// which a run writes a chunk at a time instead of holding.
+#[derive(Debug, Clone, Default)]
+pub struct CorpusFindings {
+    copies: CopyFindings,
+    table: RecordTable,
+    similar: Vec<Finding>,
+}
+
+impl CorpusFindings {
+    /// How many findings.
+    pub fn len(&self) -> usize {
+        self.copies.len() + self.similar.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`th finding.
+    pub fn get(&self, i: usize) -> Option<Finding> {
+        match i.checked_sub(self.copies.len()) {
+            None => self.copies.finding(i, &self.table),
+            Some(j) => self.similar.get(j).cloned(),
+        }
+    }
+
+    /// Every finding, in order.
+    pub fn to_vec(&self) -> Vec<Finding> {
+        (0..self.len()).filter_map(|i| self.get(i)).collect()
     }
 }

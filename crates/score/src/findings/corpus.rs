@@ -16,16 +16,17 @@ use crate::text::{
 /// Identical name + value in at least `copied_min_projects` project records (any documents),
 /// gathered a batch of records at a time ([`CopyTally::add`]) so a corpus's records need not all
 /// be in memory: the tally keeps each distinct indicator's key, its first wording and the records
-/// that have it.
+/// that have it, each as its place in the corpus ([`RecordTable`]).
 #[derive(Default)]
 pub(crate) struct CopyTally {
     // key → (first indicator's wording, records in corpus order, without repeats); the findings
     // are sorted at the end, so the map's order does not matter.
-    seen: FxHashMap<(String, String), (Quote, Vec<RecordRef>)>,
+    seen: FxHashMap<(String, String), (Quote, Vec<u32>)>,
 }
 
 /// What a copy finding quotes of the first indicator with its key (a candidate's name is never
 /// blank, so it is also what `subject_of` would name).
+#[derive(Debug, Clone)]
 struct Quote {
     name: String,
     value: String,
@@ -40,11 +41,48 @@ impl Quote {
             line: i.line,
         }
     }
+
+    fn text(&self) -> String {
+        format!("{}：{}", self.name, self.value)
+    }
+}
+
+/// Every record of a corpus by its place in it (its ordinal: records counted in corpus order), in
+/// sixteen bytes, with its document's file named once: what a finding's [`RecordRef`] is made from.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RecordTable {
+    files: Vec<String>,
+    /// Document index, record index in it, lines.
+    records: Vec<(u32, u32, [u32; 2])>,
+}
+
+impl RecordTable {
+    /// Adds a document's records (the corpus's next document): returns the first one's ordinal.
+    pub(crate) fn add_document(&mut self, doc: &DocumentRecords) -> u32 {
+        let first = self.records.len() as u32;
+        let d = self.files.len() as u32;
+        self.files.push(doc.file.clone());
+        for (k, rec) in doc.records.iter().enumerate() {
+            self.records.push((d, k as u32, rec.lines));
+        }
+        first
+    }
+
+    fn record_ref(&self, ordinal: u32) -> Option<RecordRef> {
+        let (d, k, lines) = *self.records.get(ordinal as usize)?;
+        Some(RecordRef {
+            document: d as usize,
+            record: k as usize,
+            file: self.files.get(d as usize)?.clone(),
+            lines,
+        })
+    }
 }
 
 impl CopyTally {
-    /// Counts the copy candidates of `records` (the next records of the corpus, in order).
-    pub(crate) fn add(&mut self, records: &[(RecordRef, &Record)], cfg: &FindingsConfig) {
+    /// Counts the copy candidates of `records` (the next records of the corpus, in order, each
+    /// with its ordinal).
+    pub(crate) fn add(&mut self, records: &[(u32, &Record)], cfg: &FindingsConfig) {
         use rayon::prelude::*;
         /// Records whose keys are made at once (in parallel: the folding is the cost), then
         /// gathered in order: a batch's keys are never all in memory beside the map.
@@ -61,35 +99,60 @@ impl CopyTally {
                         .entry(key)
                         .or_insert_with(|| (Quote::of(i), Vec::new()));
                     if entry.1.last() != Some(r) {
-                        entry.1.push(r.clone());
+                        entry.1.push(*r);
                     }
                 }
             }
         }
     }
 
-    /// One finding per key found in enough projects, by first record, then text.
-    pub(crate) fn findings(self, cfg: &FindingsConfig) -> Vec<Finding> {
-        let mut out: Vec<Finding> = self
+    /// The keys found in enough projects, by first record, then text.
+    pub(crate) fn finish(self, cfg: &FindingsConfig) -> CopyFindings {
+        let min = cfg.copied_min_projects.max(2);
+        let mut copies: Vec<(Quote, Vec<u32>)> = self
             .seen
             .into_values()
-            .filter(|(_, refs)| refs.len() >= cfg.copied_min_projects.max(2))
-            .map(|(q, refs)| Finding {
-                code: "copied-indicator".into(),
-                severity: Severity::Warning,
-                message: format!(
-                    "指标“{}：{}”在{}个项目中完全相同，可能是照抄模板，请按项目实际设定",
-                    q.name,
-                    q.value,
-                    refs.len()
-                ),
-                line: Some(q.line),
-                text: Some(format!("{}：{}", q.name, q.value)),
-                records: refs,
+            .filter(|(_, records)| records.len() >= min)
+            .map(|(q, mut records)| {
+                records.shrink_to_fit();
+                (q, records)
             })
             .collect();
-        out.sort_by(|a, b| (a.records.first(), &a.text).cmp(&(b.records.first(), &b.text)));
-        out
+        copies.sort_by_cached_key(|(q, records)| (records.first().copied(), q.text()));
+        CopyFindings { copies }
+    }
+}
+
+/// The copies across projects, each made into its [`Finding`] only when asked for
+/// ([`CopyFindings::finding`]): a province's copies name millions of records.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CopyFindings {
+    copies: Vec<(Quote, Vec<u32>)>,
+}
+
+impl CopyFindings {
+    pub(crate) fn len(&self) -> usize {
+        self.copies.len()
+    }
+
+    pub(crate) fn finding(&self, i: usize, table: &RecordTable) -> Option<Finding> {
+        let (q, records) = self.copies.get(i)?;
+        Some(Finding {
+            code: "copied-indicator".into(),
+            severity: Severity::Warning,
+            message: format!(
+                "指标“{}：{}”在{}个项目中完全相同，可能是照抄模板，请按项目实际设定",
+                q.name,
+                q.value,
+                records.len()
+            ),
+            line: Some(q.line),
+            text: Some(q.text()),
+            records: records
+                .iter()
+                .filter_map(|r| table.record_ref(*r))
+                .collect(),
+        })
     }
 }
 
@@ -335,23 +398,46 @@ mod tests {
     #[test]
     fn copies_counted_per_project() {
         let i = ind(Level2::Social, "社会效益", "促进发展", words());
-        let recs: Vec<Record> = (0..5).map(|_| record(vec![i.clone(), i.clone()])).collect();
-        let pairs: Vec<(RecordRef, &Record)> =
-            recs.iter().enumerate().map(|(k, r)| (rref(k), r)).collect();
+        let doc = DocumentRecords {
+            file: "f".into(),
+            layout: Layout::Tabbed,
+            encoding: "utf-8".into(),
+            facts: DocumentFacts::default(),
+            records: (0..5).map(|_| record(vec![i.clone(), i.clone()])).collect(),
+            diagnostics: vec![],
+        };
+        let mut table = RecordTable::default();
+        assert_eq!(table.add_document(&doc), 0);
+        let pairs: Vec<(u32, &Record)> = doc
+            .records
+            .iter()
+            .enumerate()
+            .map(|(k, r)| (k as u32, r))
+            .collect();
         let cfg = FindingsConfig::default();
-        let copied = |pairs: &[(RecordRef, &Record)]| {
+        let copied = |pairs: &[(u32, &Record)]| {
             let mut tally = CopyTally::default();
             tally.add(pairs, &cfg);
-            tally.findings(&cfg)
+            let found = tally.finish(&cfg);
+            (0..found.len())
+                .filter_map(|i| found.finding(i, &table))
+                .collect::<Vec<_>>()
         };
         let f = copied(&pairs);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].records.len(), 5);
+        let last = &f[0].records[4];
+        assert_eq!(
+            (last.document, last.record, last.file.as_str()),
+            (0, 4, "f")
+        );
+        assert_eq!(last.lines, doc.records[4].lines);
         // Added in two batches, counted as one corpus.
         let mut tally = CopyTally::default();
         tally.add(&pairs[..2], &cfg);
         tally.add(&pairs[2..], &cfg);
-        assert_eq!(tally.findings(&cfg), f);
+        let found = tally.finish(&cfg);
+        assert_eq!(found.finding(0, &table).as_ref(), f.first());
         assert!(copied(&pairs[..4]).is_empty());
     }
 
