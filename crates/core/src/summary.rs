@@ -34,33 +34,76 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// What a summary reads of a record's score: a [`RecordScore`], or what a run keeps of one when
+/// it does not keep the whole card.
+pub trait Scored {
+    /// Points earned.
+    fn total(&self) -> f64;
+    /// Points available.
+    fn max_points(&self) -> f64;
+    /// The record's funds (万元), when stated.
+    fn funds_total(&self) -> Option<f64>;
+    /// The grade given.
+    fn grade(&self) -> Grade;
+}
+
+impl Scored for RecordScore {
+    fn total(&self) -> f64 {
+        self.total
+    }
+    fn max_points(&self) -> f64 {
+        self.max_points
+    }
+    fn funds_total(&self) -> Option<f64> {
+        self.funds_total
+    }
+    fn grade(&self) -> Grade {
+        self.grade
+    }
+}
+
+impl<T: Scored + ?Sized> Scored for &T {
+    fn total(&self) -> f64 {
+        (**self).total()
+    }
+    fn max_points(&self) -> f64 {
+        (**self).max_points()
+    }
+    fn funds_total(&self) -> Option<f64> {
+        (**self).funds_total()
+    }
+    fn grade(&self) -> Grade {
+        (**self).grade()
+    }
+}
+
 /// A record's score as a percentage of the points available to it.
-pub fn percent(s: &RecordScore) -> f64 {
-    if s.max_points > 0.0 {
-        round2(100.0 * s.total / s.max_points)
+pub fn percent(s: &(impl Scored + ?Sized)) -> f64 {
+    if s.max_points() > 0.0 {
+        round2(100.0 * s.total() / s.max_points())
     } else {
         0.0
     }
 }
 
 /// Summarises any set of record scores.
-pub fn summarize<'a>(scores: impl IntoIterator<Item = &'a RecordScore>) -> Summary {
+pub fn summarize<S: Scored>(scores: impl IntoIterator<Item = S>) -> Summary {
     let mut s = Summary {
         min: f64::INFINITY,
         ..Summary::default()
     };
     let (mut sum, mut wsum, mut wfunds) = (0.0, 0.0, 0.0);
     for r in scores {
-        let p = percent(r);
+        let p = percent(&r);
         s.records += 1;
         sum += p;
         s.min = s.min.min(p);
-        *s.grades.entry(r.grade).or_default() += 1;
-        if let Some(f) = r.funds_total.filter(|f| *f > 0.0) {
+        *s.grades.entry(r.grade()).or_default() += 1;
+        if let Some(f) = r.funds_total().filter(|f| *f > 0.0) {
             s.funds += f;
             wsum += p * f;
             wfunds += f;
-            *s.grade_funds.entry(r.grade).or_default() += f;
+            *s.grade_funds.entry(r.grade()).or_default() += f;
         }
     }
     if s.records == 0 {
@@ -130,6 +173,6 @@ mod tests {
         assert_eq!(s.min, 30.0);
         assert_eq!(s.funds, 40.0);
         assert_eq!(s.grades[&Grade::Poor], 1);
-        assert_eq!(summarize(&[]).records, 0);
+        assert_eq!(summarize::<&RecordScore>([]).records, 0);
     }
 }

@@ -27,6 +27,7 @@ mod localize;
 mod packet;
 mod palette;
 mod pdf;
+mod split;
 mod wording;
 mod xlsx;
 
@@ -37,7 +38,8 @@ use jixiao_core::{Diagnostic, DiagnosticCode, Ledger, Scorecard, Severity};
 use rayon::prelude::*;
 
 pub use html::{HtmlOptions, write as write_html};
-pub use packet::{PacketContext, PacketMeta};
+pub use packet::{DocumentSummary, PacketContext, PacketMeta, ScopeBuilder};
+pub use split::{DepartmentSource, LoadedDepartment, RunPacket, render_split_to};
 
 /// Whether the packet prints this piece of evidence (a deduction, or the grade a check that lost
 /// points gave): what a run keeps of the scorecard once scores.json is written
@@ -202,6 +204,15 @@ impl RenderContext {
         }
     }
 
+    /// The packet's meta with the rubric the scores were made with.
+    pub fn packet_meta(&self, rubric: &jixiao_core::RubricInfo) -> PacketMeta {
+        PacketMeta {
+            rubric_name: rubric.name.clone(),
+            rubric_version: rubric.version.clone(),
+            ..self.meta.clone()
+        }
+    }
+
     /// Loads templates (from `[render] templates`, relative to `base_dir`) and, for PDF, the fonts.
     pub fn new(
         config: &RenderConfig,
@@ -293,54 +304,52 @@ pub fn render_to(
         // records.json and scores.json only: no packet context to build.
         return diagnostics;
     }
-    let meta = PacketMeta {
-        rubric_name: card.rubric.name.clone(),
-        rubric_version: card.rubric.version.clone(),
-        ..ctx.meta.clone()
-    };
-    let split = ctx.config.split_by_department;
+    if ctx.config.split_by_department {
+        // Its own diagnostics come back from the split renderer.
+        diagnostics.clear();
+    }
+    let meta = ctx.packet_meta(&card.rubric);
+    if !ctx.config.split_by_department {
+        let mut whole =
+            PacketContext::of_scope_rows(ledger, card, meta, packet::Scope::whole(card), true);
+        return match fill_wording(&mut whole, ctx) {
+            Ok(()) => {
+                diagnostics.extend(render_main(
+                    &whole,
+                    &whole.projects,
+                    &formats,
+                    false,
+                    ctx,
+                    sink,
+                ));
+                diagnostics
+            }
+            Err(e) => {
+                diagnostics.push(not_written("packet", &e));
+                diagnostics
+            }
+        };
+    }
     // Split, the run's report and page show totals and its workbook takes its rows one at a time:
     // the whole run's context holds no project rows.
-    let scope = packet::Scope::whole(card);
-    let lazy = split.then(|| packet::lazy_rows(ledger, card, &scope));
-    let mut whole = PacketContext::of_scope_rows(ledger, card, meta.clone(), scope, !split);
-    let mut jobs = Vec::new();
-    if split {
-        let names: Vec<String> = whole.departments.iter().map(|d| d.name.clone()).collect();
-        let stems = packet::file_stems(&names);
-        whole.department_links = stems.iter().map(|s| format!("departments/{s}/")).collect();
-        let mut scopes = packet::Scope::departments(card);
-        for (name, stem) in names.iter().zip(stems) {
-            if let Some(scope) = scopes.remove(name.as_str()) {
-                jobs.push((format!("departments/{stem}/"), scope));
-            }
-        }
-    }
-    let wording = fill_wording(&mut whole, ctx);
-    let (main, departments) = rayon::join(
-        || {
-            let rows: &dyn packet::ProjectRows = match &lazy {
-                Some(lazy) => lazy,
-                None => &whole.projects,
-            };
-            match &wording {
-                Ok(()) => render_main(&whole, rows, &formats, split, ctx, sink),
-                Err(e) => vec![not_written("packet", e)],
-            }
-        },
-        || {
-            jobs.into_par_iter()
-                .map(|(folder, scope)| {
-                    let mut packet = PacketContext::of_scope(ledger, card, meta.clone(), scope);
-                    packet.home = Some("../../index.html".into());
-                    render_packet(packet, &formats, &folder, ctx, sink)
-                })
-                .collect::<Vec<_>>()
-        },
-    );
-    diagnostics.extend(main);
-    diagnostics.extend(departments.into_iter().flatten());
-    diagnostics
+    let whole = PacketContext::of_scope_rows(ledger, card, meta, packet::Scope::whole(card), false);
+    let indicators = card
+        .records
+        .iter()
+        .filter_map(|s| {
+            ledger
+                .documents
+                .get(s.record.document)
+                .and_then(|d| d.records.get(s.record.record))
+        })
+        .map(|r| r.indicators.len())
+        .sum();
+    let run = split::RunPacket {
+        context: whole,
+        indicators,
+    };
+    let source = split::MemorySource::new(ledger, card);
+    split::render_split_to(run, &card.rubric, &source, ctx, sink)
 }
 
 /// The run's own files. Split, the report and the index page show the summary view (no review

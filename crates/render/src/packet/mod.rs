@@ -8,20 +8,21 @@
 
 use std::collections::BTreeMap;
 
-use jixiao_core::summary::{Summary, percent, round2, summarize};
-use jixiao_core::{
-    CheckStatus, Finding, Grade, Ledger, Record, RecordKind, RecordScore, Scorecard, Severity,
-};
+use jixiao_core::summary::{Summary, round2};
+use jixiao_core::{CheckStatus, Finding, Grade, Ledger, Record, RecordScore, Scorecard, Severity};
 use serde::Serialize;
 
+mod builder;
 mod lazy;
 mod places;
 mod rows;
 mod views;
 
-pub(crate) use lazy::{LazyRows, ProjectRows};
+pub use builder::{DocumentSummary, ScopeBuilder};
+pub(crate) use builder::{Titles, own_documents, titles};
+pub(crate) use lazy::ProjectRows;
 pub(crate) use rows::is_deduction;
-use rows::{check_rows, deduction_count, finding_rows, project_row};
+pub(crate) use rows::project_row;
 #[cfg(test)]
 pub(crate) use views::{DEPARTMENTS_IN_REPORT, MEANS_CHART_MAX};
 
@@ -461,204 +462,25 @@ impl PacketContext {
         scope: Scope<'_>,
         keep_rows: bool,
     ) -> PacketContext {
-        let titles = check_titles(card);
-        let department = scope.department;
-        let scores = scope.scores;
-
-        let departments = departments(ledger, &scores);
-        let mut projects = Vec::with_capacity(if keep_rows { scores.len() } else { 0 });
-        let mut codes: Vec<Option<String>> = Vec::with_capacity(scores.len());
-        let mut rows = Vec::with_capacity(departments.len());
-        // Each record's 序号 in the project list, for the detail rows to join on.
-        let mut position: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-        for (name, members) in departments {
-            let start = codes.len();
-            for s in &members {
-                position.insert((s.record.document, s.record.record), codes.len() + 1);
-                codes.push(record_of(ledger, s).and_then(|r| r.code.clone()));
-                if keep_rows {
-                    projects.push(project_row(ledger, s, &titles));
-                }
-            }
-            let project_scores: Vec<&RecordScore> = members
+        let mut builder = ScopeBuilder::new(&card.rubric, meta, scope.department, keep_rows);
+        match scope.department {
+            None => ledger
+                .documents
                 .iter()
-                .copied()
-                .filter(|s| s.kind == RecordKind::Project)
-                .collect();
-            let summary = summarize(project_scores.iter().copied());
-            rows.push(DepartmentRow {
-                code: members.iter().filter_map(|s| unit_code(ledger, s)).min(),
-                name,
-                projects: summary.records,
-                funds: summary.funds,
-                mean: summary.mean,
-                weighted_mean: summary.weighted_mean,
-                min: summary.min,
-                grades: grade_counts(&summary),
-                top_problems: top_problems(&project_scores, &titles),
-                records: if keep_rows {
-                    (start..codes.len()).collect()
-                } else {
-                    Vec::new()
-                },
-            });
+                .for_each(|d| builder.add_document(d)),
+            Some(_) => builder::own_documents(&scope.scores)
+                .into_iter()
+                .filter_map(|i| ledger.documents.get(i))
+                .for_each(|d| builder.add_document(d)),
         }
-
-        let project_scores: Vec<&RecordScore> = scores
-            .iter()
-            .copied()
-            .filter(|s| s.kind == RecordKind::Project)
-            .collect();
-        let total = summarize(project_scores.iter().copied());
-        let (checks, pareto) = check_rows(card, &scores, &titles);
-        let mut findings = finding_rows(&scope.findings, &scores, &position, department.is_some());
-        for f in &mut findings {
-            f.project_code = f
-                .index
-                .and_then(|i| codes.get(i.wrapping_sub(1)))
-                .and_then(Clone::clone);
+        for s in &scope.scores {
+            builder.add_card(s, record_of(ledger, s));
         }
-        let documents: Vec<_> = match department {
-            None => ledger.documents.iter().collect(),
-            Some(_) => {
-                let own: std::collections::BTreeSet<usize> =
-                    scores.iter().map(|s| s.record.document).collect();
-                own.into_iter()
-                    .filter_map(|i| ledger.documents.get(i))
-                    .collect()
-            }
-        };
-        let mut summary = CorpusSummary {
-            documents: documents.len(),
-            projects: total.records,
-            department_overall: scores.len() - project_scores.len(),
-            departments: rows.len(),
-            funds: total.funds,
-            mean: total.mean,
-            weighted_mean: total.weighted_mean,
-            min: total.min,
-            max: project_scores
-                .iter()
-                .map(|s| percent(s))
-                .fold(0.0, f64::max),
-            grades: grade_rows(&total),
-            histogram: histogram(&project_scores),
-            findings: findings.len(),
-            deductions: scores.iter().map(|s| deduction_count(s)).sum(),
-            other_years: documents
-                .iter()
-                .filter_map(|d| {
-                    let (stated, _) = jixiao_core::majority_year(&d.records)?;
-                    (stated != meta.year).then(|| format!("{}（{stated}年度）", d.file))
-                })
-                .collect(),
-            places: Vec::new(),
-            place_count: 0,
-            placeless_documents: 0,
-            other_places: Vec::new(),
-            jurisdiction: meta
-                .jurisdiction
-                .as_ref()
-                .map(|j| j.name())
-                .unwrap_or_default(),
-        };
-        if department.is_none() {
-            // The run's places; a department's packet speaks of its own tables only.
-            places::fill(&mut summary, &documents, meta.jurisdiction.as_ref());
+        for f in scope.findings {
+            builder.add_finding(f);
         }
-        let sources = documents
-            .iter()
-            .map(|d| SourceRow {
-                file: d.file.clone(),
-                layout: d.layout.as_str().to_string(),
-                encoding: d.encoding.clone(),
-                records: d.records.len(),
-                stated: d.facts.stated_project_count.as_ref().map(|s| s.value),
-                // The document's own problems and its records' (a goal guessed without its label is
-                // a warning of the record, and counts here as the manifest counts it).
-                errors: count(d, Severity::Error),
-                warnings: count(d, Severity::Warning),
-            })
-            .collect();
-        let unparsed = documents
-            .iter()
-            .flat_map(|d| {
-                let skipped = d
-                    .diagnostics
-                    .iter()
-                    .filter(|g| g.code != "normalize.count")
-                    .map(|g| unparsed_row(&d.file, g));
-                // Records read with low confidence stand next to what could not be read at all.
-                let doubtful = d
-                    .records
-                    .iter()
-                    .filter(|r| r.confidence.level == jixiao_core::ConfidenceLevel::Low)
-                    .map(|r| low_confidence_row(&d.file, r));
-                skipped.chain(doubtful)
-            })
-            .collect();
-        let b = &card.rubric.bands;
-        PacketContext {
-            meta: PacketMeta {
-                department: department.map(str::to_string),
-                ..meta
-            },
-            summary,
-            departments: rows,
-            projects,
-            checks,
-            pareto,
-            findings,
-            sources,
-            unparsed,
-            department_links: Vec::new(),
-            home: None,
-            bands: [b.excellent, b.good, b.fair],
-            text: crate::Prose::default(),
-            strings: Default::default(),
-        }
+        builder.finish()
     }
-}
-
-/// Each check's title by id, as the review sheets and detail rows name them.
-fn check_titles(card: &Scorecard) -> BTreeMap<&str, &str> {
-    card.rubric
-        .checks
-        .iter()
-        .map(|c| (c.id.as_str(), c.title.as_str()))
-        .collect()
-}
-
-/// The project rows of `scope`, in the order [`PacketContext::of_scope`] lists them (department
-/// order, then ledger order), made one at a time when asked for.
-pub(crate) fn lazy_rows<'l>(
-    ledger: &'l Ledger,
-    card: &'l Scorecard,
-    scope: &Scope<'l>,
-) -> LazyRows<'l> {
-    let order: Vec<&RecordScore> = departments(ledger, &scope.scores)
-        .into_iter()
-        .flat_map(|(_, members)| members)
-        .collect();
-    let indicators = order
-        .iter()
-        .filter_map(|s| record_of(ledger, s))
-        .map(|r| r.indicators.len())
-        .sum();
-    LazyRows {
-        ledger,
-        titles: check_titles(card),
-        order,
-        indicators,
-    }
-}
-
-fn count(doc: &jixiao_core::DocumentRecords, severity: Severity) -> usize {
-    doc.diagnostics
-        .iter()
-        .chain(doc.records.iter().flat_map(|r| &r.diagnostics))
-        .filter(|d| d.severity == severity)
-        .count()
 }
 
 fn record_of<'l>(ledger: &'l Ledger, s: &RecordScore) -> Option<&'l Record> {
@@ -666,34 +488,6 @@ fn record_of<'l>(ledger: &'l Ledger, s: &RecordScore) -> Option<&'l Record> {
         .documents
         .get(s.record.document)
         .and_then(|d| d.records.get(s.record.record))
-}
-
-fn unit_code(ledger: &Ledger, s: &RecordScore) -> Option<String> {
-    record_of(ledger, s).and_then(|r| r.attributes.get("单位编码").cloned())
-}
-
-/// Records grouped by department, departments in code order then name order; records keep ledger
-/// order inside a department.
-fn departments<'s>(
-    ledger: &Ledger,
-    scores: &[&'s RecordScore],
-) -> Vec<(String, Vec<&'s RecordScore>)> {
-    let mut groups: BTreeMap<&str, Vec<&RecordScore>> = BTreeMap::new();
-    for s in scores {
-        groups.entry(s.department.as_str()).or_default().push(s);
-    }
-    let mut keyed: Vec<_> = groups
-        .into_iter()
-        .map(|(name, members)| {
-            let code = members.iter().filter_map(|s| unit_code(ledger, s)).min();
-            // Codes compare by length, then as text: numeric codes sort as numbers (`550` before
-            // `101001`) and the order never depends on a locale.
-            let key = (code.is_none(), code.as_ref().map(|c| (c.len(), c.clone())));
-            (key, name.to_string(), members)
-        })
-        .collect();
-    keyed.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    keyed.into_iter().map(|(_, n, m)| (n, m)).collect()
 }
 
 fn grade_counts(s: &Summary) -> [usize; 4] {
@@ -725,7 +519,7 @@ fn grade_rows(s: &Summary) -> Vec<GradeRow> {
         .collect()
 }
 
-fn histogram(scores: &[&RecordScore]) -> Vec<Bin> {
+fn histogram(percents: impl IntoIterator<Item = f64>) -> Vec<Bin> {
     let mut bins: Vec<Bin> = HISTOGRAM
         .iter()
         .map(|(label, _)| Bin {
@@ -733,8 +527,7 @@ fn histogram(scores: &[&RecordScore]) -> Vec<Bin> {
             count: 0,
         })
         .collect();
-    for s in scores {
-        let p = percent(s);
+    for p in percents {
         if let Some(i) = HISTOGRAM.iter().position(|(_, upper)| p < *upper) {
             bins[i].count += 1;
         }
@@ -747,18 +540,17 @@ fn lost(c: &jixiao_core::CheckResult) -> bool {
     c.status == CheckStatus::Scored && c.points + 1e-9 < c.max_points
 }
 
-fn top_problems(scores: &[&RecordScore], titles: &BTreeMap<&str, &str>) -> Vec<String> {
-    let mut failures: BTreeMap<&str, usize> = BTreeMap::new();
-    for s in scores {
-        for c in s.checks.iter().filter(|c| lost(c)) {
-            *failures.entry(c.id.as_str()).or_default() += 1;
-        }
-    }
-    let mut v: Vec<_> = failures.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+/// The three checks that cost a department's projects points most often (ties by id), from
+/// how often each did.
+fn top_problems(failures: &BTreeMap<String, usize>, titles: &builder::Titles) -> Vec<String> {
+    let mut v: Vec<(&String, &usize)> = failures.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     v.into_iter()
         .take(3)
-        .map(|(id, n)| format!("{id} {}（{n}）", titles.get(id).copied().unwrap_or("")))
+        .map(|(id, n)| {
+            let title = titles.get(id).map_or("", String::as_str);
+            format!("{id} {title}（{n}）")
+        })
         .collect()
 }
 

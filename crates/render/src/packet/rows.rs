@@ -4,14 +4,10 @@
 use std::collections::BTreeMap;
 
 use jixiao_core::summary::{percent, round2};
-use jixiao_core::{
-    CheckStatus, Comparator, Finding, Indicator, Ledger, RecordKind, RecordScore, Scorecard,
-};
+use jixiao_core::{CheckStatus, Comparator, Indicator, RecordKind, RecordScore, RubricInfo};
 
-use super::{
-    CheckCell, CheckRow, DeductionExample, DeductionRow, FindingRow, IndicatorRow, ProjectRow,
-    lost, record_of, severity_zh,
-};
+use super::builder::Titles;
+use super::{CheckCell, CheckRow, DeductionExample, DeductionRow, IndicatorRow, ProjectRow, lost};
 
 /// How many quoted examples each rule keeps for the problem analysis.
 const EXAMPLES: usize = 3;
@@ -31,12 +27,11 @@ pub(super) fn deduction_count(s: &RecordScore) -> usize {
         .sum()
 }
 
-pub(super) fn project_row(
-    ledger: &Ledger,
+pub(crate) fn project_row(
+    record: Option<&jixiao_core::Record>,
     s: &RecordScore,
-    titles: &BTreeMap<&str, &str>,
+    titles: &Titles,
 ) -> ProjectRow {
-    let record = record_of(ledger, s);
     let deductions = s
         .checks
         .iter()
@@ -46,7 +41,7 @@ pub(super) fn project_row(
                 .filter(|e| is_deduction(c, e))
                 .map(|e| DeductionRow {
                     check: c.id.clone(),
-                    title: titles.get(c.id.as_str()).copied().unwrap_or("").to_string(),
+                    title: titles.get(c.id.as_str()).cloned().unwrap_or_default(),
                     deduction: round2(e.deduction),
                     subject: e.subject.clone(),
                     text: e.text.clone(),
@@ -141,38 +136,46 @@ pub(crate) fn parsed_words(i: &Indicator) -> String {
     out
 }
 
-/// The rubric's checks with failure counts and examples, and the Pareto order.
-pub(super) fn check_rows(
-    card: &Scorecard,
-    scores: &[&RecordScore],
-    titles: &BTreeMap<&str, &str>,
-) -> (Vec<CheckRow>, Vec<usize>) {
-    let mut rows: Vec<CheckRow> = card
-        .rubric
-        .checks
-        .iter()
-        .map(|c| CheckRow {
-            id: c.id.clone(),
-            title: titles.get(c.id.as_str()).copied().unwrap_or("").to_string(),
-            max_points: c.max_points,
-            rule: c.rule.clone(),
-            source: c.source.clone(),
-            failures: 0,
-            points_lost: 0.0,
-            cumulative_share: 0.0,
-            examples: Vec::new(),
-        })
-        .collect();
-    let index: BTreeMap<&str, usize> = card
-        .rubric
-        .checks
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    for s in scores {
+/// The rubric's checks with failure counts and examples, counted a card at a time in scorecard
+/// order; then the Pareto order.
+pub(super) struct CheckTally {
+    rows: Vec<CheckRow>,
+    index: BTreeMap<String, usize>,
+}
+
+impl CheckTally {
+    pub(super) fn new(rubric: &RubricInfo, titles: &Titles) -> CheckTally {
+        let rows = rubric
+            .checks
+            .iter()
+            .map(|c| CheckRow {
+                id: c.id.clone(),
+                title: titles.get(c.id.as_str()).cloned().unwrap_or_default(),
+                max_points: c.max_points,
+                rule: c.rule.clone(),
+                source: c.source.clone(),
+                failures: 0,
+                points_lost: 0.0,
+                cumulative_share: 0.0,
+                examples: Vec::new(),
+            })
+            .collect();
+        let index = rubric
+            .checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        CheckTally { rows, index }
+    }
+
+    pub(super) fn add(&mut self, s: &RecordScore) {
         for c in s.checks.iter().filter(|c| lost(c)) {
-            let Some(row) = index.get(c.id.as_str()).and_then(|i| rows.get_mut(*i)) else {
+            let Some(row) = self
+                .index
+                .get(c.id.as_str())
+                .and_then(|i| self.rows.get_mut(*i))
+            else {
                 continue;
             };
             row.failures += 1;
@@ -191,61 +194,24 @@ pub(super) fn check_rows(
             }
         }
     }
-    for r in &mut rows {
-        r.points_lost = round2(r.points_lost);
-    }
-    let mut pareto: Vec<usize> = (0..rows.len()).filter(|i| rows[*i].failures > 0).collect();
-    pareto.sort_by(|a, b| rows[*b].failures.cmp(&rows[*a].failures).then(a.cmp(b)));
-    let all: usize = rows.iter().map(|r| r.failures).sum();
-    let mut running = 0;
-    for i in &pareto {
-        running += rows[*i].failures;
-        rows[*i].cumulative_share = if all > 0 {
-            round2(100.0 * running as f64 / all as f64)
-        } else {
-            0.0
-        };
-    }
-    (rows, pareto)
-}
 
-/// Findings about the records in scope (a department packet keeps those whose main record is
-/// its own), in scorecard order. `findings` is already narrowed to the scope by [`super::Scope`].
-pub(super) fn finding_rows(
-    findings: &[&Finding],
-    scores: &[&RecordScore],
-    position: &BTreeMap<(usize, usize), usize>,
-    limited: bool,
-) -> Vec<FindingRow> {
-    // By (document, record): a finding finds its project in one lookup, not a scan of every record
-    // (which was quadratic on a province's corpus).
-    let by_ref: BTreeMap<(usize, usize), &RecordScore> = scores
-        .iter()
-        .map(|s| ((s.record.document, s.record.record), *s))
-        .collect();
-    findings
-        .iter()
-        .filter_map(|f| {
-            let main = f.records.first();
-            let project = main
-                .and_then(|m| by_ref.get(&(m.document, m.record)))
-                .filter(|s| main.is_some_and(|m| s.record == *m));
-            if limited && project.is_none() {
-                return None;
-            }
-            let key = main.map(|m| (m.document, m.record));
-            Some(FindingRow {
-                index: key.and_then(|k| position.get(&k).copied()),
-                department: project.map(|s| s.department.clone()).unwrap_or_default(),
-                project_code: None,
-                code: f.code.clone(),
-                severity: severity_zh(f.severity).to_string(),
-                message: f.message.clone(),
-                project: project.map(|s| s.name.clone()).unwrap_or_default(),
-                file: main.map(|m| m.file.clone()).unwrap_or_default(),
-                line: f.line,
-                text: f.text.clone(),
-            })
-        })
-        .collect()
+    pub(super) fn finish(self) -> (Vec<CheckRow>, Vec<usize>) {
+        let mut rows = self.rows;
+        for r in &mut rows {
+            r.points_lost = round2(r.points_lost);
+        }
+        let mut pareto: Vec<usize> = (0..rows.len()).filter(|i| rows[*i].failures > 0).collect();
+        pareto.sort_by(|a, b| rows[*b].failures.cmp(&rows[*a].failures).then(a.cmp(b)));
+        let all: usize = rows.iter().map(|r| r.failures).sum();
+        let mut running = 0;
+        for i in &pareto {
+            running += rows[*i].failures;
+            rows[*i].cumulative_share = if all > 0 {
+                round2(100.0 * running as f64 / all as f64)
+            } else {
+                0.0
+            };
+        }
+        (rows, pareto)
+    }
 }
