@@ -12,13 +12,14 @@
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
-use jixiao_core::{Finding, Grade, Ledger, RecordScore, Scorecard};
+use jixiao_core::{Finding, Grade, Ledger, RecordScore};
 use jixiao_ingest::InputFile;
 use jixiao_score::{CorpusScorer, CorpusScores};
 
+use crate::departments::PacketSpill;
 use crate::exit::Counts;
 use crate::manifest::{ArtifactEntry, FileDigest, InputEntry};
-use crate::pretty::{self, LedgerStream, ScoresStream};
+use crate::pretty::LedgerStream;
 use crate::publish::{Staging, StreamedFile};
 use crate::spill::{CardSpill, SpillFile};
 use crate::{DriverError, stages};
@@ -37,6 +38,8 @@ pub(crate) struct CorpusPass<'a> {
     pub(crate) score: &'a jixiao_score::ScoreContext,
     /// Keep the ledger and the cards in memory for the render stage; else the cards are spilled.
     pub(crate) keep: bool,
+    /// Spilled, the records too, for a split packet made with this meta (`crate::departments`).
+    pub(crate) packet: Option<(jixiao_render::PacketMeta, jixiao_core::RubricInfo)>,
     /// `[output] json_lines`: `records.jsonl` beside `records.json`.
     pub(crate) json_lines: bool,
     /// Input bytes per batch ([`BATCH_BYTES`]; tests make it small).
@@ -80,10 +83,11 @@ pub(crate) enum Scored {
         cards: Vec<RecordScore>,
         findings: Vec<Finding>,
     },
-    /// On disk (a records-only run).
+    /// On disk, with the records when a split packet is made from them.
     Spilled {
         cards: CardSpill,
         findings: SpillFile,
+        packet: Option<Box<PacketSpill>>,
     },
 }
 
@@ -115,9 +119,16 @@ impl Sink {
             }
         }
         match &mut self.scored {
-            Scored::Spilled { cards, findings } => {
+            Scored::Spilled {
+                cards,
+                findings,
+                packet,
+            } => {
                 cards.push_all(&batch.cards)?;
                 findings.push_all(&batch.findings)?;
+                if let Some(packet) = packet {
+                    packet.add_documents(&batch.ledger.documents)?;
+                }
             }
             Scored::Kept { cards, findings } => {
                 cards.extend(batch.cards);
@@ -154,6 +165,12 @@ impl CorpusPass<'_> {
             false => Scored::Spilled {
                 cards: CardSpill::new(spill_dir)?,
                 findings: SpillFile::new(spill_dir)?,
+                packet: match &self.packet {
+                    Some((meta, rubric)) => {
+                        Some(Box::new(PacketSpill::new(spill_dir, rubric, meta.clone())?))
+                    }
+                    None => None,
+                },
             },
         };
         let mut sink = Sink {
@@ -255,7 +272,7 @@ struct Tally {
     normalizing: Duration,
 }
 
-fn entry(path: &str, (size, sha256): (u64, String)) -> ArtifactEntry {
+pub(crate) fn entry(path: &str, (size, sha256): (u64, String)) -> ArtifactEntry {
     ArtifactEntry {
         path: path.into(),
         size,
@@ -282,151 +299,4 @@ fn batches<'f>(
         out.push(&files[start..]);
     }
     out
-}
-
-/// `scores.json` (and `scores.jsonl`) from the pass's cards, each given its department's one
-/// spelling, and findings; returns the cards and findings when they were kept (for the render
-/// stage) and the files' entries.
-pub(crate) fn write_scores(
-    staging: &mut Staging,
-    scored: Scored,
-    corpus: &CorpusScores,
-    json_lines: bool,
-) -> Result<(Option<Kept>, Vec<ArtifactEntry>), DriverError> {
-    let mut json = staging.stream(stages::SCORES_JSON)?;
-    let mut lines = match json_lines {
-        true => Some(staging.stream(stages::SCORES_JSONL)?),
-        false => None,
-    };
-    let (kept, written) = match scored {
-        Scored::Kept {
-            mut cards,
-            findings,
-        } => {
-            for card in &mut cards {
-                corpus.departments.apply(card);
-            }
-            let written = write_kept(&mut json, lines.as_mut(), &cards, &findings, corpus);
-            (Some(Kept { cards, findings }), written)
-        }
-        Scored::Spilled { cards, findings } => {
-            let written = write_spilled(&mut json, lines.as_mut(), cards, findings, corpus);
-            (None, written)
-        }
-    };
-    let mut entries = vec![entry(stages::SCORES_JSON, json.finish(written)?)];
-    if let Some(lines) = lines {
-        entries.push(entry(stages::SCORES_JSONL, lines.finish(Ok(()))?));
-    }
-    Ok((kept, entries))
-}
-
-/// The cards (respelled) and the documents' findings of a run that renders a packet.
-pub(crate) struct Kept {
-    cards: Vec<RecordScore>,
-    findings: Vec<Finding>,
-}
-
-fn write_kept(
-    json: &mut StreamedFile,
-    lines: Option<&mut StreamedFile>,
-    cards: &[RecordScore],
-    findings: &[Finding],
-    corpus: &CorpusScores,
-) -> io::Result<()> {
-    let mut stream = ScoresStream::open(&mut json.writer, &corpus.rubric)?;
-    stream.extend(&mut json.writer, cards)?;
-    stream.findings(&mut json.writer)?;
-    stream.extend(&mut json.writer, findings)?;
-    close(stream, json, corpus)?;
-    if let Some(lines) = lines {
-        for card in cards {
-            serde_json::to_writer(&mut lines.writer, card)?;
-            lines.writer.write_all(b"\n")?;
-        }
-    }
-    Ok(())
-}
-
-/// The spilled cards copied as they are, but for those whose department is respelled (read,
-/// respelled, serialised again), then the spilled findings; `scores.jsonl` has every card read
-/// back.
-fn write_spilled(
-    json: &mut StreamedFile,
-    mut lines: Option<&mut StreamedFile>,
-    cards: CardSpill,
-    findings: SpillFile,
-    corpus: &CorpusScores,
-) -> io::Result<()> {
-    let mut stream = ScoresStream::open(&mut json.writer, &corpus.rubric)?;
-    cards.read_back(&corpus.departments, |bytes, respelled| {
-        let card = match (respelled, &lines) {
-            (None, None) => None,
-            _ => {
-                let mut card: RecordScore = serde_json::from_slice(bytes)?;
-                if let Some(name) = respelled {
-                    card.department = name.to_string();
-                }
-                Some(card)
-            }
-        };
-        match (&card, respelled) {
-            (Some(card), Some(_)) => {
-                let bytes = pretty::serialised(card, pretty::ITEM_DEPTH)?;
-                stream.push_serialised(&mut json.writer, &bytes)?;
-            }
-            _ => stream.push_serialised(&mut json.writer, bytes)?,
-        }
-        if let (Some(lines), Some(card)) = (lines.as_deref_mut(), &card) {
-            serde_json::to_writer(&mut lines.writer, card)?;
-            lines.writer.write_all(b"\n")?;
-        }
-        Ok(())
-    })?;
-    stream.findings(&mut json.writer)?;
-    findings.read_back(|_, bytes| stream.push_serialised(&mut json.writer, bytes))?;
-    close(stream, json, corpus)
-}
-
-/// The corpus's findings (made a chunk at a time: a province's copies name millions of records),
-/// the diagnostics and the file's end.
-fn close(
-    mut stream: ScoresStream,
-    json: &mut StreamedFile,
-    corpus: &CorpusScores,
-) -> io::Result<()> {
-    use rayon::prelude::*;
-    const CHUNK: usize = 256;
-    let all = &corpus.findings;
-    for start in (0..all.len()).step_by(CHUNK) {
-        let chunk: Vec<Finding> = (start..(start + CHUNK).min(all.len()))
-            .into_par_iter()
-            .filter_map(|i| all.get(i))
-            .collect();
-        stream.extend(&mut json.writer, &chunk)?;
-    }
-    stream.close(&mut json.writer, &corpus.diagnostics)?;
-    json.writer.write_all(b"\n")
-}
-
-/// The scorecard a run with packet formats renders: the cards, every finding, the diagnostics.
-/// Without kept cards (a records-only run, its cards and findings written) only the rubric and the
-/// diagnostics.
-pub(crate) fn scorecard(kept: Option<Kept>, corpus: CorpusScores) -> Scorecard {
-    let (records, findings) = match kept {
-        Some(Kept {
-            cards,
-            mut findings,
-        }) => {
-            findings.extend(corpus.findings.to_vec());
-            (cards, findings)
-        }
-        None => (Vec::new(), Vec::new()),
-    };
-    Scorecard {
-        rubric: corpus.rubric,
-        records,
-        findings,
-        diagnostics: corpus.diagnostics,
-    }
 }

@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 mod corpus;
+mod departments;
 mod error;
 pub mod exit;
 pub mod inputs;
@@ -30,6 +31,7 @@ mod manifest;
 mod pretty;
 mod publish;
 mod run;
+mod scores;
 mod spill;
 pub mod stages;
 mod unchanged;

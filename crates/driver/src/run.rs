@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::exit::{self, Counts, ExitStatus};
 use crate::manifest::{self, ArtifactEntry, InputEntry, Manifest};
 use crate::publish::Staging;
+use crate::scores::Written as Scores;
 use crate::stages::{self, Stage, StageTiming};
 use crate::{
     DriverError, RunOverrides, RunReport, inputs, lock, log_one, normalize_context, output_dir,
@@ -297,6 +298,9 @@ fn execute(
     for d in &prepared.resolved.diagnostics {
         log_one("", d);
     }
+    let config = &prepared.render.config;
+    let formats = !config.selected().is_empty();
+    let rubric = prepared.score.rubric_info();
     let log = |doc: &jixiao_core::DocumentRecords| crate::log_document(doc);
     let pass = crate::corpus::CorpusPass {
         files: &prepared.resolved.files,
@@ -304,7 +308,11 @@ fn execute(
         limits: &prepared.limits,
         normalize: &prepared.normalize,
         score: &prepared.score,
-        keep: !prepared.render.config.selected().is_empty(),
+        // One packet file with every review sheet needs the whole ledger and scorecard; a split
+        // packet reads its departments back from the spill (`crate::departments`).
+        keep: formats && !config.split_by_department,
+        packet: (formats && config.split_by_department)
+            .then(|| (prepared.render.packet_meta(&rubric), rubric.clone())),
         json_lines: prepared.json_lines,
         batch_bytes: prepared.batch_bytes,
         log: &log,
@@ -319,29 +327,35 @@ fn execute(
     let passed = passed?;
     laps.lap_pass(&passed.times);
     let mut artifacts = passed.artifacts;
-    let (kept, written) = pool.install(|| {
-        crate::corpus::write_scores(
-            &mut staging,
-            passed.scored,
-            &passed.corpus,
-            prepared.json_lines,
-        )
+    let mut corpus = passed.corpus;
+    let (written, entries) = pool.install(|| {
+        crate::scores::write_scores(&mut staging, passed.scored, &corpus, prepared.json_lines)
     })?;
-    artifacts.extend(written);
+    artifacts.extend(entries);
     // The JSON files in the manifest's order: records.json, scores.json, then their lines.
     artifacts.sort_by_key(|a| stages::JSON_FILES.iter().position(|f| *f == a.path));
-    let mut scorecard = crate::corpus::scorecard(kept, passed.corpus);
+    let (scorecard, source) = match written {
+        Scores::Kept(kept) => (crate::scores::scorecard(Some(kept), &corpus), None),
+        Scores::Spilled { packet: None, .. } => (crate::scores::scorecard(None, &corpus), None),
+        Scores::Spilled {
+            cards,
+            findings,
+            packet: Some(packet),
+        } => {
+            let scorecard = crate::scores::scorecard(None, &corpus);
+            let corpus_findings = std::mem::take(&mut corpus.findings);
+            let split = packet
+                .finish(cards, findings, corpus_findings, corpus.departments.clone())
+                .map_err(|e| DriverError::io("cannot read back", &prepared.out_dir, e))?;
+            (scorecard, Some(split))
+        }
+    };
     laps.lap(Stage::Score);
     for d in &scorecard.diagnostics {
         log_one("", d);
     }
     let mut executed = Executed {
-        scorecard: Scorecard {
-            rubric: scorecard.rubric.clone(),
-            records: Vec::new(),
-            findings: Vec::new(),
-            diagnostics: Vec::new(),
-        },
+        scorecard,
         inputs: passed.inputs,
         counts: passed.counts,
         grades: passed.grades,
@@ -353,23 +367,14 @@ fn execute(
         // Nothing read means nothing published (the staging folder is removed): rendering an
         // empty packet would be wasted work.
         laps.lap(Stage::Render);
-        executed.scorecard = scorecard;
         return Ok(executed);
     }
-    // scores.json holds every piece of evidence; the packet prints the deductions only.
-    scorecard.retain_evidence(jixiao_render::printed_evidence);
-    let ledger = passed.ledger;
-    let (render_diagnostics, written) = std::thread::scope(|scope| {
-        let (sender, writer) = FileWriter::start(scope, staging);
-        let diagnostics = pool.install(|| {
-            jixiao_render::render_to(&ledger, &scorecard, &prepared.render, &|file| {
-                // The writer gone means it failed: the failure is reported below.
-                let _ = sender.send(file);
-            })
-        });
-        drop(sender);
-        (diagnostics, writer.join())
-    });
+    let packet = Packet {
+        ledger: passed.ledger,
+        split: source,
+    };
+    let (render_diagnostics, written) =
+        render_into(prepared, &mut executed.scorecard, packet, staging);
     for d in &render_diagnostics {
         log_one("", d);
     }
@@ -381,11 +386,53 @@ fn execute(
     })?;
     rendered.sort_by(|a, b| a.path.cmp(&b.path));
     artifacts.extend(rendered);
-    executed.scorecard = scorecard;
     executed.render_diagnostics = render_diagnostics;
     executed.staging = Some(staging);
     executed.artifacts = artifacts;
     Ok(executed)
+}
+
+/// What the render stage renders from: a split run's context and its departments in the spill,
+/// or the ledger and the scorecard in memory.
+struct Packet {
+    ledger: Ledger,
+    split: Option<(jixiao_render::RunPacket, crate::departments::SpilledSource)>,
+}
+
+/// Renders the packet, each file handed to a writer thread that puts it in `staging`; returns the
+/// render diagnostics and what the writer did.
+fn render_into(
+    prepared: &Prepared,
+    scorecard: &mut Scorecard,
+    packet: Packet,
+    staging: Staging,
+) -> (
+    Vec<Diagnostic>,
+    std::thread::Result<Written>,
+) {
+    // scores.json holds every piece of evidence; the packet prints the deductions only.
+    scorecard.retain_evidence(jixiao_render::printed_evidence);
+    let scorecard = &*scorecard;
+    std::thread::scope(|scope| {
+        let (sender, writer) = FileWriter::start(scope, staging);
+        // The writer gone means it failed: the failure is reported by the writer.
+        let sink = |file| {
+            let _ = sender.send(file);
+        };
+        let Packet { ledger, split } = packet;
+        let diagnostics = prepared.pool.install(|| match split {
+            Some((run, source)) => jixiao_render::render_split_to(
+                run,
+                &scorecard.rubric,
+                &source,
+                &prepared.render,
+                &sink,
+            ),
+            None => jixiao_render::render_to(&ledger, scorecard, &prepared.render, &sink),
+        });
+        drop(sender);
+        (diagnostics, writer.join())
+    })
 }
 
 /// Ingest and normalize fused per file: each file is normalised on the worker that read it, as soon

@@ -1,9 +1,11 @@
-//! A records-only run's score cards and findings kept on disk until `scores.json` is written: each
-//! item serialised as `scores.json` will hold it ([`pretty::serialised`] at
-//! [`pretty::ITEM_DEPTH`]) and appended to an anonymous temporary file in the output folder (gone
-//! when the run ends, however it ends), with only its length in memory.
+//! A run's score cards, findings and records kept on disk: each item serialised (cards and
+//! findings as `scores.json` will hold them, [`pretty::serialised`] at [`pretty::ITEM_DEPTH`];
+//! records compact) and appended to an anonymous temporary file in the output folder (gone when
+//! the run ends, however it ends), with only its length in memory. Once written, a spill is read
+//! back in order (`scores.json`) or an item at a time from any thread ([`SpillReader::read`]: a
+//! department's records and cards for its packet).
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 use jixiao_core::RecordScore;
@@ -28,12 +30,25 @@ impl SpillFile {
         })
     }
 
-    /// Appends `items`, serialised in parallel.
+    /// Appends `items`, serialised in parallel as `scores.json` holds them.
     pub(crate) fn push_all<T: Serialize + Sync>(&mut self, items: &[T]) -> io::Result<()> {
         let serialised: Vec<Vec<u8>> = items
             .par_iter()
             .map(|item| pretty::serialised(item, pretty::ITEM_DEPTH))
             .collect::<io::Result<_>>()?;
+        self.push_serialised(serialised)
+    }
+
+    /// Appends `items`, serialised compactly in parallel.
+    pub(crate) fn push_compact<T: Serialize + Sync>(&mut self, items: &[T]) -> io::Result<()> {
+        let serialised: Vec<Vec<u8>> = items
+            .par_iter()
+            .map(|item| serde_json::to_vec(item).map_err(io::Error::from))
+            .collect::<io::Result<_>>()?;
+        self.push_serialised(serialised)
+    }
+
+    fn push_serialised(&mut self, serialised: Vec<Vec<u8>>) -> io::Result<()> {
         for bytes in serialised {
             let len = u32::try_from(bytes.len()).map_err(io::Error::other)?;
             self.file.write_all(&bytes)?;
@@ -42,26 +57,81 @@ impl SpillFile {
         Ok(())
     }
 
-    /// Each item's bytes, in order, with its index.
-    pub(crate) fn read_back(
-        self,
+    /// The file, to be read back.
+    pub(crate) fn into_reader(self) -> io::Result<SpillReader> {
+        let file = self.file.into_inner().map_err(|e| e.into_error())?;
+        let mut offsets = Vec::with_capacity(self.lengths.len() + 1);
+        let mut end = 0u64;
+        offsets.push(end);
+        for len in self.lengths {
+            end += u64::from(len);
+            offsets.push(end);
+        }
+        // The file must hold exactly the items counted.
+        if file.metadata()?.len() != end {
+            return Err(io::Error::other("a spill file is not as long as its items"));
+        }
+        Ok(SpillReader { file, offsets })
+    }
+}
+
+/// A spill file written, read back.
+pub(crate) struct SpillReader {
+    file: std::fs::File,
+    /// Where each item starts, and the end.
+    offsets: Vec<u64>,
+}
+
+impl SpillReader {
+    pub(crate) fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Item `i`'s bytes (from any thread: a positional read).
+    pub(crate) fn read(&self, i: usize) -> io::Result<Vec<u8>> {
+        let (Some(start), Some(end)) = (self.offsets.get(i), self.offsets.get(i + 1)) else {
+            return Err(io::Error::other(format!("no item {i} in a spill file")));
+        };
+        let mut buf = vec![0; (end - start) as usize];
+        read_exact_at(&self.file, &mut buf, *start)?;
+        Ok(buf)
+    }
+
+    /// Each item's bytes in order, with its index.
+    pub(crate) fn for_each(
+        &self,
         mut each: impl FnMut(usize, &[u8]) -> io::Result<()>,
     ) -> io::Result<()> {
-        let mut file = self.file.into_inner().map_err(|e| e.into_error())?;
+        let mut file = &self.file;
         io::Seek::rewind(&mut file)?;
         let mut reader = io::BufReader::with_capacity(1 << 20, file);
         let mut buf = Vec::new();
-        for (i, len) in self.lengths.into_iter().enumerate() {
-            buf.resize(len as usize, 0);
+        for (i, w) in self.offsets.windows(2).enumerate() {
+            buf.resize((w[1] - w[0]) as usize, 0);
             reader.read_exact(&mut buf)?;
             each(i, &buf)?;
         }
-        // Nothing may be left: the file holds exactly the items counted.
-        if !reader.fill_buf()?.is_empty() {
-            return Err(io::Error::other("a spill file is longer than its items"));
-        }
         Ok(())
     }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Score cards spilled, each with its department as its table writes it (the corpus's spelling is
@@ -101,27 +171,28 @@ impl CardSpill {
         Ok(())
     }
 
-    /// Each card's bytes in order, given to `each` with its department's new spelling when
-    /// `names` respells it.
-    pub(crate) fn read_back(
-        self,
-        names: &jixiao_score::DepartmentNames,
-        mut each: impl FnMut(&[u8], Option<&str>) -> io::Result<()>,
-    ) -> io::Result<()> {
-        let CardSpill {
-            file,
-            departments,
-            names: written,
-            ..
-        } = self;
-        file.read_back(|i, bytes| {
-            let name = departments
-                .get(i)
-                .and_then(|d| written.get(*d as usize))
-                .ok_or_else(|| io::Error::other("a spilled card without its department"))?;
-            let unified = names.of(name);
-            each(bytes, (unified != name).then_some(unified))
+    /// The cards written, to be read back, with each card's department as its table writes it.
+    pub(crate) fn into_reader(self) -> io::Result<SpilledCards> {
+        Ok(SpilledCards {
+            file: self.file.into_reader()?,
+            departments: self.departments,
+            names: self.names,
         })
+    }
+}
+
+/// Score cards spilled and written, to be read back.
+pub(crate) struct SpilledCards {
+    pub(crate) file: SpillReader,
+    departments: Vec<u32>,
+    names: Vec<String>,
+}
+
+impl SpilledCards {
+    /// Card `i`'s department as its table writes it.
+    pub(crate) fn written_department(&self, i: usize) -> Option<&str> {
+        let d = self.departments.get(i)?;
+        self.names.get(*d as usize).map(String::as_str)
     }
 }
 
@@ -137,7 +208,9 @@ mod tests {
         spill.push_all::<&str>(&[])?;
         spill.push_all(&["三"])?;
         let mut back = Vec::new();
-        spill.read_back(|i, bytes| {
+        spill.push_compact(&[[4, 5]])?;
+        let spill = spill.into_reader()?;
+        spill.for_each(|i, bytes| {
             back.push((i, String::from_utf8_lossy(bytes).into_owned()));
             Ok(())
         })?;
@@ -146,9 +219,15 @@ mod tests {
             [
                 (0, "\"一\"".to_string()),
                 (1, "\"二\"".into()),
-                (2, "\"三\"".into())
+                (2, "\"三\"".into()),
+                (3, "[4,5]".into())
             ]
         );
+        // Any item, from any thread, in any order.
+        assert_eq!(spill.read(3)?, b"[4,5]");
+        assert_eq!(spill.read(1)?, "\"二\"".as_bytes());
+        assert_eq!(spill.len(), 4);
+        assert!(spill.read(4).is_err());
         // Anonymous: nothing is left in the folder.
         assert_eq!(dir.path().read_dir()?.count(), 0);
         Ok(())

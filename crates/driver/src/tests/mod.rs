@@ -204,3 +204,50 @@ fn batches_and_spilled_cards_give_the_files_of_the_whole_ledger_scored_at_once()
     }));
     Ok(())
 }
+
+#[test]
+fn a_split_packet_read_back_from_the_spill_is_the_packet_rendered_from_memory() -> R {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
+    let dir = tempfile::tempdir()?;
+    // Three documents: a county's tables, a disclosure whose departments span documents, and
+    // a district's, with departments written two ways.
+    let mut p = pipeline(
+        &samples,
+        &["001-*.txt", "003-*.txt", "004-*.txt", "extra/*.txt"],
+    );
+    p.render.formats = vec!["html".into(), "xlsx".into()];
+    let overrides = RunOverrides {
+        out: Some(dir.path().join("out")),
+        batch_bytes: Some(1),
+        ..RunOverrides::default()
+    };
+    let report = run(&p, &overrides)?;
+    assert!(report.exit.publishes(), "{:?}", report.exit);
+    // The same stages in memory, rendered from the whole ledger and scorecard.
+    let resolved = inputs::resolve(&input_specs(&p, &overrides), &p.base_dir)?;
+    let (ledger, _) = run::read_and_normalize(&resolved.files, &p.limits, &normalize_context(&p)?);
+    let card = jixiao_score::score(&ledger, &score_context(&p)?);
+    let rendered = jixiao_render::render(&ledger, &card, &render_context(&p)?);
+    assert!(
+        rendered.diagnostics.is_empty(),
+        "{:?}",
+        rendered.diagnostics
+    );
+    let departments = rendered
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with("/index.html"))
+        .count();
+    assert!(departments > 10, "{departments} department packets");
+    for file in &rendered.files {
+        let written = std::fs::read(report.out_dir.join(&file.path))?;
+        assert!(written == file.bytes, "{} differs", file.path);
+    }
+    let published: Vec<&str> = report.published.iter().map(|a| a.path.as_str()).collect();
+    assert_eq!(
+        published.len(),
+        rendered.files.len() + 3,
+        "records.json, scores.json and the manifest besides"
+    );
+    Ok(())
+}

@@ -1,0 +1,229 @@
+//! `scores.json` (and `scores.jsonl`) written once the corpus pass (`crate::corpus`) is over and
+//! every department's spelling is known: from the cards and findings kept in memory, or read back
+//! from their spill files — copied as they are unless a card's department is respelled. A split
+//! run's packet is fed each card and finding on the way (`crate::departments`).
+
+use std::io::{self, Write};
+
+use jixiao_core::{Finding, RecordScore, Scorecard};
+use jixiao_score::CorpusScores;
+
+use crate::corpus::{Scored, entry};
+use crate::departments::PacketSpill;
+use crate::manifest::ArtifactEntry;
+use crate::pretty::{self, ScoresStream};
+use crate::publish::{Staging, StreamedFile};
+use crate::spill::{SpillReader, SpilledCards};
+use crate::{DriverError, stages};
+
+/// The cards and findings once `scores.json` is written.
+pub(crate) enum Written {
+    /// In memory (respelled), for a run that renders from its ledger and scorecard.
+    Kept(Kept),
+    /// On disk, with what a split packet needs when one is made from them.
+    Spilled {
+        cards: SpilledCards,
+        findings: SpillReader,
+        packet: Option<Box<PacketSpill>>,
+    },
+}
+
+/// The cards (respelled) and the documents' findings of a run that renders from memory.
+pub(crate) struct Kept {
+    cards: Vec<RecordScore>,
+    findings: Vec<Finding>,
+}
+
+/// `scores.json` (and `scores.jsonl`) from the pass's cards, each given its department's one
+/// spelling, and findings; returns where the cards and findings are now and the files' entries.
+pub(crate) fn write_scores(
+    staging: &mut Staging,
+    scored: Scored,
+    corpus: &CorpusScores,
+    json_lines: bool,
+) -> Result<(Written, Vec<ArtifactEntry>), DriverError> {
+    let mut json = staging.stream(stages::SCORES_JSON)?;
+    let mut lines = match json_lines {
+        true => Some(staging.stream(stages::SCORES_JSONL)?),
+        false => None,
+    };
+    let (kept, written) = match scored {
+        Scored::Kept {
+            mut cards,
+            findings,
+        } => {
+            for card in &mut cards {
+                corpus.departments.apply(card);
+            }
+            let written = write_kept(&mut json, lines.as_mut(), &cards, &findings, corpus);
+            (Some(Written::Kept(Kept { cards, findings })), written)
+        }
+        Scored::Spilled {
+            cards,
+            findings,
+            mut packet,
+        } => {
+            let files = cards.into_reader().and_then(|cards| {
+                let findings = findings.into_reader()?;
+                Ok((cards, findings))
+            });
+            let written = files.and_then(|(cards, findings)| {
+                let spilled = Spilled {
+                    cards: &cards,
+                    findings: &findings,
+                    corpus,
+                };
+                spilled.write(&mut json, lines.as_mut(), packet.as_deref_mut())?;
+                Ok((cards, findings))
+            });
+            match written {
+                Ok((cards, findings)) => (
+                    Some(Written::Spilled {
+                        cards,
+                        findings,
+                        packet,
+                    }),
+                    Ok(()),
+                ),
+                Err(e) => (None, Err(e)),
+            }
+        }
+    };
+    let mut entries = vec![entry(stages::SCORES_JSON, json.finish(written)?)];
+    if let Some(lines) = lines {
+        entries.push(entry(stages::SCORES_JSONL, lines.finish(Ok(()))?));
+    }
+    let kept = kept.ok_or_else(|| DriverError::Config("scores.json was not written".into()))?;
+    Ok((kept, entries))
+}
+
+fn write_kept(
+    json: &mut StreamedFile,
+    lines: Option<&mut StreamedFile>,
+    cards: &[RecordScore],
+    findings: &[Finding],
+    corpus: &CorpusScores,
+) -> io::Result<()> {
+    let mut stream = ScoresStream::open(&mut json.writer, &corpus.rubric)?;
+    stream.extend(&mut json.writer, cards)?;
+    stream.findings(&mut json.writer)?;
+    stream.extend(&mut json.writer, findings)?;
+    close(stream, json, corpus, None)?;
+    if let Some(lines) = lines {
+        for card in cards {
+            serde_json::to_writer(&mut lines.writer, card)?;
+            lines.writer.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// The spilled cards and findings of a pass.
+struct Spilled<'a> {
+    cards: &'a SpilledCards,
+    findings: &'a SpillReader,
+    corpus: &'a CorpusScores,
+}
+
+impl Spilled<'_> {
+    /// The cards copied as they are, but for those whose department is respelled (read,
+    /// respelled, serialised again), then the findings; `scores.jsonl` has every card read back,
+    /// and so has a split packet.
+    fn write(
+        &self,
+        json: &mut StreamedFile,
+        mut lines: Option<&mut StreamedFile>,
+        mut packet: Option<&mut PacketSpill>,
+    ) -> io::Result<()> {
+        let corpus = self.corpus;
+        let mut stream = ScoresStream::open(&mut json.writer, &corpus.rubric)?;
+        self.cards.file.for_each(|i, bytes| {
+            let written = self
+                .cards
+                .written_department(i)
+                .ok_or_else(|| io::Error::other("a spilled card without its department"))?;
+            let unified = corpus.departments.of(written);
+            let respelled = unified != written;
+            let card = match respelled || lines.is_some() || packet.is_some() {
+                false => None,
+                true => {
+                    let mut card: RecordScore = serde_json::from_slice(bytes)?;
+                    card.department = unified.to_string();
+                    Some(card)
+                }
+            };
+            match (&card, respelled) {
+                (Some(card), true) => {
+                    let bytes = pretty::serialised(card, pretty::ITEM_DEPTH)?;
+                    stream.push_serialised(&mut json.writer, &bytes)?;
+                }
+                _ => stream.push_serialised(&mut json.writer, bytes)?,
+            }
+            if let Some(card) = &card {
+                if let Some(lines) = lines.as_deref_mut() {
+                    serde_json::to_writer(&mut lines.writer, card)?;
+                    lines.writer.write_all(b"\n")?;
+                }
+                if let Some(packet) = packet.as_deref_mut() {
+                    packet.add_card(i, card);
+                }
+            }
+            Ok(())
+        })?;
+        stream.findings(&mut json.writer)?;
+        self.findings.for_each(|_, bytes| {
+            stream.push_serialised(&mut json.writer, bytes)?;
+            if let Some(packet) = packet.as_deref_mut() {
+                packet.add_finding(&serde_json::from_slice(bytes)?);
+            }
+            Ok(())
+        })?;
+        close(stream, json, corpus, packet)
+    }
+}
+
+/// The corpus's findings (made a chunk at a time: a province's copies name millions of records),
+/// the diagnostics and the file's end.
+fn close(
+    mut stream: ScoresStream,
+    json: &mut StreamedFile,
+    corpus: &CorpusScores,
+    mut packet: Option<&mut PacketSpill>,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 256;
+    let all = &corpus.findings;
+    for start in (0..all.len()).step_by(CHUNK) {
+        let chunk: Vec<Finding> = (start..(start + CHUNK).min(all.len()))
+            .into_par_iter()
+            .filter_map(|i| all.get(i))
+            .collect();
+        stream.extend(&mut json.writer, &chunk)?;
+        if let Some(packet) = packet.as_deref_mut() {
+            chunk.iter().for_each(|f| packet.add_finding(f));
+        }
+    }
+    stream.close(&mut json.writer, &corpus.diagnostics)?;
+    json.writer.write_all(b"\n")
+}
+
+/// The scorecard a run that renders from memory renders: the cards, every finding, the
+/// diagnostics. Otherwise (its cards and findings on disk) only the rubric and the diagnostics.
+pub(crate) fn scorecard(kept: Option<Kept>, corpus: &CorpusScores) -> Scorecard {
+    let (records, findings) = match kept {
+        Some(Kept {
+            cards,
+            mut findings,
+        }) => {
+            findings.extend(corpus.findings.to_vec());
+            (cards, findings)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    Scorecard {
+        rubric: corpus.rubric.clone(),
+        records,
+        findings,
+        diagnostics: corpus.diagnostics.clone(),
+    }
+}
