@@ -34,53 +34,54 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// What a summary reads of a record's score: a [`RecordScore`], or what a run keeps of one when
-/// it does not keep the whole card.
-pub trait Scored {
+/// A score's four numbers, as a summary reads them: of a [`RecordScore`], or kept apart when a run
+/// does not keep the whole card.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreTotals {
     /// Points earned.
-    fn total(&self) -> f64;
+    pub total: f64,
     /// Points available.
-    fn max_points(&self) -> f64;
+    pub max_points: f64,
     /// The record's funds (万元), when stated.
-    fn funds_total(&self) -> Option<f64>;
+    pub funds_total: Option<f64>,
     /// The grade given.
-    fn grade(&self) -> Grade;
+    pub grade: Grade,
+}
+
+/// Anything with a score's four numbers.
+pub trait Scored {
+    /// Its numbers.
+    fn totals(&self) -> ScoreTotals;
+}
+
+impl Scored for ScoreTotals {
+    fn totals(&self) -> ScoreTotals {
+        *self
+    }
 }
 
 impl Scored for RecordScore {
-    fn total(&self) -> f64 {
-        self.total
-    }
-    fn max_points(&self) -> f64 {
-        self.max_points
-    }
-    fn funds_total(&self) -> Option<f64> {
-        self.funds_total
-    }
-    fn grade(&self) -> Grade {
-        self.grade
+    fn totals(&self) -> ScoreTotals {
+        ScoreTotals {
+            total: self.total,
+            max_points: self.max_points,
+            funds_total: self.funds_total,
+            grade: self.grade,
+        }
     }
 }
 
 impl<T: Scored + ?Sized> Scored for &T {
-    fn total(&self) -> f64 {
-        (**self).total()
-    }
-    fn max_points(&self) -> f64 {
-        (**self).max_points()
-    }
-    fn funds_total(&self) -> Option<f64> {
-        (**self).funds_total()
-    }
-    fn grade(&self) -> Grade {
-        (**self).grade()
+    fn totals(&self) -> ScoreTotals {
+        (**self).totals()
     }
 }
 
 /// A record's score as a percentage of the points available to it.
 pub fn percent(s: &(impl Scored + ?Sized)) -> f64 {
-    if s.max_points() > 0.0 {
-        round2(100.0 * s.total() / s.max_points())
+    let s = s.totals();
+    if s.max_points > 0.0 {
+        round2(100.0 * s.total / s.max_points)
     } else {
         0.0
     }
@@ -94,16 +95,17 @@ pub fn summarize<S: Scored>(scores: impl IntoIterator<Item = S>) -> Summary {
     };
     let (mut sum, mut wsum, mut wfunds) = (0.0, 0.0, 0.0);
     for r in scores {
+        let r = r.totals();
         let p = percent(&r);
         s.records += 1;
         sum += p;
         s.min = s.min.min(p);
-        *s.grades.entry(r.grade()).or_default() += 1;
-        if let Some(f) = r.funds_total().filter(|f| *f > 0.0) {
+        *s.grades.entry(r.grade).or_default() += 1;
+        if let Some(f) = r.funds_total.filter(|f| *f > 0.0) {
             s.funds += f;
             wsum += p * f;
             wfunds += f;
-            *s.grade_funds.entry(r.grade()).or_default() += f;
+            *s.grade_funds.entry(r.grade).or_default() += f;
         }
     }
     if s.records == 0 {

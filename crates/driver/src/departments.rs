@@ -21,6 +21,9 @@ use crate::spill::{SpillFile, SpillReader, SpilledCards};
 /// What a split run's packet keeps while the corpus is read and its scores written.
 pub(crate) struct PacketSpill {
     records: SpillFile,
+    /// The run's finding rows, as its workbook lists them (the whole-run context keeps only the
+    /// report's).
+    finding_rows: SpillFile,
     /// Each document's first record's ordinal (records counted in corpus order).
     document_first: Vec<u32>,
     /// Each record's project code and `单位编码`.
@@ -50,6 +53,7 @@ impl PacketSpill {
     ) -> Result<Self, DriverError> {
         Ok(PacketSpill {
             records: SpillFile::new(dir)?,
+            finding_rows: SpillFile::new(dir)?,
             document_first: Vec::new(),
             codes: Vec::new(),
             summaries: Vec::new(),
@@ -93,9 +97,12 @@ impl PacketSpill {
         d.of_card.push(department as u32);
     }
 
-    /// The next finding, after every card: it goes to the department of its main record.
-    pub(crate) fn add_finding(&mut self, f: &Finding) {
-        self.whole.add_finding(f);
+    /// The next finding, after every card: its row to the run's, and the finding to the
+    /// department of its main record.
+    pub(crate) fn add_finding(&mut self, f: &Finding) -> io::Result<()> {
+        if let Some(row) = self.whole.finding_row(f) {
+            self.finding_rows.push_one(&row)?;
+        }
         let d = &mut self.departments;
         let owner = f.records.first().and_then(|m| {
             let first = *self.document_first.get(m.document)? as usize;
@@ -111,6 +118,7 @@ impl PacketSpill {
             members.1.push(d.findings);
         }
         d.findings += 1;
+        Ok(())
     }
 
     /// The run's context, and its departments to be read back.
@@ -127,6 +135,7 @@ impl PacketSpill {
         };
         let source = SpilledSource {
             records: self.records.into_reader()?,
+            finding_rows: self.finding_rows.into_reader()?,
             cards,
             findings,
             corpus,
@@ -142,6 +151,7 @@ impl PacketSpill {
 /// A split run's departments, read back from its spill files one at a time.
 pub(crate) struct SpilledSource {
     records: SpillReader,
+    finding_rows: SpillReader,
     cards: SpilledCards,
     findings: SpillReader,
     corpus: CorpusFindings,
@@ -159,6 +169,17 @@ impl jixiao_render::DepartmentSource for SpilledSource {
             .and_then(|i| self.members.get(*i))
             .ok_or_else(|| format!("no department named {department} in the spill"))?;
         self.read(cards, findings).map_err(|e| e.to_string())
+    }
+
+    fn finding_rows(
+        &self,
+        f: &mut dyn FnMut(jixiao_render::FindingRow),
+    ) -> Option<Result<(), String>> {
+        let read = self.finding_rows.for_each(|_, bytes| {
+            f(serde_json::from_slice(bytes)?);
+            Ok(())
+        });
+        Some(read.map_err(|e| e.to_string()))
     }
 }
 

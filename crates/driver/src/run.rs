@@ -406,10 +406,7 @@ fn render_into(
     scorecard: &mut Scorecard,
     packet: Packet,
     staging: Staging,
-) -> (
-    Vec<Diagnostic>,
-    std::thread::Result<Written>,
-) {
+) -> (Vec<Diagnostic>, std::thread::Result<Written>) {
     // scores.json holds every piece of evidence; the packet prints the deductions only.
     scorecard.retain_evidence(jixiao_render::printed_evidence);
     let scorecard = &*scorecard;

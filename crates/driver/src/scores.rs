@@ -174,7 +174,7 @@ impl Spilled<'_> {
         self.findings.for_each(|_, bytes| {
             stream.push_serialised(&mut json.writer, bytes)?;
             if let Some(packet) = packet.as_deref_mut() {
-                packet.add_finding(&serde_json::from_slice(bytes)?);
+                packet.add_finding(&serde_json::from_slice(bytes)?)?;
             }
             Ok(())
         })?;
@@ -200,7 +200,9 @@ fn close(
             .collect();
         stream.extend(&mut json.writer, &chunk)?;
         if let Some(packet) = packet.as_deref_mut() {
-            chunk.iter().for_each(|f| packet.add_finding(f));
+            for f in &chunk {
+                packet.add_finding(f)?;
+            }
         }
     }
     stream.close(&mut json.writer, &corpus.diagnostics)?;

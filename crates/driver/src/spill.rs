@@ -48,6 +48,11 @@ impl SpillFile {
         self.push_serialised(serialised)
     }
 
+    /// Appends one item, serialised compactly.
+    pub(crate) fn push_one(&mut self, item: &impl Serialize) -> io::Result<()> {
+        self.push_serialised(vec![serde_json::to_vec(item)?])
+    }
+
     fn push_serialised(&mut self, serialised: Vec<Vec<u8>>) -> io::Result<()> {
         for bytes in serialised {
             let len = u32::try_from(bytes.len()).map_err(io::Error::other)?;

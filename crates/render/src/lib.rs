@@ -38,7 +38,7 @@ use jixiao_core::{Diagnostic, DiagnosticCode, Ledger, Scorecard, Severity};
 use rayon::prelude::*;
 
 pub use html::{HtmlOptions, write as write_html};
-pub use packet::{DocumentSummary, PacketContext, PacketMeta, ScopeBuilder};
+pub use packet::{DocumentSummary, FindingRow, PacketContext, PacketMeta, ScopeBuilder};
 pub use split::{DepartmentSource, LoadedDepartment, RunPacket, render_split_to};
 
 /// Whether the packet prints this piece of evidence (a deduction, or the grade a check that lost
@@ -298,37 +298,28 @@ pub fn render_to(
     ctx: &RenderContext,
     sink: &(dyn Fn(RenderedFile) + Sync),
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = ctx.diagnostics.clone();
     let formats = ctx.config.selected();
     if formats.is_empty() {
         // records.json and scores.json only: no packet context to build.
-        return diagnostics;
-    }
-    if ctx.config.split_by_department {
-        // Its own diagnostics come back from the split renderer.
-        diagnostics.clear();
+        return ctx.diagnostics.clone();
     }
     let meta = ctx.packet_meta(&card.rubric);
     if !ctx.config.split_by_department {
+        let mut diagnostics = ctx.diagnostics.clone();
         let mut whole =
             PacketContext::of_scope_rows(ledger, card, meta, packet::Scope::whole(card), true);
-        return match fill_wording(&mut whole, ctx) {
-            Ok(()) => {
-                diagnostics.extend(render_main(
-                    &whole,
-                    &whole.projects,
-                    &formats,
-                    false,
-                    ctx,
-                    sink,
-                ));
-                diagnostics
-            }
-            Err(e) => {
-                diagnostics.push(not_written("packet", &e));
-                diagnostics
-            }
-        };
+        match fill_wording(&mut whole, ctx) {
+            Ok(()) => diagnostics.extend(render_main(
+                &whole,
+                &whole.projects,
+                &formats,
+                false,
+                ctx,
+                sink,
+            )),
+            Err(e) => diagnostics.push(not_written("packet", &e)),
+        }
+        return diagnostics;
     }
     // Split, the run's report and page show totals and its workbook takes its rows one at a time:
     // the whole run's context holds no project rows.

@@ -18,12 +18,17 @@ pub(crate) fn localize(p: &mut PacketContext, strings: &Strings) {
         replace(&mut s.layout, strings, "layout");
     }
     for f in &mut p.findings {
-        replace(&mut f.code, strings, "finding");
+        finding(f, strings);
     }
     for u in &mut p.unparsed {
         u.message = unparsed_message(u, strings);
         replace(&mut u.code, strings, "diagnostic");
     }
+}
+
+/// A finding row's category in the reader's words.
+pub(crate) fn finding(f: &mut crate::packet::FindingRow, strings: &Strings) {
+    replace(&mut f.code, strings, "finding");
 }
 
 fn word<'s>(strings: &'s Strings, section: &str, code: &'s str) -> &'s str {

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use jixiao_core::{Diagnostic, Finding, Ledger, Record, RecordScore, RubricInfo, Scorecard};
 use rayon::prelude::*;
 
-use crate::packet::{self, DocumentSummary, PacketContext, ProjectRow, ScopeBuilder};
+use crate::packet::{self, DocumentSummary, FindingRow, PacketContext, ProjectRow, ScopeBuilder};
 use crate::{RenderContext, RenderError, RenderedFile, fill_wording, not_written};
 
 /// One department of a split run, as its packet needs it.
@@ -32,6 +32,14 @@ pub trait DepartmentSource: Sync {
     /// The department named `department` (as the whole-run context names it); an error says
     /// why it cannot be read.
     fn load(&self, department: &str) -> Result<LoadedDepartment, String>;
+
+    /// Calls `f` with every row of the run's findings in order, when the source keeps them
+    /// (the whole-run context was built with [`ScopeBuilder::finding_row`] and holds only the
+    /// report's); `None` when the context holds them all.
+    fn finding_rows(&self, f: &mut dyn FnMut(FindingRow)) -> Option<Result<(), String>> {
+        let _ = f;
+        None
+    }
 }
 
 /// A split run's own context, and how many indicator rows its workbook will list (it is
@@ -69,6 +77,7 @@ pub fn render_split_to(
         order: &names,
         titles: packet::titles(rubric),
         indicators: run.indicators,
+        strings: &ctx.wording.strings,
         failures: Mutex::new(Vec::new()),
     };
     let (main, departments) = rayon::join(
@@ -141,6 +150,8 @@ struct LoadedRows<'a> {
     order: &'a [String],
     titles: packet::Titles,
     indicators: usize,
+    /// For the findings' categories in the reader's words.
+    strings: &'a crate::wording::Strings,
     /// Departments that could not be read (their rows are missing from the workbook).
     failures: Mutex<Vec<String>>,
 }
@@ -165,6 +176,22 @@ impl packet::ProjectRows for LoadedRows<'_> {
 
     fn indicators(&self) -> usize {
         self.indicators
+    }
+
+    fn each_finding(&self, packet: &PacketContext, f: &mut dyn FnMut(&FindingRow)) {
+        let streamed = self.source.finding_rows(&mut |mut row| {
+            crate::localize::finding(&mut row, self.strings);
+            f(&row);
+        });
+        match streamed {
+            None => packet.findings.iter().for_each(f),
+            Some(Ok(())) => {}
+            Some(Err(message)) => {
+                if let Ok(mut failures) = self.failures.lock() {
+                    failures.push(format!("findings: {message}"));
+                }
+            }
+        }
     }
 }
 
@@ -231,6 +258,7 @@ mod tests {
             order: &names,
             titles: packet::titles(&card.rubric),
             indicators: 7,
+            strings: &Default::default(),
             failures: Mutex::new(Vec::new()),
         };
         let json = |r: &ProjectRow| serde_json::to_string(r).unwrap_or_default();
@@ -257,6 +285,7 @@ mod tests {
             order: &names,
             titles: Default::default(),
             indicators: 0,
+            strings: &Default::default(),
             failures: Mutex::new(Vec::new()),
         };
         let mut made = 0;

@@ -7,13 +7,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use jixiao_core::summary::{Scored, percent, summarize};
+use jixiao_core::summary::{ScoreTotals, Scored, percent, summarize};
 use jixiao_core::{
-    DocumentRecords, Finding, Grade, Record, RecordKind, RecordScore, RubricInfo, Severity,
+    DocumentRecords, Finding, Record, RecordKind, RecordScore, RubricInfo, Severity,
 };
 
 use super::places::PlaceTally;
 use super::rows::{CheckTally, deduction_count, project_row};
+use super::views::{FINDINGS_IN_SUMMARY, severity_rank};
 use super::{
     CorpusSummary, DepartmentRow, FindingRow, PacketContext, PacketMeta, ProjectRow, SourceRow,
     UnparsedRow, grade_counts, grade_rows, histogram, lost, low_confidence_row, severity_zh,
@@ -87,29 +88,18 @@ struct CardFacts {
     file: usize,
     lines: [u32; 2],
     kind: RecordKind,
-    total: f64,
-    max_points: f64,
-    funds_total: Option<f64>,
-    grade: Grade,
+    totals: ScoreTotals,
     name: String,
     /// The record's project code.
     code: Option<String>,
-    /// Its review sheet, when the packet lists them.
-    row: Option<ProjectRow>,
+    /// Its review sheet, when the packet lists them (boxed: a card without one takes a few
+    /// dozen bytes, and a province's run keeps half a million).
+    row: Option<Box<ProjectRow>>,
 }
 
 impl Scored for CardFacts {
-    fn total(&self) -> f64 {
-        self.total
-    }
-    fn max_points(&self) -> f64 {
-        self.max_points
-    }
-    fn funds_total(&self) -> Option<f64> {
-        self.funds_total
-    }
-    fn grade(&self) -> Grade {
-        self.grade
+    fn totals(&self) -> ScoreTotals {
+        self.totals
     }
 }
 
@@ -137,10 +127,15 @@ pub struct ScopeBuilder {
     department_index: BTreeMap<String, usize>,
     files: Vec<String>,
     file_index: BTreeMap<String, usize>,
-    /// Each card by its record (document, record), made when the first finding comes.
-    by_ref: Option<BTreeMap<(usize, usize), usize>>,
-    /// Finding rows without their 序号 and project code, and their main record.
-    findings: Vec<(FindingRow, Option<(usize, usize)>)>,
+    /// Where each card is, made when the first finding comes (every card is in by then).
+    index: Option<CardIndex>,
+    /// The finding rows kept: all of them, or when streamed the first of each severity.
+    findings: Vec<FindingRow>,
+    /// Finding rows made, kept or streamed.
+    finding_count: usize,
+    /// Rows handed back to the caller ([`ScopeBuilder::finding_row`]), and how many of each
+    /// severity are kept for the report.
+    streamed: [usize; 4],
     deductions: usize,
     documents: usize,
     sources: Vec<SourceRow>,
@@ -174,8 +169,10 @@ impl ScopeBuilder {
             department_index: BTreeMap::new(),
             files: Vec::new(),
             file_index: BTreeMap::new(),
-            by_ref: None,
+            index: None,
             findings: Vec::new(),
+            finding_count: 0,
+            streamed: [0; 4],
             deductions: 0,
             documents: 0,
             sources: Vec::new(),
@@ -243,6 +240,7 @@ impl ScopeBuilder {
         unit_code: Option<String>,
         row: Option<ProjectRow>,
     ) {
+        debug_assert!(self.index.is_none(), "every card comes before the findings");
         let index = self.cards.len();
         let department = match self.department_index.get(&s.department) {
             Some(&i) => i,
@@ -288,13 +286,10 @@ impl ScopeBuilder {
             file,
             lines: s.record.lines,
             kind: s.kind,
-            total: s.total,
-            max_points: s.max_points,
-            funds_total: s.funds_total,
-            grade: s.grade,
+            totals: s.totals(),
             name: s.name.clone(),
             code,
-            row,
+            row: row.map(Box::new),
         });
     }
 
@@ -302,35 +297,52 @@ impl ScopeBuilder {
     /// all of them), in scorecard order, once every card is added. A department's packet lists
     /// only those about its records.
     pub fn add_finding(&mut self, f: &Finding) {
-        let cards = &self.cards;
-        let by_ref = self.by_ref.get_or_insert_with(|| {
-            // By (document, record): a finding finds its project in one lookup, not a scan of
-            // every record (which was quadratic on a province's corpus).
-            cards
-                .iter()
-                .enumerate()
-                .map(|(i, c)| ((c.document, c.record), i))
-                .collect()
-        });
-        let main = f.records.first();
-        let project = main
-            .and_then(|m| by_ref.get(&(m.document, m.record)))
-            .map(|i| &cards[*i])
-            .filter(|c| {
-                main.is_some_and(|m| {
-                    c.lines == m.lines && self.files.get(c.file).is_some_and(|f| *f == m.file)
-                })
-            });
-        if self.meta.department.is_some() && project.is_none() {
-            return;
+        if let Some(row) = self.finding(f) {
+            self.findings.push(row);
         }
-        let row = FindingRow {
-            index: None,
+    }
+
+    /// [`ScopeBuilder::add_finding`] for a run whose findings are too many to hold: the finding's
+    /// row is handed back for the caller to keep (the run's workbook lists every one), and the
+    /// context keeps only the rows the run's report and page show (the first
+    /// `FINDINGS_IN_SUMMARY` of each severity) and the count.
+    pub fn finding_row(&mut self, f: &Finding) -> Option<FindingRow> {
+        let row = self.finding(f)?;
+        let rank = severity_rank(&row.severity).min(3);
+        if self.streamed[rank] < FINDINGS_IN_SUMMARY {
+            self.streamed[rank] += 1;
+            self.findings.push(row.clone());
+        }
+        Some(row)
+    }
+
+    /// A finding's row, its project found by its main record, numbered by the project's 序号.
+    fn finding(&mut self, f: &Finding) -> Option<FindingRow> {
+        let index = self
+            .index
+            .get_or_insert_with(|| CardIndex::of(&self.cards, &self.departments));
+        let main = f.records.first();
+        let key = main.map(|m| (m.document, m.record));
+        let at = key
+            .and_then(|k| index.by_ref.get(&k))
+            .map(|i| &self.cards[*i]);
+        let project = at.filter(|c| {
+            main.is_some_and(|m| {
+                c.lines == m.lines && self.files.get(c.file).is_some_and(|f| *f == m.file)
+            })
+        });
+        if self.meta.department.is_some() && project.is_none() {
+            return None;
+        }
+        self.finding_count += 1;
+        let position = key.and_then(|k| index.position.get(&k).copied());
+        Some(FindingRow {
+            index: position,
             department: project
                 .and_then(|c| self.departments.get(c.department))
                 .map(|d| d.name.clone())
                 .unwrap_or_default(),
-            project_code: None,
+            project_code: position.and(at).and_then(|c| c.code.clone()),
             code: f.code.clone(),
             severity: severity_zh(f.severity).to_string(),
             message: f.message.clone(),
@@ -338,9 +350,7 @@ impl ScopeBuilder {
             file: main.map(|m| m.file.clone()).unwrap_or_default(),
             line: f.line,
             text: f.text.clone(),
-        };
-        self.findings
-            .push((row, main.map(|m| (m.document, m.record))));
+        })
     }
 
     /// The context.
@@ -353,7 +363,9 @@ impl ScopeBuilder {
             checks,
             mut cards,
             departments,
+            index,
             findings,
+            finding_count,
             deductions,
             documents,
             sources,
@@ -362,20 +374,19 @@ impl ScopeBuilder {
             places,
             ..
         } = self;
-        let order = department_order(&departments);
+        let order = match index {
+            Some(index) => index.order,
+            None => department_order(&departments),
+        };
         let mut projects = Vec::with_capacity(if keep_rows { cards.len() } else { 0 });
-        let mut codes: Vec<Option<String>> = Vec::with_capacity(cards.len());
+        let mut listed = 0;
         let mut rows = Vec::with_capacity(departments.len());
-        // Each record's 序号 in the project list, for the detail rows to join on.
-        let mut position: BTreeMap<(usize, usize), usize> = BTreeMap::new();
         for d in order.iter().map(|i| &departments[*i]) {
-            let start = codes.len();
+            let start = listed;
             for i in &d.cards {
-                let card = &mut cards[*i];
-                position.insert((card.document, card.record), codes.len() + 1);
-                codes.push(card.code.clone());
-                if let Some(row) = card.row.take() {
-                    projects.push(row);
+                listed += 1;
+                if let Some(row) = cards[*i].row.take() {
+                    projects.push(*row);
                 }
             }
             let members = d.cards.iter().map(|i| &cards[*i]);
@@ -391,7 +402,7 @@ impl ScopeBuilder {
                 grades: grade_counts(&summary),
                 top_problems: top_problems(&d.failures, &titles),
                 records: if keep_rows {
-                    (start..codes.len()).collect()
+                    (start..listed).collect()
                 } else {
                     Vec::new()
                 },
@@ -403,17 +414,6 @@ impl ScopeBuilder {
             .collect();
         let total = summarize(project_cards.iter().copied());
         let (checks, pareto) = checks.finish();
-        let findings: Vec<FindingRow> = findings
-            .into_iter()
-            .map(|(mut row, main)| {
-                row.index = main.and_then(|k| position.get(&k).copied());
-                row.project_code = row
-                    .index
-                    .and_then(|i| codes.get(i.wrapping_sub(1)))
-                    .and_then(Clone::clone);
-                row
-            })
-            .collect();
         let mut summary = CorpusSummary {
             documents,
             projects: total.records,
@@ -429,7 +429,7 @@ impl ScopeBuilder {
                 .fold(0.0, f64::max),
             grades: grade_rows(&total),
             histogram: histogram(project_cards.iter().map(|c| percent(*c))),
-            findings: findings.len(),
+            findings: finding_count,
             deductions,
             other_years,
             places: Vec::new(),
@@ -460,6 +460,39 @@ impl ScopeBuilder {
             bands,
             text: crate::Prose::default(),
             strings: Default::default(),
+        }
+    }
+}
+
+/// Where each card is: by its record, and its 序号 in the project list (department order, then
+/// scorecard order), for the finding rows to join on.
+struct CardIndex {
+    /// Department indices in the packet's order.
+    order: Vec<usize>,
+    by_ref: BTreeMap<(usize, usize), usize>,
+    position: BTreeMap<(usize, usize), usize>,
+}
+
+impl CardIndex {
+    fn of(cards: &[CardFacts], departments: &[DepartmentTally]) -> CardIndex {
+        let order = department_order(departments);
+        // By (document, record): a finding finds its project in one lookup, not a scan of every
+        // record (which was quadratic on a province's corpus).
+        let by_ref = cards
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((c.document, c.record), i))
+            .collect();
+        let position = order
+            .iter()
+            .flat_map(|d| &departments[*d].cards)
+            .enumerate()
+            .map(|(n, i)| ((cards[*i].document, cards[*i].record), n + 1))
+            .collect();
+        CardIndex {
+            order,
+            by_ref,
+            position,
         }
     }
 }

@@ -12,6 +12,11 @@ pub(crate) trait ProjectRows: Sync {
     fn each(&self, f: &mut dyn FnMut(&ProjectRow));
     /// How many indicator rows they have (the workbook streams past a size).
     fn indicators(&self) -> usize;
+    /// Calls `f` with each row of the findings sheet, in order: the packet's own, unless they are
+    /// kept elsewhere (a province's run keeps them on disk and its context only the report's).
+    fn each_finding(&self, packet: &super::PacketContext, f: &mut dyn FnMut(&super::FindingRow)) {
+        packet.findings.iter().for_each(f);
+    }
 }
 
 impl ProjectRows for Vec<ProjectRow> {

@@ -243,20 +243,29 @@ pub struct DeductionExample {
     pub line: Option<u32>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One finding as the packet lists it. Read back too: a province's run keeps the run's rows on
+/// disk until its workbook lists them.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct FindingRow {
     /// The 序号 of its project in the packet's project list (项目得分), to join on.
     pub index: Option<usize>,
-    /// Its project's department and code (empty for a finding about no project).
+    /// Its project's department (empty for a finding about no project).
     pub department: String,
+    /// Its project's code.
     pub project_code: Option<String>,
+    /// Its category: jixiao's code (`copied-indicator`), the reader's words once localised.
     pub code: String,
     /// `错误` / `警告` / `提示`.
     pub severity: String,
+    /// What was found, in Chinese.
     pub message: String,
+    /// Its project's name (empty for a finding about no project).
     pub project: String,
+    /// The input file of its main record.
     pub file: String,
+    /// The line it quotes.
     pub line: Option<u32>,
+    /// The cell it quotes.
     pub text: Option<String>,
 }
 

@@ -332,3 +332,52 @@ fn a_context_without_rows_keeps_every_total_and_the_findings_codes() {
     };
     assert_eq!(codes(&bare), codes(&p));
 }
+
+#[test]
+fn findings_streamed_out_leave_the_report_what_it_shows() {
+    let (ledger, mut card) = crate::tests::inputs();
+    // 75 warnings and 3 errors: more than the report lists of warnings.
+    let mut findings = Vec::new();
+    for _ in 0..5 {
+        findings.extend(card.findings.iter().cloned());
+    }
+    for f in card.findings.iter().take(3) {
+        findings.push(Finding {
+            severity: Severity::Error,
+            ..f.clone()
+        });
+    }
+    card.findings = findings;
+    let meta = sample_packet().meta;
+    let whole =
+        PacketContext::of_scope_rows(&ledger, &card, meta.clone(), Scope::whole(&card), false);
+    let mut builder = ScopeBuilder::new(&card.rubric, meta, None, false);
+    for d in &ledger.documents {
+        builder.add_document(d);
+    }
+    for s in &card.records {
+        builder.add_card(s, record_of(&ledger, s));
+    }
+    let rows: Vec<FindingRow> = card
+        .findings
+        .iter()
+        .filter_map(|f| builder.finding_row(f))
+        .collect();
+    let streamed = builder.finish();
+    let json = |v: &[FindingRow]| serde_json::to_string(v).unwrap_or_default();
+    assert_eq!(rows.len(), 78);
+    assert!(
+        json(&rows) == json(&whole.findings),
+        "every row handed back, in order"
+    );
+    assert_eq!(streamed.findings.len(), views::FINDINGS_IN_SUMMARY + 3);
+    assert_eq!(streamed.summary.findings, 78);
+    assert!(
+        json(&streamed.summary_view().findings) == json(&whole.summary_view().findings),
+        "the report lists the same findings"
+    );
+    assert_eq!(
+        serde_json::to_string(&streamed.summary).ok(),
+        serde_json::to_string(&whole.summary).ok()
+    );
+}

@@ -162,7 +162,7 @@ pub(crate) const MEANS_CHART_MAX: usize = 40;
 /// Findings listed in a split run's report and index page.
 pub(super) const FINDINGS_IN_SUMMARY: usize = 50;
 
-fn severity_rank(zh: &str) -> usize {
+pub(super) fn severity_rank(zh: &str) -> usize {
     [Severity::Error, Severity::Warning, Severity::Info]
         .iter()
         .position(|s| severity_zh(*s) == zh)

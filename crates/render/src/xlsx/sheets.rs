@@ -262,9 +262,10 @@ pub(super) fn findings(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError
             ("line", Kind::Int),
         ],
     );
-    let rows = || {
-        p.findings.iter().map(|f| -> Vec<Cell> {
-            vec![
+    let source = cx.rows;
+    let rows = |each: &mut dyn FnMut(Vec<Cell<'_>>)| {
+        source.each_finding(p, &mut |f| {
+            each(vec![
                 f.index.into(),
                 f.department.as_str().into(),
                 f.project.as_str().into(),
@@ -275,15 +276,15 @@ pub(super) fn findings(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError
                 f.text.as_deref().into(),
                 f.file.as_str().into(),
                 f.line.into(),
-            ]
-        })
+            ])
+        });
     };
     let options = Options {
         large: true,
         decorate: None,
     };
     let name = cx.s("sheet.findings");
-    table::write(book, cx, name, &columns, rows, options)?;
+    table::write_visited(book, cx, name, &columns, &rows, options)?;
     Ok(())
 }
 
