@@ -3,7 +3,7 @@
 //! - Takes: the ledger (from `normalize`) and a [`ScoreContext`], built once per run from
 //!   `[scoring]` by [`ScoreContext::new`] (rubric resolved, plugins opened and checked).
 //! - Returns: one [`RecordScore`] per record in ledger order (every check's points with evidence,
-//!   the total, the grade), the corpus-level [`Finding`]s, the rubric actually used, and the stage's
+//!   the total, the grade), the corpus-level [`Finding`](jixiao_core::Finding)s, the rubric actually used, and the stage's
 //!   diagnostics (plugin faults).
 //!
 //! A province's run scores a batch of documents at a time with a [`CorpusScorer`] (what needs the
