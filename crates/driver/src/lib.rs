@@ -9,6 +9,10 @@
 //!   a [`RunReport`] or a [`DriverError`]. [`normalize_context`], [`score_context`] and
 //!   [`render_context`] are what `validate`, `inspect` and `plugins` build too;
 //!   [`documents_year`] is the year of a run without a pipeline file.
+//! - `corpus`: the pass over the inputs a batch at a time (read, normalise, score, records.json);
+//!   `spill`: the temporary files the cards, findings and records wait in; `scores`: scores.json
+//!   from them; `departments`: a split packet's whole-run context and its departments read back
+//!   for the render stage.
 //! - [`inputs`]: `[[inputs]]` globs → the sorted, deduplicated file list.
 //! - `lock`: the run lock on the output directory (exit 75 when held).
 //! - `publish`: staging folder, fsync, rename into place; recovery of interrupted runs.

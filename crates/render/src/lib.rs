@@ -2,6 +2,9 @@
 //!
 //! - Takes: the ledger, the scorecard and a [`RenderContext`] (built once per run from `[render]`:
 //!   wording loaded from the templates, PDF fonts resolved).
+//! - Or, for a run whose ledger and scorecard are on disk: its whole-run context (made by a
+//!   [`ScopeBuilder`] fed one card at a time) and a [`DepartmentSource`] that reads one
+//!   department back when asked ([`render_split_to`]; `split` — [`render_to`] feeds it from memory).
 //! - Returns: through [`render_to`], each packet file as a relative path and its bytes, handed to
 //!   the driver's sink as soon as it is made (`report.pdf`, `packet.xlsx`, `index.html` and
 //!   `departments/<name>/…`; `packet.pdf` when not split by department), plus diagnostics (a
