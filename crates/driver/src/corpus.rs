@@ -1,11 +1,12 @@
 //! The pass over a run's inputs: a batch of files at a time is read, normalised and scored
 //! ([`jixiao_score::CorpusScorer`]), its documents appended to `records.json` (and
-//! `records.jsonl`) and its score cards kept for the render stage or, when no packet format is
-//! selected, spilled to a temporary file as the bytes `scores.json` will hold. What needs the whole
-//! corpus (copies across projects, department spellings) is settled after the last batch, and
-//! `scores.json` is then written from the cards ([`write_scores`]). A records-only run holds one
-//! batch's records and cards at a time, whatever the corpus's size; a run with packet formats keeps
-//! the ledger and the cards for the render stage (which reads them whole).
+//! `records.jsonl`) and its score cards and findings spilled to temporary files as the bytes
+//! `scores.json` will hold (`crate::spill`), with its records too when a split packet is made
+//! from them (`crate::departments`). What needs the whole corpus (copies across projects,
+//! department spellings) is settled after the last batch, and `scores.json` is then written from
+//! the spill (`crate::scores`). So a run holds one batch at a time, whatever the corpus's size;
+//! only a packet in one file keeps the ledger and the cards in memory (`keep`), for its render
+//! stage reads them whole.
 //!
 //! The files are byte-identical to writing the whole ledger and scorecard at once (tested).
 
@@ -237,11 +238,11 @@ impl CorpusPass<'_> {
     ) -> Batch {
         let clock = Instant::now();
         let (ledger, read) = crate::run::read_and_normalize(files, self.limits, self.normalize);
-        let read: crate::run::ReadTimes = read;
         tally.read_wall += clock.elapsed();
         tally.reading += read.reading;
         tally.normalizing += read.normalizing;
-        for (doc, digest) in ledger.documents.iter().zip(&self.digests[first..]) {
+        let digests = self.digests.get(first..).unwrap_or_default();
+        for (doc, digest) in ledger.documents.iter().zip(digests) {
             (self.log)(doc);
             tally.inputs.push(InputEntry::new(doc, digest.as_ref()));
             tally.counts = tally.counts.plus(Counts::of_document(doc));
