@@ -181,7 +181,8 @@ impl CorpusPass<'_> {
             scored,
             ledger: Ledger::default(),
         };
-        let mut scorer = CorpusScorer::new(self.score);
+        let (wordings, wording_failure) = crate::spill::WordingSpill::new(spill_dir)?;
+        let mut scorer = CorpusScorer::with_wordings(self.score, Box::new(wordings));
         let mut tally = Tally::default();
         let mut pending: Option<Batch> = None;
         let mut first = 0;
@@ -212,10 +213,18 @@ impl CorpusPass<'_> {
             artifacts.push(entry(stages::RECORDS_JSONL, lines.finish(Ok(()))?));
         }
         let reading = tally.reading + tally.normalizing;
+        let corpus = scorer.finish();
+        if let Some(e) = wording_failure.lock().ok().and_then(|mut f| f.take()) {
+            return Err(DriverError::io(
+                "cannot keep the indicators' wordings in",
+                spill_dir,
+                e,
+            ));
+        }
         Ok(Passed {
             ledger: sink.ledger,
             scored: sink.scored,
-            corpus: scorer.finish(),
+            corpus,
             inputs: tally.inputs,
             counts: tally.counts,
             grades: tally.grades,

@@ -139,6 +139,99 @@ fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> i
     Ok(())
 }
 
+/// The first wordings of a run's indicators (`jixiao_score::WordingStore`), kept on disk: the
+/// copies-across-projects tally keeps one per distinct indicator, and a province has millions,
+/// most never read back. The first failure to write or read is kept in the shared slot
+/// [`WordingSpill::new`] returns; the driver checks it after the tally is settled and fails the
+/// run rather than lose a finding.
+pub(crate) struct WordingSpill {
+    file: io::BufWriter<std::fs::File>,
+    len: u64,
+    flushed: bool,
+    failure: std::sync::Arc<std::sync::Mutex<Option<io::Error>>>,
+}
+
+/// Where a [`WordingSpill`] reports its first failure.
+pub(crate) type WordingFailure = std::sync::Arc<std::sync::Mutex<Option<io::Error>>>;
+
+impl WordingSpill {
+    pub(crate) fn new(dir: &Path) -> Result<(WordingSpill, WordingFailure), DriverError> {
+        let file = tempfile::tempfile_in(dir)
+            .map_err(|e| DriverError::io("cannot create a temporary file in", dir, e))?;
+        let failure = WordingFailure::default();
+        let spill = WordingSpill {
+            file: io::BufWriter::with_capacity(1 << 20, file),
+            len: 0,
+            flushed: true,
+            failure: failure.clone(),
+        };
+        Ok((spill, failure))
+    }
+
+    fn fail(&self, e: io::Error) {
+        if let Ok(mut slot) = self.failure.lock() {
+            slot.get_or_insert(e);
+        }
+    }
+
+    fn failed(&self) -> bool {
+        self.failure.lock().map_or(true, |slot| slot.is_some())
+    }
+
+    fn read_at(&mut self, handle: u64) -> io::Result<Option<(String, String)>> {
+        if !self.flushed {
+            self.file.flush()?;
+            self.flushed = true;
+        }
+        let mut head = [0u8; 8];
+        read_exact_at(self.file.get_ref(), &mut head, handle)?;
+        let [a, b, c, d, e, f, g, h] = head;
+        let name = u32::from_le_bytes([a, b, c, d]) as usize;
+        let value = u32::from_le_bytes([e, f, g, h]) as usize;
+        let mut bytes = vec![0; 8 + name + value];
+        read_exact_at(self.file.get_ref(), &mut bytes, handle)?;
+        Ok(jixiao_score::read_wording(&bytes, 0))
+    }
+}
+
+impl jixiao_score::WordingStore for WordingSpill {
+    fn keep(&mut self, name: &str, value: &str) -> u64 {
+        if self.failed() {
+            return u64::MAX;
+        }
+        let bytes = jixiao_score::wording_layout(name, value);
+        match self.file.write_all(&bytes) {
+            Ok(()) => {
+                let at = self.len;
+                self.len += bytes.len() as u64;
+                self.flushed = false;
+                at
+            }
+            Err(e) => {
+                self.fail(e);
+                u64::MAX
+            }
+        }
+    }
+
+    fn read(&mut self, handle: u64) -> Option<(String, String)> {
+        if self.failed() {
+            return None;
+        }
+        match self.read_at(handle) {
+            Ok(Some(wording)) => Some(wording),
+            Ok(None) => {
+                self.fail(io::Error::other("a wording read back is not one"));
+                None
+            }
+            Err(e) => {
+                self.fail(e);
+                None
+            }
+        }
+    }
+}
+
 /// Score cards spilled, each with its department as its table writes it (the corpus's spelling is
 /// known only after the last card).
 pub(crate) struct CardSpill {
@@ -233,6 +326,20 @@ mod tests {
         assert_eq!(spill.read(1)?, "\"二\"".as_bytes());
         assert_eq!(spill.len(), 4);
         assert!(spill.read(4).is_err());
+        let (mut wordings, failure) = WordingSpill::new(dir.path())?;
+        use jixiao_score::WordingStore;
+        let first = wordings.keep("满意度", "≥90%");
+        let second = wordings.keep("完成时间", "2024年12月底前");
+        assert_eq!(
+            wordings.read(second),
+            Some(("完成时间".into(), "2024年12月底前".into()))
+        );
+        assert_eq!(wordings.read(first), Some(("满意度".into(), "≥90%".into())));
+        assert_eq!(wordings.read(1 << 40), None, "past the end");
+        assert!(
+            failure.lock().map(|f| f.is_some()).unwrap_or(false),
+            "the failure is kept"
+        );
         // Anonymous: nothing is left in the folder.
         assert_eq!(dir.path().read_dir()?.count(), 0);
         Ok(())

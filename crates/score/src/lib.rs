@@ -39,6 +39,9 @@ use jixiao_core::{
 };
 
 pub use departments::DepartmentNames;
+pub use findings::wordings::{
+    WordingBlocks, WordingStore, layout as wording_layout, read_at as read_wording,
+};
 pub use grade::consequence;
 pub use stream::{CorpusFindings, CorpusScorer, CorpusScores, ScoredBatch};
 

@@ -54,15 +54,24 @@ pub struct CorpusScores {
 }
 
 impl<'c> CorpusScorer<'c> {
-    /// An empty corpus.
+    /// An empty corpus, the first wordings of its indicators kept in memory.
     pub fn new(ctx: &'c ScoreContext) -> CorpusScorer<'c> {
+        CorpusScorer::with_wordings(ctx, Box::new(crate::WordingBlocks::default()))
+    }
+
+    /// An empty corpus whose indicators' first wordings are kept in `wordings` (a province's run
+    /// keeps them on disk: most are never read back).
+    pub fn with_wordings(
+        ctx: &'c ScoreContext,
+        wordings: Box<dyn crate::WordingStore>,
+    ) -> CorpusScorer<'c> {
         CorpusScorer {
             ctx,
             documents: 0,
             records: 0,
             faults: Vec::new(),
             departments: DepartmentTally::default(),
-            copies: CopyTally::default(),
+            copies: CopyTally::with_store(wordings),
             table: RecordTable::default(),
         }
     }

@@ -9,6 +9,7 @@ use jixiao_core::{
 };
 use rustc_hash::FxHashMap;
 
+use super::wordings::{WordingBlocks, WordingStore};
 use crate::text::{
     copy_key, is_benefit, is_blank, is_cost, is_satisfaction, is_yes_no_placeholder, round2,
 };
@@ -17,28 +18,29 @@ use crate::text::{
 /// gathered a batch of records at a time ([`CopyTally::add`]) so a corpus's records need not all
 /// be in memory. Most indicators of real tables are their project's own (86 % of the samples'
 /// are written once), so a province's tally holds millions of distinct ones: each is kept in a
-/// few dozen bytes — its key as a 128-bit hash, its first wording in one shared text buffer, its
+/// few dozen bytes — its key as a 128-bit hash, a handle to its first wording (kept in a
+/// [`WordingStore`]: in memory, or on disk for a province's run), its
 /// first project's ordinal, and the further projects' only when there are some.
-#[derive(Default)]
 pub(crate) struct CopyTally {
     // key hash → its entry; the findings are sorted at the end, so the map's order does not
     // matter.
     seen: FxHashMap<u128, CopyEntry>,
-    /// Every first wording, `name` then `value`, one after another, in blocks of
-    /// [`TEXT_BLOCK`] bytes (a buffer that doubled would copy a province's text at each growth).
-    text: Vec<String>,
+    /// Every first wording.
+    store: Box<dyn WordingStore>,
     /// The further projects of the keys found in more than one, by `CopyEntry::more`.
     more: Vec<Vec<u32>>,
 }
 
-/// Bytes per block of the tally's text.
-const TEXT_BLOCK: usize = 1 << 20;
+impl Default for CopyTally {
+    fn default() -> CopyTally {
+        CopyTally::with_store(Box::new(WordingBlocks::default()))
+    }
+}
 
 /// One distinct indicator in the tally.
 struct CopyEntry {
-    /// Where its first wording is in the tally's text: block, start, the name's length, the
-    /// value's.
-    text: [u32; 4],
+    /// Its first wording's handle in the tally's store.
+    wording: u64,
     line: u32,
     /// The first project's ordinal.
     first: u32,
@@ -110,6 +112,15 @@ impl RecordTable {
 }
 
 impl CopyTally {
+    /// An empty tally keeping first wordings in `store`.
+    pub(crate) fn with_store(store: Box<dyn WordingStore>) -> CopyTally {
+        CopyTally {
+            seen: FxHashMap::default(),
+            store,
+            more: Vec::new(),
+        }
+    }
+
     /// Counts the copy candidates of `records` (the next records of the corpus, in order, each
     /// with its ordinal).
     pub(crate) fn add(&mut self, records: &[(u32, &Record)], cfg: &FindingsConfig) {
@@ -132,27 +143,11 @@ impl CopyTally {
 
     fn count(&mut self, key: u128, record: u32, i: &Indicator) {
         let Some(entry) = self.seen.get_mut(&key) else {
-            let len = i.name.len() + i.value.len();
-            let block = match self.text.last_mut() {
-                Some(block) if block.len() + len <= block.capacity() => block,
-                _ => {
-                    self.text.push(String::with_capacity(TEXT_BLOCK.max(len)));
-                    self.text.last_mut().expect("just pushed")
-                }
-            };
-            let start = block.len() as u32;
-            block.push_str(&i.name);
-            block.push_str(&i.value);
-            let text = [
-                (self.text.len() - 1) as u32,
-                start,
-                i.name.len() as u32,
-                i.value.len() as u32,
-            ];
+            let wording = self.store.keep(&i.name, &i.value);
             self.seen.insert(
                 key,
                 CopyEntry {
-                    text,
+                    wording,
                     line: i.line,
                     first: record,
                     more: u32::MAX,
@@ -179,7 +174,7 @@ impl CopyTally {
         let min = cfg.copied_min_projects.max(2);
         let CopyTally {
             seen,
-            text,
+            mut store,
             mut more,
         } = self;
         let mut copies: Vec<(Quote, Vec<u32>)> = seen
@@ -189,11 +184,11 @@ impl CopyTally {
                 if rest.len() + 1 < min {
                     return None;
                 }
-                let [block, start, name, value] = e.text.map(|n| n as usize);
-                let block = text.get(block)?;
+                // A wording the store lost: the store reports it and the run fails.
+                let (name, value) = store.read(e.wording)?;
                 let quote = Quote {
-                    name: block.get(start..start + name)?.to_string(),
-                    value: block.get(start + name..start + name + value)?.to_string(),
+                    name,
+                    value,
                     line: e.line,
                 };
                 let mut records = Vec::with_capacity(rest.len() + 1);
@@ -523,7 +518,7 @@ mod tests {
     }
 
     #[test]
-    fn wordings_are_kept_whole_across_the_tallys_text_blocks() {
+    fn long_wordings_of_copies_are_quoted_whole() {
         let cfg = FindingsConfig::default();
         let long = "促进辖区经济社会发展".repeat(30_000);
         // Unique indicators fill several blocks between the copies of one indicator (in five
@@ -549,7 +544,6 @@ mod tests {
             .collect();
         let mut tally = CopyTally::default();
         tally.add(&pairs, &cfg);
-        assert!(tally.text.len() > 2, "{} blocks", tally.text.len());
         let found = tally.finish(&cfg);
         assert_eq!(found.len(), 1);
         let (quote, records) = &found.copies[0];

@@ -4,6 +4,7 @@
 
 pub(crate) mod corpus;
 pub(crate) mod record;
+pub(crate) mod wordings;
 
 use jixiao_core::{DocumentRecords, Finding, RecordKind};
 
