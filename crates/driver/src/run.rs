@@ -271,8 +271,9 @@ fn plugin_digest(p: &jixiao_score::LoadedPlugin, base_dir: &std::path::Path) -> 
 
 /// What the stages produced; the packet files are already in `staging`.
 struct Executed {
-    /// The score cards' rubric, the findings and the stage's diagnostics; the cards themselves
-    /// only when a packet format was rendered (else they were spilled and written).
+    /// The score cards' rubric and the stage's diagnostics; the cards and findings themselves
+    /// only when a packet in one file was rendered from memory (else they were spilled, written
+    /// to scores.json and read back from there).
     scorecard: Scorecard,
     inputs: Vec<InputEntry>,
     counts: Counts,
