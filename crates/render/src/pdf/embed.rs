@@ -2,7 +2,8 @@
 //! font over a CID font whose program is a subset (the `subsetter` crate, as typst uses) holding
 //! only the glyphs drawn. Character codes are the subset's glyph ids (Identity-H; `subsetter`
 //! keeps CID = glyph id for CFF too), widths come from the face's `hmtx` as read once per run, and
-//! a ToUnicode map makes the text extractable and searchable.
+//! a ToUnicode map makes the text extractable and searchable. A CFF face's subset is cut from its
+//! working copy by copying (`working.rs`, `cff.rs`) whenever the copy holds every glyph drawn.
 //!
 //! printpdf's own font path decoded every used glyph's outline to learn its width (a third of the
 //! PDF's time for CFF fonts such as Noto CJK); this one reads no outline.
@@ -11,6 +12,7 @@ use lopdf::{Dictionary, Object, ObjectId, Stream};
 use subsetter::GlyphRemapper;
 
 use super::fonts::Face;
+use super::working::cff_table;
 use crate::RenderError;
 
 /// The glyphs one document draws with one face, numbered as the subset will number them.
@@ -52,26 +54,25 @@ pub(super) fn add_font(
         name: face.name.clone(),
         message,
     };
-    // From the face's working copy when it holds every glyph (the same codes either way).
-    let from_working = face
-        .working()
-        .and_then(|w| w.remap(&used.remapper).map(|remapper| (w, remapper)));
-    let subset = match &from_working {
-        Some((working, remapper)) => subsetter::subset(&working.data, 0, remapper),
-        None => subsetter::subset(&face.data, face.index, &used.remapper),
-    }
-    .map_err(|e| error(format!("cannot subset: {e}")))?;
     let m = &face.metrics;
     let program = if m.cff {
-        let raw = ttf_parser::RawFace::parse(&subset, 0)
-            .map_err(|e| error(format!("cannot read its subset: {e}")))?;
-        let cff = raw
-            .table(ttf_parser::Tag::from_bytes(b"CFF "))
-            .ok_or_else(|| error("its subset has no CFF table".into()))?;
+        // Cut from the face's working copy when it holds every glyph (the same bytes either way).
+        let cff = match face.working().and_then(|w| w.subset(&used.remapper)) {
+            Some(cff) => cff,
+            None => {
+                let subset = subsetter::subset(&face.data, face.index, &used.remapper)
+                    .map_err(|e| error(format!("cannot subset: {e}")))?;
+                cff_table(&subset)
+                    .ok_or_else(|| error("its subset has no CFF table".into()))?
+                    .to_vec()
+            }
+        };
         let mut dict = Dictionary::new();
         dict.set("Subtype", Object::Name(b"CIDFontType0C".to_vec()));
-        Stream::new(dict, cff.to_vec())
+        Stream::new(dict, cff)
     } else {
+        let subset = subsetter::subset(&face.data, face.index, &used.remapper)
+            .map_err(|e| error(format!("cannot subset: {e}")))?;
         let mut dict = Dictionary::new();
         dict.set("Length1", Object::Integer(subset.len() as i64));
         Stream::new(dict, subset)

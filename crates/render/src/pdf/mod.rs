@@ -6,6 +6,7 @@
 //! cells nor repeats headers. Fonts come from [`fonts`] (read once per run); each PDF embeds a
 //! subset of the glyphs it draws (`embed.rs`).
 
+mod cff;
 pub(crate) mod chart;
 pub(crate) mod doc;
 mod embed;
