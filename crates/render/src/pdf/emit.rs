@@ -214,8 +214,8 @@ impl Content {
     }
 
     fn number(&mut self, v: f32) {
-        use std::io::Write;
-        let _ = write!(self.bytes, "{v} ");
+        super::decimal::push_f32(&mut self.bytes, v);
+        self.bytes.push(b' ');
     }
 
     /// One operator after its numeric operands.

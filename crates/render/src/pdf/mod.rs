@@ -8,6 +8,7 @@
 
 mod cff;
 pub(crate) mod chart;
+mod decimal;
 pub(crate) mod doc;
 mod embed;
 pub(crate) mod emit;

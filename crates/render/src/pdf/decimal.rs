@@ -1,0 +1,142 @@
+//! Numbers in content streams, written as Rust's `Display` writes an `f32` (the shortest decimal
+//! that reads back as the same `f32`, the closest such when there are several, never an exponent)
+//! but without `core::fmt`'s general algorithm for the values a page holds: coordinates and sizes
+//! below a million with at most nine decimals. For those the shortest decimal has the fewest
+//! decimals `k` at which `round(v × 10^k) / 10^k` still reads back as `v`; everything here is
+//! exact in `f64` (a 24-bit mantissa times 5^k for k ≤ 9 stays under 53 bits). Any other value,
+//! and a value exactly halfway between two candidates, goes to `core::fmt` (tested against it).
+
+use std::io::Write;
+
+/// Largest magnitude the fast path takes: its units are then at most 1/16.
+const LIMIT: f32 = 1.0e6;
+const MAX_DECIMALS: usize = 9;
+const POWERS: [f64; MAX_DECIMALS + 1] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/// Appends `v` as `format!("{v}")` would.
+pub(super) fn push_f32(out: &mut Vec<u8>, v: f32) {
+    match shortest(v) {
+        Some((negative, digits, decimals)) => push_digits(out, negative, digits, decimals),
+        None => {
+            let _ = write!(out, "{v}");
+        }
+    }
+}
+
+/// `(negative, n, k)` with `|v|` printed as `n × 10^-k`, or `None` for the general algorithm.
+fn shortest(v: f32) -> Option<(bool, u64, usize)> {
+    let magnitude = v.abs();
+    if !(magnitude < LIMIT) || (v == 0.0 && v.is_sign_negative()) {
+        return None;
+    }
+    if magnitude == 0.0 {
+        return Some((false, 0, 0));
+    }
+    let x = f64::from(magnitude);
+    // The decimals that read back as `magnitude` lie between the midpoints to its neighbours;
+    // a midpoint itself reads back as `magnitude` when its mantissa is even (ties to even).
+    let low = (x + f64::from(magnitude.next_down())) / 2.0;
+    let high = (x + f64::from(magnitude.next_up())) / 2.0;
+    let inclusive = magnitude.to_bits() & 1 == 0;
+    for (decimals, scale) in POWERS.iter().enumerate() {
+        let scaled = x * scale;
+        let n = scaled.round();
+        if (n - scaled).abs() == 0.5 {
+            // Two candidates equally close (a shorter one fits first for every value tried):
+            // leave the choice to core::fmt.
+            return None;
+        }
+        let (low, high) = (low * scale, high * scale);
+        let inside = if inclusive {
+            low <= n && n <= high
+        } else {
+            low < n && n < high
+        };
+        if inside {
+            return Some((v < 0.0, n as u64, decimals));
+        }
+    }
+    None
+}
+
+fn push_digits(out: &mut Vec<u8>, negative: bool, n: u64, decimals: usize) {
+    if negative {
+        out.push(b'-');
+    }
+    let mut buf = [0u8; 24];
+    let mut len = 0;
+    let mut rest = n;
+    while rest > 0 || len <= decimals {
+        buf[len] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+    }
+    // buf holds the digits backwards, at least one before the point.
+    for i in (decimals..len).rev() {
+        out.push(buf[i]);
+    }
+    if decimals > 0 {
+        out.push(b'.');
+        for i in (0..decimals).rev() {
+            out.push(buf[i]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ours(v: f32) -> String {
+        let mut out = Vec::new();
+        push_f32(&mut out, v);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn page_values_print_as_display_prints_them() {
+        let mut values = vec![
+            0.0, -0.0, 1.0, 0.5, 0.1, 0.001, 595.2756, 841.8898, 1e-7, 999_999.94,
+        ];
+        values.extend([
+            f32::MAX,
+            f32::MIN_POSITIVE,
+            f32::NAN,
+            f32::INFINITY,
+            1.0e6,
+            12.25,
+        ]);
+        // Layout-like values: hundredths, sums of widths times sizes, scaled millimetres.
+        for i in -20_000..20_000 {
+            values.push(i as f32 / 100.0);
+            values.push(i as f32 * 0.352_778);
+            values.push(i as f32 * 10.5 * 0.917_969 + 56.692_913);
+        }
+        for v in values {
+            assert_eq!(ours(v), format!("{v}"), "{:e} ({:#x})", v, v.to_bits());
+        }
+    }
+
+    #[test]
+    fn every_kind_of_f32_prints_as_display_prints_it() {
+        // A fixed stride through the bit patterns below a million and their negatives.
+        let top = LIMIT.to_bits();
+        let mut bits = 1u32;
+        while bits < top {
+            let v = f32::from_bits(bits);
+            for v in [v, -v] {
+                assert_eq!(ours(v), format!("{v}"), "{:#x}", v.to_bits());
+            }
+            bits += 1_987;
+        }
+    }
+
+    #[test]
+    fn the_fast_path_takes_most_page_values() {
+        let taken = (0..10_000)
+            .map(|i| i as f32 * 0.352_778)
+            .filter(|v| shortest(*v).is_some())
+            .count();
+        assert!(taken > 9_000, "{taken}");
+    }
+}
