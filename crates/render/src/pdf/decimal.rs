@@ -13,14 +13,48 @@ const LIMIT: f32 = 1.0e6;
 const MAX_DECIMALS: usize = 9;
 const POWERS: [f64; MAX_DECIMALS + 1] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
-/// Appends `v` as `format!("{v}")` would.
+/// Appends `v` as `format!("{v}")` would. A page repeats its numbers (a table's column edges and
+/// row heights, the margins, the font sizes): each thread keeps the text of the last numbers
+/// written in a small table indexed by a hash of their bits.
 pub(super) fn push_f32(out: &mut Vec<u8>, v: f32) {
-    match shortest(v) {
-        Some((negative, digits, decimals)) => push_digits(out, negative, digits, decimals),
-        None => {
-            let _ = write!(out, "{v}");
+    RECENT.with_borrow_mut(|recent| {
+        let bits = v.to_bits();
+        let slot = &mut recent[(bits.wrapping_mul(0x9E37_79B1) >> (32 - RECENT_BITS)) as usize];
+        if slot.bits != bits || slot.len == 0 {
+            let mut text = Vec::with_capacity(24);
+            match shortest(v) {
+                Some((negative, digits, decimals)) => {
+                    push_digits(&mut text, negative, digits, decimals)
+                }
+                None => {
+                    let _ = write!(text, "{v}");
+                }
+            }
+            if text.len() > slot.text.len() {
+                out.extend_from_slice(&text);
+                return;
+            }
+            slot.text[..text.len()].copy_from_slice(&text);
+            slot.len = text.len() as u8;
+            slot.bits = bits;
         }
-    }
+        out.extend_from_slice(&slot.text[..usize::from(slot.len)]);
+    });
+}
+
+const RECENT_BITS: u32 = 12;
+
+/// A number's text as written last; `len` 0 for a slot not used yet.
+#[derive(Clone, Copy, Default)]
+struct Written {
+    bits: u32,
+    len: u8,
+    text: [u8; 19],
+}
+
+thread_local! {
+    static RECENT: std::cell::RefCell<Vec<Written>> =
+        std::cell::RefCell::new(vec![Written::default(); 1 << RECENT_BITS]);
 }
 
 /// `(negative, n, k)` with `|v|` printed as `n × 10^-k`, or `None` for the general algorithm.
@@ -40,12 +74,16 @@ fn shortest(v: f32) -> Option<(bool, u64, usize)> {
     let inclusive = magnitude.to_bits() & 1 == 0;
     for (decimals, scale) in POWERS.iter().enumerate() {
         let scaled = x * scale;
-        let n = scaled.round();
-        if (n - scaled).abs() == 0.5 {
+        // `as` truncates: the floor of a positive value below 10^15 (`f64::round` is a library
+        // call, and a conversion to `u64` costs more than one to `i64`).
+        let floor = scaled as i64;
+        let fraction = scaled - floor as f64;
+        if fraction == 0.5 {
             // Two candidates equally close (a shorter one fits first for every value tried):
             // leave the choice to core::fmt.
             return None;
         }
+        let n = (floor + i64::from(fraction > 0.5)) as f64;
         let (low, high) = (low * scale, high * scale);
         let inside = if inclusive {
             low <= n && n <= high
@@ -87,10 +125,15 @@ fn push_digits(out: &mut Vec<u8>, negative: bool, n: u64, decimals: usize) {
 mod tests {
     use super::*;
 
+    /// `v` written twice: once made, once from the table of recent numbers.
     fn ours(v: f32) -> String {
         let mut out = Vec::new();
         push_f32(&mut out, v);
-        String::from_utf8(out).unwrap_or_default()
+        let first = String::from_utf8(out).unwrap_or_default();
+        let mut again = Vec::new();
+        push_f32(&mut again, v);
+        assert_eq!(first.as_bytes(), again, "{v} read from the table");
+        first
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! reported, never dropped silently.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use jixiao_config::FontsConfig;
@@ -173,6 +174,52 @@ pub struct FontSet {
     pub faces: Vec<Face>,
     body: Vec<usize>,
     heading: Vec<usize>,
+    /// What [`FontSet::lookup`] found for each BMP character met so far, per role.
+    found: [FoundGlyphs; 2],
+}
+
+/// Character → face and glyph along one role's chain, for the Basic Multilingual Plane, filled as
+/// characters are first laid out (each lookup went through a hash map face by face: a seventh of
+/// a PDF's time). Slots are written at most with the one value the chain gives, so threads share
+/// the table without locks.
+struct FoundGlyphs(Box<[AtomicU32]>);
+
+/// A slot not looked up yet, and one no face draws; others hold `(face + 1) << 16 | glyph`.
+const NOT_LOOKED_UP: u32 = 0;
+const NO_FACE: u32 = 1;
+
+impl Default for FoundGlyphs {
+    fn default() -> Self {
+        FoundGlyphs(
+            (0..=0xFFFF)
+                .map(|_| AtomicU32::new(NOT_LOOKED_UP))
+                .collect(),
+        )
+    }
+}
+
+impl FoundGlyphs {
+    /// The slot's value for `c`: [`NOT_LOOKED_UP`] also for a character beyond the BMP.
+    #[inline]
+    fn slot(&self, c: char) -> u32 {
+        self.0
+            .get(c as usize)
+            .map_or(NOT_LOOKED_UP, |slot| slot.load(Ordering::Relaxed))
+    }
+
+    /// Notes what the chain found for `c`.
+    fn store(&self, c: char, found: Option<(usize, u16)>) {
+        let value = match found {
+            Some((face, glyph)) => match u32::try_from(face + 1) {
+                Ok(f) if f <= 0xFFFF => f << 16 | u32::from(glyph),
+                _ => return,
+            },
+            None => NO_FACE,
+        };
+        if let Some(slot) = self.0.get(c as usize) {
+            slot.store(value, Ordering::Relaxed);
+        }
+    }
 }
 
 impl FontSet {
@@ -203,6 +250,7 @@ impl FontSet {
             faces: Vec::new(),
             body: Vec::new(),
             heading: Vec::new(),
+            found: Default::default(),
         };
         for file in &config.files {
             let path = base_dir.join(file);
@@ -258,6 +306,7 @@ impl FontSet {
         Ok(set)
     }
 
+    /// Adds a face to the chains; only while resolving, before any lookup fills `found`.
     fn push(&mut self, face: Face, body: bool, heading: bool) {
         let i = self.faces.len();
         self.faces.push(face);
@@ -283,9 +332,23 @@ impl FontSet {
     }
 
     /// The face and glyph that draw `c` in `role`, if any face can.
+    #[inline]
     pub fn lookup(&self, role: Role, c: char) -> Option<(usize, u16)> {
-        self.chain(role)
-            .find_map(|i| self.faces[i].glyph(c).map(|g| (i, g)))
+        match self.found[role as usize].slot(c) {
+            NOT_LOOKED_UP => self.look_up_chain(role, c),
+            NO_FACE => None,
+            v => Some(((v >> 16) as usize - 1, v as u16)),
+        }
+    }
+
+    /// [`FontSet::lookup`] along the chain, noted in the table.
+    #[cold]
+    fn look_up_chain(&self, role: Role, c: char) -> Option<(usize, u16)> {
+        let found = self
+            .chain(role)
+            .find_map(|i| self.faces[i].glyph(c).map(|g| (i, g)));
+        self.found[role as usize].store(c, found);
+        found
     }
 
     /// The faces in use, for `jixiao validate` and the docs: `(role, name)`.
@@ -324,4 +387,25 @@ fn system_face(db: &fontdb::Database, families: &[&str], weight: fontdb::Weight)
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table gives what the chain gives, the first time and after, for characters every
+    /// face has, some have, none has, and one beyond the BMP.
+    #[test]
+    fn lookups_through_the_table_are_the_chains_own() {
+        let fonts = crate::pdf::tests::fonts();
+        for role in [Role::Body, Role::Heading] {
+            for c in ['绩', 'A', '（', '□', '\u{E000}', '𠀀', '䶮', '\u{FFFF}'] {
+                let chain = fonts
+                    .chain(role)
+                    .find_map(|i| fonts.faces[i].glyph(c).map(|g| (i, g)));
+                assert_eq!(fonts.lookup(role, c), chain, "{c}");
+                assert_eq!(fonts.lookup(role, c), chain, "{c} again");
+            }
+        }
+    }
 }
