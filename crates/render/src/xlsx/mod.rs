@@ -109,7 +109,9 @@ fn build(
         options,
         formats: Formats::new(),
         names: Vec::new(),
+        record_measures: Default::default(),
     };
+    cx.record_measures = sheets::measure_record_tables(&cx).map(Some);
     let sheets: [(&str, SheetWriter); 7] = [
         ("sheet.summary", summary::write),
         ("sheet.departments", sheets::departments),
@@ -160,6 +162,9 @@ struct Cx<'p> {
     formats: Formats,
     /// Names already used, lower-cased (Excel compares sheet names without case).
     names: Vec<String>,
+    /// 项目得分, 扣分明细 and 指标明细 measured together (`sheets::measure_record_tables`), each
+    /// taken by its sheet.
+    record_measures: [Option<table::Measured>; 3],
 }
 
 impl<'p> Cx<'p> {

@@ -4,7 +4,8 @@ use rust_xlsxwriter::{Chart, ChartAxisCrossing, Workbook, Worksheet, XlsxError};
 
 use super::Cx;
 use super::style::{GRADE_COLOURS, grade_colours};
-use super::table::{self, Cell, Column, Kind, Options, Part};
+use super::table::{self, Cell, Column, Kind, Measure, Measured, Options, Part, Visit};
+use crate::packet::{PacketContext, ProjectRow};
 
 /// One row per department, and a bar chart of the department means beside the first sheet.
 pub(super) fn departments(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
@@ -76,9 +77,52 @@ pub(super) fn departments(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxEr
     Ok(())
 }
 
-/// One row per record: its funds, the points of every check, total, percent, grade (coloured) and
-/// the grade's consequence.
-pub(super) fn projects(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+/// The three tables with rows per record (项目得分, 扣分明细, 指标明细) measured in one walk of the
+/// records: a province's records are read back from disk on every walk, and each table would
+/// otherwise walk them once to measure and once to write.
+pub(super) fn measure_record_tables(cx: &Cx) -> [Measured; 3] {
+    let p = cx.packet;
+    let (projects, _) = project_columns(cx);
+    let (deductions, indicators) = (deduction_columns(cx), indicator_columns(cx));
+    let mut measures = [
+        Measure::new(&projects),
+        Measure::new(&deductions),
+        Measure::new(&indicators),
+    ];
+    let mut i = 0usize;
+    cx.rows.each(&mut |r| {
+        i += 1;
+        let [projects, deductions, indicators] = &mut measures;
+        projects.add(&project_cells(p, i, r));
+        deduction_cells(i, r, &mut |cells| deductions.add(&cells));
+        indicator_cells(i, r, &mut |cells| indicators.add(&cells));
+    });
+    measures.map(Measure::finish)
+}
+
+/// Writes a record table, measured with the others when [`measure_record_tables`] ran.
+fn write_record_table(
+    book: &mut Workbook,
+    cx: &mut Cx,
+    table: usize,
+    name: &str,
+    columns: &[Column],
+    rows: Visit<'_>,
+    options: Options,
+) -> Result<(), XlsxError> {
+    match cx.record_measures.get_mut(table).and_then(Option::take) {
+        Some(measured) => {
+            table::write_measured(book, cx, name, columns, rows, options, measured)?;
+        }
+        None => {
+            table::write_visited(book, cx, name, columns, rows, options)?;
+        }
+    }
+    Ok(())
+}
+
+/// The columns of 项目得分, and the grade's column (0-based).
+fn project_columns(cx: &Cx) -> (Vec<Column>, u16) {
     let p = cx.packet;
     let mut columns = vec![
         Column::new(cx.s("column.index"), Kind::Int),
@@ -100,34 +144,47 @@ pub(super) fn projects(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError
         Column::new(cx.s("column.grade"), Kind::Text),
         Column::new(cx.s("column.consequence"), Kind::Text),
     ]);
+    (columns, grade_col)
+}
+
+/// Record `i`'s row of 项目得分.
+fn project_cells<'r>(p: &'r PacketContext, i: usize, r: &'r ProjectRow) -> Vec<Cell<'r>> {
+    let mut row: Vec<Cell> = vec![
+        i.into(),
+        r.department.as_str().into(),
+        r.name.as_str().into(),
+        r.code.as_deref().into(),
+        r.kind.as_str().into(),
+        r.funds.into(),
+    ];
+    row.extend(p.checks.iter().enumerate().map(|(k, check)| {
+        r.checks
+            .get(k)
+            .filter(|c| c.id == check.id)
+            .or_else(|| r.checks.iter().find(|c| c.id == check.id))
+            .and_then(|c| c.points)
+            .into()
+    }));
+    row.extend([
+        r.total.into(),
+        r.percent.into(),
+        r.grade.as_str().into(),
+        super::consequence(p, &r.grade).into(),
+    ]);
+    row
+}
+
+/// One row per record: its funds, the points of every check, total, percent, grade (coloured) and
+/// the grade's consequence.
+pub(super) fn projects(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+    let p = cx.packet;
+    let (columns, grade_col) = project_columns(cx);
     let source = cx.rows;
     let rows = |f: &mut dyn FnMut(Vec<Cell<'_>>)| {
         let mut i = 0usize;
         source.each(&mut |r| {
             i += 1;
-            let mut row: Vec<Cell> = vec![
-                i.into(),
-                r.department.as_str().into(),
-                r.name.as_str().into(),
-                r.code.as_deref().into(),
-                r.kind.as_str().into(),
-                r.funds.into(),
-            ];
-            row.extend(p.checks.iter().enumerate().map(|(k, check)| {
-                r.checks
-                    .get(k)
-                    .filter(|c| c.id == check.id)
-                    .or_else(|| r.checks.iter().find(|c| c.id == check.id))
-                    .and_then(|c| c.points)
-                    .into()
-            }));
-            row.extend([
-                r.total.into(),
-                r.percent.into(),
-                r.grade.as_str().into(),
-                super::consequence(p, &r.grade).into(),
-            ]);
-            f(row);
+            f(project_cells(p, i, r));
         });
     };
     let colour = |sheet: &mut Worksheet, part: &Part| grade_colours(sheet, 1, part.rows, grade_col);
@@ -136,13 +193,11 @@ pub(super) fn projects(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError
         decorate: Some(&colour),
     };
     let name = cx.s("sheet.projects");
-    table::write_visited(book, cx, name, &columns, &rows, options)?;
-    Ok(())
+    write_record_table(book, cx, 0, name, &columns, &rows, options)
 }
 
-/// Every piece of evidence that cost points, over all records.
-pub(super) fn deductions(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
-    let columns = columns(
+fn deduction_columns(cx: &Cx) -> Vec<Column> {
+    columns(
         cx,
         &[
             ("index", Kind::Int),
@@ -158,28 +213,38 @@ pub(super) fn deductions(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
             ("file", Kind::Text),
             ("line", Kind::Int),
         ],
-    );
+    )
+}
+
+/// Record `i`'s rows of 扣分明细.
+fn deduction_cells<'r>(i: usize, r: &'r ProjectRow, f: &mut dyn FnMut(Vec<Cell<'r>>)) {
+    for d in &r.deductions {
+        f(vec![
+            i.into(),
+            r.department.as_str().into(),
+            r.name.as_str().into(),
+            r.code.as_deref().into(),
+            d.check.as_str().into(),
+            d.title.as_str().into(),
+            d.deduction.into(),
+            d.subject.as_str().into(),
+            d.text.as_str().into(),
+            d.reason.as_str().into(),
+            d.file.as_str().into(),
+            d.line.into(),
+        ]);
+    }
+}
+
+/// Every piece of evidence that cost points, over all records.
+pub(super) fn deductions(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+    let columns = deduction_columns(cx);
     let source = cx.rows;
     let rows = |f: &mut dyn FnMut(Vec<Cell<'_>>)| {
         let mut i = 0usize;
         source.each(&mut |r| {
             i += 1;
-            for d in &r.deductions {
-                f(vec![
-                    i.into(),
-                    r.department.as_str().into(),
-                    r.name.as_str().into(),
-                    r.code.as_deref().into(),
-                    d.check.as_str().into(),
-                    d.title.as_str().into(),
-                    d.deduction.into(),
-                    d.subject.as_str().into(),
-                    d.text.as_str().into(),
-                    d.reason.as_str().into(),
-                    d.file.as_str().into(),
-                    d.line.into(),
-                ]);
-            }
+            deduction_cells(i, r, f);
         });
     };
     let options = Options {
@@ -187,13 +252,11 @@ pub(super) fn deductions(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
         decorate: None,
     };
     let name = cx.s("sheet.deductions");
-    table::write_visited(book, cx, name, &columns, &rows, options)?;
-    Ok(())
+    write_record_table(book, cx, 1, name, &columns, &rows, options)
 }
 
-/// Every performance indicator (三级指标) of every record, with its parsed reading.
-pub(super) fn indicators(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
-    let columns = columns(
+fn indicator_columns(cx: &Cx) -> Vec<Column> {
+    columns(
         cx,
         &[
             ("index", Kind::Int),
@@ -210,29 +273,39 @@ pub(super) fn indicators(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
             ("file", Kind::Text),
             ("line", Kind::Int),
         ],
-    );
+    )
+}
+
+/// Record `k`'s rows of 指标明细.
+fn indicator_cells<'r>(k: usize, r: &'r ProjectRow, f: &mut dyn FnMut(Vec<Cell<'r>>)) {
+    for i in &r.indicators {
+        f(vec![
+            k.into(),
+            r.department.as_str().into(),
+            r.name.as_str().into(),
+            r.code.as_deref().into(),
+            i.level1.as_str().into(),
+            i.level1_raw.as_str().into(),
+            i.level2.as_str().into(),
+            i.level2_raw.as_str().into(),
+            i.name.as_str().into(),
+            i.value.as_str().into(),
+            i.parsed.as_str().into(),
+            r.file.as_str().into(),
+            i.line.into(),
+        ]);
+    }
+}
+
+/// Every performance indicator (三级指标) of every record, with its parsed reading.
+pub(super) fn indicators(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+    let columns = indicator_columns(cx);
     let source = cx.rows;
     let rows = |f: &mut dyn FnMut(Vec<Cell<'_>>)| {
         let mut k = 0usize;
         source.each(&mut |r| {
             k += 1;
-            for i in &r.indicators {
-                f(vec![
-                    k.into(),
-                    r.department.as_str().into(),
-                    r.name.as_str().into(),
-                    r.code.as_deref().into(),
-                    i.level1.as_str().into(),
-                    i.level1_raw.as_str().into(),
-                    i.level2.as_str().into(),
-                    i.level2_raw.as_str().into(),
-                    i.name.as_str().into(),
-                    i.value.as_str().into(),
-                    i.parsed.as_str().into(),
-                    r.file.as_str().into(),
-                    i.line.into(),
-                ]);
-            }
+            indicator_cells(k, r, f);
         });
     };
     let options = Options {
@@ -240,8 +313,7 @@ pub(super) fn indicators(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxErr
         decorate: None,
     };
     let name = cx.s("sheet.indicators");
-    table::write_visited(book, cx, name, &columns, &rows, options)?;
-    Ok(())
+    write_record_table(book, cx, 2, name, &columns, &rows, options)
 }
 
 /// The findings (需关注的问题).

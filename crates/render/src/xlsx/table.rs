@@ -94,8 +94,9 @@ pub(super) struct Options<'f> {
 }
 
 /// A table's rows given by a visitor: `rows(f)` calls `f` with each row in order, and walks them
-/// all again on every call (twice: once to measure, once to write). Rows made on the fly (a
-/// province's workbook) are never all in memory at once.
+/// all again on every call (twice: once to measure, once to write; the record tables are measured
+/// together in one walk, `sheets::measure_record_tables`). Rows made on the fly (a province's
+/// workbook) are never all in memory at once.
 pub(super) type Visit<'v> = &'v dyn Fn(&mut dyn FnMut(Vec<Cell<'_>>));
 
 /// Writes the table on as many sheets as the row limit needs (at least one).
@@ -123,9 +124,24 @@ pub(super) fn write_visited(
     rows: Visit<'_>,
     options: Options,
 ) -> Result<Vec<Part>, XlsxError> {
+    let mut measure = Measure::new(columns);
+    rows(&mut |cells| measure.add(&cells));
+    write_measured(book, cx, name, columns, rows, options, measure.finish())
+}
+
+/// [`write_visited`] with the columns already measured (over the same rows).
+pub(super) fn write_measured(
+    book: &mut Workbook,
+    cx: &mut Cx,
+    name: &str,
+    columns: &[Column],
+    rows: Visit<'_>,
+    options: Options,
+    measured: Measured,
+) -> Result<Vec<Part>, XlsxError> {
     let last_col = u16::try_from(columns.len().saturating_sub(1))
         .map_err(|_| XlsxError::RowColumnLimitError)?;
-    let (widths, count) = measure(columns, rows);
+    let Measured { widths, count } = measured;
     let per_sheet = cx.options.max_rows_per_sheet.clamp(1, MAX_DATA_ROWS) as usize;
     let formats: Vec<Format> = columns
         .iter()
@@ -205,24 +221,44 @@ pub(super) fn write_visited(
     }
 }
 
-/// Column widths (in Excel units) and the number of rows.
-fn measure(columns: &[Column], rows: Visit<'_>) -> (Vec<f64>, usize) {
-    // Headers wrap, so a long title need not widen its column much past its data: a number
-    // column's header gets about five CJK characters a line, a text column's eight.
-    let mut widths: Vec<usize> = columns
-        .iter()
-        .map(|c| {
-            let cap = match c.kind {
-                Kind::Int | Kind::Amount | Kind::Score => 10,
-                Kind::Text | Kind::Long => 16,
-            };
-            display_width(&c.title).min(cap)
-        })
-        .collect();
-    let mut count = 0;
-    rows(&mut |cells| {
-        count += 1;
-        for ((w, cell), column) in widths.iter_mut().zip(&cells).zip(columns) {
+/// A table's column widths (in Excel units) and number of rows.
+pub(super) struct Measured {
+    widths: Vec<f64>,
+    count: usize,
+}
+
+/// Measures a table's rows as they go by.
+pub(super) struct Measure<'c> {
+    columns: &'c [Column],
+    /// Display widths so far, per column.
+    widths: Vec<usize>,
+    count: usize,
+}
+
+impl<'c> Measure<'c> {
+    pub(super) fn new(columns: &'c [Column]) -> Measure<'c> {
+        // Headers wrap, so a long title need not widen its column much past its data: a number
+        // column's header gets about five CJK characters a line, a text column's eight.
+        let widths = columns
+            .iter()
+            .map(|c| {
+                let cap = match c.kind {
+                    Kind::Int | Kind::Amount | Kind::Score => 10,
+                    Kind::Text | Kind::Long => 16,
+                };
+                display_width(&c.title).min(cap)
+            })
+            .collect();
+        Measure {
+            columns,
+            widths,
+            count: 0,
+        }
+    }
+
+    pub(super) fn add(&mut self, cells: &[Cell<'_>]) {
+        self.count += 1;
+        for ((w, cell), column) in self.widths.iter_mut().zip(cells).zip(self.columns) {
             let cell_width = match cell {
                 Cell::Text(s) => display_width(s),
                 Cell::Owned(s) => display_width(s),
@@ -236,20 +272,27 @@ fn measure(columns: &[Column], rows: Visit<'_>) -> (Vec<f64>, usize) {
             };
             *w = (*w).max(cell_width);
         }
-    });
-    let widths = widths
-        .iter()
-        .zip(columns)
-        .map(|(w, c)| {
-            let cap = if c.kind == Kind::Long {
-                LONG_CAP
-            } else {
-                WIDTH_CAP
-            };
-            column_width(*w, cap)
-        })
-        .collect();
-    (widths, count)
+    }
+
+    pub(super) fn finish(self) -> Measured {
+        let widths = self
+            .widths
+            .iter()
+            .zip(self.columns)
+            .map(|(w, c)| {
+                let cap = if c.kind == Kind::Long {
+                    LONG_CAP
+                } else {
+                    WIDTH_CAP
+                };
+                column_width(*w, cap)
+            })
+            .collect();
+        Measured {
+            widths,
+            count: self.count,
+        }
+    }
 }
 
 pub(super) fn write_cell(
