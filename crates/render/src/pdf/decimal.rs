@@ -60,7 +60,7 @@ thread_local! {
 /// `(negative, n, k)` with `|v|` printed as `n × 10^-k`, or `None` for the general algorithm.
 fn shortest(v: f32) -> Option<(bool, u64, usize)> {
     let magnitude = v.abs();
-    if !(magnitude < LIMIT) || (v == 0.0 && v.is_sign_negative()) {
+    if magnitude.is_nan() || magnitude >= LIMIT || (v == 0.0 && v.is_sign_negative()) {
         return None;
     }
     if magnitude == 0.0 {
