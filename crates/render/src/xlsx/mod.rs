@@ -109,15 +109,13 @@ fn build(
         options,
         formats: Formats::new(),
         names: Vec::new(),
-        record_measures: Default::default(),
     };
-    cx.record_measures = sheets::measure_record_tables(&cx).map(Some);
-    let sheets: [(&str, SheetWriter); 7] = [
+    // 项目得分, 扣分明细 and 指标明细 are written together (`sheets::records`); a failure in any
+    // of them is reported under the first's name.
+    let sheets: [(&str, SheetWriter); 5] = [
         ("sheet.summary", summary::write),
         ("sheet.departments", sheets::departments),
-        ("sheet.projects", sheets::projects),
-        ("sheet.deductions", sheets::deductions),
-        ("sheet.indicators", sheets::indicators),
+        ("sheet.projects", sheets::records),
         ("sheet.findings", sheets::findings),
         ("sheet.rules", sheets::rules),
     ];
@@ -162,9 +160,6 @@ struct Cx<'p> {
     formats: Formats,
     /// Names already used, lower-cased (Excel compares sheet names without case).
     names: Vec<String>,
-    /// 项目得分, 扣分明细 and 指标明细 measured together (`sheets::measure_record_tables`), each
-    /// taken by its sheet.
-    record_measures: [Option<table::Measured>; 3],
 }
 
 impl<'p> Cx<'p> {

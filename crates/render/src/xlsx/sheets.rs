@@ -4,7 +4,7 @@ use rust_xlsxwriter::{Chart, ChartAxisCrossing, Workbook, Worksheet, XlsxError};
 
 use super::Cx;
 use super::style::{GRADE_COLOURS, grade_colours};
-use super::table::{self, Cell, Column, Kind, Measure, Measured, Options, Part, Visit};
+use super::table::{self, Cell, Column, Kind, Measure, Options, Part};
 use crate::packet::{PacketContext, ProjectRow};
 
 /// One row per department, and a bar chart of the department means beside the first sheet.
@@ -77,12 +77,14 @@ pub(super) fn departments(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxEr
     Ok(())
 }
 
-/// The three tables with rows per record (项目得分, 扣分明细, 指标明细) measured in one walk of the
-/// records: a province's records are read back from disk on every walk, and each table would
-/// otherwise walk them once to measure and once to write.
-pub(super) fn measure_record_tables(cx: &Cx) -> [Measured; 3] {
+/// The three tables with rows per record — 项目得分 (one row per record: its funds, the points of
+/// every check, total, percent, grade coloured, the grade's consequence), 扣分明细 (every piece of
+/// evidence that cost points) and 指标明细 (every indicator with its parsed reading) — measured in
+/// one walk of the records and written in a second: a province's records are read back from disk
+/// on every walk, and each table on its own would walk them twice.
+pub(super) fn records(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
     let p = cx.packet;
-    let (projects, _) = project_columns(cx);
+    let (projects, grade_col) = project_columns(cx);
     let (deductions, indicators) = (deduction_columns(cx), indicator_columns(cx));
     let mut measures = [
         Measure::new(&projects),
@@ -97,28 +99,54 @@ pub(super) fn measure_record_tables(cx: &Cx) -> [Measured; 3] {
         deduction_cells(i, r, &mut |cells| deductions.add(&cells));
         indicator_cells(i, r, &mut |cells| indicators.add(&cells));
     });
-    measures.map(Measure::finish)
-}
+    let [measured_projects, measured_deductions, measured_indicators] =
+        measures.map(Measure::finish);
 
-/// Writes a record table, measured with the others when [`measure_record_tables`] ran.
-fn write_record_table(
-    book: &mut Workbook,
-    cx: &mut Cx,
-    table: usize,
-    name: &str,
-    columns: &[Column],
-    rows: Visit<'_>,
-    options: Options,
-) -> Result<(), XlsxError> {
-    match cx.record_measures.get_mut(table).and_then(Option::take) {
-        Some(measured) => {
-            table::write_measured(book, cx, name, columns, rows, options, measured)?;
-        }
-        None => {
-            table::write_visited(book, cx, name, columns, rows, options)?;
-        }
-    }
-    Ok(())
+    let colour = |sheet: &mut Worksheet, part: &Part| grade_colours(sheet, 1, part.rows, grade_col);
+    let large = |decorate| Options {
+        large: true,
+        decorate,
+    };
+    let names = [
+        cx.s("sheet.projects"),
+        cx.s("sheet.deductions"),
+        cx.s("sheet.indicators"),
+    ];
+    let colour_grades: Option<table::Decorate> = Some(&colour);
+    let (_, mut project_sheets) = table::add_sheets(
+        book,
+        cx,
+        names[0],
+        &projects,
+        large(colour_grades),
+        measured_projects,
+    )?;
+    let (_, mut deduction_sheets) = table::add_sheets(
+        book,
+        cx,
+        names[1],
+        &deductions,
+        large(None),
+        measured_deductions,
+    )?;
+    let (_, mut indicator_sheets) = table::add_sheets(
+        book,
+        cx,
+        names[2],
+        &indicators,
+        large(None),
+        measured_indicators,
+    )?;
+    let mut i = 0usize;
+    cx.rows.each(&mut |r| {
+        i += 1;
+        project_sheets.write_row(book, project_cells(p, i, r));
+        deduction_cells(i, r, &mut |cells| deduction_sheets.write_row(book, cells));
+        indicator_cells(i, r, &mut |cells| indicator_sheets.write_row(book, cells));
+    });
+    project_sheets.finish()?;
+    deduction_sheets.finish()?;
+    indicator_sheets.finish()
 }
 
 /// The columns of 项目得分, and the grade's column (0-based).
@@ -174,28 +202,6 @@ fn project_cells<'r>(p: &'r PacketContext, i: usize, r: &'r ProjectRow) -> Vec<C
     row
 }
 
-/// One row per record: its funds, the points of every check, total, percent, grade (coloured) and
-/// the grade's consequence.
-pub(super) fn projects(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
-    let p = cx.packet;
-    let (columns, grade_col) = project_columns(cx);
-    let source = cx.rows;
-    let rows = |f: &mut dyn FnMut(Vec<Cell<'_>>)| {
-        let mut i = 0usize;
-        source.each(&mut |r| {
-            i += 1;
-            f(project_cells(p, i, r));
-        });
-    };
-    let colour = |sheet: &mut Worksheet, part: &Part| grade_colours(sheet, 1, part.rows, grade_col);
-    let options = Options {
-        large: true,
-        decorate: Some(&colour),
-    };
-    let name = cx.s("sheet.projects");
-    write_record_table(book, cx, 0, name, &columns, &rows, options)
-}
-
 fn deduction_columns(cx: &Cx) -> Vec<Column> {
     columns(
         cx,
@@ -234,25 +240,6 @@ fn deduction_cells<'r>(i: usize, r: &'r ProjectRow, f: &mut dyn FnMut(Vec<Cell<'
             d.line.into(),
         ]);
     }
-}
-
-/// Every piece of evidence that cost points, over all records.
-pub(super) fn deductions(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
-    let columns = deduction_columns(cx);
-    let source = cx.rows;
-    let rows = |f: &mut dyn FnMut(Vec<Cell<'_>>)| {
-        let mut i = 0usize;
-        source.each(&mut |r| {
-            i += 1;
-            deduction_cells(i, r, f);
-        });
-    };
-    let options = Options {
-        large: true,
-        decorate: None,
-    };
-    let name = cx.s("sheet.deductions");
-    write_record_table(book, cx, 1, name, &columns, &rows, options)
 }
 
 fn indicator_columns(cx: &Cx) -> Vec<Column> {
@@ -295,25 +282,6 @@ fn indicator_cells<'r>(k: usize, r: &'r ProjectRow, f: &mut dyn FnMut(Vec<Cell<'
             i.line.into(),
         ]);
     }
-}
-
-/// Every performance indicator (三级指标) of every record, with its parsed reading.
-pub(super) fn indicators(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
-    let columns = indicator_columns(cx);
-    let source = cx.rows;
-    let rows = |f: &mut dyn FnMut(Vec<Cell<'_>>)| {
-        let mut k = 0usize;
-        source.each(&mut |r| {
-            k += 1;
-            indicator_cells(k, r, f);
-        });
-    };
-    let options = Options {
-        large: true,
-        decorate: None,
-    };
-    let name = cx.s("sheet.indicators");
-    write_record_table(book, cx, 2, name, &columns, &rows, options)
 }
 
 /// The findings (需关注的问题).

@@ -95,7 +95,7 @@ pub(super) struct Options<'f> {
 
 /// A table's rows given by a visitor: `rows(f)` calls `f` with each row in order, and walks them
 /// all again on every call (twice: once to measure, once to write; the record tables are measured
-/// together in one walk, `sheets::measure_record_tables`). Rows made on the fly (a province's
+/// together in one walk and written in another, `sheets::records`). Rows made on the fly (a province's
 /// workbook) are never all in memory at once.
 pub(super) type Visit<'v> = &'v dyn Fn(&mut dyn FnMut(Vec<Cell<'_>>));
 
@@ -139,6 +139,61 @@ pub(super) fn write_measured(
     options: Options,
     measured: Measured,
 ) -> Result<Vec<Part>, XlsxError> {
+    let (parts, mut sheets) = add_sheets(book, cx, name, columns, options, measured)?;
+    rows(&mut |cells| sheets.write_row(book, cells));
+    sheets.finish().map(|()| parts)
+}
+
+/// A table's sheets, added to the workbook with their headers, taking its rows in order.
+pub(super) struct TableSheets {
+    /// The workbook's index of the table's first sheet.
+    first: usize,
+    per_sheet: usize,
+    count: usize,
+    /// Rows written so far.
+    next: usize,
+    formats: Vec<Format>,
+    failure: Option<XlsxError>,
+}
+
+impl TableSheets {
+    /// Writes the next row; after a failure, or past the measured count, rows are dropped and
+    /// [`TableSheets::finish`] reports the failure.
+    pub(super) fn write_row(&mut self, book: &mut Workbook, cells: Vec<Cell<'_>>) {
+        if self.failure.is_some() || self.next >= self.count {
+            return;
+        }
+        let (part, row) = (self.next / self.per_sheet, self.next % self.per_sheet + 1);
+        self.next += 1;
+        let written = book
+            .worksheet_from_index(self.first + part)
+            .and_then(|sheet| {
+                let row = u32::try_from(row).map_err(|_| XlsxError::RowColumnLimitError)?;
+                for ((col, cell), format) in (0u16..).zip(cells).zip(&self.formats) {
+                    write_cell(sheet, row, col, cell, format)?;
+                }
+                Ok(())
+            });
+        if let Err(e) = written {
+            self.failure = Some(e);
+        }
+    }
+
+    pub(super) fn finish(self) -> Result<(), XlsxError> {
+        self.failure.map_or(Ok(()), Err)
+    }
+}
+
+/// Adds a measured table's sheets (as many as the row limit needs, at least one), each set up
+/// with its header; the rows follow through [`TableSheets::write_row`].
+pub(super) fn add_sheets(
+    book: &mut Workbook,
+    cx: &mut Cx,
+    name: &str,
+    columns: &[Column],
+    options: Options,
+    measured: Measured,
+) -> Result<(Vec<Part>, TableSheets), XlsxError> {
     let last_col = u16::try_from(columns.len().saturating_sub(1))
         .map_err(|_| XlsxError::RowColumnLimitError)?;
     let Measured { widths, count } = measured;
@@ -156,7 +211,6 @@ pub(super) fn write_measured(
         })
         .collect();
 
-    // The sheets first, each set up with its header; then the rows into them in order.
     let first = book.worksheets().len();
     let mut parts = Vec::new();
     let mut written = 0usize;
@@ -196,29 +250,15 @@ pub(super) fn write_measured(
             break;
         }
     }
-    let mut next = 0usize;
-    let mut failure = None;
-    rows(&mut |cells| {
-        if failure.is_some() || next >= count {
-            return;
-        }
-        let (part, row) = (next / per_sheet, next % per_sheet + 1);
-        next += 1;
-        let written = book.worksheet_from_index(first + part).and_then(|sheet| {
-            let row = u32::try_from(row).map_err(|_| XlsxError::RowColumnLimitError)?;
-            for ((col, cell), format) in (0u16..).zip(cells).zip(&formats) {
-                write_cell(sheet, row, col, cell, format)?;
-            }
-            Ok(())
-        });
-        if let Err(e) = written {
-            failure = Some(e);
-        }
-    });
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(parts),
-    }
+    let sheets = TableSheets {
+        first,
+        per_sheet,
+        count,
+        next: 0,
+        formats,
+        failure: None,
+    };
+    Ok((parts, sheets))
 }
 
 /// A table's column widths (in Excel units) and number of rows.
