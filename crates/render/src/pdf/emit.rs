@@ -393,22 +393,20 @@ fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
         loop {
             let read = usize::try_from(compress.total_in()).ok()?;
             let rest = bytes.get(read..)?;
-            let (input, flush) = if rest.is_empty() {
-                (rest, FlushCompress::Finish)
+            let flush = if rest.is_empty() {
+                FlushCompress::Finish
             } else {
-                (rest, FlushCompress::None)
+                FlushCompress::None
             };
             if out.len() == out.capacity() {
                 out.reserve(out.capacity().max(64));
             }
             let written = out.len();
-            match compress.compress_vec(input, &mut out, flush) {
+            match compress.compress_vec(rest, &mut out, flush) {
                 Ok(Status::StreamEnd) => return Some(out),
-                // No progress with room to write: give up rather than spin.
+                // No progress though there was room to write: give up rather than spin.
                 Ok(_) if out.len() == written && compress.total_in() as usize == read => {
-                    if out.len() < out.capacity() {
-                        return None;
-                    }
+                    return None;
                 }
                 Ok(_) => {}
                 Err(_) => return None,

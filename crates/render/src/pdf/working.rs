@@ -31,13 +31,7 @@ impl WorkingFont {
     /// The copy of `face` for the characters [`in_working_set`] accepts; `None` when the face
     /// cannot be subset (the PDF then subsets the installed face and reports its error).
     pub(crate) fn of(face: &Face) -> Option<WorkingFont> {
-        let mut glyphs: Vec<u16> = face
-            .characters()
-            .filter(|(c, _)| in_working_set(*c))
-            .map(|(_, g)| g)
-            .collect();
-        glyphs.sort_unstable();
-        glyphs.dedup();
+        let glyphs = working_glyphs(face);
         let remapper = GlyphRemapper::new_from_glyphs(&glyphs);
         let data = subsetter::subset(&face.data, face.index, &remapper).ok()?;
         let cff = WorkingCff::parse(cff_table(&data)?)?;
@@ -60,6 +54,18 @@ impl WorkingFont {
             .map(|gid| self.gids.get(&gid).copied())
             .collect()
     }
+}
+
+/// The glyphs of `face` the copy holds, ascending.
+fn working_glyphs(face: &Face) -> Vec<u16> {
+    let mut glyphs: Vec<u16> = face
+        .characters()
+        .filter(|(c, _)| in_working_set(*c))
+        .map(|(_, g)| g)
+        .collect();
+    glyphs.sort_unstable();
+    glyphs.dedup();
+    glyphs
 }
 
 /// The CFF table of an OpenType font file.
@@ -107,13 +113,7 @@ mod tests {
         }
         for face in cff_faces {
             let working = WorkingFont::of(face).ok_or("no working copy")?;
-            let mut glyphs: Vec<u16> = face
-                .characters()
-                .filter(|(c, _)| in_working_set(*c))
-                .map(|(_, g)| g)
-                .collect();
-            glyphs.sort_unstable();
-            glyphs.dedup();
+            let glyphs = working_glyphs(face);
             let text: Vec<u16> = "绩效目标审核意见书（2024年）：≥95%"
                 .chars()
                 .filter_map(|c| face.glyph(c))

@@ -126,20 +126,7 @@ pub(super) fn write_visited(
 ) -> Result<Vec<Part>, XlsxError> {
     let mut measure = Measure::new(columns);
     rows(&mut |cells| measure.add(&cells));
-    write_measured(book, cx, name, columns, rows, options, measure.finish())
-}
-
-/// [`write_visited`] with the columns already measured (over the same rows).
-pub(super) fn write_measured(
-    book: &mut Workbook,
-    cx: &mut Cx,
-    name: &str,
-    columns: &[Column],
-    rows: Visit<'_>,
-    options: Options,
-    measured: Measured,
-) -> Result<Vec<Part>, XlsxError> {
-    let (parts, mut sheets) = add_sheets(book, cx, name, columns, options, measured)?;
+    let (parts, mut sheets) = add_sheets(book, cx, name, columns, options, measure.finish())?;
     rows(&mut |cells| sheets.write_row(book, cells));
     sheets.finish().map(|()| parts)
 }
