@@ -107,7 +107,7 @@ pub(crate) fn parsed_words(i: &Indicator) -> String {
         return "定性".into();
     }
     let number = |x: f64| {
-        let s = format!("{:.4}", x);
+        let s = crate::format::fixed(x, 4);
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     };
     let mut out = match (p.comparator, p.numbers.as_slice()) {

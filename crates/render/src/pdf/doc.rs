@@ -234,8 +234,8 @@ impl<'f> Doc<'f> {
         text: &str,
         color: Rgb,
     ) {
-        // Note missing characters now; drawing re-resolves the runs.
-        self.fonts.runs(role, text, &mut self.missing);
+        // Note missing characters now; drawing resolves the runs.
+        self.fonts.note_missing(role, text, &mut self.missing);
         let baseline = self.y_at(top + size * 0.88);
         self.push(Item::Text {
             x,

@@ -36,7 +36,7 @@ pub(crate) fn emit(
         .map(|i| FontId(subset_tag(i)))
         .collect();
     let mut used: Vec<Option<UsedGlyphs>> = fonts.faces.iter().map(|_| None).collect();
-    let mut scratch = Missing::default();
+    let mut scratch = Scratch::default();
     let mut contents = Vec::with_capacity(pages.len());
     let mut out_pages = Vec::with_capacity(pages.len());
     for page in pages {
@@ -130,6 +130,14 @@ pub(crate) fn emit(
     Ok(bytes)
 }
 
+/// What drawing reuses from text to text: characters no face draws (already noted while laying
+/// out), a run's characters and glyphs.
+#[derive(Default)]
+struct Scratch {
+    missing: Missing,
+    glyphs: Vec<(char, u16)>,
+}
+
 /// The fill colour and font a page's content stream has set so far: setting them again is
 /// skipped (rectangles and lines change them only inside `q … Q`, which restores them).
 #[derive(Default)]
@@ -148,7 +156,7 @@ impl PageState {
         fonts: &FontSet,
         used: &mut [Option<UsedGlyphs>],
         ids: &[FontId],
-        scratch: &mut Missing,
+        scratch: &mut Scratch,
         content: &mut Content,
     ) {
         let Item::Text {
@@ -174,22 +182,18 @@ impl PageState {
             self.fill = Some(*color);
         }
         let mut step = (*x, *y);
-        for run in fonts.runs(*role, text, scratch) {
-            if self.font != Some((run.face, *size)) {
-                content.font(&ids[run.face].0, *size);
-                self.font = Some((run.face, *size));
+        let Scratch { missing, glyphs } = scratch;
+        fonts.each_run(*role, text, missing, glyphs, |face, glyphs, width| {
+            if self.font != Some((face, *size)) {
+                content.font(&ids[face].0, *size);
+                self.font = Some((face, *size));
             }
             content.op(&[step.0, step.1], "Td");
             // The subset's codes, two bytes each, as one string.
-            let glyphs = used[run.face].get_or_insert_with(UsedGlyphs::default);
-            let codes = run
-                .glyphs
-                .iter()
-                .zip(run.text.chars())
-                .map(|(gid, c)| glyphs.code(*gid, c));
-            content.show(codes);
-            step = (run.width * size + spacing * run.glyphs.len() as f32, 0.0);
-        }
+            let used = used[face].get_or_insert_with(UsedGlyphs::default);
+            content.show(glyphs.iter().map(|(c, gid)| used.code(*gid, *c)));
+            step = (width * size + spacing * glyphs.len() as f32, 0.0);
+        });
         if spaced {
             content.op(&[0.0], "Tc");
         }

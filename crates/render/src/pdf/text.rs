@@ -28,38 +28,81 @@ const REPLACEMENT: char = '□';
 impl FontSet {
     /// Splits `text` into runs of one face each; characters no face has become `□` and are noted.
     pub fn runs(&self, role: Role, text: &str, missing: &mut Missing) -> Vec<Run> {
-        let mut runs: Vec<Run> = Vec::new();
+        let mut runs = Vec::new();
+        self.each_run(
+            role,
+            text,
+            missing,
+            &mut Vec::new(),
+            |face, glyphs, width| {
+                runs.push(Run {
+                    face,
+                    text: glyphs.iter().map(|(c, _)| *c).collect(),
+                    glyphs: glyphs.iter().map(|(_, g)| *g).collect(),
+                    width,
+                });
+            },
+        );
+        runs
+    }
+
+    /// [`FontSet::runs`] without building them: `f` gets each run's face, its characters with
+    /// their glyphs (in `buffer`, reused) and its width at 1 pt — what drawing a text needs, for
+    /// every text of every page.
+    pub(crate) fn each_run(
+        &self,
+        role: Role,
+        text: &str,
+        missing: &mut Missing,
+        buffer: &mut Vec<(char, u16)>,
+        mut f: impl FnMut(usize, &[(char, u16)], f32),
+    ) {
+        buffer.clear();
+        let mut run: Option<(usize, f32)> = None;
         for c in text.chars() {
-            let c = if c == '\t' { ' ' } else { c };
-            if c.is_control() {
-                continue;
-            }
-            let (c, found) = match self.lookup(role, c) {
-                Some(found) => (c, Some(found)),
-                None => {
-                    missing.0.insert(c);
-                    (REPLACEMENT, self.lookup(role, REPLACEMENT))
-                }
-            };
-            let Some((face, glyph)) = found else {
+            let Some((c, face, glyph)) = self.drawn(role, c, missing) else {
                 continue;
             };
             let w = self.faces[face].advance(glyph);
-            match runs.last_mut() {
-                Some(r) if r.face == face => {
-                    r.text.push(c);
-                    r.glyphs.push(glyph);
-                    r.width += w;
+            match &mut run {
+                Some((f, width)) if *f == face => *width += w,
+                _ => {
+                    if let Some((face, width)) = run.replace((face, w)) {
+                        f(face, buffer, width);
+                        buffer.clear();
+                    }
                 }
-                _ => runs.push(Run {
-                    face,
-                    text: c.to_string(),
-                    glyphs: vec![glyph],
-                    width: w,
-                }),
+            }
+            buffer.push((c, glyph));
+        }
+        if let Some((face, width)) = run {
+            f(face, buffer, width);
+        }
+    }
+
+    /// Notes the characters of `text` no face draws, as [`FontSet::runs`] would.
+    pub(crate) fn note_missing(&self, role: Role, text: &str, missing: &mut Missing) {
+        for c in text.chars() {
+            self.drawn(role, c, missing);
+        }
+    }
+
+    /// The character drawn for `c` (a tab as a space, a missing character as `□`, noted), with
+    /// its face and glyph; `None` for a control character or when not even `□` can be drawn.
+    #[inline]
+    fn drawn(&self, role: Role, c: char, missing: &mut Missing) -> Option<(char, usize, u16)> {
+        let c = if c == '\t' { ' ' } else { c };
+        if c.is_control() {
+            return None;
+        }
+        match self.lookup(role, c) {
+            Some((face, glyph)) => Some((c, face, glyph)),
+            None => {
+                missing.0.insert(c);
+                let (face, glyph) = self.lookup(role, REPLACEMENT)?;
+                Some((REPLACEMENT, face, glyph))
             }
         }
-        runs
     }
 
     /// Width of `text` at `size` pt: the width of its [`FontSet::runs`], summed the same way (run
