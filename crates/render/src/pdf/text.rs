@@ -155,6 +155,24 @@ impl FontSet {
             out.push(String::new());
             return;
         }
+        if self.fits_one_line(role, text, size, max) {
+            out.push(text.to_string());
+            return;
+        }
+        self.break_paragraph(role, text, size, max, out);
+    }
+
+    /// Whether `text` (a paragraph, its end trimmed) is one line as [`FontSet::break_paragraph`]
+    /// would break it — most table cells are — told by one measurement: it has no forced break
+    /// inside and is narrower than the line by more than summing its segments one by one could
+    /// add in rounding.
+    fn fits_one_line(&self, role: Role, text: &str, size: f32, max: f32) -> bool {
+        const FORCED_BREAKS: [char; 6] = ['\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}'];
+        self.width(role, text, size) * 1.001 < max && !text.contains(FORCED_BREAKS)
+    }
+
+    /// Breaks a paragraph at its break opportunities.
+    fn break_paragraph(&self, role: Role, text: &str, size: f32, max: f32, out: &mut Vec<String>) {
         // Segments between break opportunities; a mandatory break ends the line. A document number
         // (`〔2020〕10号`) is never broken.
         let unbreakable = document_numbers(text);
@@ -279,6 +297,37 @@ mod tests {
                 lines.iter().any(|l| l.contains("〔2020〕10号")),
                 "split at {max}: {lines:?}"
             );
+        }
+    }
+
+    /// A paragraph taken for one line by its width alone is what breaking it gives: for
+    /// table-cell and prose texts at widths from far too narrow to just wide enough.
+    #[test]
+    fn one_line_paragraphs_are_what_breaking_gives() {
+        let f = fonts();
+        let texts = [
+            "根据预算法和项目支出绩效评价管理办法，对各部门报送的绩效目标表进行了审核。",
+            "（财预〔2020〕10号）",
+            "≥95%",
+            "12692.07",
+            "  前导空格 与 ideographic　space",
+            "Tab\tand words that may break here and there",
+            "行\u{2028}分隔",
+            "x",
+        ];
+        for text in texts {
+            let text = text.trim_end();
+            for size in [7.5f32, 9.0, 10.0] {
+                let natural = f.width(Role::Body, text, size);
+                for k in 0..=60 {
+                    let max = natural * (0.5 + k as f32 / 40.0);
+                    let mut fast = Vec::new();
+                    f.wrap_paragraph(Role::Body, text, size, max, &mut fast);
+                    let mut slow = Vec::new();
+                    f.break_paragraph(Role::Body, text, size, max, &mut slow);
+                    assert_eq!(fast, slow, "{text} at {max}");
+                }
+            }
         }
     }
 
