@@ -318,11 +318,13 @@ fn execute(
         batch_bytes: prepared.batch_bytes,
         log: &log,
     };
-    // The PDF fonts' working copies are made beside the pass (render::RenderContext::prepare_fonts).
+    // The PDF fonts' working copies are made beside the pass when the run is large enough
+    // (render::RenderContext::prepare_fonts).
+    let input_bytes = digests.iter().flatten().map(|d| d.size).sum();
     let (passed, ()) = pool.install(|| {
         rayon::join(
             || pass.run(&mut staging, &prepared.out_dir),
-            || prepared.render.prepare_fonts(),
+            || prepared.render.prepare_fonts(input_bytes),
         )
     });
     let passed = passed?;

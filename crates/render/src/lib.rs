@@ -182,6 +182,14 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Bytes of input from which a split run makes the PDF fonts' working copies ahead
+/// ([`RenderContext::prepare_fonts`]): a few dozen departments' tables at least.
+pub const PREPARE_FONTS_FROM: u64 = 512 * 1024;
+
+/// Departments from which a split run makes the PDF fonts' working copies before its packets
+/// (when not made ahead): two PDFs each, and a copy pays for itself after ≈ 50 PDFs' subsets.
+const WORKING_COPIES_FROM_DEPARTMENTS: usize = 24;
+
 /// Everything rendering needs besides the records; build once per run (parsing CJK fonts and
 /// templates is the expensive part).
 pub struct RenderContext {
@@ -198,10 +206,20 @@ pub struct RenderContext {
 }
 
 impl RenderContext {
-    /// Makes the fonts' working copies (`pdf/working.rs`) now, on the current rayon pool: the
-    /// driver calls it beside the ingest stage, so no PDF waits for them and the memory their
-    /// making takes is given back before the corpus fills it. Nothing to do without PDF.
-    pub fn prepare_fonts(&self) {
+    /// Makes the fonts' working copies (`pdf/working.rs`) now, on the current rayon pool, when
+    /// the input is large enough to be sure the run cuts many PDFs' subsets from them: a packet
+    /// split by department and at least [`PREPARE_FONTS_FROM`] bytes of input (the samples'
+    /// 0.8 MB make ≈ 200 PDFs). The driver calls it beside the ingest stage, so no PDF waits for
+    /// them and the memory their making takes is given back before the corpus fills it. A
+    /// smaller split run decides when it knows its departments ([`render_split_to`]); a run of
+    /// a few tables makes none. Nothing to do without PDF.
+    pub fn prepare_fonts(&self, input_bytes: u64) {
+        if self.config.split_by_department && input_bytes >= PREPARE_FONTS_FROM {
+            self.make_working_copies();
+        }
+    }
+
+    fn make_working_copies(&self) {
         if let Some(fonts) = &self.fonts {
             fonts.prepare_working_copies();
         }

@@ -80,6 +80,11 @@ pub fn render_split_to(
         strings: &ctx.wording.strings,
         failures: Mutex::new(Vec::new()),
     };
+    if formats.contains(&jixiao_config::PacketFormat::Pdf)
+        && names.len() >= crate::WORKING_COPIES_FROM_DEPARTMENTS
+    {
+        ctx.make_working_copies();
+    }
     let (main, departments) = rayon::join(
         || match &wording {
             Ok(()) => crate::render_main(&whole, &rows, &formats, true, ctx, sink),

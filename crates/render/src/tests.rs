@@ -116,3 +116,66 @@ fn a_spooled_file_is_read_back_whole_for_the_in_memory_entry_point() -> Result<(
     assert!(back.spooled.is_none());
     Ok(())
 }
+
+/// The PDF fonts' working copies (`pdf/working.rs`) are made for a split run with much input
+/// (ahead, by the driver's call) or many departments (at the start of rendering), never for a
+/// run of a few departments or a packet in one file, whose few PDFs cut their subsets from the
+/// installed faces for less.
+#[test]
+fn working_copies_are_made_only_for_runs_that_use_them_enough() {
+    let with_system_fonts = |split: bool| {
+        let config = RenderConfig {
+            formats: vec!["pdf".into()],
+            split_by_department: split,
+            ..RenderConfig::default()
+        };
+        let meta = crate::packet::tests::sample_packet().meta;
+        RenderContext::new(&config, Path::new("."), meta).expect("fonts and templates")
+    };
+    let copies = |ctx: &RenderContext| {
+        ctx.fonts.as_ref().map_or(0, |f| {
+            f.faces.iter().filter(|f| f.working().is_some()).count()
+        })
+    };
+    let probe = with_system_fonts(true);
+    if !probe
+        .fonts
+        .as_ref()
+        .is_some_and(|f| f.faces.iter().any(|f| f.metrics.cff))
+    {
+        eprintln!("no CFF face installed: no working copies on this machine");
+        return;
+    }
+    for (split, input_bytes, made) in [
+        (true, PREPARE_FONTS_FROM - 1, false),
+        (false, PREPARE_FONTS_FROM, false),
+        (true, PREPARE_FONTS_FROM, true),
+    ] {
+        let ctx = with_system_fonts(split);
+        ctx.prepare_fonts(input_bytes);
+        assert_eq!(copies(&ctx) > 0, made, "split {split}, {input_bytes} bytes");
+    }
+    // The test packet's 20 departments are fewer than pay for them.
+    let (ledger, card) = inputs();
+    let ctx = with_system_fonts(true);
+    let out = render(&ledger, &card, &ctx);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    assert!(out.files.iter().any(|f| f.path.ends_with("packet.pdf")));
+    assert_eq!(copies(&ctx), 0);
+    // Spread over 30 departments, the same cards make the copies before the packets.
+    let mut card = card;
+    for (i, c) in card.records.iter_mut().enumerate() {
+        c.department = format!("测试部门{}", i % 30);
+    }
+    let ctx = with_system_fonts(true);
+    let out = render(&ledger, &card, &ctx);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    let packets = out.files.iter().filter(|f| f.path.ends_with("/packet.pdf"));
+    assert!(
+        packets.count() >= WORKING_COPIES_FROM_DEPARTMENTS,
+        "{:?}",
+        out.files.iter().map(|f| &f.path).collect::<Vec<_>>()
+    );
+    assert!(copies(&ctx) > 0);
+    assert!((21..=30).contains(&WORKING_COPIES_FROM_DEPARTMENTS));
+}

@@ -167,7 +167,8 @@ impl FontSet {
     /// inside and is narrower than the line by more than summing its segments one by one could
     /// add in rounding.
     fn fits_one_line(&self, role: Role, text: &str, size: f32, max: f32) -> bool {
-        const FORCED_BREAKS: [char; 6] = ['\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}'];
+        const FORCED_BREAKS: [char; 6] =
+            ['\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}'];
         self.width(role, text, size) * 1.001 < max && !text.contains(FORCED_BREAKS)
     }
 
