@@ -47,7 +47,8 @@ fn fast_fixed(x: f64, decimals: usize) -> Option<String> {
     // |x| × 10^decimals, rounded once: within half an ulp of the exact product, so the two round
     // to the same integer unless the product is within an ulp of a half.
     let product = x.abs() * scale as f64;
-    if !(product < 1e15) {
+    // Not finite (NaN compares false), or too large for the integer below.
+    if !product.is_finite() || product >= 1e15 {
         return None;
     }
     let from_half = (product - product.trunc() - 0.5).abs();

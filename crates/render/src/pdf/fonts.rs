@@ -45,13 +45,32 @@ const HEADING_FAMILIES: [&str; 8] = [
     "Heiti SC",
 ];
 
+/// A face's file: the bundled font's bytes where the binary holds them, or a file read whole
+/// (never copied again: Noto CJK's collections are 20–27 MB each).
+#[derive(Clone)]
+pub enum FontData {
+    Bundled(&'static [u8]),
+    Read(Arc<Vec<u8>>),
+}
+
+impl std::ops::Deref for FontData {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            FontData::Bundled(bytes) => bytes,
+            FontData::Read(bytes) => bytes,
+        }
+    }
+}
+
 /// One parsed face: its file's bytes (what the PDF embeds a subset of), its character map and its
 /// advances, read once so that laying out text never parses the font again.
 pub struct Face {
     /// File and face name as reported in diagnostics and `jixiao validate`.
     pub name: String,
     /// The whole font file (a collection keeps every face; `index` selects one).
-    pub data: Arc<[u8]>,
+    pub data: FontData,
     pub index: u32,
     pub metrics: FaceMetrics,
     /// Character → glyph, from the face's Unicode `cmap` subtables (the first subtable that maps a
@@ -80,7 +99,7 @@ pub struct FaceMetrics {
 }
 
 impl Face {
-    fn parse(name: String, data: Arc<[u8]>, index: u32) -> Option<Face> {
+    fn parse(name: String, data: FontData, index: u32) -> Option<Face> {
         let face = ttf_parser::Face::parse(&data, index).ok()?;
         let mut cmap = FxHashMap::default();
         if let Some(table) = face.tables().cmap {
@@ -267,42 +286,36 @@ impl FontSet {
                 name: path.display().to_string(),
                 message: format!("cannot read: {e}"),
             })?;
-            let face =
-                Face::parse(path.display().to_string(), bytes.into(), 0).ok_or_else(|| {
-                    RenderError::Font {
-                        name: path.display().to_string(),
-                        message: "not a TrueType/OpenType font".into(),
-                    }
-                })?;
+            let data = FontData::Read(Arc::new(bytes));
+            let face = Face::parse(path.display().to_string(), data, 0).ok_or_else(|| {
+                RenderError::Font {
+                    name: path.display().to_string(),
+                    message: "not a TrueType/OpenType font".into(),
+                }
+            })?;
             set.push(face, true, true);
         }
-        if config.system {
-            let mut db = fontdb::Database::new();
-            db.load_system_fonts();
-            let body: Vec<&str> = config
-                .body
-                .iter()
-                .map(String::as_str)
-                .chain(BODY_FAMILIES)
-                .collect();
-            let heading: Vec<&str> = config
-                .heading
-                .iter()
-                .map(String::as_str)
-                .chain(HEADING_FAMILIES)
-                .collect();
-            if let Some(face) = system_face(&db, &body, fontdb::Weight::NORMAL) {
-                set.push(face, true, false);
-            }
-            if let Some(face) = system_face(&db, &heading, fontdb::Weight::BOLD) {
-                set.push(face, false, true);
-            }
+        // The installed faces are found and read, and the bundled one parsed, at once: reading
+        // a CJK face whole and its character map is most of what a small run takes.
+        let (body, heading, bundled) = std::thread::scope(|scope| {
+            let bundled =
+                scope.spawn(|| Face::parse(BUNDLED_NAME.into(), FontData::Bundled(BUNDLED), 0));
+            let (body, heading) = if config.system {
+                system_faces(config)
+            } else {
+                (None, None)
+            };
+            (body, heading, joined(bundled))
+        });
+        if let Some(face) = body {
+            set.push(face, true, false);
         }
-        let bundled = Face::parse(BUNDLED_NAME.into(), BUNDLED.into(), 0).ok_or_else(|| {
-            RenderError::Font {
-                name: BUNDLED_NAME.into(),
-                message: "the bundled font does not parse".into(),
-            }
+        if let Some(face) = heading {
+            set.push(face, false, true);
+        }
+        let bundled = bundled.ok_or_else(|| RenderError::Font {
+            name: BUNDLED_NAME.into(),
+            message: "the bundled font does not parse".into(),
         })?;
         set.push(bundled, true, true);
         if set.body.len() == 1 && config.system {
@@ -372,6 +385,31 @@ impl FontSet {
     }
 }
 
+/// The installed body and heading faces (the first family of each list that is installed),
+/// read at once.
+fn system_faces(config: &FontsConfig) -> (Option<Face>, Option<Face>) {
+    let mut db = fontdb::Database::new();
+    db.load_system_fonts();
+    let body: Vec<&str> = config
+        .body
+        .iter()
+        .map(String::as_str)
+        .chain(BODY_FAMILIES)
+        .collect();
+    let heading: Vec<&str> = config
+        .heading
+        .iter()
+        .map(String::as_str)
+        .chain(HEADING_FAMILIES)
+        .collect();
+    let db = &db;
+    std::thread::scope(|scope| {
+        let heading = scope.spawn(move || system_face(db, &heading, fontdb::Weight::BOLD));
+        let body = system_face(db, &body, fontdb::Weight::NORMAL);
+        (body, joined(heading))
+    })
+}
+
 /// The first installed face of the first family that exists, nearest to `weight`.
 fn system_face(db: &fontdb::Database, families: &[&str], weight: fontdb::Weight) -> Option<Face> {
     for family in families {
@@ -384,18 +422,32 @@ fn system_face(db: &fontdb::Database, families: &[&str], weight: fontdb::Weight)
             continue;
         };
         let info = db.face(id)?;
-        let name = match &info.source {
-            fontdb::Source::File(path) => format!("{} ({}#{})", family, path.display(), info.index),
-            _ => family.to_string(),
+        let face = match &info.source {
+            fontdb::Source::File(path) => {
+                let name = format!("{} ({}#{})", family, path.display(), info.index);
+                std::fs::read(path).ok().and_then(|bytes| {
+                    Face::parse(name, FontData::Read(Arc::new(bytes)), info.index)
+                })
+            }
+            _ => db
+                .with_face_data(id, |data, index| {
+                    let data = FontData::Read(Arc::new(data.to_vec()));
+                    Face::parse(family.to_string(), data, index)
+                })
+                .flatten(),
         };
-        let face = db.with_face_data(id, |data, index| {
-            Face::parse(name.clone(), data.into(), index)
-        });
-        if let Some(Some(face)) = face {
-            return Some(face);
+        if face.is_some() {
+            return face;
         }
     }
     None
+}
+
+/// What a font-reading thread returned; its panic goes on in the caller.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 #[cfg(test)]
