@@ -106,8 +106,7 @@ pub fn write(packet: &PacketContext, options: &HtmlOptions<'_>) -> Result<Vec<u8
             departments_note,
         },
     );
-    let page = options.wording.render_html("index.html", &context)?;
-    Ok(page.into_bytes())
+    options.wording.render_html("index.html", &context)
 }
 
 #[cfg(test)]

@@ -253,14 +253,18 @@ impl Wording {
         Ok(paragraphs(&text))
     }
 
-    /// Renders an HTML template with `ctx`, its prose and the strings in the context.
-    pub fn render_html(&self, name: &str, context: &Context) -> Result<String, RenderError> {
+    /// Renders an HTML template with `ctx`, its prose and the strings in the context, as the
+    /// page's bytes (rendered into them: `Tera::render` checks a page's UTF-8 once more to make a
+    /// `String` of it, ≈ 3 % of an HTML-only run).
+    pub fn render_html(&self, name: &str, context: &Context) -> Result<Vec<u8>, RenderError> {
+        let mut page = Vec::with_capacity(64 * 1024);
         self.tera
-            .render(name, context)
+            .render_to(name, context, &mut page)
             .map_err(|e| RenderError::Templates {
                 name: name.to_string(),
                 message: tera_message(&e),
-            })
+            })?;
+        Ok(page)
     }
 }
 
