@@ -77,11 +77,13 @@ fn detect<'a>(bytes: &'a [u8], diagnostics: &mut Vec<Diagnostic>) -> (&'static E
     (guess, bytes)
 }
 
-/// GBK and GB2312 files are read as GB18030, which decodes everything they can hold.
-/// What the detector reads: the whole file when small, else a prefix with at least 64 KiB of non-ASCII
-/// bytes in it (or all of it).
+/// What the detector reads: the whole file when small, else a prefix with at least 16 KiB of
+/// non-ASCII bytes in it (or all of it): ≈ 8,000 hanzi in a two-byte encoding, far more than it
+/// needs to tell GB18030 from Big5, Shift_JIS or EUC-KR; it reads every byte it is given through
+/// every candidate encoding (64 KiB of it was ≈ 10 % of a records-only run on a corpus with GBK
+/// files).
 fn detection_sample(bytes: &[u8]) -> &[u8] {
-    const ENOUGH: usize = 64 * 1024;
+    const ENOUGH: usize = 16 * 1024;
     let mut non_ascii = 0;
     for (i, b) in bytes.iter().enumerate() {
         if !b.is_ascii() {
@@ -94,6 +96,7 @@ fn detection_sample(bytes: &[u8]) -> &[u8] {
     bytes
 }
 
+/// GBK and GB2312 files are read as GB18030, which decodes everything they can hold.
 fn widen(e: &'static Encoding) -> &'static Encoding {
     if e.name() == "GBK" || e.name() == "gb18030" {
         GB18030
