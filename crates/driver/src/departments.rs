@@ -176,7 +176,7 @@ impl jixiao_render::DepartmentSource for SpilledSource {
         f: &mut dyn FnMut(jixiao_render::FindingRow),
     ) -> Option<Result<(), String>> {
         let read = self.finding_rows.for_each(|_, bytes| {
-            f(serde_json::from_slice(bytes)?);
+            f(crate::spill::parse(bytes)?);
             Ok(())
         });
         Some(read.map_err(|e| e.to_string()))
@@ -188,9 +188,9 @@ impl SpilledSource {
         let mut out = LoadedDepartment::default();
         let mut documents = BTreeSet::new();
         for i in cards.iter().map(|i| *i as usize) {
-            let mut card: RecordScore = serde_json::from_slice(&self.cards.file.read(i)?)?;
+            let mut card: RecordScore = crate::spill::parse(&self.cards.file.read(i)?)?;
             self.names.apply(&mut card);
-            let record: Record = serde_json::from_slice(&self.records.read(i)?)?;
+            let record: Record = crate::spill::parse(&self.records.read(i)?)?;
             documents.insert(card.record.document);
             out.cards.push((card, Some(record)));
         }
@@ -201,7 +201,7 @@ impl SpilledSource {
         let spilled = self.findings.len();
         for j in findings.iter().map(|j| *j as usize) {
             let finding = match j.checked_sub(spilled) {
-                None => serde_json::from_slice(&self.findings.read(j)?)?,
+                None => crate::spill::parse(&self.findings.read(j)?)?,
                 Some(k) => self
                     .corpus
                     .get(k)

@@ -147,7 +147,7 @@ impl Spilled<'_> {
             let card = match respelled || lines.is_some() || packet.is_some() {
                 false => None,
                 true => {
-                    let mut card: RecordScore = serde_json::from_slice(bytes)?;
+                    let mut card: RecordScore = crate::spill::parse(bytes)?;
                     card.department = unified.to_string();
                     Some(card)
                 }
@@ -174,7 +174,7 @@ impl Spilled<'_> {
         self.findings.for_each(|_, bytes| {
             stream.push_serialised(&mut json.writer, bytes)?;
             if let Some(packet) = packet.as_deref_mut() {
-                packet.add_finding(&serde_json::from_slice(bytes)?)?;
+                packet.add_finding(&crate::spill::parse(bytes)?)?;
             }
             Ok(())
         })?;

@@ -120,6 +120,15 @@ impl SpillReader {
     }
 }
 
+/// A spilled item read back: its JSON checked as UTF-8 once, with SIMD, then parsed as text
+/// (`serde_json::from_slice` checks every string it meets on its own, ≈ 1.5 % of a split run's
+/// CPU in reading departments back).
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> io::Result<T> {
+    let text = simdutf8::basic::from_utf8(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "spilled JSON is not UTF-8"))?;
+    Ok(serde_json::from_str(text)?)
+}
+
 #[cfg(unix)]
 fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)

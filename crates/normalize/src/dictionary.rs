@@ -125,6 +125,8 @@ pub struct LabelDictionary {
 struct LevelMap<T> {
     sorted: BTreeMap<String, T>,
     index: rustc_hash::FxHashMap<String, T>,
+    /// The characters keys start with (see [`SynonymIndex::may_start`]).
+    starts: rustc_hash::FxHashSet<char>,
 }
 
 impl<T> Default for LevelMap<T> {
@@ -132,18 +134,31 @@ impl<T> Default for LevelMap<T> {
         LevelMap {
             sorted: BTreeMap::new(),
             index: rustc_hash::FxHashMap::default(),
+            starts: rustc_hash::FxHashSet::default(),
         }
     }
 }
 
 impl<T: Copy> LevelMap<T> {
     fn insert(&mut self, key: String, level: T) {
+        self.starts.extend(key.chars().next());
         self.index.insert(key.clone(), level);
         self.sorted.insert(key, level);
     }
 
     fn get(&self, key: &str) -> Option<&T> {
         self.index.get(key)
+    }
+
+    /// The level `raw` names, whole or with a qualifier in brackets.
+    fn of(&self, raw: &str) -> Option<T> {
+        if !first_folded(raw).is_some_and(|c| self.starts.contains(&c)) {
+            return None;
+        }
+        let folded = fold_label(raw);
+        self.get(&folded)
+            .or_else(|| self.get(strip_qualifier(&folded)))
+            .copied()
     }
 
     fn keys(&self) -> impl Iterator<Item = &String> {
@@ -177,6 +192,12 @@ impl SynonymIndex {
 
     fn exact(&self, key: &str) -> Option<usize> {
         self.first.get(key).copied()
+    }
+
+    /// Whether a cell whose folded text starts with `c` can match a synonym at all, whole or by
+    /// a prefix: told before folding the whole cell, which most cells (values, names) fail.
+    fn may_start(&self, c: char) -> bool {
+        self.starts.contains(&c)
     }
 
     /// Positions of the synonyms that `folded` starts with, longest first, of at least `min_chars`.
@@ -300,6 +321,9 @@ impl LabelDictionary {
     pub fn field(&self, raw: &str) -> Option<LabelMatch<Field>> {
         // A year in front of a column title is not part of it: `2024年预算申请数（万元）`.
         let raw = strip_year(raw);
+        if !first_folded(raw).is_some_and(|c| self.field_index.may_start(c)) {
+            return None;
+        }
         let folded = fold_label(raw);
         if folded.is_empty() {
             return None;
@@ -327,20 +351,12 @@ impl LabelDictionary {
 
     /// The canonical 一级 a cell names (whole-cell match only: `项目完成率` is not `项目完成`).
     pub fn level1(&self, raw: &str) -> Option<Level1> {
-        let folded = fold_label(raw);
-        self.level1
-            .get(&folded)
-            .or_else(|| self.level1.get(strip_qualifier(&folded)))
-            .copied()
+        self.level1.of(raw)
     }
 
     /// The canonical 二级 a cell names (whole-cell match only).
     pub fn level2(&self, raw: &str) -> Option<Level2> {
-        let folded = fold_label(raw);
-        self.level2
-            .get(&folded)
-            .or_else(|| self.level2.get(strip_qualifier(&folded)))
-            .copied()
+        self.level2.of(raw)
     }
 
     /// Header labels of four characters or more (fields other than column titles, and funds rows) that
@@ -392,6 +408,9 @@ impl LabelDictionary {
     /// Leading `其中：`, `(一)`, `1、` and a year (`2024年本级安排`) are not part of the label.
     pub fn funds(&self, raw: &str) -> Option<LabelMatch<FundsRole>> {
         let stripped = strip_funds_prefix(raw);
+        if !first_folded(stripped).is_some_and(|c| self.funds_index.may_start(c)) {
+            return None;
+        }
         let folded = fold_label(stripped);
         if folded.is_empty() {
             return None;
@@ -447,6 +466,12 @@ fn parse_field_key(key: &str) -> Option<Field> {
 }
 
 /// `项目资金(万元)` → `项目资金`: a trailing bracketed qualifier of a folded label.
+/// The first character of `fold_label(raw)` (a key ending in `:` aside), found without folding
+/// the rest.
+fn first_folded(raw: &str) -> Option<char> {
+    raw.chars().find_map(fold_char)
+}
+
 fn strip_qualifier(folded: &str) -> &str {
     if folded.ends_with(')')
         && let Some(open) = folded.rfind('(')

@@ -32,7 +32,7 @@ impl ColumnMap {
                     Field::Column(col) => Some((c.col, col)),
                     _ => None,
                 },
-                None if fold_label(&c.text) == "单位" => Some((c.col, Column::Unit)),
+                None if is_unit_title(&c.text) => Some((c.col, Column::Unit)),
                 _ => None,
             })
             .collect();
@@ -166,6 +166,12 @@ impl ColumnMap {
             roles
         }
     }
+}
+
+/// Whether a column title is `单位` (the unit column), however spaced or bracketed: told by its
+/// first character before the whole cell is folded.
+fn is_unit_title(text: &str) -> bool {
+    text.chars().find_map(crate::text::fold_char) == Some('单') && fold_label(text) == "单位"
 }
 
 /// Gives each data cell a role: in order when counts match, else by nearest column title.
