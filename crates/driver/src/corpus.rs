@@ -47,6 +47,9 @@ pub(crate) struct CorpusPass<'a> {
     pub(crate) batch_bytes: u64,
     /// Every input's diagnostics are logged as its batch is read.
     pub(crate) log: &'a (dyn Fn(&jixiao_core::DocumentRecords) + Sync),
+    /// Where the characters of `records.json` are noted, when the packet's PDFs are cut from
+    /// the fonts' working copies (`render::RenderContext::characters`).
+    pub(crate) characters: Option<&'a std::sync::Arc<jixiao_render::Characters>>,
 }
 
 /// What the pass leaves.
@@ -153,7 +156,10 @@ impl CorpusPass<'_> {
         spill_dir: &std::path::Path,
     ) -> Result<Passed, DriverError> {
         let clock = Instant::now();
-        let records = staging.stream(stages::RECORDS_JSON)?;
+        let records = match self.characters {
+            Some(characters) => staging.stream_noting(stages::RECORDS_JSON, characters)?,
+            None => staging.stream(stages::RECORDS_JSON)?,
+        };
         let lines = match self.json_lines {
             true => Some(staging.stream(stages::RECORDS_JSONL)?),
             false => None,

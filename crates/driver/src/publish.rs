@@ -18,7 +18,10 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use jixiao_render::Characters;
 
 use crate::DriverError;
 
@@ -130,6 +133,18 @@ impl Staging {
         Ok(StreamedFile { path, writer })
     }
 
+    /// [`Staging::stream`], the characters written noted in `characters` (what the PDF fonts'
+    /// working copies hold).
+    pub(crate) fn stream_noting(
+        &mut self,
+        rel: &str,
+        characters: &Arc<Characters>,
+    ) -> Result<StreamedFile, DriverError> {
+        let mut file = self.stream(rel)?;
+        file.writer.get_mut().noted = Some(Arc::clone(characters));
+        Ok(file)
+    }
+
     /// Steps 2 and 3: the commit marker, then the renames into `out` (manifest last).
     pub(crate) fn commit(mut self) -> Result<(), DriverError> {
         sync_dir(&self.dir)?;
@@ -189,6 +204,8 @@ pub(crate) struct HashingWriter<W> {
     inner: W,
     size: u64,
     hasher: sha2::Sha256,
+    /// Where the characters written are noted.
+    noted: Option<Arc<Characters>>,
 }
 
 impl<W: Write> HashingWriter<W> {
@@ -198,6 +215,7 @@ impl<W: Write> HashingWriter<W> {
             inner,
             size: 0,
             hasher: sha2::Sha256::new(),
+            noted: None,
         }
     }
 
@@ -214,6 +232,9 @@ impl<W: Write> Write for HashingWriter<W> {
         let n = self.inner.write(buf)?;
         self.hasher.update(&buf[..n]);
         self.size += n as u64;
+        if let Some(characters) = &self.noted {
+            characters.note_utf8(&buf[..n]);
+        }
         Ok(n)
     }
 

@@ -301,6 +301,8 @@ fn execute(
     }
     let config = &prepared.render.config;
     let formats = !config.selected().is_empty();
+    // The characters the packet prints, for the PDF fonts' working copies of a split run.
+    let noted = config.split_by_department && config.wants(jixiao_config::PacketFormat::Pdf);
     let rubric = prepared.score.rubric_info();
     let log = |doc: &jixiao_core::DocumentRecords| crate::log_document(doc);
     let pass = crate::corpus::CorpusPass {
@@ -317,22 +319,21 @@ fn execute(
         json_lines: prepared.json_lines,
         batch_bytes: prepared.batch_bytes,
         log: &log,
+        characters: noted.then_some(&prepared.render.characters),
     };
-    // The PDF fonts' working copies are made beside the pass when the run is large enough
-    // (render::RenderContext::prepare_fonts).
-    let input_bytes = digests.iter().flatten().map(|d| d.size).sum();
-    let (passed, ()) = pool.install(|| {
-        rayon::join(
-            || pass.run(&mut staging, &prepared.out_dir),
-            || prepared.render.prepare_fonts(input_bytes),
-        )
-    });
+    let passed = pool.install(|| pass.run(&mut staging, &prepared.out_dir));
     let passed = passed?;
     laps.lap_pass(&passed.times);
     let mut artifacts = passed.artifacts;
     let mut corpus = passed.corpus;
     let (written, entries) = pool.install(|| {
-        crate::scores::write_scores(&mut staging, passed.scored, &corpus, prepared.json_lines)
+        crate::scores::write_scores(
+            &mut staging,
+            passed.scored,
+            &corpus,
+            prepared.json_lines,
+            noted.then_some(&prepared.render.characters),
+        )
     })?;
     artifacts.extend(entries);
     // The JSON files in the manifest's order: records.json, scores.json, then their lines.

@@ -36,13 +36,19 @@ pub(crate) struct Kept {
 
 /// `scores.json` (and `scores.jsonl`) from the pass's cards, each given its department's one
 /// spelling, and findings; returns where the cards and findings are now and the files' entries.
+/// The characters of `scores.json` are noted in `characters` when given (see
+/// `corpus::CorpusPass::characters`).
 pub(crate) fn write_scores(
     staging: &mut Staging,
     scored: Scored,
     corpus: &CorpusScores,
     json_lines: bool,
+    characters: Option<&std::sync::Arc<jixiao_render::Characters>>,
 ) -> Result<(Written, Vec<ArtifactEntry>), DriverError> {
-    let mut json = staging.stream(stages::SCORES_JSON)?;
+    let mut json = match characters {
+        Some(characters) => staging.stream_noting(stages::SCORES_JSON, characters)?,
+        None => staging.stream(stages::SCORES_JSON)?,
+    };
     let mut lines = match json_lines {
         true => Some(staging.stream(stages::SCORES_JSONL)?),
         false => None,

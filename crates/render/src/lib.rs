@@ -50,7 +50,7 @@ pub use split::{DepartmentSource, LoadedDepartment, RunPacket, render_split_to};
 pub fn printed_evidence(c: &jixiao_core::CheckResult, e: &jixiao_core::Evidence) -> bool {
     packet::is_deduction(c, e)
 }
-pub use pdf::{FontSet, PdfOptions, write as write_pdf};
+pub use pdf::{Characters, FontSet, PdfOptions, write as write_pdf};
 pub use wording::{Prose, Wording};
 pub use xlsx::{XlsxOptions, write as write_xlsx};
 
@@ -182,12 +182,9 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Bytes of input from which a split run makes the PDF fonts' working copies ahead
-/// ([`RenderContext::prepare_fonts`]): a few dozen departments' tables at least.
-pub const PREPARE_FONTS_FROM: u64 = 512 * 1024;
-
-/// Departments from which a split run makes the PDF fonts' working copies before its packets
-/// (when not made ahead): two PDFs each, and a copy pays for itself after ≈ 50 PDFs' subsets.
+/// Departments from which a split run makes the PDF fonts' working copies before its packets:
+/// two PDFs each, and a copy pays for itself after ≈ 50 PDFs' subsets. A smaller run, or a packet
+/// in one file, cuts its few subsets from the installed faces.
 const WORKING_COPIES_FROM_DEPARTMENTS: usize = 24;
 
 /// Everything rendering needs besides the records; build once per run (parsing CJK fonts and
@@ -203,25 +200,19 @@ pub struct RenderContext {
     pub meta: PacketMeta,
     /// Problems found while loading (a configured font that could not be read).
     pub diagnostics: Vec<Diagnostic>,
+    /// The characters the run prints: the wording's and the meta's, noted here; the records'
+    /// and scores', noted by the driver as it writes records.json and scores.json, or by
+    /// [`render`]. The PDF fonts' working copies hold these.
+    pub characters: std::sync::Arc<pdf::Characters>,
 }
 
 impl RenderContext {
-    /// Makes the fonts' working copies (`pdf/working.rs`) now, on the current rayon pool, when
-    /// the input is large enough to be sure the run cuts many PDFs' subsets from them: a packet
-    /// split by department and at least [`PREPARE_FONTS_FROM`] bytes of input (the samples'
-    /// 0.8 MB make ≈ 200 PDFs). The driver calls it beside the ingest stage, so no PDF waits for
-    /// them and the memory their making takes is given back before the corpus fills it. A
-    /// smaller split run decides when it knows its departments ([`render_split_to`]); a run of
-    /// a few tables makes none. Nothing to do without PDF.
-    pub fn prepare_fonts(&self, input_bytes: u64) {
-        if self.config.split_by_department && input_bytes >= PREPARE_FONTS_FROM {
-            self.make_working_copies();
-        }
-    }
-
+    /// Makes the PDF fonts' working copies (`pdf/working.rs`) of the characters noted so far, on
+    /// the current rayon pool ([`render_split_to`] calls it for a run of many departments, once
+    /// every record and score card has been written and noted).
     fn make_working_copies(&self) {
         if let Some(fonts) = &self.fonts {
-            fonts.prepare_working_copies();
+            fonts.prepare_working_copies(&self.characters);
         }
     }
 
@@ -252,12 +243,17 @@ impl RenderContext {
         } else {
             None
         };
+        let characters = pdf::Characters::default();
+        characters.note_str(&wording.text);
+        characters.note_utf8(&serde_json::to_vec(&meta).unwrap_or_default());
+        let characters = std::sync::Arc::new(characters);
         Ok(RenderContext {
             config: config.clone(),
             wording,
             fonts,
             meta,
             diagnostics,
+            characters,
         })
     }
 }
@@ -265,6 +261,7 @@ impl RenderContext {
 /// The stage's entry point, collecting every file in memory (spooled ones read back): for tests,
 /// `inspect` and small runs. Files come back sorted by path; see [`render_to`].
 pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendered {
+    note_characters(ledger, card, ctx);
     let files = std::sync::Mutex::new(Vec::new());
     let unread = std::sync::Mutex::new(Vec::new());
     let mut diagnostics = render_to(ledger, card, ctx, &|file| match read_back(file) {
@@ -283,6 +280,15 @@ pub fn render(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) -> Rendere
     let mut files = files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Rendered { files, diagnostics }
+}
+
+/// Notes the characters of the records and score cards, as the driver notes them while writing
+/// records.json and scores.json.
+fn note_characters(ledger: &Ledger, card: &Scorecard, ctx: &RenderContext) {
+    ctx.characters
+        .note_utf8(&serde_json::to_vec(ledger).unwrap_or_default());
+    ctx.characters
+        .note_utf8(&serde_json::to_vec(card).unwrap_or_default());
 }
 
 /// `file` with its bytes in memory: a spooled file read back from its temporary file.

@@ -98,6 +98,9 @@ pub struct Wording {
     tera: Tera,
     /// Where each template came from (`bundled` or a path), for `validate` and error messages.
     pub sources: BTreeMap<String, String>,
+    /// Every string and template, one after another: what the packet prints besides the records
+    /// (`pdf/characters.rs`).
+    pub(crate) text: String,
 }
 
 impl Wording {
@@ -120,6 +123,11 @@ impl Wording {
             sources.insert("strings.toml".into(), path.display().to_string());
         }
 
+        let mut printed: String = strings
+            .values()
+            .flat_map(|section| section.values())
+            .map(String::as_str)
+            .collect();
         let mut tera = Tera::new();
         tera.register_filter("wan", |x: f64, _: Kwargs, _: &State| wan(x));
         tera.register_filter("num", |x: f64, _: Kwargs, _: &State| num(x));
@@ -131,6 +139,7 @@ impl Wording {
                 Some(path) => (path.display().to_string(), read(path)?),
                 None => ("bundled".to_string(), text.to_string()),
             };
+            printed.push_str(&content);
             tera.add_raw_template(name, &content)
                 .map_err(|e| RenderError::Templates {
                     name: if own.is_some() {
@@ -146,6 +155,7 @@ impl Wording {
             strings,
             tera,
             sources,
+            text: printed,
         })
     }
 

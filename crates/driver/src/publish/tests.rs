@@ -167,3 +167,29 @@ fn a_staging_folder_dropped_without_commit_leaves_nothing() -> R {
     assert!(!dir.path().join("packet.pdf").exists());
     Ok(())
 }
+
+/// A noted stream hands every character written through it to the set (for the PDF fonts'
+/// working copies), in whatever pieces serde writes, and the file is the bytes written.
+#[test]
+fn a_noted_stream_notes_what_it_writes() -> R {
+    let dir = tempfile::tempdir()?;
+    let mut staging = Staging::create(dir.path())?;
+    let characters = Arc::new(Characters::default());
+    let mut file = staging.stream_noting("records.json", &characters)?;
+    let text = "{\"name\":\"西区绩效目标㎡①\"}";
+    for piece in text.as_bytes().chunks(5) {
+        file.writer.write_all(piece)?;
+    }
+    let (size, _) = file.finish(Ok(()))?;
+    assert_eq!(size, text.len() as u64);
+    for c in "西区绩效目标㎡①".chars() {
+        assert!(characters.contains(c), "{c}");
+    }
+    assert!(!characters.contains('乙'));
+    staging.commit()?;
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("records.json"))?,
+        text
+    );
+    Ok(())
+}

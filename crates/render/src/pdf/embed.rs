@@ -43,12 +43,14 @@ impl UsedGlyphs {
 }
 
 /// Adds the Type 0 font of `face` drawing `used` to `doc`, named `tag` (six capitals, the subset
-/// prefix); returns its object id.
+/// prefix); returns its object id. A subset the face's working copy cannot cut is counted in
+/// `missed_copy`.
 pub(super) fn add_font(
     doc: &mut lopdf::Document,
     face: &Face,
     used: &UsedGlyphs,
     tag: &str,
+    missed_copy: &std::sync::atomic::AtomicUsize,
 ) -> Result<ObjectId, RenderError> {
     let error = |message: String| RenderError::Font {
         name: face.name.clone(),
@@ -57,9 +59,12 @@ pub(super) fn add_font(
     let m = &face.metrics;
     let program = if m.cff {
         // Cut from the face's working copy when it holds every glyph (the same bytes either way).
-        let cff = match face.working().and_then(|w| w.subset(&used.remapper)) {
-            Some(cff) => cff,
-            None => {
+        let cff = match face.working().map(|w| w.subset(&used.remapper)) {
+            Some(Some(cff)) => cff,
+            cut => {
+                if cut.is_some() {
+                    missed_copy.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
                 let subset = subsetter::subset(&face.data, face.index, &used.remapper)
                     .map_err(|e| error(format!("cannot subset: {e}")))?;
                 cff_table(&subset)

@@ -325,7 +325,13 @@ fn add_fonts(
     let mut entries = Vec::new();
     for (i, glyphs) in used.iter().enumerate() {
         if let Some(glyphs) = glyphs {
-            let id = add_font(doc, &fonts.faces[i], glyphs, &ids[i].0)?;
+            let id = add_font(
+                doc,
+                &fonts.faces[i],
+                glyphs,
+                &ids[i].0,
+                &fonts.missed_copies,
+            )?;
             entries.push((ids[i].0.clone(), id));
         }
     }

@@ -7,6 +7,7 @@
 //! subset of the glyphs it draws (`embed.rs`).
 
 mod cff;
+pub(crate) mod characters;
 pub(crate) mod chart;
 mod decimal;
 pub(crate) mod doc;
@@ -23,6 +24,7 @@ mod working;
 
 use jixiao_core::Diagnostic;
 
+pub use characters::Characters;
 pub use fonts::FontSet;
 
 use crate::RenderError;
