@@ -50,7 +50,9 @@ const HEADING_FAMILIES: [&str; 8] = [
 /// (never copied again: Noto CJK's collections are 20–27 MB each).
 #[derive(Clone)]
 pub enum FontData {
+    /// `assets/fonts/`, in the binary.
     Bundled(&'static [u8]),
+    /// A configured or installed font file.
     Read(Arc<Vec<u8>>),
 }
 
@@ -256,9 +258,9 @@ impl FoundGlyphs {
 
 impl FontSet {
     /// Makes the working copies (`working.rs`) of the faces text starts with, body and heading,
-    /// in parallel; nothing when they are made. Without them, each PDF cuts its subsets from the
-    /// installed faces: a copy costs about as much as 50 PDFs' subsets cut so (≈ 0.17 s against
-    /// ≈ 3.5 ms for Noto Serif CJK), so a run of a few tables makes none.
+    /// holding what `printed` notes, in parallel; nothing when they are made. Without them, each
+    /// PDF cuts its subsets from the installed faces (≈ 3.5 ms each for Noto Serif CJK), which a
+    /// run of a few departments does for less than the copies cost.
     pub fn prepare_working_copies(&self, printed: &Characters) {
         use rayon::prelude::*;
         let firsts: Vec<&Face> = self
