@@ -134,48 +134,50 @@ struct Spilled<'a> {
 impl Spilled<'_> {
     /// The cards copied as they are, but for those whose department is respelled (read,
     /// respelled, serialised again), then the findings; `scores.jsonl` has every card read back,
-    /// and so has a split packet.
+    /// and so has a split packet. Cards are read a chunk at a time and parsed on every worker;
+    /// they are written in order.
     fn write(
         &self,
         json: &mut StreamedFile,
         mut lines: Option<&mut StreamedFile>,
         mut packet: Option<&mut PacketSpill>,
     ) -> io::Result<()> {
+        use rayon::prelude::*;
+        const CHUNK: usize = 256;
         let corpus = self.corpus;
+        let read_all = lines.is_some() || packet.is_some();
         let mut stream = ScoresStream::open(&mut json.writer, &corpus.rubric)?;
-        self.cards.file.for_each(|i, bytes| {
-            let written = self
+        let count = self.cards.file.len();
+        for start in (0..count).step_by(CHUNK) {
+            let (bytes, spans) = self
                 .cards
-                .written_department(i)
-                .ok_or_else(|| io::Error::other("a spilled card without its department"))?;
-            let unified = corpus.departments.of(written);
-            let respelled = unified != written;
-            let card = match respelled || lines.is_some() || packet.is_some() {
-                false => None,
-                true => {
-                    let mut card: RecordScore = crate::spill::parse(bytes)?;
-                    card.department = unified.to_string();
-                    Some(card)
+                .file
+                .read_many(start..(start + CHUNK).min(count))?;
+            let cards: Vec<io::Result<(Option<RecordScore>, bool)>> = spans
+                .par_iter()
+                .enumerate()
+                .map(|(k, span)| self.card(start + k, &bytes[span.clone()], read_all))
+                .collect();
+            for (k, (span, card)) in spans.iter().zip(cards).enumerate() {
+                let (card, respelled) = card?;
+                match (&card, respelled) {
+                    (Some(card), true) => {
+                        let respelled = pretty::serialised(card, pretty::ITEM_DEPTH)?;
+                        stream.push_serialised(&mut json.writer, &respelled)?;
+                    }
+                    _ => stream.push_serialised(&mut json.writer, &bytes[span.clone()])?,
                 }
-            };
-            match (&card, respelled) {
-                (Some(card), true) => {
-                    let bytes = pretty::serialised(card, pretty::ITEM_DEPTH)?;
-                    stream.push_serialised(&mut json.writer, &bytes)?;
-                }
-                _ => stream.push_serialised(&mut json.writer, bytes)?,
-            }
-            if let Some(card) = &card {
-                if let Some(lines) = lines.as_deref_mut() {
-                    serde_json::to_writer(&mut lines.writer, card)?;
-                    lines.writer.write_all(b"\n")?;
-                }
-                if let Some(packet) = packet.as_deref_mut() {
-                    packet.add_card(i, card);
+                if let Some(card) = &card {
+                    if let Some(lines) = lines.as_deref_mut() {
+                        serde_json::to_writer(&mut lines.writer, card)?;
+                        lines.writer.write_all(b"\n")?;
+                    }
+                    if let Some(packet) = packet.as_deref_mut() {
+                        packet.add_card(start + k, card);
+                    }
                 }
             }
-            Ok(())
-        })?;
+        }
         stream.findings(&mut json.writer)?;
         self.findings.for_each(|_, bytes| {
             stream.push_serialised(&mut json.writer, bytes)?;
@@ -185,6 +187,28 @@ impl Spilled<'_> {
             Ok(())
         })?;
         close(stream, json, corpus, packet)
+    }
+
+    /// Card `i`, read back when `read_all` or when its department is respelled (then respelled),
+    /// and whether it was respelled.
+    fn card(
+        &self,
+        i: usize,
+        bytes: &[u8],
+        read_all: bool,
+    ) -> io::Result<(Option<RecordScore>, bool)> {
+        let written = self
+            .cards
+            .written_department(i)
+            .ok_or_else(|| io::Error::other("a spilled card without its department"))?;
+        let unified = self.corpus.departments.of(written);
+        let respelled = unified != written;
+        if !(respelled || read_all) {
+            return Ok((None, false));
+        }
+        let mut card: RecordScore = crate::spill::parse(bytes)?;
+        card.department = unified.to_string();
+        Ok((Some(card), respelled))
     }
 }
 

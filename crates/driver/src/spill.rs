@@ -102,6 +102,27 @@ impl SpillReader {
         Ok(buf)
     }
 
+    /// Items `range` in one positional read: their bytes one after another, and each item's span
+    /// in them.
+    pub(crate) fn read_many(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> io::Result<(Vec<u8>, Vec<std::ops::Range<usize>>)> {
+        let offsets = self
+            .offsets
+            .get(range.start..=range.end)
+            .ok_or_else(|| io::Error::other(format!("no items {range:?} in a spill file")))?;
+        let first = offsets.first().copied().unwrap_or(0);
+        let last = offsets.last().copied().unwrap_or(first);
+        let mut buf = vec![0; (last - first) as usize];
+        read_exact_at(&self.file, &mut buf, first)?;
+        let spans = offsets
+            .windows(2)
+            .map(|w| (w[0] - first) as usize..(w[1] - first) as usize)
+            .collect();
+        Ok((buf, spans))
+    }
+
     /// Each item's bytes in order, with its index.
     pub(crate) fn for_each(
         &self,
