@@ -399,24 +399,22 @@ impl FontSet {
 fn system_faces(config: &FontsConfig) -> (Option<Face>, Option<Face>) {
     let mut db = fontdb::Database::new();
     db.load_system_fonts();
-    let body: Vec<&str> = config
-        .body
-        .iter()
-        .map(String::as_str)
-        .chain(BODY_FAMILIES)
-        .collect();
-    let heading: Vec<&str> = config
-        .heading
-        .iter()
-        .map(String::as_str)
-        .chain(HEADING_FAMILIES)
-        .collect();
+    let body = families(&config.body, &BODY_FAMILIES);
+    let heading = families(&config.heading, &HEADING_FAMILIES);
     let db = &db;
     std::thread::scope(|scope| {
         let heading = scope.spawn(move || system_face(db, &heading, fontdb::Weight::BOLD));
         let body = system_face(db, &body, fontdb::Weight::NORMAL);
         (body, joined(heading))
     })
+}
+
+/// The families to look for: the bureau's (`[render.fonts] body`/`heading`) first, then ours.
+fn families<'a>(own: &'a [String], ours: &[&'static str]) -> Vec<&'a str> {
+    own.iter()
+        .map(String::as_str)
+        .chain(ours.iter().copied())
+        .collect()
 }
 
 /// The first installed face of the first family that exists, nearest to `weight`.

@@ -9,46 +9,16 @@ use super::fonts::{FontSet, Role};
 
 /// Characters no font could draw, collected while laying out (reported once each).
 #[derive(Debug, Default)]
-pub struct Missing(pub BTreeSet<char>);
-
-/// A stretch of text drawn with one face.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Run {
-    pub face: usize,
-    pub text: String,
-    /// The glyph of each character of `text`, in order.
-    pub glyphs: Vec<u16>,
-    /// Width at 1 pt.
-    pub width: f32,
-}
+pub(crate) struct Missing(pub(crate) BTreeSet<char>);
 
 /// What a missing character is drawn as: visible, so the gap is seen on paper too.
 const REPLACEMENT: char = '□';
 
 impl FontSet {
-    /// Splits `text` into runs of one face each; characters no face has become `□` and are noted.
-    pub fn runs(&self, role: Role, text: &str, missing: &mut Missing) -> Vec<Run> {
-        let mut runs = Vec::new();
-        self.each_run(
-            role,
-            text,
-            missing,
-            &mut Vec::new(),
-            |face, glyphs, width| {
-                runs.push(Run {
-                    face,
-                    text: glyphs.iter().map(|(c, _)| *c).collect(),
-                    glyphs: glyphs.iter().map(|(_, g)| *g).collect(),
-                    width,
-                });
-            },
-        );
-        runs
-    }
-
-    /// [`FontSet::runs`] without building them: `f` gets each run's face, its characters with
-    /// their glyphs (in `buffer`, reused) and its width at 1 pt — what drawing a text needs, for
-    /// every text of every page.
+    /// Splits `text` into runs of one face each, without building them: `f` gets each run's face,
+    /// its characters with their glyphs (in `buffer`, reused) and its width at 1 pt — what drawing
+    /// a text needs, for every text of every page. Characters no face has become `□` and are
+    /// noted in `missing`.
     pub(crate) fn each_run(
         &self,
         role: Role,
@@ -80,7 +50,7 @@ impl FontSet {
         }
     }
 
-    /// Notes the characters of `text` no face draws, as [`FontSet::runs`] would.
+    /// Notes the characters of `text` no face draws, as [`FontSet::each_run`] would.
     pub(crate) fn note_missing(&self, role: Role, text: &str, missing: &mut Missing) {
         for c in text.chars() {
             self.drawn(role, c, missing);
@@ -105,8 +75,8 @@ impl FontSet {
         }
     }
 
-    /// Width of `text` at `size` pt: the width of its [`FontSet::runs`], summed the same way (run
-    /// by run), without building them — wrapping measures every segment of every cell.
+    /// Width of `text` at `size` pt: the width of its runs (`FontSet::each_run`), summed the same
+    /// way (run by run), without building them — wrapping measures every segment of every cell.
     pub fn width(&self, role: Role, text: &str, size: f32) -> f32 {
         let mut total = 0.0f32;
         let mut run: Option<(usize, f32)> = None;
@@ -345,9 +315,17 @@ mod tests {
         let f = fonts();
         let mut missing = Missing::default();
         // U+E000 (private use) is in no font.
-        let runs = f.runs(Role::Body, "甲\u{E000}乙", &mut missing);
+        let mut drawn = String::new();
+        f.each_run(
+            Role::Body,
+            "甲\u{E000}乙",
+            &mut missing,
+            &mut Vec::new(),
+            |_, glyphs, _| {
+                drawn.extend(glyphs.iter().map(|(c, _)| c));
+            },
+        );
         assert!(missing.0.contains(&'\u{E000}'));
-        let drawn: String = runs.iter().map(|r| r.text.as_str()).collect();
-        assert_eq!(drawn.chars().count(), 3, "{drawn}");
+        assert_eq!(drawn, "甲□乙");
     }
 }

@@ -175,16 +175,20 @@ fn project_columns(cx: &Cx) -> (Vec<Column>, u16) {
     (columns, grade_col)
 }
 
-/// Record `i`'s row of 项目得分.
-fn project_cells<'r>(p: &'r PacketContext, i: usize, r: &'r ProjectRow) -> Vec<Cell<'r>> {
-    let mut row: Vec<Cell> = vec![
+/// The cells naming record `i` that begin each of its rows: 序号, 部门, 项目, 项目编码.
+fn record_cells(i: usize, r: &ProjectRow) -> [Cell<'_>; 4] {
+    [
         i.into(),
         r.department.as_str().into(),
         r.name.as_str().into(),
         r.code.as_deref().into(),
-        r.kind.as_str().into(),
-        r.funds.into(),
-    ];
+    ]
+}
+
+/// Record `i`'s row of 项目得分.
+fn project_cells<'r>(p: &'r PacketContext, i: usize, r: &'r ProjectRow) -> Vec<Cell<'r>> {
+    let mut row: Vec<Cell> = Vec::from(record_cells(i, r));
+    row.extend([r.kind.as_str().into(), r.funds.into()]);
     row.extend(p.checks.iter().enumerate().map(|(k, check)| {
         r.checks
             .get(k)
@@ -225,11 +229,8 @@ fn deduction_columns(cx: &Cx) -> Vec<Column> {
 /// Record `i`'s rows of 扣分明细.
 fn deduction_cells<'r>(i: usize, r: &'r ProjectRow, f: &mut dyn FnMut(Vec<Cell<'r>>)) {
     for d in &r.deductions {
-        f(vec![
-            i.into(),
-            r.department.as_str().into(),
-            r.name.as_str().into(),
-            r.code.as_deref().into(),
+        let mut row = Vec::from(record_cells(i, r));
+        row.extend([
             d.check.as_str().into(),
             d.title.as_str().into(),
             d.deduction.into(),
@@ -239,6 +240,7 @@ fn deduction_cells<'r>(i: usize, r: &'r ProjectRow, f: &mut dyn FnMut(Vec<Cell<'
             d.file.as_str().into(),
             d.line.into(),
         ]);
+        f(row);
     }
 }
 
@@ -266,11 +268,8 @@ fn indicator_columns(cx: &Cx) -> Vec<Column> {
 /// Record `k`'s rows of 指标明细.
 fn indicator_cells<'r>(k: usize, r: &'r ProjectRow, f: &mut dyn FnMut(Vec<Cell<'r>>)) {
     for i in &r.indicators {
-        f(vec![
-            k.into(),
-            r.department.as_str().into(),
-            r.name.as_str().into(),
-            r.code.as_deref().into(),
+        let mut row = Vec::from(record_cells(k, r));
+        row.extend([
             i.level1.as_str().into(),
             i.level1_raw.as_str().into(),
             i.level2.as_str().into(),
@@ -281,6 +280,7 @@ fn indicator_cells<'r>(k: usize, r: &'r ProjectRow, f: &mut dyn FnMut(Vec<Cell<'
             r.file.as_str().into(),
             i.line.into(),
         ]);
+        f(row);
     }
 }
 
