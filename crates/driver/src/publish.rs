@@ -108,6 +108,21 @@ impl Staging {
         write_synced(&path, bytes)
     }
 
+    /// Writes one artifact's bytes and returns the file to be synced ([`Unsynced::sync`]) before
+    /// the commit: the caller syncs it on another thread while the next file is written.
+    pub(crate) fn write_unsynced(
+        &mut self,
+        rel: &str,
+        bytes: &[u8],
+    ) -> Result<Unsynced, DriverError> {
+        let path = self.target(rel)?;
+        let mut file =
+            fs::File::create(&path).map_err(|e| DriverError::io("cannot create", &path, e))?;
+        file.write_all(bytes)
+            .map_err(|e| DriverError::io("cannot write", &path, e))?;
+        Ok(Unsynced { file, path })
+    }
+
     /// Creates `rel`, lets `write` stream into it through a buffer and a hasher (a serialisation
     /// error arrives as an I/O error), then syncs it; returns the size and sha256 for the
     /// manifest. A rendered file spooled to a temporary file is copied in this way.
@@ -173,6 +188,21 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// A staging file written but not yet synced ([`Staging::write_unsynced`]).
+pub(crate) struct Unsynced {
+    file: fs::File,
+    path: PathBuf,
+}
+
+impl Unsynced {
+    /// Makes the file's bytes durable; the error names the file.
+    pub(crate) fn sync(self) -> Result<(), DriverError> {
+        self.file
+            .sync_all()
+            .map_err(|e| DriverError::io("cannot write", &self.path, e))
     }
 }
 

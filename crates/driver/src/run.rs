@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::exit::{self, Counts, ExitStatus};
 use crate::manifest::{self, ArtifactEntry, InputEntry, Manifest};
-use crate::publish::Staging;
+use crate::publish::{Staging, Unsynced};
 use crate::scores::Written as Scores;
 use crate::stages::{self, Stage, StageTiming};
 use crate::{
@@ -476,13 +476,18 @@ pub(crate) struct ReadTimes {
 }
 
 /// Writes rendered files into the staging folder on a thread of its own, in the order they arrive:
-/// the render workers hand each file over and go on computing while it is hashed, written and
-/// synced (each file's fsync used to hold the staging folder's lock and its worker). The channel
-/// is bounded, so files never pile up in memory faster than the disk takes them.
+/// the render workers hand each file over and go on computing while it is hashed and written.
+/// A second thread syncs each written file (an fsync waits for the disk, not the CPU: done on the
+/// writer, it held the writer and, through the full channel, the render workers, idling both
+/// cores). Both channels are bounded, so files never pile up in memory, or open, faster than the
+/// disk takes them; every file is synced before the writer returns, so before the commit.
 struct FileWriter;
 
 /// Files in flight between the render workers and the writer.
 const FILES_IN_FLIGHT: usize = 16;
+
+/// Written files waiting for their fsync.
+const FILES_SYNCING: usize = 64;
 
 type Written = Result<(Staging, Vec<ArtifactEntry>), DriverError>;
 
@@ -495,38 +500,61 @@ impl FileWriter {
         std::thread::ScopedJoinHandle<'scope, Written>,
     ) {
         let (sender, files) = std::sync::mpsc::sync_channel::<RenderedFile>(FILES_IN_FLIGHT);
+        let (to_sync, unsynced) = std::sync::mpsc::sync_channel::<Unsynced>(FILES_SYNCING);
+        let syncer = scope.spawn(move || unsynced.into_iter().try_for_each(Unsynced::sync));
         let handle = scope.spawn(move || {
             let mut entries = Vec::new();
+            let mut written = Ok(());
             for file in files {
                 // The first failure ends the run (nothing is published); returning drops the
                 // receiver, so the render workers' sends fail fast instead of blocking.
-                entries.push(write_rendered(&mut staging, file)?);
+                written = write_rendered(&mut staging, file).and_then(|(entry, unsynced)| {
+                    entries.push(entry);
+                    // The syncer gone means it failed: its error is the one reported.
+                    unsynced.map_or(Ok(()), |u| to_sync.send(u).or(Ok(())))
+                });
+                if written.is_err() {
+                    break;
+                }
             }
-            Ok((staging, entries))
+            drop(to_sync);
+            let synced = syncer
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            written.and(synced).map(|()| (staging, entries))
         });
         (sender, handle)
     }
 }
 
-/// One rendered file into the staging folder: its bytes, or copied from its temporary file.
-fn write_rendered(staging: &mut Staging, file: RenderedFile) -> Result<ArtifactEntry, DriverError> {
-    let (size, sha256) = match &file.spooled {
-        Some(spooled) => staging.write_streamed(&file.path, |w| {
-            std::io::copy(&mut spooled.reader()?, w).map(|_| ())
-        })?,
+/// One rendered file into the staging folder: its bytes (returned to be synced), or copied from
+/// its temporary file (synced already).
+fn write_rendered(
+    staging: &mut Staging,
+    file: RenderedFile,
+) -> Result<(ArtifactEntry, Option<Unsynced>), DriverError> {
+    let (size, sha256, unsynced) = match &file.spooled {
+        Some(spooled) => {
+            let (size, sha256) = staging.write_streamed(&file.path, |w| {
+                std::io::copy(&mut spooled.reader()?, w).map(|_| ())
+            })?;
+            (size, sha256, None)
+        }
         None => {
-            staging.write(&file.path, &file.bytes)?;
+            let unsynced = staging.write_unsynced(&file.path, &file.bytes)?;
             (
                 file.bytes.len() as u64,
                 jixiao_core::sha256_hex(&file.bytes),
+                Some(unsynced),
             )
         }
     };
-    Ok(ArtifactEntry {
+    let entry = ArtifactEntry {
         size,
         sha256,
         path: file.path,
-    })
+    };
+    Ok((entry, unsynced))
 }
 
 /// What the manifest records about the run besides the stages' outputs.

@@ -98,8 +98,10 @@ pub(crate) fn emit(
     super::navigation::add(&mut doc, navigation)?;
     compress_streams(&mut doc);
     // printpdf draws the trailer ID from a process-wide counter: the ID is a digest of the document's
-    // own bytes, so the same packet always has the same ID. Saved once with a placeholder of the
-    // digest's length, hashed, and the placeholder overwritten in place.
+    // title, date, length and the CRC-32 of its own bytes, so the same packet always has the same
+    // ID (a CRC, not SHA-256, of the bytes: the bytes are then hashed once for the manifest, not
+    // twice). Saved once with a placeholder of the digest's length, hashed, and the placeholder
+    // overwritten in place.
     let placeholder = vec![b'0'; ID_HEX_LEN];
     let id = lopdf::Object::String(placeholder.clone(), lopdf::StringFormat::Literal);
     doc.trailer
@@ -109,10 +111,13 @@ pub(crate) fn emit(
         format: "pdf".into(),
         message: e.to_string(),
     })?;
+    let mut crc = flate2::Crc::new();
+    crc.update(&bytes);
     let mut digest = Sha256::new();
     digest.update(info.title.as_bytes());
     digest.update(info.date.as_bytes());
-    digest.update(&bytes);
+    digest.update((bytes.len() as u64).to_le_bytes());
+    digest.update(crc.sum().to_le_bytes());
     let hex = jixiao_core::hex(&digest.finalize()[..ID_HEX_LEN / 2]).into_bytes();
     // The trailer is written last: its two placeholders are the last two in the file.
     let mut end = bytes.len();
