@@ -144,7 +144,7 @@ impl Staging {
             fs::File::create(&path).map_err(|e| DriverError::io("cannot create", &path, e))?;
         // The buffer in front of the hash: serde writes many small pieces, and hashing each one
         // on its own was ≈ 10 % of a records-only run; the hash and the file now see 1 MiB blocks.
-        let writer = std::io::BufWriter::with_capacity(1 << 20, HashingWriter::new(file));
+        let writer = std::io::BufWriter::with_capacity(1 << 20, HashingWriter::new(file, None));
         Ok(StreamedFile { path, writer })
     }
 
@@ -155,9 +155,12 @@ impl Staging {
         rel: &str,
         characters: &Arc<Characters>,
     ) -> Result<StreamedFile, DriverError> {
-        let mut file = self.stream(rel)?;
-        file.writer.get_mut().noted = Some(Arc::clone(characters));
-        Ok(file)
+        let path = self.target(rel)?;
+        let file =
+            fs::File::create(&path).map_err(|e| DriverError::io("cannot create", &path, e))?;
+        let hashing = HashingWriter::new(file, Some(Arc::clone(characters)));
+        let writer = std::io::BufWriter::with_capacity(1 << 20, hashing);
+        Ok(StreamedFile { path, writer })
     }
 
     /// Steps 2 and 3: the commit marker, then the renames into `out` (manifest last).
@@ -222,49 +225,73 @@ impl StreamedFile {
             .writer
             .into_inner()
             .map_err(|e| DriverError::io("cannot write", &path, e.into_error()))?;
-        let (size, sha256, file) = hashing.finish();
+        let (size, sha256, file) = hashing
+            .finish()
+            .map_err(|e| DriverError::io("cannot write", &path, e))?;
         file.sync_all()
             .map_err(|e| DriverError::io("cannot write", &path, e))?;
         Ok((size, sha256))
     }
 }
 
-/// Counts and hashes what passes through to the inner writer.
+/// Counts what passes through to the inner writer, and hashes it (and notes its characters) on a
+/// thread of its own, a block at a time: done where the file is written, SHA-256 held that thread
+/// — the one writing scores.json while the serialisers wait for it — for ≈ 60 % of its time.
 pub(crate) struct HashingWriter<W> {
     inner: W,
     size: u64,
-    hasher: sha2::Sha256,
-    /// Where the characters written are noted.
-    noted: Option<Arc<Characters>>,
+    blocks: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    digest: std::thread::JoinHandle<String>,
 }
 
+/// Blocks waiting for the hashing thread.
+const BLOCKS_IN_FLIGHT: usize = 4;
+
 impl<W: Write> HashingWriter<W> {
-    fn new(inner: W) -> Self {
+    /// `noted`: where the characters written are noted (for the PDF fonts' working copies).
+    fn new(inner: W, noted: Option<Arc<Characters>>) -> Self {
         use sha2::Digest;
+        let (blocks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(BLOCKS_IN_FLIGHT);
+        let digest = std::thread::spawn(move || {
+            let mut hasher = sha2::Sha256::new();
+            for block in received {
+                hasher.update(&block);
+                if let Some(characters) = &noted {
+                    characters.note_utf8(&block);
+                }
+            }
+            jixiao_core::hex(&hasher.finalize())
+        });
         HashingWriter {
             inner,
             size: 0,
-            hasher: sha2::Sha256::new(),
-            noted: None,
+            blocks: Some(blocks),
+            digest,
         }
     }
 
-    fn finish(self) -> (u64, String, W) {
-        use sha2::Digest;
-        let hex = jixiao_core::hex(&self.hasher.finalize());
-        (self.size, hex, self.inner)
+    /// The size, the sha256 of everything written, and the inner writer.
+    fn finish(mut self) -> std::io::Result<(u64, String, W)> {
+        drop(self.blocks.take());
+        let hex = self
+            .digest
+            .join()
+            .map_err(|_| std::io::Error::other("the thread hashing the file failed"))?;
+        Ok((self.size, hex, self.inner))
     }
 }
 
 impl<W: Write> Write for HashingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        use sha2::Digest;
         let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.size += n as u64;
-        if let Some(characters) = &self.noted {
-            characters.note_utf8(&buf[..n]);
+        let sent = self
+            .blocks
+            .as_ref()
+            .is_some_and(|blocks| blocks.send(buf[..n].to_vec()).is_ok());
+        if !sent {
+            return Err(std::io::Error::other("the thread hashing the file failed"));
         }
+        self.size += n as u64;
         Ok(n)
     }
 

@@ -156,6 +156,35 @@ fn streamed_json_is_byte_identical_to_the_in_memory_form_and_hashed_as_written()
     Ok(())
 }
 
+/// A file of many buffer blocks (more than wait for the hashing thread at once) is hashed whole
+/// and in order, and its characters noted, whatever block they fall in.
+#[test]
+fn a_large_stream_is_hashed_in_order_on_its_thread() -> R {
+    let dir = tempfile::tempdir()?;
+    let mut staging = Staging::create(dir.path())?;
+    let characters = Arc::new(Characters::default());
+    let mut file = staging.stream_noting("scores.json", &characters)?;
+    let mut expected = Vec::new();
+    for i in 0..200_000u32 {
+        let line = format!("{{\"id\": {i}, \"name\": \"第{}项\"}}\n", i % 977);
+        expected.extend_from_slice(line.as_bytes());
+    }
+    expected.extend_from_slice("末尾㎡".as_bytes());
+    assert!(expected.len() > 6 << 20);
+    for piece in expected.chunks(7_001) {
+        file.writer.write_all(piece)?;
+    }
+    let (size, sha256) = file.finish(Ok(()))?;
+    assert_eq!(size, expected.len() as u64);
+    assert_eq!(sha256, jixiao_core::sha256_hex(&expected));
+    for c in "第项末尾㎡".chars() {
+        assert!(characters.contains(c), "{c}");
+    }
+    staging.commit()?;
+    assert_eq!(fs::read(dir.path().join("scores.json"))?, expected);
+    Ok(())
+}
+
 #[test]
 fn a_staging_folder_dropped_without_commit_leaves_nothing() -> R {
     let dir = tempfile::tempdir()?;
