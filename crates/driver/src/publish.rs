@@ -7,14 +7,17 @@
 //! 2. Write and fsync the `.commit` marker (it lists the previous packet's files that the new one no
 //!    longer has). From here on the new packet is complete on disk.
 //! 3. Rename each file over its target (an atomic replace on every OS we run on), `manifest.json` last,
-//!    then delete the obsolete files and the staging folder. A kill during step 3 leaves a staging
-//!    folder *with* a marker: the next run finishes the renames before anything else
-//!    ([`recover`]), so a reader never sees a half-written file and the packet converges to the new one.
+//!    then delete the obsolete files, sync the folders and remove the staging folder. A folder the
+//!    packet does not have yet (a first run's `departments/`, a new department's) is renamed whole,
+//!    all its files at once. A kill during step 3 leaves a staging folder *with* a marker: the next
+//!    run finishes the renames before anything else ([`recover`]), so a reader never sees a
+//!    half-written file and the packet converges to the new one.
 //!
-//! Renaming a whole directory would make step 3 a single operation, but replacing a non-empty
-//! directory is not atomic on Windows or portable on Unix; per-file renames are.
+//! Renaming the whole staging directory would make step 3 a single operation, but replacing a
+//! non-empty directory is not atomic on Windows or portable on Unix; per-file renames are, and so
+//! is renaming a folder to a name that does not exist yet.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -72,6 +75,8 @@ pub(crate) struct Staging {
     out: PathBuf,
     dir: PathBuf,
     files: Vec<String>,
+    /// Folders made in `dir` so far.
+    folders: HashSet<PathBuf>,
     committed: bool,
 }
 
@@ -86,6 +91,7 @@ impl Staging {
         fs::create_dir(&dir).map_err(|e| DriverError::io("cannot create", &dir, e))?;
         Ok(Staging {
             out: out.to_path_buf(),
+            folders: HashSet::from([dir.clone()]),
             dir,
             files: Vec::new(),
             committed: false,
@@ -95,8 +101,10 @@ impl Staging {
     fn target(&mut self, rel: &str) -> Result<PathBuf, DriverError> {
         check_relative(rel)?;
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
+        // Each folder is made once (a department's five files share one).
+        if let Some(parent) = path.parent().filter(|p| !self.folders.contains(*p)) {
             fs::create_dir_all(parent).map_err(|e| DriverError::io("cannot create", parent, e))?;
+            self.folders.insert(parent.to_path_buf());
         }
         self.files.push(rel.to_string());
         Ok(path)
@@ -300,27 +308,56 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
-/// Step 3: renames (manifest last), deletes obsolete files, removes the staging folder.
+/// Step 3: renames (manifest last), deletes obsolete files, removes the staging folder. A folder
+/// `out` does not have yet (a first run's `departments/`, a new department's) is renamed whole: one
+/// rename for all its files, and no folder to make in `out` and to remove from the staging folder
+/// (a first run's commit at 10× the samples: ≈ 5,000 renames, 1,000 folders made and 1,000
+/// removed). Other files are renamed one by one over their targets.
 fn commit<'a>(
     out: &Path,
     staging: &Path,
     files: &[String],
     obsolete: impl Iterator<Item = &'a str>,
 ) -> Result<(), DriverError> {
-    let mut ordered: Vec<&String> = files.iter().collect();
-    ordered.sort_by_key(|p| (p.as_str() == MANIFEST, p.as_str()));
+    let mut ordered: Vec<&Path> = files.iter().map(Path::new).collect();
+    ordered.sort_by_key(|p| (*p == Path::new(MANIFEST), *p));
+    // Every folder a file of the packet now sits in, synced once the renames are done.
     let mut dirs = BTreeSet::from([out.to_path_buf()]);
+    // Folders (relative to both) renamed whole, and folders known to be in `out`.
+    let mut moved: HashSet<&Path> = HashSet::new();
+    let mut present: HashSet<&Path> = HashSet::from([Path::new("")]);
     for rel in ordered {
-        let from = staging.join(rel);
-        if !from.exists() {
-            continue; // already renamed by the interrupted run
+        let parent = rel.parent().unwrap_or(Path::new(""));
+        if !present.contains(parent) {
+            for dir in parent.ancestors().filter(|d| !d.as_os_str().is_empty()) {
+                dirs.insert(out.join(dir));
+            }
         }
-        let to = out.join(rel);
-        if let Some(parent) = to.parent() {
-            fs::create_dir_all(parent).map_err(|e| DriverError::io("cannot create", parent, e))?;
-            dirs.insert(parent.to_path_buf());
+        if parent.ancestors().any(|d| moved.contains(d)) {
+            continue;
         }
-        fs::rename(&from, &to).map_err(|e| DriverError::io("cannot rename into", &to, e))?;
+        if !present.contains(parent) {
+            let missing = parent
+                .ancestors()
+                .filter(|d| !d.as_os_str().is_empty())
+                .take_while(|d| !out.join(d).is_dir())
+                .last();
+            present.extend(parent.ancestors());
+            if let Some(folder) = missing {
+                let to = out.join(folder);
+                fs::rename(staging.join(folder), &to)
+                    .map_err(|e| DriverError::io("cannot rename into", &to, e))?;
+                moved.insert(folder);
+                continue;
+            }
+        }
+        let (from, to) = (staging.join(rel), out.join(rel));
+        match fs::rename(&from, &to) {
+            Ok(()) => {}
+            // Its folder is in `out`: the file itself is gone, renamed by an interrupted run.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !from.exists() => {}
+            Err(e) => return Err(DriverError::io("cannot rename into", &to, e)),
+        }
     }
     // Re-checked here: in recovery the list comes from a file on disk.
     for rel in obsolete.filter(|l| check_relative(l).is_ok()) {
@@ -338,10 +375,25 @@ fn commit<'a>(
             }
         }
     }
-    for d in &dirs {
-        sync_dir(d)?;
-    }
+    sync_dirs(&dirs.into_iter().collect::<Vec<_>>())?;
     fs::remove_dir_all(staging).map_err(|e| DriverError::io("cannot remove", staging, e))
+}
+
+/// [`sync_dir`] on each folder, on a few threads: a folder's fsync mostly waits for the disk, and
+/// a province's packet has a folder per department.
+fn sync_dirs(dirs: &[PathBuf]) -> Result<(), DriverError> {
+    const THREADS: usize = 4;
+    let chunk = dirs.len().div_ceil(THREADS).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = dirs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().try_for_each(|d| sync_dir(d))))
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    })
 }
 
 /// Every file under a staging folder except the marker, as `/`-separated relative paths.

@@ -105,6 +105,94 @@ fn recover_finishes_a_committed_staging() -> R {
     Ok(())
 }
 
+/// A folder `out` lacks is renamed whole (a first run's `departments/`, then a new department's
+/// folder); files in folders `out` has are renamed over their targets; nothing is left staged.
+#[test]
+fn new_folders_arrive_whole_and_old_ones_file_by_file() -> R {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path();
+    publish(
+        out,
+        &[
+            art("departments/甲/packet.pdf", "甲1"),
+            art("departments/甲/index.html", "甲1"),
+            art("departments/乙/sub/x.html", "乙1"),
+            art("records.json", "1"),
+            manifest_listing(&["departments/甲/packet.pdf", "departments/甲/index.html"]),
+        ],
+    )?;
+    assert_eq!(
+        fs::read_to_string(out.join("departments/乙/sub/x.html"))?,
+        "乙1"
+    );
+    publish(
+        out,
+        &[
+            art("departments/甲/packet.pdf", "甲2"),
+            art("departments/丙/packet.pdf", "丙2"),
+            art("departments/乙/sub/y.html", "乙2"),
+            art("records.json", "2"),
+            manifest_listing(&["departments/甲/packet.pdf"]),
+        ],
+    )?;
+    assert_eq!(
+        fs::read_to_string(out.join("departments/甲/packet.pdf"))?,
+        "甲2"
+    );
+    assert!(
+        !out.join("departments/甲/index.html").exists(),
+        "obsolete kept"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("departments/丙/packet.pdf"))?,
+        "丙2"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("departments/乙/sub/y.html"))?,
+        "乙2"
+    );
+    assert_eq!(fs::read_to_string(out.join("records.json"))?, "2");
+    assert!(leftovers(out).is_empty());
+    Ok(())
+}
+
+/// A run killed in the middle of its renames — one new folder moved whole, one file renamed, the
+/// rest still staged — is finished by the next run's recovery.
+#[test]
+fn recover_finishes_a_commit_stopped_between_renames() -> R {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path();
+    fs::create_dir_all(out.join("departments/甲"))?;
+    fs::write(out.join("departments/甲/packet.pdf"), "old")?;
+    fs::write(out.join("departments/甲/index.html"), "old")?;
+    let staging = out.join(".staging-999999-3");
+    // Moved whole before the kill:
+    fs::create_dir_all(out.join("departments/丙"))?;
+    fs::write(out.join("departments/丙/packet.pdf"), "new")?;
+    // Renamed before the kill:
+    fs::create_dir_all(staging.join("departments/甲"))?;
+    fs::write(out.join("records.json"), "new")?;
+    // Still staged:
+    fs::write(staging.join("departments/甲/packet.pdf"), "new")?;
+    fs::create_dir_all(staging.join("departments/丁"))?;
+    fs::write(staging.join("departments/丁/packet.pdf"), "new")?;
+    fs::write(staging.join(MANIFEST), "{}")?;
+    fs::write(staging.join(COMMIT_MARKER), "departments/甲/index.html")?;
+    recover(out)?;
+    for f in [
+        "departments/甲/packet.pdf",
+        "departments/丙/packet.pdf",
+        "departments/丁/packet.pdf",
+        "records.json",
+    ] {
+        assert_eq!(fs::read_to_string(out.join(f))?, "new", "{f}");
+    }
+    assert!(!out.join("departments/甲/index.html").exists());
+    assert_eq!(fs::read_to_string(out.join(MANIFEST))?, "{}");
+    assert!(leftovers(out).is_empty());
+    Ok(())
+}
+
 #[test]
 fn escaping_paths_are_refused_before_writing() -> R {
     let dir = tempfile::tempdir()?;
