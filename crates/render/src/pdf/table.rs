@@ -94,11 +94,11 @@ impl Doc<'_> {
         };
         let header_h = height(&header, lh, pad);
 
-        let first_h = t
-            .rows
-            .first()
-            .map(|r| height(&wrap(self, r, Role::Body), lh, pad))
-            .unwrap_or(0.0);
+        // The first row's lines, laid out once: for the room it needs here and to draw it.
+        let mut first_lines = t.rows.first().map(|r| wrap(self, r, Role::Body));
+        let first_h = first_lines
+            .as_ref()
+            .map_or(0.0, |lines| height(lines, lh, pad));
         // The header and the first row go together (or at least a few lines of it).
         self.ensure(header_h + first_h.min(lh * 4.0 + 2.0 * pad));
         if !t.no_header {
@@ -114,7 +114,10 @@ impl Doc<'_> {
             );
         }
         for (r, cells) in t.rows.iter().enumerate() {
-            let mut lines = wrap(self, cells, Role::Body);
+            let mut lines = match first_lines.take() {
+                Some(lines) => lines,
+                None => wrap(self, cells, Role::Body),
+            };
             let last = r + 1 == t.rows.len();
             loop {
                 let h = height(&lines, lh, pad);
@@ -243,11 +246,11 @@ impl Doc<'_> {
             });
             let align = t.columns.get(c).map(|c| c.align).unwrap_or(Align::Left);
             for (i, line) in cell.iter().enumerate() {
-                let lw = self.fonts.width(role, line, size);
+                // A line's width matters only when it is not set from the left.
                 let lx = match align {
                     Align::Left => x + pad,
-                    Align::Right => x + w - pad - lw,
-                    Align::Center => x + (w - lw) / 2.0,
+                    Align::Right => x + w - pad - self.fonts.width(role, line, size),
+                    Align::Center => x + (w - self.fonts.width(role, line, size)) / 2.0,
                 };
                 self.text_at(
                     lx,
