@@ -115,6 +115,8 @@ pub struct LabelDictionary {
     /// Lookups into `fields` and `funds` by folded text (built once, after sorting).
     field_index: SynonymIndex,
     funds_index: SynonymIndex,
+    /// The labels fused cells are split at ([`LabelDictionary::anchors`]).
+    anchor_labels: crate::anchor_labels::AnchorLabels,
     /// Title and form-line words.
     pub titles: TitleWords,
 }
@@ -248,6 +250,15 @@ impl LabelDictionary {
         });
         dict.field_index = SynonymIndex::build(&dict.fields);
         dict.funds_index = SynonymIndex::build(&dict.funds);
+        let anchor_labels = dict
+            .fields
+            .iter()
+            .filter(|(_, f)| !matches!(f, Field::Column(_)))
+            .map(|(s, _)| s.clone())
+            .chain(dict.funds.iter().map(|(s, _)| s.clone()))
+            .filter(|s| s.chars().count() >= 4 && !s.contains(['(', ':']))
+            .collect();
+        dict.anchor_labels = crate::anchor_labels::AnchorLabels::new(anchor_labels);
         Ok(dict)
     }
 
@@ -369,18 +380,11 @@ impl LabelDictionary {
         if !at_start(&self.field_index) && !at_start(&self.funds_index) {
             return Vec::new();
         }
-        let labels = self
-            .fields
-            .iter()
-            .filter(|(_, f)| !matches!(f, Field::Column(_)))
-            .map(|(s, _)| s.as_str())
-            .chain(self.funds.iter().map(|(s, _)| s.as_str()))
-            .filter(|s| s.chars().count() >= 4 && !s.contains(['(', ':']));
-        let mut found: Vec<(usize, usize)> = labels
-            .flat_map(|syn| {
-                text.match_indices(syn)
-                    .map(move |(at, m)| (at, at + m.len()))
-            })
+        let mut found: Vec<(usize, usize)> = self
+            .anchor_labels
+            .occurrences(text)
+            .into_iter()
+            .map(|(_, start, end)| (start, end))
             .collect();
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut out: Vec<(usize, usize)> = Vec::new();
@@ -394,6 +398,11 @@ impl LabelDictionary {
 
     /// The longest 一级 or 二级 label `text` starts with, glued to more text: (is 一级, its byte length).
     pub fn level_prefix(&self, text: &str) -> Option<(bool, usize)> {
+        // Most texts start with no label's first character.
+        let first = text.chars().next()?;
+        if !self.level1.starts.contains(&first) && !self.level2.starts.contains(&first) {
+            return None;
+        }
         let l1 = self.level1.keys().map(|k| (true, k));
         let l2 = self.level2.keys().map(|k| (false, k));
         l1.chain(l2)

@@ -22,6 +22,7 @@
 
 #![forbid(unsafe_code)]
 
+mod anchor_labels;
 mod anchors;
 mod codes;
 mod dictionary;
