@@ -29,12 +29,18 @@ pub fn decode(bytes: &[u8], override_label: Option<&str>) -> Decoded {
     } else {
         detect(bytes, &mut diagnostics)
     };
-    let (text, had_errors) = encoding.decode_without_bom_handling(body);
-    let mut text = text.into_owned();
+    // Valid UTF-8 (checked once, vectorised) is taken as it is; anything else is decoded.
+    let (mut text, had_errors) = match simdutf8::basic::from_utf8(body) {
+        Ok(text) if encoding == UTF_8 => (text.to_owned(), false),
+        _ => {
+            let (text, had_errors) = encoding.decode_without_bom_handling(body);
+            (text.into_owned(), had_errors)
+        }
+    };
     if text.contains('\r') {
         text = text.replace("\r\n", "\n").replace('\r', "\n");
     }
-    if had_errors || text.chars().any(is_suspicious) {
+    if had_errors || has_suspicious(&text) {
         let line = text
             .lines()
             .position(|l| l.chars().any(is_suspicious))
@@ -59,7 +65,7 @@ fn detect<'a>(bytes: &'a [u8], diagnostics: &mut Vec<Diagnostic>) -> (&'static E
     if let Some((e, bom_len)) = Encoding::for_bom(bytes) {
         return (e, &bytes[bom_len..]);
     }
-    if std::str::from_utf8(bytes).is_ok() {
+    if simdutf8::basic::from_utf8(bytes).is_ok() {
         return (UTF_8, bytes);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -115,6 +121,23 @@ fn strip_bom<'a>(bytes: &'a [u8], e: &'static Encoding) -> &'a [u8] {
 
 fn is_suspicious(c: char) -> bool {
     c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
+/// Whether `text` holds a character [`is_suspicious`] flags, told from its UTF-8 bytes (a lead
+/// byte is never a continuation byte): U+E000–U+EFFF start with `EE`, U+F000–U+F8FF with `EF`
+/// and a byte up to `A3`, U+FFFD is `EF BF BD`. Most text has none, and bytes are cheaper to scan
+/// than characters.
+fn has_suspicious(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        0xEE => true,
+        0xEF => match (bytes.get(i + 1), bytes.get(i + 2)) {
+            (Some(&b1), _) if b1 <= 0xA3 => true,
+            (Some(0xBF), Some(0xBD)) => true,
+            _ => false,
+        },
+        _ => false,
+    })
 }
 
 #[cfg(test)]
@@ -177,6 +200,32 @@ mod tests {
             "{}",
             d.encoding
         );
+    }
+
+    /// The byte scan flags exactly what the character test flags, at every edge of the ranges.
+    #[test]
+    fn suspicious_bytes_are_suspicious_characters() {
+        let edges = [
+            0xD7FF, 0xE000, 0xE001, 0xEFFF, 0xF000, 0xF8FF, 0xF900, 0xFF0C, 0xFFFC, 0xFFFD, 0xFFFE,
+            0x4E00, 0x10000, 0xF0000, 0x3000, 0x41,
+        ];
+        for code in edges.into_iter().chain((0xE000..0x1_0000).step_by(97)) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            for text in [
+                c.to_string(),
+                format!("项目{c}，"),
+                format!("{c}a"),
+                format!("（{c}"),
+            ] {
+                assert_eq!(
+                    has_suspicious(&text),
+                    text.chars().any(is_suspicious),
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     #[test]
