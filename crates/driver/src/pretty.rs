@@ -152,12 +152,99 @@ fn array<T: Serialize + Sync>(
 }
 
 /// `item` as an element of an array at nesting `depth`: pretty, every line after the first
-/// indented one level deeper than the array.
+/// indented one level deeper than the array — serialised that way at once ([`Nested`]), not
+/// pretty-printed and indented again.
 pub(crate) fn serialised<T: Serialize>(item: &T, depth: usize) -> io::Result<Vec<u8>> {
-    let json = serde_json::to_vec_pretty(item)?;
-    let mut out = Vec::with_capacity(json.len() + json.len() / 4);
-    indented(&mut out, &json, depth + 1)?;
+    let mut out = Vec::with_capacity(4096);
+    let formatter = Nested {
+        level: depth + 1,
+        has_value: false,
+    };
+    item.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut out, formatter,
+    ))?;
     Ok(out)
+}
+
+/// serde_json's `PrettyFormatter` (two spaces) starting `level` levels deep: its output with every
+/// line after the first indented by `level` more (tested against that).
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            write_indent(w, self.level)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn next<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        write_indent(w, self.level)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// `level` levels of two spaces.
+fn write_indent<W: ?Sized + Write>(w: &mut W, level: usize) -> io::Result<()> {
+    const SPACES: &[u8] = &[b' '; 64];
+    let mut left = level * 2;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        w.write_all(&SPACES[..n])?;
+        left -= n;
+    }
+    Ok(())
 }
 
 /// An array at nesting `depth` being written: its `[` comes with the first item, and an array
@@ -333,6 +420,35 @@ mod tests {
             ours(|w| write_scorecard(w, &empty)),
             serde_json::to_vec_pretty(&empty)?
         );
+        Ok(())
+    }
+
+    /// An item serialised at a depth is serde_json's pretty output with its lines indented.
+    #[test]
+    fn items_are_serialised_as_pretty_json_indented() -> R {
+        let (ledger, card) = sample_run()?;
+        let value = serde_json::json!({
+            "empty": [], "none": {}, "nested": [[1, [2, {"a": "第一行\n第二行"}]], {"b": null}],
+        });
+        for depth in [0, 1, 2, 40] {
+            let expected = |json: Vec<u8>| -> io::Result<Vec<u8>> {
+                let mut out = Vec::new();
+                indented(&mut out, &json, depth + 1)?;
+                Ok(out)
+            };
+            assert_eq!(
+                serialised(&value, depth)?,
+                expected(serde_json::to_vec_pretty(&value)?)?
+            );
+            assert_eq!(
+                serialised(&ledger.documents[0], depth)?,
+                expected(serde_json::to_vec_pretty(&ledger.documents[0])?)?
+            );
+            assert_eq!(
+                serialised(&card.records[0], depth)?,
+                expected(serde_json::to_vec_pretty(&card.records[0])?)?
+            );
+        }
         Ok(())
     }
 
