@@ -505,16 +505,21 @@ impl FileWriter {
         let handle = scope.spawn(move || {
             let mut entries = Vec::new();
             let mut written = Ok(());
+            // The first failure ends the run (nothing is published); returning drops the
+            // receiver, so the render workers' sends fail fast instead of blocking.
             for file in files {
-                // The first failure ends the run (nothing is published); returning drops the
-                // receiver, so the render workers' sends fail fast instead of blocking.
-                written = write_rendered(&mut staging, file).and_then(|(entry, unsynced)| {
-                    entries.push(entry);
-                    // The syncer gone means it failed: its error is the one reported.
-                    unsynced.map_or(Ok(()), |u| to_sync.send(u).or(Ok(())))
-                });
-                if written.is_err() {
-                    break;
+                match write_rendered(&mut staging, file) {
+                    Ok((entry, unsynced)) => {
+                        entries.push(entry);
+                        // The syncer gone means it failed: its error is the one reported.
+                        if unsynced.is_some_and(|u| to_sync.send(u).is_err()) {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        written = Err(e);
+                        break;
+                    }
                 }
             }
             drop(to_sync);
