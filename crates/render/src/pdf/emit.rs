@@ -106,7 +106,15 @@ pub(crate) fn emit(
     let id = lopdf::Object::String(placeholder.clone(), lopdf::StringFormat::Literal);
     doc.trailer
         .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
-    let mut bytes = Vec::new();
+    // The file is mostly its streams: room for them and the objects around them, so the bytes
+    // are not copied again and again as they grow.
+    let streams: usize = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .map(|s| s.content.len())
+        .sum();
+    let mut bytes = Vec::with_capacity(streams + streams / 8 + 16 * 1024);
     doc.save_to(&mut bytes).map_err(|e| RenderError::Format {
         format: "pdf".into(),
         message: e.to_string(),
