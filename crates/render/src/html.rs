@@ -109,5 +109,27 @@ pub fn write(packet: &PacketContext, options: &HtmlOptions<'_>) -> Result<Vec<u8
     options.wording.render_html("index.html", &context)
 }
 
+/// Escapes `input` for HTML exactly as tera's `escape_html` does (`&amp;` `&lt;` `&gt;` `&quot;`
+/// `&#39;`), writing the text between those characters in one piece: tera's own writes each
+/// byte on its own through the output's `dyn Write` (≈ 5 % of writing the department pages).
+pub(crate) fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
+}
+
 #[cfg(test)]
 mod tests;

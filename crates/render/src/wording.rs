@@ -129,6 +129,7 @@ impl Wording {
             .map(String::as_str)
             .collect();
         let mut tera = Tera::new();
+        tera.set_escape_fn(crate::html::escape);
         tera.register_filter("wan", |x: f64, _: Kwargs, _: &State| wan(x));
         tera.register_filter("num", |x: f64, _: Kwargs, _: &State| num(x));
         tera.register_filter("score", |x: f64, _: Kwargs, _: &State| score(x));

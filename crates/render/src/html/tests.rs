@@ -646,3 +646,24 @@ fn department_table_rows(page: &str) -> usize {
         .and_then(|t| t.split("</table>").next())
         .map_or(0, |table| table.matches("<tr>").count())
 }
+
+/// Our escape writes what tera's does, for every special character, at the ends, repeated and in
+/// multi-byte text.
+#[test]
+fn escaping_writes_what_teras_writes() {
+    for input in [
+        "",
+        "plain",
+        "&",
+        "<a href=\"x\">'甲'</a>",
+        "A&B<>\"'&&<<",
+        "项目“资金”≥90%&满意度<95%>",
+        "'",
+        "末尾&",
+    ] {
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        assert!(escape(input, &mut ours).is_ok());
+        assert!(tera::escape_html(input, &mut theirs).is_ok());
+        assert_eq!(ours, theirs, "{input}");
+    }
+}
