@@ -6,8 +6,6 @@
 //! exact in `f64` (a 24-bit mantissa times 5^k for k ≤ 9 stays under 53 bits). Any other value,
 //! and a value exactly halfway between two candidates, goes to `core::fmt` (tested against it).
 
-use std::io::Write;
-
 /// Largest magnitude the fast path takes: its units are then at most 1/16.
 const LIMIT: f32 = 1.0e6;
 const MAX_DECIMALS: usize = 9;
@@ -21,20 +19,22 @@ pub(super) fn push_f32(out: &mut Vec<u8>, v: f32) {
         let bits = v.to_bits();
         let slot = &mut recent[(bits.wrapping_mul(0x9E37_79B1) >> (32 - RECENT_BITS)) as usize];
         if slot.bits != bits || slot.len == 0 {
-            let mut text = Vec::with_capacity(24);
-            match shortest(v) {
-                Some((negative, digits, decimals)) => {
-                    push_digits(&mut text, negative, digits, decimals)
-                }
+            // Made on the stack (a page writes thousands of numbers); `core::fmt` only for the
+            // values the fast path leaves.
+            let mut digits = Digits::default();
+            let general;
+            let text: &[u8] = match shortest(v) {
+                Some((negative, n, decimals)) => digits.of(negative, n, decimals),
                 None => {
-                    let _ = write!(text, "{v}");
+                    general = format!("{v}");
+                    general.as_bytes()
                 }
-            }
+            };
             if text.len() > slot.text.len() {
-                out.extend_from_slice(&text);
+                out.extend_from_slice(text);
                 return;
             }
-            slot.text[..text.len()].copy_from_slice(&text);
+            slot.text[..text.len()].copy_from_slice(text);
             slot.len = text.len() as u8;
             slot.bits = bits;
         }
@@ -97,26 +97,53 @@ fn shortest(v: f32) -> Option<(bool, u64, usize)> {
     None
 }
 
-fn push_digits(out: &mut Vec<u8>, negative: bool, n: u64, decimals: usize) {
-    if negative {
-        out.push(b'-');
+/// A number's text made on the stack: a sign, up to 20 digits and a point.
+struct Digits {
+    text: [u8; 24],
+    len: usize,
+}
+
+impl Default for Digits {
+    fn default() -> Self {
+        Digits {
+            text: [0; 24],
+            len: 0,
+        }
     }
-    let mut buf = [0u8; 24];
-    let mut len = 0;
-    let mut rest = n;
-    while rest > 0 || len <= decimals {
-        buf[len] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        len += 1;
+}
+
+impl Digits {
+    /// `n × 10^-decimals`, negative when `negative` (`decimals` ≤ [`MAX_DECIMALS`]).
+    fn of(&mut self, negative: bool, n: u64, decimals: usize) -> &[u8] {
+        let mut backwards = [0u8; 21];
+        let mut count = 0;
+        let mut rest = n;
+        while (rest > 0 || count <= decimals) && count < backwards.len() {
+            backwards[count] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            count += 1;
+        }
+        self.len = 0;
+        if negative {
+            self.push(b'-');
+        }
+        // `backwards` holds the digits last first, at least one before the point.
+        for i in (decimals..count).rev() {
+            self.push(backwards[i]);
+        }
+        if decimals > 0 {
+            self.push(b'.');
+            for i in (0..decimals).rev() {
+                self.push(backwards[i]);
+            }
+        }
+        &self.text[..self.len]
     }
-    // buf holds the digits backwards, at least one before the point.
-    for i in (decimals..len).rev() {
-        out.push(buf[i]);
-    }
-    if decimals > 0 {
-        out.push(b'.');
-        for i in (0..decimals).rev() {
-            out.push(buf[i]);
+
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.text.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
         }
     }
 }
