@@ -98,18 +98,10 @@ fn shortest(v: f32) -> Option<(bool, u64, usize)> {
 }
 
 /// A number's text made on the stack: a sign, up to 20 digits and a point.
+#[derive(Default)]
 struct Digits {
     text: [u8; 24],
     len: usize,
-}
-
-impl Default for Digits {
-    fn default() -> Self {
-        Digits {
-            text: [0; 24],
-            len: 0,
-        }
-    }
 }
 
 impl Digits {
