@@ -144,9 +144,9 @@ pub(super) fn records(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError>
         deduction_cells(i, r, &mut |cells| deduction_sheets.write_row(book, cells));
         indicator_cells(i, r, &mut |cells| indicator_sheets.write_row(book, cells));
     });
-    project_sheets.finish()?;
-    deduction_sheets.finish()?;
-    indicator_sheets.finish()
+    project_sheets.finish(book)?;
+    deduction_sheets.finish(book)?;
+    indicator_sheets.finish(book)
 }
 
 /// The columns of 项目得分, and the grade's column (0-based).
