@@ -314,8 +314,16 @@ impl<'c> Measure<'c> {
     pub(super) fn add(&mut self, cells: &[Cell<'_>]) {
         self.count += 1;
         for ((w, cell), column) in self.widths.iter_mut().zip(cells).zip(self.columns) {
+            // A column already as wide as it may grow takes no more measuring, and a text of
+            // `n` bytes is at most `n` wide (a character two columns wide takes three bytes or
+            // more): the widths are the same, with a fraction of the measuring.
+            if column_width(*w, cap(column.kind)) >= cap(column.kind) {
+                continue;
+            }
             let cell_width = match cell {
+                Cell::Text(s) if s.len() <= *w => continue,
                 Cell::Text(s) => display_width(s),
+                Cell::Owned(s) if s.len() <= *w => continue,
                 Cell::Owned(s) => display_width(s),
                 Cell::Num(x) => match column.kind {
                     Kind::Amount => crate::format::wan(*x).len(),
@@ -334,19 +342,21 @@ impl<'c> Measure<'c> {
             .widths
             .iter()
             .zip(self.columns)
-            .map(|(w, c)| {
-                let cap = if c.kind == Kind::Long {
-                    LONG_CAP
-                } else {
-                    WIDTH_CAP
-                };
-                column_width(*w, cap)
-            })
+            .map(|(w, c)| column_width(*w, cap(c.kind)))
             .collect();
         Measured {
             widths,
             count: self.count,
         }
+    }
+}
+
+/// The widest a column of `kind` grows to.
+fn cap(kind: Kind) -> f64 {
+    if kind == Kind::Long {
+        LONG_CAP
+    } else {
+        WIDTH_CAP
     }
 }
 
@@ -467,5 +477,49 @@ mod tests {
         };
         assert_eq!(workbook(true)?, workbook(false)?);
         Ok(())
+    }
+
+    /// The measured widths are those of measuring every cell, for short and long, narrow and
+    /// wide, one-line and many-line texts in every order.
+    #[test]
+    fn skipped_cells_never_change_a_width() {
+        let columns = [
+            Column::new("项目", Kind::Text),
+            Column::new("原文", Kind::Long),
+        ];
+        let texts = [
+            "a",
+            "abc",
+            "项目",
+            "项目名称项目名称",
+            "x\n很长的一行很长的一行很长的一行",
+            "ab\ncd",
+            &"很长".repeat(40),
+            &"w".repeat(70),
+            "𠀀𠀀",
+            "é",
+            "",
+        ];
+        for rotation in 0..texts.len() {
+            let mut measure = Measure::new(&columns);
+            let mut naive: Vec<usize> = columns
+                .iter()
+                .map(|c| display_width(&c.title).min(16))
+                .collect();
+            for i in 0..texts.len() {
+                let text = texts[(i + rotation) % texts.len()];
+                measure.add(&[Cell::Text(text), Cell::Owned(text.to_string())]);
+                for w in &mut naive {
+                    *w = (*w).max(display_width(text));
+                }
+            }
+            let widths = measure.finish().widths;
+            let expected: Vec<f64> = naive
+                .iter()
+                .zip(&columns)
+                .map(|(w, c)| column_width(*w, cap(c.kind)))
+                .collect();
+            assert_eq!(widths, expected, "rotation {rotation}");
+        }
     }
 }
