@@ -70,20 +70,39 @@ impl Doc<'_> {
         let lh = t.leading(size);
         let pad = t.pad();
         self.ensure(lh * 3.0);
-        let widths = if t.fit_content {
-            self.content_widths(t, size, pad)
+        // Each body cell's width on one line, when the columns were fitted to them.
+        let (widths, measured) = if t.fit_content {
+            let (widths, measured) = self.content_widths(t, size, pad);
+            (widths, Some(measured))
         } else {
             let total: f32 = t.columns.iter().map(|c| c.weight).sum::<f32>().max(0.001);
-            t.columns
+            let widths = t
+                .columns
                 .iter()
                 .map(|c| self.width() * c.weight / total)
-                .collect()
+                .collect();
+            (widths, None)
         };
         let wrap = |doc: &Doc<'_>, cells: &[String], role: Role| -> Vec<Vec<String>> {
             cells
                 .iter()
                 .zip(&widths)
                 .map(|(c, w)| doc.fonts.wrap(role, c, size, (w - 2.0 * pad).max(size)))
+                .collect()
+        };
+        // A body row: its cells' widths measured already are not measured again.
+        let wrap_row = |doc: &Doc<'_>, r: usize, cells: &[String]| -> Vec<Vec<String>> {
+            let Some(row) = measured.as_ref().and_then(|m| m.get(r)) else {
+                return wrap(doc, cells, Role::Body);
+            };
+            cells
+                .iter()
+                .zip(&widths)
+                .zip(row)
+                .map(|((c, w), cw)| {
+                    let max = (w - 2.0 * pad).max(size);
+                    doc.fonts.wrap_measured(Role::Body, c, size, max, *cw)
+                })
                 .collect()
         };
         let titles: Vec<String> = t.columns.iter().map(|c| c.title.clone()).collect();
@@ -95,7 +114,7 @@ impl Doc<'_> {
         let header_h = height(&header, lh, pad);
 
         // The first row's lines, laid out once: for the room it needs here and to draw it.
-        let mut first_lines = t.rows.first().map(|r| wrap(self, r, Role::Body));
+        let mut first_lines = t.rows.first().map(|r| wrap_row(self, 0, r));
         let first_h = first_lines
             .as_ref()
             .map_or(0.0, |lines| height(lines, lh, pad));
@@ -116,7 +135,7 @@ impl Doc<'_> {
         for (r, cells) in t.rows.iter().enumerate() {
             let mut lines = match first_lines.take() {
                 Some(lines) => lines,
-                None => wrap(self, cells, Role::Body),
+                None => wrap_row(self, r, cells),
             };
             let last = r + 1 == t.rows.len();
             loop {
@@ -153,7 +172,8 @@ impl Doc<'_> {
     /// least, when it has titles), and when they do not all fit, the widest columns share what the
     /// narrower ones leave (so a short code or line number never wraps while long text does).
     /// Columns with weight 0 are not used here: every column takes part.
-    fn content_widths(&self, t: &Table, size: f32, pad: f32) -> Vec<f32> {
+    /// Also returns each body cell's width on one line (without its padding).
+    fn content_widths(&self, t: &Table, size: f32, pad: f32) -> (Vec<f32>, Vec<Vec<f32>>) {
         let titles: Vec<f32> = t
             .columns
             .iter()
@@ -167,15 +187,19 @@ impl Doc<'_> {
                 }
             })
             .collect();
-        // Each cell's width on one line, with its padding.
-        let cells: Vec<Vec<f32>> = t
+        // Each cell's width on one line, and with its padding.
+        let measured: Vec<Vec<f32>> = t
             .rows
             .iter()
             .map(|r| {
                 r.iter()
-                    .map(|cell| self.fonts.width(Role::Body, cell, size) + 2.0 * pad + 1.0)
+                    .map(|cell| self.fonts.width(Role::Body, cell, size))
                     .collect()
             })
+            .collect();
+        let cells: Vec<Vec<f32>> = measured
+            .iter()
+            .map(|r| r.iter().map(|w| w + 2.0 * pad + 1.0).collect())
             .collect();
         let natural: Vec<f32> = (0..t.columns.len())
             .map(|c| {
@@ -191,7 +215,8 @@ impl Doc<'_> {
             .iter()
             .map(|w| w.max(size * 3.0) + 2.0 * pad + 1.0)
             .collect();
-        balance_widths(first, &cells, &least, 2.0 * pad + 1.0)
+        let widths = balance_widths(first, &cells, &least, 2.0 * pad + 1.0);
+        (widths, measured)
     }
 
     fn break_table(

@@ -120,6 +120,24 @@ impl FontSet {
         lines
     }
 
+    /// [`FontSet::wrap`] of a text whose width at `size` is known (`width`, as
+    /// [`FontSet::width`] gave it): a one-paragraph text narrower than the line is not measured
+    /// again.
+    pub fn wrap_measured(
+        &self,
+        role: Role,
+        text: &str,
+        size: f32,
+        max: f32,
+        width: f32,
+    ) -> Vec<String> {
+        let one_paragraph = !text.is_empty() && !text.contains('\n') && text.trim_end() == text;
+        if one_paragraph && fits(width, max) && !text.contains(FORCED_BREAKS) {
+            return vec![text.to_string()];
+        }
+        self.wrap(role, text, size, max)
+    }
+
     fn wrap_paragraph(&self, role: Role, text: &str, size: f32, max: f32, out: &mut Vec<String>) {
         if text.is_empty() {
             out.push(String::new());
@@ -137,9 +155,7 @@ impl FontSet {
     /// inside and is narrower than the line by more than summing its segments one by one could
     /// add in rounding.
     fn fits_one_line(&self, role: Role, text: &str, size: f32, max: f32) -> bool {
-        const FORCED_BREAKS: [char; 6] =
-            ['\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}'];
-        self.width(role, text, size) * 1.001 < max && !text.contains(FORCED_BREAKS)
+        fits(self.width(role, text, size), max) && !text.contains(FORCED_BREAKS)
     }
 
     /// Breaks a paragraph at its break opportunities.
@@ -237,6 +253,15 @@ fn document_numbers(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// Characters that break a line wherever they stand.
+const FORCED_BREAKS: [char; 6] = ['\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}'];
+
+/// Whether a paragraph `width` wide is one line in `max`: narrower by more than summing its
+/// segments one by one could add in rounding.
+fn fits(width: f32, max: f32) -> bool {
+    width * 1.001 < max
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::fonts;
@@ -298,6 +323,33 @@ mod tests {
                     f.break_paragraph(Role::Body, text, size, max, &mut slow);
                     assert_eq!(fast, slow, "{text} at {max}");
                 }
+            }
+        }
+    }
+
+    /// Wrapping a text of known width gives what wrapping it measures: one-line and broken
+    /// texts, several paragraphs, trailing spaces and forced breaks, at many widths.
+    #[test]
+    fn a_known_width_wraps_as_measuring_it_does() {
+        let f = fonts();
+        for text in [
+            "产出指标",
+            "≥95%",
+            "项目完成后，受益群众满意度不低于90%。",
+            "第一行\n第二行",
+            "末尾有空格   ",
+            "分\u{2028}行",
+            "",
+            "a very long latin text without any chinese characters in it at all",
+        ] {
+            let width = f.width(Role::Body, text, 9.0);
+            for max in (4..240).step_by(7) {
+                let max = max as f32;
+                assert_eq!(
+                    f.wrap_measured(Role::Body, text, 9.0, max, width),
+                    f.wrap(Role::Body, text, 9.0, max),
+                    "{text:?} in {max}"
+                );
             }
         }
     }
