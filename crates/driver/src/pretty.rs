@@ -290,7 +290,7 @@ impl Items {
     fn push(&mut self, w: Sink<'_>, part: &[u8]) -> io::Result<()> {
         w.write_all(if self.first { b"[\n" } else { b",\n" })?;
         self.first = false;
-        indent(w, self.depth + 1)?;
+        write_indent(w, self.depth + 1)?;
         w.write_all(part)
     }
 
@@ -299,7 +299,7 @@ impl Items {
             return w.write_all(b"[]");
         }
         w.write_all(b"\n")?;
-        indent(w, self.depth)?;
+        write_indent(w, self.depth)?;
         w.write_all(b"]")
     }
 }
@@ -313,15 +313,8 @@ fn indented(w: Sink<'_>, json: &[u8], depth: usize) -> io::Result<()> {
     }
     for line in lines {
         w.write_all(b"\n")?;
-        indent(w, depth)?;
+        write_indent(w, depth)?;
         w.write_all(line)?;
-    }
-    Ok(())
-}
-
-fn indent(w: Sink<'_>, depth: usize) -> io::Result<()> {
-    for _ in 0..depth {
-        w.write_all(b"  ")?;
     }
     Ok(())
 }

@@ -147,13 +147,7 @@ impl Staging {
     /// Creates `rel` to be written over a while (a run's `records.json`, as its documents are
     /// read): write into [`StreamedFile::writer`], then [`StreamedFile::finish`].
     pub(crate) fn stream(&mut self, rel: &str) -> Result<StreamedFile, DriverError> {
-        let path = self.target(rel)?;
-        let file =
-            fs::File::create(&path).map_err(|e| DriverError::io("cannot create", &path, e))?;
-        // The buffer in front of the hash: serde writes many small pieces, and hashing each one
-        // on its own was ≈ 10 % of a records-only run; the hash and the file now see 1 MiB blocks.
-        let writer = std::io::BufWriter::with_capacity(1 << 20, HashingWriter::new(file, None));
-        Ok(StreamedFile { path, writer })
+        self.stream_into(rel, None)
     }
 
     /// [`Staging::stream`], the characters written noted in `characters` (what the PDF fonts'
@@ -163,11 +157,21 @@ impl Staging {
         rel: &str,
         characters: &Arc<Characters>,
     ) -> Result<StreamedFile, DriverError> {
+        self.stream_into(rel, Some(Arc::clone(characters)))
+    }
+
+    /// [`Staging::stream`], the characters noted in `noted` when there is one.
+    fn stream_into(
+        &mut self,
+        rel: &str,
+        noted: Option<Arc<Characters>>,
+    ) -> Result<StreamedFile, DriverError> {
         let path = self.target(rel)?;
         let file =
             fs::File::create(&path).map_err(|e| DriverError::io("cannot create", &path, e))?;
-        let hashing = HashingWriter::new(file, Some(Arc::clone(characters)));
-        let writer = std::io::BufWriter::with_capacity(1 << 20, hashing);
+        // The buffer in front of the hash: serde writes many small pieces, and hashing each one
+        // on its own was ≈ 10 % of a records-only run; the hash and the file now see 1 MiB blocks.
+        let writer = std::io::BufWriter::with_capacity(1 << 20, HashingWriter::new(file, noted));
         Ok(StreamedFile { path, writer })
     }
 
@@ -328,28 +332,24 @@ fn commit<'a>(
     let mut present: HashSet<&Path> = HashSet::from([Path::new("")]);
     for rel in ordered {
         let parent = rel.parent().unwrap_or(Path::new(""));
+        let folders = || parent.ancestors().filter(|d| !d.as_os_str().is_empty());
+        let within = |moved: &HashSet<&Path>| parent.ancestors().any(|d| moved.contains(d));
+        // A folder seen for the first time: synced at the end, and moved whole when `out` lacks
+        // it (the outermost folder it lacks).
         if !present.contains(parent) {
-            for dir in parent.ancestors().filter(|d| !d.as_os_str().is_empty()) {
-                dirs.insert(out.join(dir));
-            }
-        }
-        if parent.ancestors().any(|d| moved.contains(d)) {
-            continue;
-        }
-        if !present.contains(parent) {
-            let missing = parent
-                .ancestors()
-                .filter(|d| !d.as_os_str().is_empty())
-                .take_while(|d| !out.join(d).is_dir())
-                .last();
-            present.extend(parent.ancestors());
-            if let Some(folder) = missing {
+            dirs.extend(folders().map(|d| out.join(d)));
+            if !within(&moved)
+                && let Some(folder) = folders().take_while(|d| !out.join(d).is_dir()).last()
+            {
                 let to = out.join(folder);
                 fs::rename(staging.join(folder), &to)
                     .map_err(|e| DriverError::io("cannot rename into", &to, e))?;
                 moved.insert(folder);
-                continue;
             }
+            present.extend(parent.ancestors());
+        }
+        if within(&moved) {
+            continue;
         }
         let (from, to) = (staging.join(rel), out.join(rel));
         match fs::rename(&from, &to) {

@@ -156,28 +156,45 @@ fn new_folders_arrive_whole_and_old_ones_file_by_file() -> R {
     Ok(())
 }
 
+/// Writes each `(path, text)` under `root`, making the folders it needs.
+fn put(root: &Path, files: &[(&str, &str)]) -> std::io::Result<()> {
+    for (rel, text) in files {
+        let path = root.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, text)?;
+    }
+    Ok(())
+}
+
 /// A run killed in the middle of its renames — one new folder moved whole, one file renamed, the
 /// rest still staged — is finished by the next run's recovery.
 #[test]
 fn recover_finishes_a_commit_stopped_between_renames() -> R {
     let dir = tempfile::tempdir()?;
     let out = dir.path();
-    fs::create_dir_all(out.join("departments/甲"))?;
-    fs::write(out.join("departments/甲/packet.pdf"), "old")?;
-    fs::write(out.join("departments/甲/index.html"), "old")?;
     let staging = out.join(".staging-999999-3");
-    // Moved whole before the kill:
-    fs::create_dir_all(out.join("departments/丙"))?;
-    fs::write(out.join("departments/丙/packet.pdf"), "new")?;
-    // Renamed before the kill:
-    fs::create_dir_all(staging.join("departments/甲"))?;
-    fs::write(out.join("records.json"), "new")?;
-    // Still staged:
-    fs::write(staging.join("departments/甲/packet.pdf"), "new")?;
-    fs::create_dir_all(staging.join("departments/丁"))?;
-    fs::write(staging.join("departments/丁/packet.pdf"), "new")?;
-    fs::write(staging.join(MANIFEST), "{}")?;
-    fs::write(staging.join(COMMIT_MARKER), "departments/甲/index.html")?;
+    // The previous packet, and what the killed run had renamed: 丙's new folder, records.json.
+    put(
+        out,
+        &[
+            ("departments/甲/packet.pdf", "old"),
+            ("departments/甲/index.html", "old"),
+            ("departments/丙/packet.pdf", "new"),
+            ("records.json", "new"),
+        ],
+    )?;
+    // What it had not, with its commit marker.
+    put(
+        &staging,
+        &[
+            ("departments/甲/packet.pdf", "new"),
+            ("departments/丁/packet.pdf", "new"),
+            (MANIFEST, "{}"),
+            (COMMIT_MARKER, "departments/甲/index.html"),
+        ],
+    )?;
     recover(out)?;
     for f in [
         "departments/甲/packet.pdf",
