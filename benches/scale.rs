@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo build --release && cargo bench --bench scale                 # 1×, 10×, 100×
-//! cargo bench --bench scale -- 1 10 100 1000                         # the scales to run
+//! cargo bench --bench scale -- 1 10 100 1000                         # the scales to run (in order)
 //! cargo bench --bench scale -- --quick                               # 1× and 2×, for CI
 //! cargo bench --bench scale -- --json                                # one JSON object per scale
 //! cargo bench --bench scale -- --records-only 100                     # no xlsx/PDF/HTML (JSON only)
@@ -56,13 +56,25 @@ fn main() {
         .iter()
         .filter_map(|(name, p)| Some((name.clone(), std::fs::read_to_string(p).ok()?)))
         .collect();
+    scales.sort_unstable();
+    scales.dedup();
+    let dirs: Vec<PathBuf> = scales
+        .iter()
+        .map(|n| root.join(format!("target/scale/{n}x")))
+        .collect();
+    let removed = remove_old_packets(&dirs);
+    let corpus_bytes: Vec<u64> = scales
+        .iter()
+        .zip(&dirs)
+        .map(|(&n, dir)| generate(&samples, n, dir))
+        .collect();
+    if let Some(removed) = removed.filter(|_| !quick) {
+        let_deleted_inodes_settle(removed);
+    }
     let mut ten_x_per_record = None;
-    for n in scales {
-        let dir = root.join(format!("target/scale/{n}x"));
-        let bytes = generate(&samples, n, &dir);
-        let _ = std::fs::remove_dir_all(dir.join("out"));
+    for ((n, dir), bytes) in scales.into_iter().zip(&dirs).zip(corpus_bytes) {
         let needed = packet_bytes(bytes, records_only);
-        if let Some(free) = free_bytes(&dir).filter(|free| *free < needed) {
+        if let Some(free) = free_bytes(dir).filter(|free| *free < needed) {
             println!(
                 "{n:>5}×: skipped: its packet takes ≈ {:.0} GB, {:.0} GB free here",
                 needed as f64 / 1e9,
@@ -70,7 +82,7 @@ fn main() {
             );
             continue;
         }
-        let result = run(&binary, &dir, records_only);
+        let result = run(&binary, dir, records_only);
         let records = result.records;
         if records != base_records * n {
             eprintln!(
@@ -93,6 +105,37 @@ fn main() {
                 t.print(n, json);
             }
         }
+    }
+}
+
+/// Removes the packets earlier benches left in the scales' folders (each run writes into a fresh
+/// `out`); returns when the last was removed, or `None` when there was none.
+fn remove_old_packets(dirs: &[PathBuf]) -> Option<Instant> {
+    let mut removed = None;
+    for dir in dirs {
+        let out = dir.join("out");
+        if out.exists() {
+            let _ = std::fs::remove_dir_all(&out);
+            removed = Some(Instant::now());
+        }
+    }
+    removed
+}
+
+/// Waits until 35 s have passed since old packets were removed. ext4 without a journal (this
+/// machine's) skips an inode deleted less than 30–35 s ago when it allocates one, and scans
+/// every such inode again for each file it creates (`recently_deleted` in `find_inode_bit`):
+/// a 10× run straight after removing the last one's packet spent 42 % of an HTML-only run's CPU
+/// there. A run is timed as a scheduler starts it: into a file system that has not just deleted
+/// thousands of files.
+fn let_deleted_inodes_settle(removed: Instant) {
+    let settle = std::time::Duration::from_secs(35);
+    if let Some(left) = settle.checked_sub(removed.elapsed()) {
+        eprintln!(
+            "waiting {:.0} s for the file system to release the removed packets' inodes",
+            left.as_secs_f64()
+        );
+        std::thread::sleep(left);
     }
 }
 
@@ -283,7 +326,6 @@ struct RunResult {
 /// Runs the pipeline of `dir` in a child process and reads its manifest and peak RSS.
 fn run(binary: &Path, dir: &Path, records_only: bool) -> RunResult {
     let out = dir.join("out");
-    let _ = std::fs::remove_dir_all(&out);
     let pipeline = if records_only {
         let text = std::fs::read_to_string(dir.join("pipeline.toml")).unwrap_or_default();
         let _ = std::fs::write(

@@ -76,7 +76,8 @@ pub(super) fn add_font(
         dict.set("Subtype", Object::Name(b"CIDFontType0C".to_vec()));
         Stream::new(dict, cff)
     } else {
-        let subset = subsetter::subset(&face.data, face.index, &used.remapper)
+        let (data, index) = face.truetype_source();
+        let subset = subsetter::subset(data, index, &used.remapper)
             .map_err(|e| error(format!("cannot subset: {e}")))?;
         let mut dict = Dictionary::new();
         dict.set("Length1", Object::Integer(subset.len() as i64));

@@ -84,6 +84,9 @@ pub struct Face {
     /// A CFF face's working copy (`working.rs`), made once for the body and heading faces of a
     /// run that cuts many subsets (`FontSet::prepare_working_copies`).
     working: OnceLock<Option<WorkingFont>>,
+    /// A TrueType face's copy without glyph names that its subsets are cut from (`unnamed.rs`),
+    /// made when the first is cut.
+    unnamed: OnceLock<Option<Vec<u8>>>,
 }
 
 /// What the PDF's font descriptor says about a face, in font units.
@@ -128,6 +131,7 @@ impl Face {
             data,
             index,
             working: OnceLock::new(),
+            unnamed: OnceLock::new(),
         })
     }
 
@@ -151,6 +155,18 @@ impl Face {
         self.working
             .get_or_init(|| WorkingFont::of(self, printed))
             .as_ref()
+    }
+
+    /// The font file and face index a TrueType face's subsets are cut from: its copy without
+    /// glyph names, or the face itself when it has none to drop.
+    pub(crate) fn truetype_source(&self) -> (&[u8], u32) {
+        let copy = self
+            .unnamed
+            .get_or_init(|| super::unnamed::without_glyph_names(&self.data, self.index));
+        match copy {
+            Some(copy) => (copy, 0),
+            None => (&self.data, self.index),
+        }
     }
 
     /// The glyph of `c`, if the face has one.

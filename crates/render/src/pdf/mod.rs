@@ -20,6 +20,7 @@ mod sections;
 mod sheets;
 pub(crate) mod table;
 pub(crate) mod text;
+mod unnamed;
 mod working;
 
 use jixiao_core::Diagnostic;

@@ -131,6 +131,23 @@ pub(super) fn write_visited(
     sheets.finish(book).map(|()| parts)
 }
 
+/// How a table's cells get their formats. rust_xlsxwriter finds a format's index by hashing the
+/// whole `Format` (SipHash over its font, borders, fill, number format …) and comparing it: done
+/// per cell, that was ≈ 15 % of writing a workbook. The cells are written bare and their formats
+/// set over ranges instead (`Worksheet::set_range_format`, one lookup per range); every way gives
+/// the same cells and the same bytes (tested).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FormatBy {
+    /// Each cell written with its format (the reference the others are tested against).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Cell,
+    /// Each run of neighbouring columns sharing a format set once per row, as the row is written:
+    /// a sheet in constant-memory mode writes a row out when the next begins.
+    Row,
+    /// Each column's format set once over its rows when the table is done.
+    Column,
+}
+
 /// A table's sheets, added to the workbook with their headers, taking its rows in order.
 pub(super) struct TableSheets {
     /// The workbook's index of the table's first sheet.
@@ -140,11 +157,9 @@ pub(super) struct TableSheets {
     /// Rows written so far.
     next: usize,
     formats: Vec<Format>,
-    /// Whether the cells are written bare and each column's format set once over its rows at
-    /// the end ([`TableSheets::finish`]): rust_xlsxwriter hashes a cell's whole `Format` to find
-    /// its index (≈ 15 % of writing the workbooks, cell by cell). A sheet in constant-memory mode
-    /// writes each row out as the next begins, so its cells take their format as they go.
-    deferred: bool,
+    /// Runs of neighbouring columns with equal formats: first and last column, index in `formats`.
+    runs: Vec<(u16, u16, usize)>,
+    format_by: FormatBy,
     failure: Option<XlsxError>,
 }
 
@@ -161,28 +176,48 @@ impl TableSheets {
             .worksheet_from_index(self.first + part)
             .and_then(|sheet| {
                 let row = u32::try_from(row).map_err(|_| XlsxError::RowColumnLimitError)?;
-                for ((col, cell), format) in (0u16..).zip(cells).zip(&self.formats) {
-                    if self.deferred {
-                        write_bare(sheet, row, col, cell)?;
-                    } else {
-                        write_cell(sheet, row, col, cell, format)?;
-                    }
-                }
-                Ok(())
+                self.write_cells(sheet, row, cells)
             });
         if let Err(e) = written {
             self.failure = Some(e);
         }
     }
 
-    /// Reports the first failure; else, when the cells were written bare, gives each column of
-    /// each sheet its format (every cell of a data row has one: an empty cell is a blank with the
-    /// column's format, for its borders) — the cells and formats a cell-by-cell write gives.
+    fn write_cells(
+        &self,
+        sheet: &mut Worksheet,
+        row: u32,
+        cells: Vec<Cell<'_>>,
+    ) -> Result<(), XlsxError> {
+        // A row of nothing but empty cells is written cell by cell: formatting a range of a row
+        // that holds no cell yet would add the row without writing out the one before it.
+        let format_by = match self.format_by {
+            FormatBy::Row if !cells.iter().any(Cell::is_stored) => FormatBy::Cell,
+            by => by,
+        };
+        for ((col, cell), format) in (0u16..).zip(cells).zip(&self.formats) {
+            if format_by == FormatBy::Cell {
+                write_cell(sheet, row, col, cell, format)?;
+            } else {
+                write_bare(sheet, row, col, cell)?;
+            }
+        }
+        if format_by == FormatBy::Row {
+            for &(first, last, format) in &self.runs {
+                sheet.set_range_format(row, first, row, last, &self.formats[format])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reports the first failure; else, when the cells were written bare to be formatted by
+    /// column, gives each column of each sheet its format (every cell of a data row has one: an
+    /// empty cell is a blank with the column's format, for its borders).
     pub(super) fn finish(self, book: &mut Workbook) -> Result<(), XlsxError> {
         if let Some(e) = self.failure {
             return Err(e);
         }
-        if !self.deferred {
+        if self.format_by != FormatBy::Column {
             return Ok(());
         }
         let written = self.next.min(self.count);
@@ -196,6 +231,18 @@ impl TableSheets {
         }
         Ok(())
     }
+}
+
+/// Runs of neighbouring equal formats: (first column, last column, index of the run's format).
+fn format_runs(formats: &[Format]) -> Vec<(u16, u16, usize)> {
+    let mut runs: Vec<(u16, u16, usize)> = Vec::new();
+    for (col, format) in (0u16..).zip(formats) {
+        match runs.last_mut() {
+            Some((_, last, index)) if formats[*index] == *format => *last = col,
+            _ => runs.push((col, col, usize::from(col))),
+        }
+    }
+    runs
 }
 
 /// Adds a measured table's sheets (as many as the row limit needs, at least one), each set up
@@ -269,8 +316,13 @@ pub(super) fn add_sheets(
         per_sheet,
         count,
         next: 0,
+        runs: format_runs(&formats),
         formats,
-        deferred: !(options.large && cx.options.constant_memory),
+        format_by: if options.large && cx.options.constant_memory {
+            FormatBy::Row
+        } else {
+            FormatBy::Column
+        },
         failure: None,
     };
     Ok((parts, sheets))
@@ -376,7 +428,20 @@ pub(super) fn write_cell(
     Ok(())
 }
 
-/// A cell without its format ([`TableSheets::finish`] sets it); an empty cell is left to that.
+impl Cell<'_> {
+    /// Whether writing the cell bare stores it (empty text and numbers that are not finite are
+    /// left out; formatted, they are blanks).
+    fn is_stored(&self) -> bool {
+        match self {
+            Cell::Text(s) => !s.is_empty(),
+            Cell::Owned(s) => !s.is_empty(),
+            Cell::Num(x) => x.is_finite(),
+            Cell::Empty => false,
+        }
+    }
+}
+
+/// A cell without its format (set over a range later); an empty cell is left to that.
 fn write_bare(sheet: &mut Worksheet, row: u32, col: u16, cell: Cell) -> Result<(), XlsxError> {
     match cell {
         Cell::Text(s) => sheet.write_string(row, col, clip(s))?,
@@ -412,30 +477,39 @@ mod tests {
     use crate::packet::tests::sample_packet;
     use crate::xlsx::XlsxOptions;
 
-    /// A table of every kind of cell — text, long text, numbers, empty, not finite, empty text —
-    /// over two sheets, its cells written bare and formatted by column at the end, gives the
-    /// workbook bytes of writing each cell with its format.
+    /// A table of every kind of cell — text, long text, numbers, empty, not finite, empty text,
+    /// a row with nothing stored — over two sheets, its cells written bare and formatted by row
+    /// runs or by column, gives the workbook bytes of writing each cell with its format, in
+    /// constant-memory mode and out of it.
     #[test]
-    fn formats_set_by_column_give_the_cells_formatted_one_by_one() -> Result<(), XlsxError> {
+    fn formats_set_by_row_or_column_give_the_cells_formatted_one_by_one() -> Result<(), XlsxError> {
         let packet = sample_packet();
-        let options = XlsxOptions {
-            constant_memory: false,
-            max_rows_per_sheet: 7,
-        };
         let columns = [
             Column::new("项目", Kind::Text),
+            Column::new("单位", Kind::Text),
             Column::new("原文", Kind::Long),
             Column::new("序号", Kind::Int),
             Column::new("金额", Kind::Amount),
             Column::new("得分", Kind::Score),
         ];
         let row = |i: usize| -> Vec<Cell<'static>> {
+            if i == 6 {
+                return vec![
+                    Cell::Text(""),
+                    Cell::Empty,
+                    Cell::Owned(String::new()),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Num(f64::NAN),
+                ];
+            }
             vec![
                 if i.is_multiple_of(4) {
                     Cell::Text("")
                 } else {
                     Cell::Owned(format!("项目{i}"))
                 },
+                Cell::Text("单位"),
                 Cell::Text("很长的原文，很长的原文，很长的原文，很长的原文，很长的原文。"),
                 Cell::from(i),
                 if i.is_multiple_of(3) {
@@ -450,7 +524,11 @@ mod tests {
                 },
             ]
         };
-        let workbook = |deferred: bool| -> Result<Vec<u8>, XlsxError> {
+        let workbook = |constant_memory: bool, by: FormatBy| -> Result<Vec<u8>, XlsxError> {
+            let options = XlsxOptions {
+                constant_memory,
+                max_rows_per_sheet: 7,
+            };
             let mut book = Workbook::new();
             let mut cx = Cx {
                 packet: &packet,
@@ -461,21 +539,36 @@ mod tests {
             };
             let mut measure = Measure::new(&columns);
             (1..=11).for_each(|i| measure.add(&row(i)));
-            let (_, mut sheets) = add_sheets(
-                &mut book,
-                &mut cx,
-                "表",
-                &columns,
-                Options::default(),
-                measure.finish(),
-            )?;
-            assert!(sheets.deferred);
-            sheets.deferred = deferred;
+            let large = Options {
+                large: true,
+                decorate: None,
+            };
+            let (_, mut sheets) =
+                add_sheets(&mut book, &mut cx, "表", &columns, large, measure.finish())?;
+            let default = if constant_memory {
+                FormatBy::Row
+            } else {
+                FormatBy::Column
+            };
+            assert_eq!(sheets.format_by, default);
+            sheets.format_by = by;
             (1..=11).for_each(|i| sheets.write_row(&mut book, row(i)));
             sheets.finish(&mut book)?;
             book.save_to_buffer()
         };
-        assert_eq!(workbook(true)?, workbook(false)?);
+        for constant_memory in [false, true] {
+            let reference = workbook(constant_memory, FormatBy::Cell)?;
+            for by in [FormatBy::Row, FormatBy::Column] {
+                if constant_memory && by == FormatBy::Column {
+                    continue; // rows are written out as they go: not formattable at the end
+                }
+                assert_eq!(
+                    workbook(constant_memory, by)?,
+                    reference,
+                    "{by:?}, constant memory {constant_memory}"
+                );
+            }
+        }
         Ok(())
     }
 
