@@ -5,7 +5,7 @@
 //! reported, never dropped silently.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use jixiao_config::FontsConfig;
@@ -228,21 +228,23 @@ pub struct FontSet {
     pub(crate) missed_copies: AtomicUsize,
 }
 
-/// Character → face and glyph along one role's chain, for the Basic Multilingual Plane, filled as
-/// characters are first laid out (each lookup went through a hash map face by face: a seventh of
-/// a PDF's time). Slots are written at most with the one value the chain gives, so threads share
-/// the table without locks.
-struct FoundGlyphs(Box<[AtomicU32]>);
+/// Character → face, glyph and advance along one role's chain, for the Basic Multilingual Plane,
+/// filled as characters are first laid out (each lookup went through a hash map face by face: a
+/// seventh of a PDF's time; the advance beside them saves measuring a second lookup in the face's
+/// advances). Slots are written at most with the one value the chain gives, so threads share the
+/// table without locks.
+struct FoundGlyphs(Box<[AtomicU64]>);
 
-/// A slot not looked up yet, and one no face draws; others hold `(face + 1) << 16 | glyph`.
-const NOT_LOOKED_UP: u32 = 0;
-const NO_FACE: u32 = 1;
+/// A slot not looked up yet, and one no face draws; others hold the advance at 1 pt (`f32` bits)
+/// in the high half and `(face + 1) << 16 | glyph` in the low one.
+const NOT_LOOKED_UP: u64 = 0;
+const NO_FACE: u64 = 1;
 
 impl Default for FoundGlyphs {
     fn default() -> Self {
         FoundGlyphs(
             (0..=0xFFFF)
-                .map(|_| AtomicU32::new(NOT_LOOKED_UP))
+                .map(|_| AtomicU64::new(NOT_LOOKED_UP))
                 .collect(),
         )
     }
@@ -251,17 +253,19 @@ impl Default for FoundGlyphs {
 impl FoundGlyphs {
     /// The slot's value for `c`: [`NOT_LOOKED_UP`] also for a character beyond the BMP.
     #[inline]
-    fn slot(&self, c: char) -> u32 {
+    fn slot(&self, c: char) -> u64 {
         self.0
             .get(c as usize)
             .map_or(NOT_LOOKED_UP, |slot| slot.load(Ordering::Relaxed))
     }
 
-    /// Notes what the chain found for `c`.
-    fn store(&self, c: char, found: Option<(usize, u16)>) {
+    /// Notes what the chain found for `c`: the face, the glyph and its advance at 1 pt.
+    fn store(&self, c: char, found: Option<(usize, u16, f32)>) {
         let value = match found {
-            Some((face, glyph)) => match u32::try_from(face + 1) {
-                Ok(f) if f <= 0xFFFF => f << 16 | u32::from(glyph),
+            Some((face, glyph, advance)) => match u64::try_from(face + 1) {
+                Ok(f) if f <= 0xFFFF => {
+                    u64::from(advance.to_bits()) << 32 | f << 16 | u64::from(glyph)
+                }
                 _ => return,
             },
             None => NO_FACE,
@@ -270,6 +274,12 @@ impl FoundGlyphs {
             slot.store(value, Ordering::Relaxed);
         }
     }
+}
+
+/// A found slot's face and glyph.
+#[inline]
+fn face_and_glyph(slot: u64) -> (usize, u16) {
+    (((slot >> 16) & 0xFFFF) as usize - 1, slot as u16)
 }
 
 impl FontSet {
@@ -382,18 +392,29 @@ impl FontSet {
     #[inline]
     pub fn lookup(&self, role: Role, c: char) -> Option<(usize, u16)> {
         match self.found[role as usize].slot(c) {
-            NOT_LOOKED_UP => self.look_up_chain(role, c),
+            NOT_LOOKED_UP => self.look_up_chain(role, c).map(|(f, g, _)| (f, g)),
             NO_FACE => None,
-            v => Some(((v >> 16) as usize - 1, v as u16)),
+            v => Some(face_and_glyph(v)),
+        }
+    }
+
+    /// [`FontSet::lookup`] with the glyph's advance at 1 pt ([`Face::advance`]).
+    #[inline]
+    pub fn lookup_advance(&self, role: Role, c: char) -> Option<(usize, f32)> {
+        match self.found[role as usize].slot(c) {
+            NOT_LOOKED_UP => self.look_up_chain(role, c).map(|(f, _, a)| (f, a)),
+            NO_FACE => None,
+            v => Some((face_and_glyph(v).0, f32::from_bits((v >> 32) as u32))),
         }
     }
 
     /// [`FontSet::lookup`] along the chain, noted in the table.
     #[cold]
-    fn look_up_chain(&self, role: Role, c: char) -> Option<(usize, u16)> {
-        let found = self
-            .chain(role)
-            .find_map(|i| self.faces[i].glyph(c).map(|g| (i, g)));
+    fn look_up_chain(&self, role: Role, c: char) -> Option<(usize, u16, f32)> {
+        let found = self.chain(role).find_map(|i| {
+            let face = &self.faces[i];
+            face.glyph(c).map(|g| (i, g, face.advance(g)))
+        });
         self.found[role as usize].store(c, found);
         found
     }
@@ -487,8 +508,20 @@ mod tests {
                 let chain = fonts
                     .chain(role)
                     .find_map(|i| fonts.faces[i].glyph(c).map(|g| (i, g)));
+                let advance = chain.map(|(i, g)| (i, fonts.faces[i].advance(g)));
                 assert_eq!(fonts.lookup(role, c), chain, "{c}");
                 assert_eq!(fonts.lookup(role, c), chain, "{c} again");
+                assert_eq!(fonts.lookup_advance(role, c), advance, "{c}");
+            }
+            // Looked up with its advance first, then alone.
+            for c in ['效', 'z', '）', '\u{E001}', '𠀁'] {
+                let chain = fonts
+                    .chain(role)
+                    .find_map(|i| fonts.faces[i].glyph(c).map(|g| (i, g)));
+                let advance = chain.map(|(i, g)| (i, fonts.faces[i].advance(g)));
+                assert_eq!(fonts.lookup_advance(role, c), advance, "{c}");
+                assert_eq!(fonts.lookup_advance(role, c), advance, "{c} again");
+                assert_eq!(fonts.lookup(role, c), chain, "{c}");
             }
         }
     }

@@ -85,13 +85,12 @@ impl FontSet {
             if c.is_control() {
                 continue;
             }
-            let Some((face, glyph)) = self
-                .lookup(role, c)
-                .or_else(|| self.lookup(role, REPLACEMENT))
+            let Some((face, w)) = self
+                .lookup_advance(role, c)
+                .or_else(|| self.lookup_advance(role, REPLACEMENT))
             else {
                 continue;
             };
-            let w = self.faces[face].advance(glyph);
             match &mut run {
                 Some((f, width)) if *f == face => *width += w,
                 _ => {
