@@ -398,9 +398,9 @@ impl FontSet {
         }
     }
 
-    /// [`FontSet::lookup`] with the glyph's advance at 1 pt ([`Face::advance`]).
+    /// [`FontSet::lookup`] with the glyph's advance at 1 pt (`Face::advance`).
     #[inline]
-    pub fn lookup_advance(&self, role: Role, c: char) -> Option<(usize, f32)> {
+    pub(crate) fn lookup_advance(&self, role: Role, c: char) -> Option<(usize, f32)> {
         match self.found[role as usize].slot(c) {
             NOT_LOOKED_UP => self.look_up_chain(role, c).map(|(f, _, a)| (f, a)),
             NO_FACE => None,
