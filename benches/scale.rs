@@ -12,9 +12,10 @@
 //! project and department names (`…（k）`), amounts perturbed by a seeded factor, and every third copy is
 //! encoded in GB18030, so the readers, the encodings and the department split all do real work. It is
 //! deterministic (same N → same bytes) and knows how many records the run must read. Each scale runs as a
-//! child process; the bench prints per-stage wall time (from the packet's manifest), MB/s, records/s and
-//! the child's peak RSS (wait4), then issue 13's targets for that scale and by how much each is met or
-//! missed (and, when 10× ran in the same invocation, each larger scale's cost per record against it).
+//! child process; the bench prints per-stage wall time (from the packet's manifest), MB/s, records/s,
+//! the child's peak RSS and its CPU time (user + system, wait4: steadier than the wall time on a shared
+//! machine), then issue 13's targets for that scale and by how much each is met or missed (and, when 10×
+//! ran in the same invocation, each larger scale's cost per record against it).
 //! `--quick` fails only on a crash or a wrong record count, never on time.
 
 use std::fmt::Write as _;
@@ -319,6 +320,8 @@ struct RunResult {
     exit: i32,
     records: usize,
     wall_ms: f64,
+    /// User + system CPU time: steadier than the wall time on a shared machine.
+    cpu_ms: f64,
     stages: Vec<(String, u64)>,
     peak_rss_mb: f64,
 }
@@ -345,7 +348,7 @@ fn run(binary: &Path, dir: &Path, records_only: bool) -> RunResult {
         eprintln!("cannot start {}", binary.display());
         std::process::exit(2);
     };
-    let (exit, peak_kb) = wait_with_rusage(child.id() as i32);
+    let (exit, peak_kb, cpu_ms) = wait_with_rusage(child.id() as i32);
     let wall_ms = started.elapsed().as_secs_f64() * 1e3;
     let manifest: serde_json::Value = std::fs::read(out.join("manifest.json"))
         .ok()
@@ -372,26 +375,32 @@ fn run(binary: &Path, dir: &Path, records_only: bool) -> RunResult {
         exit,
         records,
         wall_ms,
+        cpu_ms,
         stages,
         peak_rss_mb: peak_kb as f64 / 1024.0,
     }
 }
 
-/// Waits for the child and returns its exit code and peak resident set (KiB).
-fn wait_with_rusage(pid: i32) -> (i32, i64) {
+/// Waits for the child: its exit code, peak RSS (KiB) and CPU time (user + system, ms).
+fn wait_with_rusage(pid: i32) -> (i32, i64, f64) {
     let mut status = 0;
     // SAFETY: rusage is plain data filled by the kernel; pid is our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     if r < 0 {
-        return (-1, 0);
+        return (-1, 0, 0.0);
     }
     let code = if libc::WIFEXITED(status) {
         libc::WEXITSTATUS(status)
     } else {
         128 + libc::WTERMSIG(status)
     };
-    (code, usage.ru_maxrss)
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3;
+    (
+        code,
+        usage.ru_maxrss,
+        ms(usage.ru_utime) + ms(usage.ru_stime),
+    )
 }
 
 fn report(n: usize, bytes: u64, r: &RunResult, json: bool) {
@@ -404,9 +413,10 @@ fn report(n: usize, bytes: u64, r: &RunResult, json: bool) {
             .map(|(s, ms)| format!("\"{s}\": {ms}"))
             .collect();
         println!(
-            "{{\"scale\": {n}, \"mb\": {mb:.2}, \"records\": {}, \"wall_ms\": {:.0}, \"mb_per_s\": {:.2}, \"records_per_s\": {:.0}, \"peak_rss_mb\": {:.0}, \"stages_ms\": {{{}}}}}",
+            "{{\"scale\": {n}, \"mb\": {mb:.2}, \"records\": {}, \"wall_ms\": {:.0}, \"cpu_ms\": {:.0}, \"mb_per_s\": {:.2}, \"records_per_s\": {:.0}, \"peak_rss_mb\": {:.0}, \"stages_ms\": {{{}}}}}",
             r.records,
             r.wall_ms,
+            r.cpu_ms,
             mb / secs,
             r.records as f64 / secs,
             r.peak_rss_mb,
@@ -415,9 +425,10 @@ fn report(n: usize, bytes: u64, r: &RunResult, json: bool) {
         return;
     }
     let mut line = format!(
-        "{n:>5}×: {mb:>7.1} MB, {:>7} records, {:>8.2} s, {:>6.1} MB/s, {:>7.0} records/s, peak RSS {:>6.0} MB |",
+        "{n:>5}×: {mb:>7.1} MB, {:>7} records, {:>8.2} s (CPU {:.2} s), {:>6.1} MB/s, {:>7.0} records/s, peak RSS {:>6.0} MB |",
         r.records,
         secs,
+        r.cpu_ms / 1e3,
         mb / secs,
         r.records as f64 / secs,
         r.peak_rss_mb
