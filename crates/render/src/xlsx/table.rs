@@ -190,9 +190,14 @@ impl TableSheets {
         cells: Vec<Cell<'_>>,
     ) -> Result<(), XlsxError> {
         // A row of nothing but empty cells is written cell by cell: formatting a range of a row
-        // that holds no cell yet would add the row without writing out the one before it.
+        // that holds no cell yet would add the row without writing out the one before it. So is
+        // a row shorter than the table (its runs would format cells it does not have).
         let format_by = match self.format_by {
-            FormatBy::Row if !cells.iter().any(Cell::is_stored) => FormatBy::Cell,
+            FormatBy::Row
+                if cells.len() < self.formats.len() || !cells.iter().any(Cell::is_stored) =>
+            {
+                FormatBy::Cell
+            }
             by => by,
         };
         for ((col, cell), format) in (0u16..).zip(cells).zip(&self.formats) {
@@ -478,7 +483,7 @@ mod tests {
     use crate::xlsx::XlsxOptions;
 
     /// A table of every kind of cell — text, long text, numbers, empty, not finite, empty text,
-    /// a row with nothing stored — over two sheets, its cells written bare and formatted by row
+    /// a row with nothing stored, a short row — over two sheets, its cells written bare and formatted by row
     /// runs or by column, gives the workbook bytes of writing each cell with its format, in
     /// constant-memory mode and out of it.
     #[test]
@@ -492,7 +497,11 @@ mod tests {
             Column::new("金额", Kind::Amount),
             Column::new("得分", Kind::Score),
         ];
-        let row = |i: usize| -> Vec<Cell<'static>> {
+        // In constant-memory mode row 9 is short: it is written cell by cell too.
+        let row = |i: usize, short: bool| -> Vec<Cell<'static>> {
+            if i == 9 && short {
+                return vec![Cell::Text("短行"), Cell::Empty, Cell::Num(9.0)];
+            }
             if i == 6 {
                 return vec![
                     Cell::Text(""),
@@ -538,7 +547,7 @@ mod tests {
                 names: Vec::new(),
             };
             let mut measure = Measure::new(&columns);
-            (1..=11).for_each(|i| measure.add(&row(i)));
+            (1..=11).for_each(|i| measure.add(&row(i, constant_memory)));
             let large = Options {
                 large: true,
                 decorate: None,
@@ -552,7 +561,7 @@ mod tests {
             };
             assert_eq!(sheets.format_by, default);
             sheets.format_by = by;
-            (1..=11).for_each(|i| sheets.write_row(&mut book, row(i)));
+            (1..=11).for_each(|i| sheets.write_row(&mut book, row(i, constant_memory)));
             sheets.finish(&mut book)?;
             book.save_to_buffer()
         };
