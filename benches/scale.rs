@@ -13,8 +13,8 @@
 //! encoded in GB18030, so the readers, the encodings and the department split all do real work. It is
 //! deterministic (same N → same bytes) and knows how many records the run must read. Each scale runs as a
 //! child process; the bench prints per-stage wall time (from the packet's manifest), MB/s, records/s,
-//! the child's peak RSS and its CPU time (user + system, wait4: steadier than the wall time on a shared
-//! machine), then issue 13's targets for that scale and by how much each is met or missed (and, when 10×
+//! the child's peak RSS and its CPU time (user + system, wait4: a second measure of the work beside the
+//! wall time), then issue 13's targets for that scale and by how much each is met or missed (and, when 10×
 //! ran in the same invocation, each larger scale's cost per record against it).
 //! `--quick` fails only on a crash or a wrong record count, never on time.
 
@@ -320,7 +320,7 @@ struct RunResult {
     exit: i32,
     records: usize,
     wall_ms: f64,
-    /// User + system CPU time: steadier than the wall time on a shared machine.
+    /// User + system CPU time: the work done, beside the wall time.
     cpu_ms: f64,
     stages: Vec<(String, u64)>,
     peak_rss_mb: f64,
