@@ -400,11 +400,14 @@ impl FontSet {
 
     /// [`FontSet::lookup`] with the glyph's advance at 1 pt (`Face::advance`).
     #[inline]
-    pub(crate) fn lookup_advance(&self, role: Role, c: char) -> Option<(usize, f32)> {
+    pub(crate) fn lookup_measured(&self, role: Role, c: char) -> Option<(usize, u16, f32)> {
         match self.found[role as usize].slot(c) {
-            NOT_LOOKED_UP => self.look_up_chain(role, c).map(|(f, _, a)| (f, a)),
+            NOT_LOOKED_UP => self.look_up_chain(role, c),
             NO_FACE => None,
-            v => Some((face_and_glyph(v).0, f32::from_bits((v >> 32) as u32))),
+            v => {
+                let (face, glyph) = face_and_glyph(v);
+                Some((face, glyph, f32::from_bits((v >> 32) as u32)))
+            }
         }
     }
 
@@ -508,19 +511,19 @@ mod tests {
                 let chain = fonts
                     .chain(role)
                     .find_map(|i| fonts.faces[i].glyph(c).map(|g| (i, g)));
-                let advance = chain.map(|(i, g)| (i, fonts.faces[i].advance(g)));
+                let measured = chain.map(|(i, g)| (i, g, fonts.faces[i].advance(g)));
                 assert_eq!(fonts.lookup(role, c), chain, "{c}");
                 assert_eq!(fonts.lookup(role, c), chain, "{c} again");
-                assert_eq!(fonts.lookup_advance(role, c), advance, "{c}");
+                assert_eq!(fonts.lookup_measured(role, c), measured, "{c}");
             }
             // Looked up with its advance first, then alone.
             for c in ['效', 'z', '）', '\u{E001}', '𠀁'] {
                 let chain = fonts
                     .chain(role)
                     .find_map(|i| fonts.faces[i].glyph(c).map(|g| (i, g)));
-                let advance = chain.map(|(i, g)| (i, fonts.faces[i].advance(g)));
-                assert_eq!(fonts.lookup_advance(role, c), advance, "{c}");
-                assert_eq!(fonts.lookup_advance(role, c), advance, "{c} again");
+                let measured = chain.map(|(i, g)| (i, g, fonts.faces[i].advance(g)));
+                assert_eq!(fonts.lookup_measured(role, c), measured, "{c}");
+                assert_eq!(fonts.lookup_measured(role, c), measured, "{c} again");
                 assert_eq!(fonts.lookup(role, c), chain, "{c}");
             }
         }

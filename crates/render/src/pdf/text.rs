@@ -30,10 +30,9 @@ impl FontSet {
         buffer.clear();
         let mut run: Option<(usize, f32)> = None;
         for c in text.chars() {
-            let Some((c, face, glyph)) = self.drawn(role, c, missing) else {
+            let Some((c, face, glyph, w)) = self.drawn(role, c, missing) else {
                 continue;
             };
-            let w = self.faces[face].advance(glyph);
             match &mut run {
                 Some((f, width)) if *f == face => *width += w,
                 _ => {
@@ -58,19 +57,20 @@ impl FontSet {
     }
 
     /// The character drawn for `c` (a tab as a space, a missing character as `□`, noted), with
-    /// its face and glyph; `None` for a control character or when not even `□` can be drawn.
+    /// its face, glyph and advance at 1 pt; `None` for a control character or when not even `□`
+    /// can be drawn.
     #[inline]
-    fn drawn(&self, role: Role, c: char, missing: &mut Missing) -> Option<(char, usize, u16)> {
+    fn drawn(&self, role: Role, c: char, missing: &mut Missing) -> Option<(char, usize, u16, f32)> {
         let c = if c == '\t' { ' ' } else { c };
         if c.is_control() {
             return None;
         }
-        match self.lookup(role, c) {
-            Some((face, glyph)) => Some((c, face, glyph)),
+        match self.lookup_measured(role, c) {
+            Some((face, glyph, advance)) => Some((c, face, glyph, advance)),
             None => {
                 missing.0.insert(c);
-                let (face, glyph) = self.lookup(role, REPLACEMENT)?;
-                Some((REPLACEMENT, face, glyph))
+                let (face, glyph, advance) = self.lookup_measured(role, REPLACEMENT)?;
+                Some((REPLACEMENT, face, glyph, advance))
             }
         }
     }
@@ -85,9 +85,9 @@ impl FontSet {
             if c.is_control() {
                 continue;
             }
-            let Some((face, w)) = self
-                .lookup_advance(role, c)
-                .or_else(|| self.lookup_advance(role, REPLACEMENT))
+            let Some((face, _, w)) = self
+                .lookup_measured(role, c)
+                .or_else(|| self.lookup_measured(role, REPLACEMENT))
             else {
                 continue;
             };
