@@ -65,7 +65,7 @@ impl Table {
 }
 
 impl Doc<'_> {
-    pub(crate) fn table(&mut self, t: &Table) {
+    pub(crate) fn table<'t>(&mut self, t: &'t Table) {
         let size = if t.size > 0.0 { t.size } else { 9.0 };
         let lh = t.leading(size);
         let pad = t.pad();
@@ -83,17 +83,18 @@ impl Doc<'_> {
                 .collect();
             (widths, None)
         };
-        let wrap = |doc: &Doc<'_>, cells: &[String], role: Role| -> Vec<Vec<String>> {
+        // Each cell's lines, pieces of its text.
+        let wrap = |doc: &Doc<'_>, cells: Vec<&'t str>, role: Role| -> Vec<Vec<&'t str>> {
             cells
-                .iter()
+                .into_iter()
                 .zip(&widths)
                 .map(|(c, w)| doc.fonts.wrap(role, c, size, (w - 2.0 * pad).max(size)))
                 .collect()
         };
         // A body row: its cells' widths measured already are not measured again.
-        let wrap_row = |doc: &Doc<'_>, r: usize, cells: &[String]| -> Vec<Vec<String>> {
+        let wrap_row = |doc: &Doc<'_>, r: usize, cells: &'t [String]| -> Vec<Vec<&'t str>> {
             let Some(row) = measured.as_ref().and_then(|m| m.get(r)) else {
-                return wrap(doc, cells, Role::Body);
+                return wrap(doc, cells.iter().map(String::as_str).collect(), Role::Body);
             };
             cells
                 .iter()
@@ -105,11 +106,11 @@ impl Doc<'_> {
                 })
                 .collect()
         };
-        let titles: Vec<String> = t.columns.iter().map(|c| c.title.clone()).collect();
         let header = if t.no_header {
             Vec::new()
         } else {
-            wrap(self, &titles, Role::Heading)
+            let titles = t.columns.iter().map(|c| c.title.as_str()).collect();
+            wrap(self, titles, Role::Heading)
         };
         let header_h = height(&header, lh, pad);
 
@@ -219,14 +220,7 @@ impl Doc<'_> {
         (widths, measured)
     }
 
-    fn break_table(
-        &mut self,
-        header: &[Vec<String>],
-        widths: &[f32],
-        t: &Table,
-        lh: f32,
-        size: f32,
-    ) {
+    fn break_table(&mut self, header: &[Vec<&str>], widths: &[f32], t: &Table, lh: f32, size: f32) {
         self.continue_page();
         if !t.no_header {
             self.row(
@@ -245,7 +239,7 @@ impl Doc<'_> {
     #[allow(clippy::too_many_arguments)]
     fn row(
         &mut self,
-        lines: &[Vec<String>],
+        lines: &[Vec<&str>],
         widths: &[f32],
         t: &Table,
         index: Option<usize>,
@@ -377,7 +371,7 @@ fn balance_widths(mut widths: Vec<f32>, cells: &[Vec<f32>], least: &[f32], pad: 
 }
 
 /// Height of a row whose cells wrapped into `lines`.
-fn height(lines: &[Vec<String>], lh: f32, pad: f32) -> f32 {
+fn height(lines: &[Vec<&str>], lh: f32, pad: f32) -> f32 {
     if lines.is_empty() {
         return 0.0;
     }

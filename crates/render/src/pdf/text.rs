@@ -109,15 +109,15 @@ impl FontSet {
         total * size
     }
 
-    /// Breaks `text` into lines no wider than `max` pt at `size`. Hard line breaks are kept; a word
-    /// longer than a line is cut between characters.
-    pub fn wrap(&self, role: Role, text: &str, size: f32, max: f32) -> Vec<String> {
+    /// Breaks `text` into lines no wider than `max` pt at `size`: pieces of `text`, their ends
+    /// trimmed. Hard line breaks are kept; a word longer than a line is cut between characters.
+    pub fn wrap<'t>(&self, role: Role, text: &'t str, size: f32, max: f32) -> Vec<&'t str> {
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             self.wrap_paragraph(role, paragraph.trim_end(), size, max, &mut lines);
         }
         if lines.is_empty() {
-            lines.push(String::new());
+            lines.push("");
         }
         lines
     }
@@ -125,28 +125,35 @@ impl FontSet {
     /// [`FontSet::wrap`] of a text whose width at `size` is known (`width`, as
     /// [`FontSet::width`] gave it): a one-paragraph text narrower than the line is not measured
     /// again.
-    pub fn wrap_measured(
+    pub fn wrap_measured<'t>(
         &self,
         role: Role,
-        text: &str,
+        text: &'t str,
         size: f32,
         max: f32,
         width: f32,
-    ) -> Vec<String> {
+    ) -> Vec<&'t str> {
         let one_paragraph = !text.is_empty() && !text.contains('\n') && text.trim_end() == text;
         if one_paragraph && fits(width, max) && !text.contains(FORCED_BREAKS) {
-            return vec![text.to_string()];
+            return vec![text];
         }
         self.wrap(role, text, size, max)
     }
 
-    fn wrap_paragraph(&self, role: Role, text: &str, size: f32, max: f32, out: &mut Vec<String>) {
+    fn wrap_paragraph<'t>(
+        &self,
+        role: Role,
+        text: &'t str,
+        size: f32,
+        max: f32,
+        out: &mut Vec<&'t str>,
+    ) {
         if text.is_empty() {
-            out.push(String::new());
+            out.push("");
             return;
         }
         if self.fits_one_line(role, text, size, max) {
-            out.push(text.to_string());
+            out.push(text);
             return;
         }
         self.break_paragraph(role, text, size, max, out);
@@ -160,12 +167,20 @@ impl FontSet {
         fits(self.width(role, text, size), max) && !text.contains(FORCED_BREAKS)
     }
 
-    /// Breaks a paragraph at its break opportunities.
-    fn break_paragraph(&self, role: Role, text: &str, size: f32, max: f32, out: &mut Vec<String>) {
-        // Segments between break opportunities; a mandatory break ends the line. A document number
-        // (`〔2020〕10号`) is never broken.
+    /// Breaks a paragraph at its break opportunities. A line is a piece of `text`
+    /// (`text[start..end]`): segments follow one another, so a line grows by moving its end.
+    fn break_paragraph<'t>(
+        &self,
+        role: Role,
+        text: &'t str,
+        size: f32,
+        max: f32,
+        out: &mut Vec<&'t str>,
+    ) {
+        // Segments between break opportunities, as byte ranges; a mandatory break ends the line.
+        // A document number (`〔2020〕10号`) is never broken.
         let unbreakable = document_numbers(text);
-        let mut segments: Vec<(&str, bool)> = Vec::new();
+        let mut segments: Vec<(usize, usize, bool)> = Vec::new();
         let mut start = 0;
         for (at, kind) in linebreaks(text) {
             let inside = unbreakable.iter().any(|r| r.start < at && at < r.end);
@@ -173,13 +188,19 @@ impl FontSet {
                 continue;
             }
             if at > start {
-                segments.push((&text[start..at], kind == BreakOpportunity::Mandatory));
+                segments.push((start, at, kind == BreakOpportunity::Mandatory));
             }
             start = at;
         }
-        let mut line = String::new();
+        let (mut line_start, mut line_end) = (0, 0);
         let mut width = 0.0;
-        for (segment, mandatory) in segments {
+        let mut end_line = |line_start: &mut usize, line_end: usize, width: &mut f32| {
+            out.push(text[*line_start..line_end].trim_end());
+            *line_start = line_end;
+            *width = 0.0;
+        };
+        for (seg_start, seg_end, mandatory) in segments {
+            let segment = &text[seg_start..seg_end];
             let w = self.width(role, segment, size);
             let trimmed = segment.trim_end();
             let trimmed_w = if trimmed.len() == segment.len() {
@@ -187,35 +208,30 @@ impl FontSet {
             } else {
                 self.width(role, trimmed, size)
             };
-            if width + trimmed_w > max && !line.is_empty() {
-                out.push(line.trim_end().to_string());
-                line.clear();
-                width = 0.0;
+            if width + trimmed_w > max && line_end > line_start {
+                end_line(&mut line_start, line_end, &mut width);
             }
             if trimmed_w > max {
                 // A segment wider than the line (a long number or URL): cut by characters.
                 for c in segment.chars() {
                     let cw = self.width(role, c.encode_utf8(&mut [0; 4]), size);
-                    if width + cw > max && !line.is_empty() {
-                        out.push(line.trim_end().to_string());
-                        line.clear();
-                        width = 0.0;
+                    if width + cw > max && line_end > line_start {
+                        end_line(&mut line_start, line_end, &mut width);
                     }
-                    line.push(c);
+                    line_end += c.len_utf8();
                     width += cw;
                 }
             } else {
-                line.push_str(segment);
+                line_end = seg_end;
                 width += w;
             }
             if mandatory {
-                out.push(line.trim_end().to_string());
-                line.clear();
-                width = 0.0;
+                end_line(&mut line_start, line_end, &mut width);
             }
         }
-        if !line.trim().is_empty() {
-            out.push(line.trim_end().to_string());
+        let rest = &text[line_start..line_end];
+        if !rest.trim().is_empty() {
+            out.push(rest.trim_end());
         }
     }
 }
@@ -356,10 +372,51 @@ mod tests {
         }
     }
 
+    /// Lines are pieces of the text, in order, and together hold every character that is not
+    /// white space at a line's end — for Chinese, Latin, long numbers, document numbers, hard
+    /// breaks and widths from a few characters to a page.
+    #[test]
+    fn lines_are_the_texts_own_pieces_in_order() {
+        let f = fonts();
+        let texts = [
+            "本级财政部门关于盐边县公安局（五）2024年度项目支出绩效目标的审核意见：量化指标占比53%（9/17），低于80%。",
+            "按照《中央部门预算绩效目标管理办法》（财预〔2015〕88号），审核结果作为预算安排的重要依据。",
+            "see https://example.org/a/very/long/path/that/does/not/break/anywhere/at/all and 12345678901234567890123",
+            "第一行\n\n第三行  有空格   \n  缩进的第四行",
+            "a\u{2028}b  c",
+        ];
+        for text in texts {
+            for max in [12.0, 40.0, 90.0, 200.0, 600.0] {
+                let lines = f.wrap(Role::Body, text, 9.0, max);
+                let mut from = 0;
+                for line in &lines {
+                    let at = (line.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+                    if line.is_empty() {
+                        continue;
+                    }
+                    assert!(
+                        at >= from && at + line.len() <= text.len(),
+                        "{line:?} in {text:?}"
+                    );
+                    assert_eq!(&text[at..at + line.len()], *line);
+                    from = at + line.len();
+                }
+                let kept: String = lines
+                    .concat()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                let all: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                assert_eq!(kept, all, "{text:?} at {max}");
+            }
+        }
+    }
+
     #[test]
     fn long_latin_words_are_cut() {
         let f = fonts();
-        let lines = f.wrap(Role::Body, &"x".repeat(200), 10.0, 50.0);
+        let text = "x".repeat(200);
+        let lines = f.wrap(Role::Body, &text, 10.0, 50.0);
         assert!(lines.len() > 3);
         assert!(lines.iter().all(|l| f.width(Role::Body, l, 10.0) <= 50.01));
     }
