@@ -269,7 +269,7 @@ impl<'f> Doc<'f> {
         }
         for line in lines {
             let top = self.y;
-            self.text_at(MARGIN_X, top, size, Role::Heading, &line, BLACK);
+            self.text_at(MARGIN_X, top, size, Role::Heading, line, BLACK);
             self.y += size * 1.4;
         }
         self.y += size * 0.4;

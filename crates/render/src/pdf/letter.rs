@@ -22,10 +22,10 @@ pub(crate) fn write(
     doc.y = MARGIN_TOP;
     let size = 16.0;
     for line in fonts.wrap(Role::Body, text.title, size, doc.width()) {
-        let w = fonts.width(Role::Body, &line, size);
+        let w = fonts.width(Role::Body, line, size);
         let x = (doc.page().width() - w) / 2.0;
         let top = doc.y;
-        doc.text_at(x, top, size, Role::Body, &line, BLACK);
+        doc.text_at(x, top, size, Role::Body, line, BLACK);
         doc.y += size * 1.5;
     }
     doc.space(BODY_SIZE);

@@ -145,8 +145,8 @@ fn contents(doc: &mut Doc<'_>, start: usize, pages: usize, per_page: usize, titl
                 .next()
                 .unwrap_or_default();
             let top = doc.y;
-            let tw = doc.fonts.width(Role::Body, &line, size);
-            doc.text_at(MARGIN_X + indent, top, size, Role::Body, &line, BLACK);
+            let tw = doc.fonts.width(Role::Body, line, size);
+            doc.text_at(MARGIN_X + indent, top, size, Role::Body, line, BLACK);
             // Dot leader between the title and the page number.
             let from = MARGIN_X + indent + tw + 4.0;
             let to = right - nw - 4.0;

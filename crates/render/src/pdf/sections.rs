@@ -65,8 +65,8 @@ pub(super) fn cover(doc: &mut Doc<'_>, packet: &PacketContext) {
             y = 560.0;
         }
         for part in doc.fonts.wrap(role, line, size, width - 140.0) {
-            let w = doc.fonts.width(role, &part, size);
-            doc.text_at((width - w) / 2.0, y, size, role, &part, BLACK);
+            let w = doc.fonts.width(role, part, size);
+            doc.text_at((width - w) / 2.0, y, size, role, part, BLACK);
             y += size * 1.6;
         }
         y += 14.0;
