@@ -18,15 +18,15 @@ use crate::RenderError;
 /// The glyphs one document draws with one face, numbered as the subset will number them.
 pub(super) struct UsedGlyphs {
     remapper: GlyphRemapper,
-    /// The text of each subset glyph (index = code); `.notdef` has none.
-    text: Vec<String>,
+    /// The character of each subset glyph (index = code); `.notdef` has none.
+    text: Vec<Option<char>>,
 }
 
 impl Default for UsedGlyphs {
     fn default() -> Self {
         UsedGlyphs {
             remapper: GlyphRemapper::new(),
-            text: vec![String::new()],
+            text: vec![None],
         }
     }
 }
@@ -36,7 +36,7 @@ impl UsedGlyphs {
     pub(super) fn code(&mut self, gid: u16, c: char) -> u16 {
         let code = self.remapper.remap(gid);
         if usize::from(code) == self.text.len() {
-            self.text.push(c.to_string());
+            self.text.push(Some(c));
         }
         code
     }
@@ -183,12 +183,12 @@ fn base_font_name(tag: &str, postscript: &str) -> String {
     }
 }
 
-/// The ToUnicode CMap: each code's text as UTF-16BE, in blocks of at most 100 entries.
-fn to_unicode(text: &[String]) -> String {
-    let entries: Vec<(usize, &String)> = text
+/// The ToUnicode CMap: each code's character as UTF-16BE, in blocks of at most 100 entries.
+fn to_unicode(text: &[Option<char>]) -> String {
+    let entries: Vec<(usize, char)> = text
         .iter()
         .enumerate()
-        .filter(|(_, t)| !t.is_empty())
+        .filter_map(|(code, c)| Some((code, (*c)?)))
         .collect();
     let mut out = String::from(
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
@@ -196,12 +196,14 @@ fn to_unicode(text: &[String]) -> String {
          /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
          1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
     );
+    // Written in place (`write!` into a `String` cannot fail), not a `format!` per entry.
+    use std::fmt::Write as _;
     for block in entries.chunks(100) {
-        out.push_str(&format!("{} beginbfchar\n", block.len()));
+        let _ = writeln!(out, "{} beginbfchar", block.len());
         for (code, t) in block {
-            out.push_str(&format!("<{code:04X}> <"));
-            for unit in t.encode_utf16() {
-                out.push_str(&format!("{unit:04X}"));
+            let _ = write!(out, "<{code:04X}> <");
+            for unit in t.encode_utf16(&mut [0; 2]) {
+                let _ = write!(out, "{unit:04X}");
             }
             out.push_str(">\n");
         }
@@ -217,7 +219,7 @@ mod tests {
 
     #[test]
     fn the_unicode_map_holds_every_code_with_text_in_utf16() {
-        let text = vec![String::new(), "中".into(), "𠀀".into()];
+        let text = vec![None, Some('中'), Some('𠀀')];
         let cmap = to_unicode(&text);
         // Two entries: `.notdef` (code 0) has no text.
         assert!(cmap.contains("2 beginbfchar\n<0001> <4E2D>\n<0002> <D840DC00>\nendbfchar"));
@@ -238,6 +240,6 @@ mod tests {
         assert_eq!(used.code(500, '中'), 1);
         assert_eq!(used.code(20, 'a'), 2);
         assert_eq!(used.code(500, '中'), 1);
-        assert_eq!(used.text, vec!["", "中", "a"]);
+        assert_eq!(used.text, vec![None, Some('中'), Some('a')]);
     }
 }
