@@ -120,20 +120,24 @@ const MAX_SPREAD: f32 = 0.06;
 
 /// `line` cut into stretches of Chinese (ideographs, full-width punctuation, curly quotes) and of
 /// everything else, in order.
-fn cjk_chunks(line: &str) -> Vec<(String, bool)> {
+fn cjk_chunks(line: &str) -> Vec<(&str, bool)> {
     let is_cjk = |c: char| {
         matches!(c,
             '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}'
                 | '\u{2018}'..='\u{201d}' | '\u{2014}' | '\u{2026}')
     };
-    let mut out: Vec<(String, bool)> = Vec::new();
-    for c in line.chars() {
+    let mut out: Vec<(&str, bool)> = Vec::new();
+    let mut start = 0;
+    let mut kind = None;
+    for (at, c) in line.char_indices() {
         let cjk = is_cjk(c);
-        match out.last_mut() {
-            Some((text, kind)) if *kind == cjk => text.push(c),
-            _ => out.push((c.to_string(), cjk)),
+        if kind.is_some_and(|k| k != cjk) {
+            out.extend(kind.map(|k| (&line[start..at], k)));
+            start = at;
         }
+        kind = Some(cjk);
     }
+    out.extend(kind.map(|k| (&line[start..], k)));
     out
 }
 
@@ -335,8 +339,8 @@ impl<'f> Doc<'f> {
         let spacing = slack / gaps as f32;
         let mut x = MARGIN_X;
         for (text, is_cjk) in chunks {
-            self.text_at(x, top, size, Role::Body, &text, color);
-            x += self.fonts.width(Role::Body, &text, size);
+            self.text_at(x, top, size, Role::Body, text, color);
+            x += self.fonts.width(Role::Body, text, size);
             if is_cjk {
                 if let Some(Item::Text { spacing: s, .. }) =
                     self.pages.last_mut().and_then(|p| p.items.last_mut())
@@ -351,5 +355,29 @@ impl<'f> Doc<'f> {
     /// Vertical space.
     pub(crate) fn space(&mut self, h: f32) {
         self.y += h;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cjk_chunks;
+
+    /// Stretches of Chinese and of everything else, in order, pieces of the line that together
+    /// are the whole line.
+    #[test]
+    fn a_line_is_cut_into_chinese_and_other_stretches() {
+        assert_eq!(
+            cjk_chunks("甲乙abc丙，d “引”…1"),
+            vec![
+                ("甲乙", true),
+                ("abc", false),
+                ("丙，", true),
+                ("d ", false),
+                ("“引”…", true),
+                ("1", false)
+            ]
+        );
+        assert_eq!(cjk_chunks("a"), vec![("a", false)]);
+        assert!(cjk_chunks("").is_empty());
     }
 }
