@@ -391,11 +391,8 @@ impl FontSet {
     /// The face and glyph that draw `c` in `role`, if any face can.
     #[inline]
     pub fn lookup(&self, role: Role, c: char) -> Option<(usize, u16)> {
-        match self.found[role as usize].slot(c) {
-            NOT_LOOKED_UP => self.look_up_chain(role, c).map(|(f, g, _)| (f, g)),
-            NO_FACE => None,
-            v => Some(face_and_glyph(v)),
-        }
+        self.lookup_measured(role, c)
+            .map(|(face, glyph, _)| (face, glyph))
     }
 
     /// [`FontSet::lookup`] with the glyph's advance at 1 pt (`Face::advance`).
@@ -507,24 +504,22 @@ mod tests {
     fn lookups_through_the_table_are_the_chains_own() {
         let fonts = crate::pdf::tests::fonts();
         for role in [Role::Body, Role::Heading] {
-            for c in ['绩', 'A', '（', '□', '\u{E000}', '𠀀', '䶮', '\u{FFFF}'] {
-                let chain = fonts
+            let chain = |c: char| {
+                fonts
                     .chain(role)
-                    .find_map(|i| fonts.faces[i].glyph(c).map(|g| (i, g)));
-                let measured = chain.map(|(i, g)| (i, g, fonts.faces[i].advance(g)));
-                assert_eq!(fonts.lookup(role, c), chain, "{c}");
-                assert_eq!(fonts.lookup(role, c), chain, "{c} again");
-                assert_eq!(fonts.lookup_measured(role, c), measured, "{c}");
+                    .find_map(|i| fonts.faces[i].glyph(c).map(|g| (i, g)))
+            };
+            let measured = |c: char| chain(c).map(|(i, g)| (i, g, fonts.faces[i].advance(g)));
+            for c in ['绩', 'A', '（', '□', '\u{E000}', '𠀀', '䶮', '\u{FFFF}'] {
+                assert_eq!(fonts.lookup(role, c), chain(c), "{c}");
+                assert_eq!(fonts.lookup(role, c), chain(c), "{c} again");
+                assert_eq!(fonts.lookup_measured(role, c), measured(c), "{c}");
             }
             // Looked up with its advance first, then alone.
             for c in ['效', 'z', '）', '\u{E001}', '𠀁'] {
-                let chain = fonts
-                    .chain(role)
-                    .find_map(|i| fonts.faces[i].glyph(c).map(|g| (i, g)));
-                let measured = chain.map(|(i, g)| (i, g, fonts.faces[i].advance(g)));
-                assert_eq!(fonts.lookup_measured(role, c), measured, "{c}");
-                assert_eq!(fonts.lookup_measured(role, c), measured, "{c} again");
-                assert_eq!(fonts.lookup(role, c), chain, "{c}");
+                assert_eq!(fonts.lookup_measured(role, c), measured(c), "{c}");
+                assert_eq!(fonts.lookup_measured(role, c), measured(c), "{c} again");
+                assert_eq!(fonts.lookup(role, c), chain(c), "{c}");
             }
         }
     }

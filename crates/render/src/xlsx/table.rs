@@ -138,8 +138,8 @@ pub(super) fn write_visited(
 /// the same cells and the same bytes (tested).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum FormatBy {
-    /// Each cell written with its format (the reference the others are tested against).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Each cell written with its format: rows the others cannot take, and the reference they
+    /// are tested against.
     Cell,
     /// Each run of neighbouring columns sharing a format set once per row, as the row is written:
     /// a sheet in constant-memory mode writes a row out when the next begins.
