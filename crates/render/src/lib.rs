@@ -19,7 +19,8 @@
 //! `axis` chart scales shared by the PDF and HTML charts. To add a format: a module with its
 //! writer, a [`jixiao_config::PacketFormat`] variant, and a branch in `write_format`.
 
-#![forbid(unsafe_code)]
+// No unsafe code but the one font-file map (`pdf::fonts::FontData::open`), allowed there alone.
+#![deny(unsafe_code)]
 
 mod axis;
 mod docx;

@@ -54,7 +54,7 @@ pub(crate) fn emit(
                     h,
                     fill,
                     stroke,
-                } => content.rect([*x, *y, *w, *h], *fill, *stroke),
+                } => state.rect([*x, *y, *w, *h], *fill, *stroke, &mut content),
                 Item::Line {
                     x1,
                     y1,
@@ -63,7 +63,7 @@ pub(crate) fn emit(
                     width,
                     color,
                     dashed,
-                } => content.line([*x1, *y1, *x2, *y2], *width, *color, *dashed),
+                } => state.line([*x1, *y1, *x2, *y2], *width, *color, *dashed, &mut content),
             }
         }
         contents.push(content.bytes);
@@ -151,15 +151,85 @@ struct Scratch {
     glyphs: Vec<(char, u16)>,
 }
 
-/// The fill colour and font a page's content stream has set so far: setting them again is
-/// skipped (rectangles and lines change them only inside `q … Q`, which restores them).
+/// The graphics state a page's content stream has set so far: a colour, line width, dash or font
+/// is set only when it changes (a table's hundreds of borders share one stroke; each drawn in
+/// `q … Q` with its own colour and width was a sixth of a packet's content bytes). `None`: not
+/// set on this page yet.
 #[derive(Default)]
 struct PageState {
     fill: Option<Rgb>,
+    stroke: Option<Rgb>,
+    line_width: Option<f32>,
+    /// Whether the dash pattern in force is `[3 2] 0` (a page starts solid).
+    dashed: bool,
     font: Option<(usize, f32)>,
 }
 
 impl PageState {
+    fn set_fill(&mut self, color: Rgb, content: &mut Content) {
+        if self.fill != Some(color) {
+            content.op(&rgb(color), "rg");
+            self.fill = Some(color);
+        }
+    }
+
+    fn set_stroke(&mut self, color: Rgb, width: f32, dashed: bool, content: &mut Content) {
+        if self.stroke != Some(color) {
+            content.op(&rgb(color), "RG");
+            self.stroke = Some(color);
+        }
+        if self.line_width != Some(width) {
+            content.op(&[width], "w");
+            self.line_width = Some(width);
+        }
+        if self.dashed != dashed {
+            content.start();
+            let pattern: &[u8] = if dashed { b"[3 2] 0 d" } else { b"[] 0 d" };
+            content.bytes.extend_from_slice(pattern);
+            self.dashed = dashed;
+        }
+    }
+
+    /// A filled and/or stroked rectangle (a stroke half a point wide, solid).
+    fn rect(
+        &mut self,
+        xywh: [f32; 4],
+        fill: Option<Rgb>,
+        stroke: Option<Rgb>,
+        content: &mut Content,
+    ) {
+        if let Some(f) = fill {
+            self.set_fill(f, content);
+        }
+        if let Some(s) = stroke {
+            self.set_stroke(s, 0.5, false, content);
+        }
+        content.op(&xywh, "re");
+        let paint = match (fill, stroke) {
+            (Some(_), Some(_)) => "B",
+            (Some(_), None) => "f",
+            // A rectangle with neither paints nothing, as before: `n` ends the path unpainted.
+            (None, Some(_)) => "S",
+            (None, None) => "n",
+        };
+        content.op(&[], paint);
+    }
+
+    /// A stroked line, solid or dashed 3 on, 2 off.
+    fn line(
+        &mut self,
+        from_to: [f32; 4],
+        width: f32,
+        color: Rgb,
+        dashed: bool,
+        content: &mut Content,
+    ) {
+        self.set_stroke(color, width, dashed, content);
+        content.op(&from_to[..2], "m");
+        content.op(&from_to[2..], "l");
+        content.op(&[], "S");
+    }
+
     /// `BT … ET` drawing a text item: a `Td` and one hex string per run of one face. `Td` moves
     /// from the start of the previous run: the first move is the item's position, each next one
     /// the width of the run before it. Other items draw nothing here.
@@ -190,10 +260,7 @@ impl PageState {
         if spaced {
             content.op(&[*spacing], "Tc");
         }
-        if self.fill != Some(*color) {
-            content.op(&rgb(*color), "rg");
-            self.fill = Some(*color);
-        }
+        self.set_fill(*color, content);
         let mut step = (*x, *y);
         let Scratch { missing, glyphs } = scratch;
         fonts.each_run(*role, text, missing, glyphs, |face, glyphs, width| {
@@ -266,41 +333,6 @@ impl Content {
             }
         }
         self.bytes.extend_from_slice(b"> Tj");
-    }
-
-    /// A filled and/or stroked rectangle inside `q … Q`.
-    fn rect(&mut self, xywh: [f32; 4], fill: Option<Rgb>, stroke: Option<Rgb>) {
-        self.op(&[], "q");
-        if let Some(f) = fill {
-            self.op(&rgb(f), "rg");
-        }
-        if let Some(s) = stroke {
-            self.op(&rgb(s), "RG");
-            self.op(&[0.5], "w");
-        }
-        self.op(&xywh, "re");
-        let paint = match (fill, stroke) {
-            (Some(_), Some(_)) => "B",
-            (Some(_), None) => "f",
-            _ => "S",
-        };
-        self.op(&[], paint);
-        self.op(&[], "Q");
-    }
-
-    /// A stroked line (dashed 3 on, 2 off) inside `q … Q`.
-    fn line(&mut self, from_to: [f32; 4], width: f32, color: Rgb, dashed: bool) {
-        self.op(&[], "q");
-        self.op(&rgb(color), "RG");
-        self.op(&[width], "w");
-        if dashed {
-            self.start();
-            self.bytes.extend_from_slice(b"[3 2] 0 d");
-        }
-        self.op(&from_to[..2], "m");
-        self.op(&from_to[2..], "l");
-        self.op(&[], "S");
-        self.op(&[], "Q");
     }
 }
 
@@ -468,12 +500,15 @@ mod tests {
     #[test]
     fn content_streams_write_pdf_operators_one_per_line() {
         let mut content = Content::default();
-        content.rect(
+        let mut state = PageState::default();
+        let grey = Rgb(0.55, 0.55, 0.55);
+        state.rect(
             [1.0, 2.5, 30.0, 4.0],
             Some(Rgb(0.9, 0.92, 0.95)),
             Some(Rgb(0.0, 0.0, 0.0)),
+            &mut content,
         );
-        content.line([0.0, 10.0, 100.0, 10.0], 0.8, Rgb(0.55, 0.55, 0.55), true);
+        state.line([0.0, 10.0, 100.0, 10.0], 0.8, grey, true, &mut content);
         content.op(&[], "BT");
         content.font("JXAAAB", 10.5);
         content.op(&[72.0, 700.25], "Td");
@@ -482,9 +517,36 @@ mod tests {
         let text = String::from_utf8(content.bytes).unwrap_or_default();
         assert_eq!(
             text,
-            "q\n0.9 0.92 0.95 rg\n0 0 0 RG\n0.5 w\n1 2.5 30 4 re\nB\nQ\n\
-             q\n0.55 0.55 0.55 RG\n0.8 w\n[3 2] 0 d\n0 10 m\n100 10 l\nS\nQ\n\
+            "0.9 0.92 0.95 rg\n0 0 0 RG\n0.5 w\n1 2.5 30 4 re\nB\n\
+             0.55 0.55 0.55 RG\n0.8 w\n[3 2] 0 d\n0 10 m\n100 10 l\nS\n\
              BT\n/JXAAAB 10.5 Tf\n72 700.25 Td\n<000102AF> Tj\nET"
+        );
+    }
+
+    /// A colour, width or dash is set once while it holds, and again when it changes: what the
+    /// stream sets before each path is what that path is drawn with.
+    #[test]
+    fn graphics_state_is_set_only_when_it_changes() {
+        let mut content = Content::default();
+        let mut state = PageState::default();
+        let (grey, black) = (Rgb(0.5, 0.5, 0.5), Rgb(0.0, 0.0, 0.0));
+        state.line([0.0, 0.0, 1.0, 0.0], 0.4, grey, false, &mut content);
+        state.line([0.0, 1.0, 1.0, 1.0], 0.4, grey, false, &mut content);
+        state.line([0.0, 2.0, 1.0, 2.0], 0.4, grey, true, &mut content);
+        state.line([0.0, 3.0, 1.0, 3.0], 0.4, grey, false, &mut content);
+        state.rect([0.0, 0.0, 2.0, 2.0], None, Some(grey), &mut content);
+        state.rect([0.0, 0.0, 2.0, 2.0], Some(black), None, &mut content);
+        state.rect([0.0, 0.0, 2.0, 2.0], Some(black), Some(black), &mut content);
+        let text = String::from_utf8(content.bytes).unwrap_or_default();
+        assert_eq!(
+            text,
+            "0.5 0.5 0.5 RG\n0.4 w\n0 0 m\n1 0 l\nS\n\
+             0 1 m\n1 1 l\nS\n\
+             [3 2] 0 d\n0 2 m\n1 2 l\nS\n\
+             [] 0 d\n0 3 m\n1 3 l\nS\n\
+             0.5 w\n0 0 2 2 re\nS\n\
+             0 0 0 rg\n0 0 2 2 re\nf\n\
+             0 0 0 RG\n0 0 2 2 re\nB"
         );
     }
 

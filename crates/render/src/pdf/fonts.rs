@@ -46,14 +46,33 @@ const HEADING_FAMILIES: [&str; 8] = [
     "Heiti SC",
 ];
 
-/// A face's file: the bundled font's bytes where the binary holds them, or a file read whole
-/// (never copied again: Noto CJK's collections are 20–27 MB each).
+/// A face's file: the bundled font's bytes where the binary holds them, or a file mapped (or, where
+/// it cannot be, read whole); never copied again: Noto CJK's collections are 20–27 MB each.
 #[derive(Clone)]
 pub enum FontData {
     /// `assets/fonts/`, in the binary.
     Bundled(&'static [u8]),
-    /// A configured or installed font file.
+    /// A configured or installed font file, read whole.
     Read(Arc<Vec<u8>>),
+    /// A configured or installed font file, mapped: only the tables and glyphs a run uses are
+    /// paged in (reading two Noto CJK collections whole was most of a small run's start).
+    Mapped(Arc<memmap2::Mmap>),
+}
+
+impl FontData {
+    /// The font file at `path`, mapped, or read whole where it cannot be mapped.
+    #[allow(unsafe_code)]
+    pub(crate) fn open(path: &Path) -> std::io::Result<FontData> {
+        let file = std::fs::File::open(path)?;
+        // SAFETY: the map is only read. A font file rewritten while a run reads it would change
+        // what the map shows (or, truncated, fault); installed fonts are replaced, not rewritten
+        // in place, by package managers and installers — and fontdb, which found the file, maps
+        // fonts the same way.
+        match unsafe { memmap2::Mmap::map(&file) } {
+            Ok(map) => Ok(FontData::Mapped(Arc::new(map))),
+            Err(_) => std::fs::read(path).map(|bytes| FontData::Read(Arc::new(bytes))),
+        }
+    }
 }
 
 impl std::ops::Deref for FontData {
@@ -63,6 +82,7 @@ impl std::ops::Deref for FontData {
         match self {
             FontData::Bundled(bytes) => bytes,
             FontData::Read(bytes) => bytes,
+            FontData::Mapped(map) => map,
         }
     }
 }
@@ -317,11 +337,10 @@ impl FontSet {
         };
         for file in &config.files {
             let path = base_dir.join(file);
-            let bytes = std::fs::read(&path).map_err(|e| RenderError::Font {
+            let data = FontData::open(&path).map_err(|e| RenderError::Font {
                 name: path.display().to_string(),
                 message: format!("cannot read: {e}"),
             })?;
-            let data = FontData::Read(Arc::new(bytes));
             let face = Face::parse(path.display().to_string(), data, 0).ok_or_else(|| {
                 RenderError::Font {
                     name: path.display().to_string(),
@@ -469,9 +488,9 @@ fn system_face(db: &fontdb::Database, families: &[&str], weight: fontdb::Weight)
         let face = match &info.source {
             fontdb::Source::File(path) => {
                 let name = format!("{} ({}#{})", family, path.display(), info.index);
-                std::fs::read(path).ok().and_then(|bytes| {
-                    Face::parse(name, FontData::Read(Arc::new(bytes)), info.index)
-                })
+                FontData::open(path)
+                    .ok()
+                    .and_then(|data| Face::parse(name, data, info.index))
             }
             _ => db
                 .with_face_data(id, |data, index| {
