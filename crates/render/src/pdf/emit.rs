@@ -281,10 +281,10 @@ impl PageState {
     }
 }
 
-/// A page's content stream, written directly: the operators printpdf's `Op`s became, in the
-/// same bytes (operands each followed by a space, then the operator; operators one per line;
-/// numbers as Rust prints an `f32`, as lopdf does), without an `Op`, a lopdf operation and
-/// its operand objects per operator — a fifth of the PDF's time on a province's packets.
+/// A page's content stream, written directly (operands each followed by a space, then the
+/// operator; operators one per line; numbers with at most three decimals, `decimal.rs`), without
+/// printpdf's `Op`, a lopdf operation and its operand objects per operator — a fifth of the
+/// PDF's time on a province's packets.
 #[derive(Default)]
 struct Content {
     bytes: Vec<u8>,
