@@ -11,6 +11,7 @@
 //! The output depends only on the packet: the document's creation date is `meta.as_of`, never the
 //! clock, so a rerun writes the same bytes.
 
+mod replay;
 mod sheets;
 mod style;
 mod summary;

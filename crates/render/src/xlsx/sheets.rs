@@ -3,6 +3,7 @@
 use rust_xlsxwriter::{Chart, ChartAxisCrossing, Workbook, Worksheet, XlsxError};
 
 use super::Cx;
+use super::replay::Replay;
 use super::style::{GRADE_COLOURS, grade_colours};
 use super::table::{self, Cell, Column, Kind, Measure, Options, Part};
 use crate::packet::{PacketContext, ProjectRow};
@@ -77,11 +78,18 @@ pub(super) fn departments(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxEr
     Ok(())
 }
 
+/// The tables of [`records`], as [`Replay`] tags their rows.
+const PROJECTS: u8 = 0;
+const DEDUCTIONS: u8 = 1;
+const INDICATORS: u8 = 2;
+
 /// The three tables with rows per record — 项目得分 (one row per record: its funds, the points of
 /// every check, total, percent, grade coloured, the grade's consequence), 扣分明细 (every piece of
 /// evidence that cost points) and 指标明细 (every indicator with its parsed reading) — measured in
 /// one walk of the records and written in a second: a province's records are read back from disk
-/// on every walk, and each table on its own would walk them twice.
+/// on every walk, and each table on its own would walk them twice. A streamed (constant-memory)
+/// workbook keeps the first walk's cells on disk and writes those ([`Replay`]) instead of walking
+/// the records again.
 pub(super) fn records(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
     let p = cx.packet;
     let (projects, grade_col) = project_columns(cx);
@@ -91,14 +99,34 @@ pub(super) fn records(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError>
         Measure::new(&deductions),
         Measure::new(&indicators),
     ];
+    let mut replay = if cx.options.constant_memory {
+        Some(Replay::new().map_err(XlsxError::IoError)?)
+    } else {
+        None
+    };
+    let mut kept = Ok(());
+    let mut keep = |table: u8, cells: &[Cell<'_>]| {
+        if let (Some(replay), Ok(())) = (replay.as_mut(), &kept) {
+            kept = replay.push(table, cells);
+        }
+    };
     let mut i = 0usize;
     cx.rows.each(&mut |r| {
         i += 1;
         let [projects, deductions, indicators] = &mut measures;
-        projects.add(&project_cells(p, i, r));
-        deduction_cells(i, r, &mut |cells| deductions.add(&cells));
-        indicator_cells(i, r, &mut |cells| indicators.add(&cells));
+        let cells = project_cells(p, i, r);
+        projects.add(&cells);
+        keep(PROJECTS, &cells);
+        deduction_cells(i, r, &mut |cells| {
+            deductions.add(&cells);
+            keep(DEDUCTIONS, &cells);
+        });
+        indicator_cells(i, r, &mut |cells| {
+            indicators.add(&cells);
+            keep(INDICATORS, &cells);
+        });
     });
+    kept.map_err(XlsxError::IoError)?;
     let [measured_projects, measured_deductions, measured_indicators] =
         measures.map(Measure::finish);
 
@@ -137,13 +165,24 @@ pub(super) fn records(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError>
         large(None),
         measured_indicators,
     )?;
-    let mut i = 0usize;
-    cx.rows.each(&mut |r| {
-        i += 1;
-        project_sheets.write_row(book, project_cells(p, i, r));
-        deduction_cells(i, r, &mut |cells| deduction_sheets.write_row(book, cells));
-        indicator_cells(i, r, &mut |cells| indicator_sheets.write_row(book, cells));
-    });
+    match replay {
+        Some(replay) => replay
+            .replay(|table, cells| match table {
+                PROJECTS => project_sheets.write_row(book, cells),
+                DEDUCTIONS => deduction_sheets.write_row(book, cells),
+                _ => indicator_sheets.write_row(book, cells),
+            })
+            .map_err(XlsxError::IoError)?,
+        None => {
+            let mut i = 0usize;
+            cx.rows.each(&mut |r| {
+                i += 1;
+                project_sheets.write_row(book, project_cells(p, i, r));
+                deduction_cells(i, r, &mut |cells| deduction_sheets.write_row(book, cells));
+                indicator_cells(i, r, &mut |cells| indicator_sheets.write_row(book, cells));
+            });
+        }
+    }
     project_sheets.finish(book)?;
     deduction_sheets.finish(book)?;
     indicator_sheets.finish(book)
