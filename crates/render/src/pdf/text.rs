@@ -134,7 +134,7 @@ impl FontSet {
         width: f32,
     ) -> Vec<&'t str> {
         let one_paragraph = !text.is_empty() && !text.contains('\n') && text.trim_end() == text;
-        if one_paragraph && fits(width, max) && !text.contains(FORCED_BREAKS) {
+        if one_paragraph && is_one_line(text, width, max) {
             return vec![text];
         }
         self.wrap(role, text, size, max)
@@ -152,19 +152,11 @@ impl FontSet {
             out.push("");
             return;
         }
-        if self.fits_one_line(role, text, size, max) {
+        if is_one_line(text, self.width(role, text, size), max) {
             out.push(text);
             return;
         }
         self.break_paragraph(role, text, size, max, out);
-    }
-
-    /// Whether `text` (a paragraph, its end trimmed) is one line as [`FontSet::break_paragraph`]
-    /// would break it — most table cells are — told by one measurement: it has no forced break
-    /// inside and is narrower than the line by more than summing its segments one by one could
-    /// add in rounding.
-    fn fits_one_line(&self, role: Role, text: &str, size: f32, max: f32) -> bool {
-        fits(self.width(role, text, size), max) && !text.contains(FORCED_BREAKS)
     }
 
     /// Breaks a paragraph at its break opportunities. A line is a piece of `text`
@@ -273,6 +265,14 @@ fn document_numbers(text: &str) -> Vec<std::ops::Range<usize>> {
 
 /// Characters that break a line wherever they stand.
 const FORCED_BREAKS: [char; 6] = ['\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}'];
+
+/// Whether `text` (a paragraph, its end trimmed), `width` wide, is one line as
+/// [`FontSet::break_paragraph`] would break it — most table cells are — told by one measurement:
+/// it has no forced break inside and is narrower than the line by more than summing its segments
+/// one by one could add in rounding.
+fn is_one_line(text: &str, width: f32, max: f32) -> bool {
+    fits(width, max) && !text.contains(FORCED_BREAKS)
+}
 
 /// Whether a paragraph `width` wide is one line in `max`: narrower by more than summing its
 /// segments one by one could add in rounding.
