@@ -185,6 +185,8 @@ fn sample_packet_has_a_report_and_every_project_in_its_department() {
         "指标明细",
         "问题清单",
         "规则",
+        "资料来源",
+        "未能解析的内容",
     ] {
         assert!(
             sheets.iter().any(|n| n == sheet),

@@ -68,6 +68,10 @@ struct Extras {
     department_numbers: Vec<usize>,
     /// Says when the table lists only part of the departments.
     departments_note: Option<String>,
+    /// Says when 附件3 lists only part of the sources.
+    sources_note: Option<String>,
+    /// Says when 附件4 lists only part of its rows.
+    unparsed_note: Option<String>,
 }
 
 /// Renders `index.html` for `packet`.
@@ -104,6 +108,8 @@ pub fn write(packet: &PacketContext, options: &HtmlOptions<'_>) -> Result<Vec<u8
             department_rows,
             department_numbers,
             departments_note,
+            sources_note: packet.sources_note(),
+            unparsed_note: packet.unparsed_note(),
         },
     );
     options.wording.render_html("index.html", &context)

@@ -60,6 +60,8 @@ impl DocumentSummary {
             .iter()
             .filter(|r| r.confidence.level == jixiao_core::ConfidenceLevel::Low)
             .map(|r| low_confidence_row(&d.file, r));
+        let stated_year = jixiao_core::majority_year(&d.records).map(|(year, _)| year);
+        let place = jixiao_core::document_locality(&d.records).map(|(place, _)| place);
         DocumentSummary {
             source: SourceRow {
                 file: d.file.clone(),
@@ -71,10 +73,12 @@ impl DocumentSummary {
                 // label is a warning of the record, and counts here as the manifest counts it).
                 errors: count(d, Severity::Error),
                 warnings: count(d, Severity::Warning),
+                year: stated_year,
+                place: place.as_ref().map(jixiao_core::Locality::name),
             },
             unparsed: skipped.chain(doubtful).collect(),
-            stated_year: jixiao_core::majority_year(&d.records).map(|(year, _)| year),
-            place: jixiao_core::document_locality(&d.records).map(|(place, _)| place),
+            stated_year,
+            place,
         }
     }
 }
@@ -431,6 +435,7 @@ impl ScopeBuilder {
             histogram: histogram(project_cards.iter().map(|c| percent(*c))),
             findings: finding_count,
             deductions,
+            unparsed: unparsed.len(),
             other_years,
             places: Vec::new(),
             place_count: 0,

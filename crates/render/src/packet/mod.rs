@@ -24,7 +24,7 @@ pub(crate) use lazy::ProjectRows;
 pub(crate) use rows::is_deduction;
 pub(crate) use rows::project_row;
 #[cfg(test)]
-pub(crate) use views::{DEPARTMENTS_IN_REPORT, MEANS_CHART_MAX};
+pub(crate) use views::{ANNEX_ROWS_IN_SUMMARY, DEPARTMENTS_IN_REPORT, MEANS_CHART_MAX};
 
 /// Who and what the packet is for; from the pipeline.
 #[derive(Debug, Clone, Serialize)]
@@ -102,6 +102,9 @@ pub struct CorpusSummary {
     pub histogram: Vec<Bin>,
     pub findings: usize,
     pub deductions: usize,
+    /// Rows of 附件4 (content that did not become a record, records read with low confidence):
+    /// a view that lists fewer keeps the count.
+    pub unparsed: usize,
     /// Documents whose tables state another budget year than the review's: `file（2021年度）`.
     pub other_years: Vec<String>,
     /// Where the tables come from by their units' names, most tables first: `攀枝花市西区（306张）`;
@@ -279,6 +282,10 @@ pub struct SourceRow {
     pub stated: Option<u32>,
     pub errors: usize,
     pub warnings: usize,
+    /// The budget year most of its tables state.
+    pub year: Option<i32>,
+    /// Where its tables come from, as most of their units name it (`攀枝花市西区`).
+    pub place: Option<String>,
 }
 
 /// Content of a document that did not become a record, and why. `code` and `message` are jixiao's

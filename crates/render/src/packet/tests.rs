@@ -299,6 +299,167 @@ fn a_report_of_many_departments_lists_the_lowest_and_says_so() {
 }
 
 /// The text of a PDF through poppler's `pdftotext` (installed by .ci/deps), without whitespace.
+/// A packet whose annexes hold `plain` unremarkable rows each, then, at the end, one source with
+/// an error, one of another year and one unparsed error and warning: what a report of a province
+/// has to choose from.
+fn packet_of_many_files(plain: usize) -> PacketContext {
+    let mut p = sample_packet();
+    let source = p.sources[0].clone();
+    let row = p.unparsed[0].clone();
+    let year = p.meta.year;
+    let plain_source = |n: usize| SourceRow {
+        file: format!("inputs/plain-{n:04}.txt"),
+        records: 3,
+        stated: None,
+        errors: 0,
+        warnings: 0,
+        year: Some(year),
+        ..source.clone()
+    };
+    p.sources = (0..plain).map(plain_source).collect();
+    p.sources.push(SourceRow {
+        file: "inputs/broken.txt".into(),
+        errors: 1,
+        ..plain_source(plain)
+    });
+    p.sources.push(SourceRow {
+        file: "inputs/last-year.txt".into(),
+        year: Some(year - 1),
+        ..plain_source(plain + 1)
+    });
+    p.summary.documents = p.sources.len();
+    let unparsed = |n: usize, severity: &str, message: &str| UnparsedRow {
+        line: Some(n as u32 + 1),
+        severity: severity.into(),
+        message: message.into(),
+        ..row.clone()
+    };
+    p.unparsed = (0..plain)
+        .map(|n| unparsed(n, "提示", &format!("跳过的说明文字{n:04}")))
+        .collect();
+    p.unparsed.push(unparsed(plain, "错误", "读不出的表格"));
+    p.unparsed
+        .push(unparsed(plain + 1, "警告", "置信度低的表格"));
+    p.summary.unparsed = p.unparsed.len();
+    p
+}
+
+#[test]
+fn a_small_report_lists_every_source_and_unparsed_row() {
+    let p = packet_of_many_files(10);
+    let view = p.summary_view();
+    assert_eq!(view.sources.len(), 12);
+    assert_eq!(view.unparsed.len(), 12);
+    assert!(view.sources_note().is_none());
+    assert!(view.unparsed_note().is_none());
+}
+
+#[test]
+fn a_report_of_many_files_lists_those_that_need_a_look_and_says_so() {
+    let p = packet_of_many_files(ANNEX_ROWS_IN_SUMMARY + 40);
+    let view = p.summary_view();
+    assert_eq!(view.sources.len(), ANNEX_ROWS_IN_SUMMARY);
+    assert_eq!(view.unparsed.len(), ANNEX_ROWS_IN_SUMMARY);
+    // The file with an error and the file of another year are kept, in the packet's order, and
+    // so are the first plain files; the last plain ones are left out.
+    let files: Vec<&str> = view.sources.iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(files[0], "inputs/plain-0000.txt");
+    assert_eq!(
+        files[ANNEX_ROWS_IN_SUMMARY - 2..],
+        ["inputs/broken.txt", "inputs/last-year.txt"]
+    );
+    let severities: Vec<&str> = view.unparsed.iter().map(|u| u.severity.as_str()).collect();
+    assert_eq!(severities[ANNEX_ROWS_IN_SUMMARY - 2..], ["错误", "警告"]);
+    assert!(
+        view.unparsed.windows(2).all(|w| w[0].line < w[1].line),
+        "in the packet's order"
+    );
+    let total = ANNEX_ROWS_IN_SUMMARY + 42;
+    let sources_note = view.sources_note().expect("a note under 附件3");
+    assert!(
+        sources_note.contains(&format!("共读取 {total} 份")) && sources_note.contains("资料来源"),
+        "{sources_note}"
+    );
+    let unparsed_note = view.unparsed_note().expect("a note under 附件4");
+    assert!(
+        unparsed_note.contains(&format!("共 {total} 条"))
+            && unparsed_note.contains("未能解析的内容"),
+        "{unparsed_note}"
+    );
+
+    // The report prints the notes and only the rows kept.
+    let options = crate::pdf::PdfOptions {
+        fonts: crate::pdf::tests::fonts(),
+        sheets: false,
+    };
+    let pdf = crate::pdf::write(&view, &options, &mut Vec::new()).expect("pdf");
+    let text = pdf_text(&pdf);
+    for kept in [
+        "inputs/broken.txt",
+        "读不出的表格",
+        "置信度低的表格",
+        "跳过的说明文字0000",
+    ] {
+        assert!(text.contains(kept), "{kept} is not printed");
+    }
+    let last_plain = ANNEX_ROWS_IN_SUMMARY + 39;
+    assert!(!text.contains(&format!("plain-{last_plain:04}")));
+    assert!(!text.contains(&format!("跳过的说明文字{last_plain:04}")));
+    // (`pdf_text` drops white space.)
+    assert!(
+        text.contains(&format!("共读取{total}份文件")),
+        "the sources note"
+    );
+    assert!(text.contains(&format!("共{total}条")), "the unparsed note");
+
+    // And so does the page.
+    let wording = crate::Wording::load(None).expect("bundled wording loads");
+    let page = crate::html::write(&view, &crate::html::HtmlOptions { wording: &wording })
+        .expect("the page renders");
+    let page = String::from_utf8(page).expect("UTF-8");
+    assert!(page.contains(&sources_note) && page.contains(&unparsed_note));
+    assert!(!page.contains(&format!("plain-{last_plain:04}")));
+}
+
+#[test]
+fn the_scope_names_ten_files_of_another_year_or_place_and_says_where_the_rest_are() {
+    let wording = crate::Wording::load(None).expect("bundled wording loads");
+    let mut p = sample_packet();
+    let scope = |p: &PacketContext| wording.prose(p).expect("prose").scope.concat();
+    p.summary.other_years = (0..3)
+        .map(|n| format!("old-{n:02}.txt（2020年度）"))
+        .collect();
+    let few = scope(&p);
+    assert!(
+        few.contains("其中3份文件的表格不是2021年度") && few.contains("old-02.txt"),
+        "{few}"
+    );
+    assert!(!few.contains("全部见"), "{few}");
+
+    p.summary.other_years = (0..12)
+        .map(|n| format!("old-{n:02}.txt（2020年度）"))
+        .collect();
+    p.summary.places = vec!["盐边县（3张）".into()];
+    p.summary.place_count = 1;
+    p.summary.jurisdiction = "攀枝花市西区".into();
+    p.summary.other_places = (0..11)
+        .map(|n| format!("far-{n:02}.txt（盐边县）"))
+        .collect();
+    let many = scope(&p);
+    assert!(many.contains("其中12份文件的表格不是2021年度"), "{many}");
+    assert!(
+        many.contains("old-09.txt（2020年度）等（全部见 packet.xlsx 的“资料来源”工作表）"),
+        "{many}"
+    );
+    assert!(!many.contains("old-10.txt"), "{many}");
+    assert!(
+        many.contains("其中11份文件的填报单位不属于本次审核的攀枝花市西区"),
+        "{many}"
+    );
+    assert!(many.contains("far-09.txt（盐边县）等（全部见"), "{many}");
+    assert!(!many.contains("far-10.txt"), "{many}");
+}
+
 fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("doc.pdf");

@@ -4,7 +4,7 @@
 
 use jixiao_core::Severity;
 
-use super::{DepartmentRow, FindingRow, PacketContext, severity_zh};
+use super::{DepartmentRow, FindingRow, PacketContext, SourceRow, UnparsedRow, severity_zh};
 
 impl PacketContext {
     /// The packet without its review sheets: what the run's report and index page show when each
@@ -13,7 +13,9 @@ impl PacketContext {
     ///
     /// Findings are cut to the first `FINDINGS_IN_SUMMARY`, errors before warnings;
     /// `summary.findings` keeps the full count, and the workbook and the departments' packets have
-    /// every one.
+    /// every one. The sources (附件3) and what could not be read (附件4) are cut to
+    /// `ANNEX_ROWS_IN_SUMMARY` rows each, those that need a look first ([`PacketContext::annex_sources`]);
+    /// the workbook lists every one.
     pub fn summary_view(&self) -> PacketContext {
         let mut kept: Vec<&FindingRow> = self.findings.iter().collect();
         kept.sort_by_key(|f| severity_rank(&f.severity));
@@ -33,8 +35,65 @@ impl PacketContext {
                 .collect(),
             department_links: self.department_links.clone(),
             text: self.text.clone(),
+            sources: self.annex_sources(),
+            unparsed: self.annex_unparsed(),
             ..self.totals_view()
         }
+    }
+
+    /// The sources a report lists: every one, or past `ANNEX_ROWS_IN_SUMMARY` those that need a
+    /// look first — with errors, then with warnings, no table, another count of projects than the
+    /// file states, or another budget year — in the packet's order.
+    pub fn annex_sources(&self) -> Vec<SourceRow> {
+        let year = self.meta.year;
+        keep_first(&self.sources, ANNEX_ROWS_IN_SUMMARY, |d| {
+            if d.errors > 0 {
+                0
+            } else if d.warnings > 0
+                || d.records == 0
+                || d.stated.is_some_and(|n| n as usize != d.records)
+                || d.year.is_some_and(|y| y != year)
+            {
+                1
+            } else {
+                2
+            }
+        })
+    }
+
+    /// The rows of 附件4 a report lists: every one, or past `ANNEX_ROWS_IN_SUMMARY` errors, then
+    /// warnings, then notes, in the packet's order.
+    pub fn annex_unparsed(&self) -> Vec<UnparsedRow> {
+        keep_first(&self.unparsed, ANNEX_ROWS_IN_SUMMARY, |u| {
+            severity_rank(&u.severity)
+        })
+    }
+
+    /// When 附件3 lists fewer sources than were read: how many, and where the rest are.
+    pub fn sources_note(&self) -> Option<String> {
+        self.annex_note(
+            "packet.sources_more",
+            self.sources.len(),
+            self.summary.documents,
+        )
+    }
+
+    /// When 附件4 lists fewer rows than there are: how many, and where the rest are.
+    pub fn unparsed_note(&self) -> Option<String> {
+        self.annex_note(
+            "packet.unparsed_more",
+            self.unparsed.len(),
+            self.summary.unparsed,
+        )
+    }
+
+    fn annex_note(&self, key: &str, shown: usize, total: usize) -> Option<String> {
+        (shown < total).then(|| {
+            crate::wording::lookup(&self.strings, key)
+                .unwrap_or("{shown} / {total}")
+                .replace("{shown}", &shown.to_string())
+                .replace("{total}", &total.to_string())
+        })
     }
 
     /// What the prose templates read (`templates/text/*.txt`): the packet's totals — meta, summary,
@@ -161,6 +220,22 @@ pub(crate) const MEANS_CHART_MAX: usize = 40;
 
 /// Findings listed in a split run's report and index page.
 pub(super) const FINDINGS_IN_SUMMARY: usize = 50;
+
+/// Rows of 附件3 (sources) and of 附件4 (what could not be read) each listed in a split run's
+/// report and index page: a province's thousands of files would be a hundred pages of them.
+pub(crate) const ANNEX_ROWS_IN_SUMMARY: usize = 150;
+
+/// `rows`, or past `limit` the `limit` with the lowest `rank` (ties in order), in order.
+fn keep_first<T: Clone>(rows: &[T], limit: usize, rank: impl Fn(&T) -> usize) -> Vec<T> {
+    if rows.len() <= limit {
+        return rows.to_vec();
+    }
+    let mut kept: Vec<usize> = (0..rows.len()).collect();
+    kept.sort_by_key(|i| (rank(&rows[*i]), *i));
+    kept.truncate(limit);
+    kept.sort_unstable();
+    kept.into_iter().map(|i| rows[i].clone()).collect()
+}
 
 pub(super) fn severity_rank(zh: &str) -> usize {
     [Severity::Error, Severity::Warning, Severity::Info]

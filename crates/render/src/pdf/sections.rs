@@ -409,6 +409,9 @@ pub(super) fn annexes(doc: &mut Doc<'_>, p: &PacketContext) {
             .collect(),
         ..Table::default()
     });
+    if let Some(note) = p.sources_note() {
+        doc.paragraph_styled(&note, 9.0, BLACK);
+    }
     doc.heading(1, s(p, "heading.annex_unparsed"), true);
     if p.unparsed.is_empty() {
         doc.paragraph(s(p, "packet.none"));
@@ -434,5 +437,8 @@ pub(super) fn annexes(doc: &mut Doc<'_>, p: &PacketContext) {
             size: 8.5,
             ..Table::default()
         });
+        if let Some(note) = p.unparsed_note() {
+            doc.paragraph_styled(&note, 9.0, BLACK);
+        }
     }
 }

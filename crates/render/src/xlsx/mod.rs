@@ -1,8 +1,9 @@
-//! The Excel packet: one workbook, seven sheets, every figure a number the reviewer can sort and sum.
+//! The Excel packet: one workbook, nine sheets, every figure a number the reviewer can sort and sum.
 //!
 //! Sheets, in order (names from `strings.toml` `[sheet]`): 汇总 (corpus figures, grade distribution
 //! and score histogram with charts), 分部门 (one row per department, chart of means), 项目得分 (one
-//! row per record, one column per check, grades coloured), 扣分明细, 指标明细, 问题清单, 规则.
+//! row per record, one column per check, grades coloured), 扣分明细, 指标明细, 问题清单, 规则,
+//! 资料来源 (every document read), 未能解析的内容 (every row of 附件4).
 //!
 //! Every tabular sheet has a frozen, filtered header row, column widths measured for CJK text, A4
 //! landscape print setup with the header repeated on every page. A table longer than
@@ -113,12 +114,14 @@ fn build(
     };
     // 项目得分, 扣分明细 and 指标明细 are written together (`sheets::records`); a failure in any
     // of them is reported under the first's name.
-    let sheets: [(&str, SheetWriter); 5] = [
+    let sheets: [(&str, SheetWriter); 7] = [
         ("sheet.summary", summary::write),
         ("sheet.departments", sheets::departments),
         ("sheet.projects", sheets::records),
         ("sheet.findings", sheets::findings),
         ("sheet.rules", sheets::rules),
+        ("sheet.sources", sheets::sources),
+        ("sheet.unparsed", sheets::unparsed),
     ];
     for (key, sheet) in sheets {
         sheet(&mut book, &mut cx).map_err(|e| failed(cx.s(key), e))?;

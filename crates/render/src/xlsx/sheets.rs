@@ -400,6 +400,78 @@ pub(super) fn rules(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// Every document read, as 附件3 lists them (a report lists at most
+/// [`crate::packet::ANNEX_ROWS_IN_SUMMARY`]), with the year and place its tables state.
+pub(super) fn sources(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+    let p = cx.packet;
+    let columns = columns(
+        cx,
+        &[
+            ("index", Kind::Int),
+            ("file", Kind::Text),
+            ("layout", Kind::Text),
+            ("encoding", Kind::Text),
+            ("records", Kind::Int),
+            ("stated", Kind::Int),
+            ("year", Kind::Int),
+            ("place", Kind::Text),
+            ("errors", Kind::Int),
+            ("warnings", Kind::Int),
+        ],
+    );
+    let rows = || {
+        p.sources.iter().enumerate().map(|(i, d)| -> Vec<Cell> {
+            vec![
+                (i + 1).into(),
+                d.file.as_str().into(),
+                d.layout.as_str().into(),
+                d.encoding.as_str().into(),
+                d.records.into(),
+                d.stated.into(),
+                d.year.map(f64::from).into(),
+                d.place.as_deref().into(),
+                d.errors.into(),
+                d.warnings.into(),
+            ]
+        })
+    };
+    let name = cx.s("sheet.sources");
+    table::write(book, cx, name, &columns, rows, Options::default())?;
+    Ok(())
+}
+
+/// Every row of 附件4: content that did not become a record and records read with low
+/// confidence, in the reader's words.
+pub(super) fn unparsed(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxError> {
+    let p = cx.packet;
+    let columns = columns(
+        cx,
+        &[
+            ("index", Kind::Int),
+            ("file", Kind::Text),
+            ("line", Kind::Int),
+            ("severity", Kind::Text),
+            ("code", Kind::Text),
+            ("message", Kind::Long),
+        ],
+    );
+    let rows = || {
+        p.unparsed.iter().enumerate().map(|(i, u)| -> Vec<Cell> {
+            vec![
+                (i + 1).into(),
+                u.file.as_str().into(),
+                u.line.into(),
+                u.severity.as_str().into(),
+                u.code.as_str().into(),
+                u.message.as_str().into(),
+            ]
+        })
+    };
+    let name = cx.s("sheet.unparsed");
+    table::write(book, cx, name, &columns, rows, Options::default())?;
+    Ok(())
+}
+
 /// Columns titled by `column.<key>`.
 fn columns(cx: &Cx, keys: &[(&str, Kind)]) -> Vec<Column> {
     keys.iter()

@@ -56,7 +56,7 @@ fn write_default(packet: &PacketContext) -> Vec<u8> {
     write(packet, &XlsxOptions::default()).expect("the workbook is written")
 }
 
-const SHEETS: [&str; 7] = [
+const SHEETS: [&str; 9] = [
     "汇总",
     "分部门",
     "项目得分",
@@ -64,6 +64,8 @@ const SHEETS: [&str; 7] = [
     "指标明细",
     "问题清单",
     "规则",
+    "资料来源",
+    "未能解析的内容",
 ];
 
 #[test]
@@ -94,6 +96,73 @@ fn sheets_come_in_order_with_one_row_per_item() {
         );
     }
     assert_eq!(header(&findings)[4], "程度");
+    assert_eq!(sheet(&mut book, "资料来源").height(), p.sources.len() + 1);
+    assert_eq!(
+        sheet(&mut book, "未能解析的内容").height(),
+        p.unparsed.len() + 1
+    );
+}
+
+#[test]
+fn every_source_and_unparsed_row_is_listed_with_its_year_place_and_line() {
+    let mut p = sample_packet();
+    // More than a report lists: the workbook keeps every one.
+    let extra = crate::packet::ANNEX_ROWS_IN_SUMMARY + 7;
+    let first_source = p.sources[0].clone();
+    let first_unparsed = p.unparsed[0].clone();
+    for n in 0..extra {
+        p.sources.push(crate::packet::SourceRow {
+            file: format!("inputs/extra-{n}.txt"),
+            year: Some(2021),
+            place: Some("盐边县".into()),
+            ..first_source.clone()
+        });
+        p.unparsed.push(crate::packet::UnparsedRow {
+            line: Some(1000 + n as u32),
+            ..first_unparsed.clone()
+        });
+    }
+    let mut book = read(&write_default(&p));
+    let sources = sheet(&mut book, "资料来源");
+    assert_eq!(sources.height(), p.sources.len() + 1);
+    assert_eq!(
+        header(&sources),
+        [
+            "序号",
+            "来源文件",
+            "版式",
+            "编码",
+            "记录数",
+            "文件自述项目数",
+            "表格年度",
+            "所属地区",
+            "错误",
+            "警告"
+        ]
+    );
+    let last = sources.height() - 1;
+    let (file, year, place) = (
+        column(&sources, "来源文件"),
+        column(&sources, "表格年度"),
+        column(&sources, "所属地区"),
+    );
+    assert_eq!(
+        text(sources.get((last, file))),
+        format!("inputs/extra-{}.txt", extra - 1)
+    );
+    assert_eq!(number(sources.get((last, year))), 2021.0);
+    assert_eq!(text(sources.get((last, place))), "盐边县");
+    assert_eq!(number(sources.get((last, 0))), p.sources.len() as f64);
+
+    let unparsed = sheet(&mut book, "未能解析的内容");
+    assert_eq!(unparsed.height(), p.unparsed.len() + 1);
+    let line = column(&unparsed, "行号");
+    assert_eq!(
+        number(unparsed.get((unparsed.height() - 1, line))),
+        (1000 + extra - 1) as f64
+    );
+    let message = column(&unparsed, "说明");
+    assert_eq!(text(unparsed.get((1, message))), p.unparsed[0].message);
 }
 
 #[test]
@@ -305,10 +374,14 @@ fn long_tables_continue_on_numbered_sheets() {
         assert_eq!(&names[..6], expected_start, "{names:?}");
         assert_eq!(names[6], "扣分明细");
         assert_eq!(names[6 + parts - 1], format!("扣分明细 ({parts})"));
+        let rules = names.iter().position(|n| n == "规则 (2)");
+        assert!(rules.is_some(), "16 rules: {names:?}");
         assert_eq!(
-            names.last().map(String::as_str),
-            Some("规则 (2)"),
-            "16 rules"
+            names[rules.map_or(0, |i| i + 1)..],
+            ["资料来源", "未能解析的内容"],
+            "{} sources and {} unparsed rows",
+            p.sources.len(),
+            p.unparsed.len()
         );
 
         let heights: Vec<usize> = ["项目得分", "项目得分 (2)", "项目得分 (3)"]
