@@ -23,8 +23,9 @@ pub(crate) use builder::{Titles, own_documents, titles};
 pub(crate) use lazy::ProjectRows;
 pub(crate) use rows::is_deduction;
 pub(crate) use rows::project_row;
+pub(crate) use views::ANNEX_ROWS_IN_SUMMARY;
 #[cfg(test)]
-pub(crate) use views::{ANNEX_ROWS_IN_SUMMARY, DEPARTMENTS_IN_REPORT, MEANS_CHART_MAX};
+pub(crate) use views::{DEPARTMENTS_IN_REPORT, MEANS_CHART_MAX};
 
 /// Who and what the packet is for; from the pipeline.
 #[derive(Debug, Clone, Serialize)]

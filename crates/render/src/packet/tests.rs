@@ -251,6 +251,37 @@ fn a_split_report_lists_only_the_departments_whose_folder_is_not_their_name() {
 }
 
 #[test]
+fn a_report_of_many_renamed_folders_lists_the_first_and_says_where_the_rest_are() {
+    let mut p = sample_packet().summary_view();
+    let template = p.departments[0].clone();
+    let count = ANNEX_ROWS_IN_SUMMARY + 10;
+    p.departments = (0..count)
+        .map(|_| DepartmentRow {
+            name: "教育局".into(),
+            ..template.clone()
+        })
+        .collect();
+    let names: Vec<String> = p.departments.iter().map(|d| d.name.clone()).collect();
+    p.department_links = file_stems(&names)
+        .iter()
+        .map(|s| format!("departments/{s}/"))
+        .collect();
+    let options = crate::pdf::PdfOptions {
+        fonts: crate::pdf::tests::fonts(),
+        sheets: false,
+    };
+    let pdf = crate::pdf::write(&p, &options, &mut Vec::new()).expect("pdf");
+    let text = pdf_text(&pdf);
+    let listed = |n: usize| text.contains(&format!("departments/教育局-{n}/"));
+    assert!(listed(2) && listed(ANNEX_ROWS_IN_SUMMARY + 1));
+    assert!(!listed(ANNEX_ROWS_IN_SUMMARY + 2), "past the limit");
+    assert!(
+        text.contains(&format!("共{}个", count - 1)) && text.contains("审核材料所在文件夹"),
+        "the note"
+    );
+}
+
+#[test]
 fn a_report_of_many_departments_lists_the_lowest_and_says_so() {
     let mut p = sample_packet();
     let (all, note) = p.report_departments();

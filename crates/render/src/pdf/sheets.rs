@@ -3,7 +3,7 @@
 //! and a blank line for the reviewer's signature and date.
 
 use crate::format::{num, score, wan};
-use crate::packet::{PacketContext, ProjectRow};
+use crate::packet::{ANNEX_ROWS_IN_SUMMARY, PacketContext, ProjectRow};
 
 use super::doc::{BLACK, Doc, GREY};
 use super::fonts::Role;
@@ -46,7 +46,7 @@ pub(super) fn department_packets(doc: &mut Doc<'_>, p: &PacketContext) {
     doc.new_page(true);
     doc.heading(1, s(p, "heading.sheets"), true);
     doc.paragraph(s(p, "packet.sheets_elsewhere"));
-    let renamed: Vec<Vec<String>> = p
+    let mut renamed: Vec<Vec<String>> = p
         .departments
         .iter()
         .zip(&p.department_links)
@@ -56,6 +56,10 @@ pub(super) fn department_packets(doc: &mut Doc<'_>, p: &PacketContext) {
     if renamed.is_empty() {
         return;
     }
+    // A province's many departments of the same name (`教育局` of each county) stay a page or
+    // two: the workbook's 分部门 lists every department's folder.
+    let total = renamed.len();
+    renamed.truncate(ANNEX_ROWS_IN_SUMMARY);
     doc.paragraph(s(p, "packet.sheets_renamed"));
     doc.table(&Table {
         columns: vec![
@@ -65,6 +69,12 @@ pub(super) fn department_packets(doc: &mut Doc<'_>, p: &PacketContext) {
         rows: renamed,
         ..Table::default()
     });
+    if total > ANNEX_ROWS_IN_SUMMARY {
+        let note = s(p, "packet.renamed_more")
+            .replace("{shown}", &ANNEX_ROWS_IN_SUMMARY.to_string())
+            .replace("{total}", &total.to_string());
+        doc.paragraph_styled(&note, 9.0, BLACK);
+    }
 }
 
 /// Room the signature line (with the source at its end) needs: it stays with the sheet's last rows.

@@ -23,6 +23,12 @@ pub(super) fn departments(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxEr
     ];
     columns.extend(GRADE_COLOURS.map(|(grade, ..)| Column::new(grade, Kind::Int)));
     columns.push(Column::new(cx.s("column.top_problems"), Kind::Long));
+    // A split run's workbook says where each department's packet is (the report lists only the
+    // folders that are not the department's name, and at most `ANNEX_ROWS_IN_SUMMARY` of them).
+    let folders = !p.department_links.is_empty();
+    if folders {
+        columns.push(Column::new(cx.s("column.folder"), Kind::Text));
+    }
     let rows = || {
         p.departments.iter().enumerate().map(|(i, d)| {
             let mut row: Vec<Cell> = vec![
@@ -37,6 +43,9 @@ pub(super) fn departments(book: &mut Workbook, cx: &mut Cx) -> Result<(), XlsxEr
             ];
             row.extend(d.grades.map(Cell::from));
             row.push(Cell::Owned(d.top_problems.join("；")));
+            if folders {
+                row.push(p.department_links.get(i).map(String::as_str).into());
+            }
             row
         })
     };

@@ -104,6 +104,27 @@ fn sheets_come_in_order_with_one_row_per_item() {
 }
 
 #[test]
+fn a_split_runs_workbook_says_where_each_departments_packet_is() {
+    let mut p = sample_packet();
+    let book_of = |p: &PacketContext| read(&write_default(p));
+    let mut whole = book_of(&p);
+    let plain = sheet(&mut whole, "分部门");
+    assert!(!header(&plain).contains(&"审核材料所在文件夹".to_string()));
+    p.department_links = (0..p.departments.len())
+        .map(|i| format!("departments/部门{i}/"))
+        .collect();
+    let mut split = book_of(&p);
+    let departments = sheet(&mut split, "分部门");
+    assert_eq!(header(&departments).len(), header(&plain).len() + 1);
+    let folder = column(&departments, "审核材料所在文件夹");
+    let last = departments.height() - 1;
+    assert_eq!(
+        text(departments.get((last, folder))),
+        format!("departments/部门{}/", last - 1)
+    );
+}
+
+#[test]
 fn every_source_and_unparsed_row_is_listed_with_its_year_place_and_line() {
     let mut p = sample_packet();
     // More than a report lists: the workbook keeps every one.
