@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// mimalloc: rendering allocates and frees many small strings and vectors per page; glibc's
-/// allocator spent ≈ 30 % of a 10× run's CPU in malloc/free (docs/performance.md).
+/// allocator spent ≈ 30 % of a 10× run's CPU in malloc/free (docs/performance-history.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

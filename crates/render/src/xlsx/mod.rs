@@ -102,7 +102,7 @@ fn build(
 ) -> Result<Workbook, RenderError> {
     let mut book = Workbook::new();
     // The fastest deflate: level 6 (the default) took ≈ 20 % more of a 10× workbook-only run
-    // for files ≈ 10 % smaller (docs/performance.md).
+    // for files ≈ 10 % smaller (docs/performance-history.md).
     book.set_zip_compression_level(1);
     book.set_properties(&properties(packet));
     let mut cx = Cx {
