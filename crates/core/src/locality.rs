@@ -113,7 +113,8 @@ const SUFFIXES: [char; 7] = ['省', '市', '州', '盟', '县', '区', '旗'];
 
 /// `name` split after its first place of 1–[`MAX_PLACE`] characters when that place ends with one
 /// of `suffixes` (a place of another level first, `盐边县` when a prefecture is looked for, gives
-/// `None`). A suffix that starts the name ends nothing (`市场监督管理局` after `攀枝花市`).
+/// `None`). A suffix that starts the name ends nothing (`市场监督管理局` after `攀枝花市`), and
+/// neither does one inside a common word ([`in_common_word`]: `城市管理局`, `团结社区`).
 fn take_place<'a>(name: &'a str, suffixes: &[char]) -> Option<(String, &'a str)> {
     let (i, c) = name
         .char_indices()
@@ -124,7 +125,22 @@ fn take_place<'a>(name: &'a str, suffixes: &[char]) -> Option<(String, &'a str)>
         return None;
     }
     let end = i + c.len_utf8();
-    Some((name[..end].to_string(), &name[end..]))
+    let (place, rest) = name.split_at(end);
+    if in_common_word(place, rest) {
+        return None;
+    }
+    Some((place.to_string(), rest))
+}
+
+/// Words of unit names that end with a place's suffix without being a place: a 社区, 景区 or 园区
+/// is not a county, and the 市 of 城市管理 (`城市管理局`, `区城市管理局`) ends no city. A city
+/// whose name ends with 城 keeps its 市 when more follows it (`盐城市城市管理局`).
+fn in_common_word(place: &str, rest: &str) -> bool {
+    const NOT_COUNTIES: [&str; 9] = [
+        "社区", "景区", "园区", "辖区", "校区", "营区", "片区", "小区", "街区",
+    ];
+    (place.ends_with("城市") && rest.starts_with("管理"))
+        || NOT_COUNTIES.iter().any(|w| place.ends_with(w))
 }
 
 /// An autonomous region (`内蒙古自治区`, `广西壮族自治区`) at the start of `name`.
@@ -189,6 +205,27 @@ mod tests {
             None
         );
         assert_eq!(Locality::parse("区疾控中心"), None);
+        // A suffix inside a common word ends no place.
+        assert_eq!(Locality::parse("城市管理局"), None);
+        assert_eq!(Locality::parse("区城市管理局"), None);
+        assert_eq!(Locality::parse("某某城市管理委员会"), None);
+        assert_eq!(
+            Locality::parse("盐城市城市管理局"),
+            Some(place(None, Some("盐城市"), None))
+        );
+        assert_eq!(
+            Locality::parse("攀枝花市西区城市管理局"),
+            Some(place(None, Some("攀枝花市"), Some("西区")))
+        );
+        assert_eq!(Locality::parse("团结西路社区居民委员会"), None);
+        assert_eq!(
+            Locality::parse("苏州工业园区管理委员会"),
+            Some(place(None, Some("苏州"), None))
+        );
+        assert_eq!(
+            Locality::parse("邯郸市峰峰矿区财政局"),
+            Some(place(None, Some("邯郸市"), Some("峰峰矿区")))
+        );
         assert_eq!(Locality::parse("农田建设服务中心"), None);
     }
 
