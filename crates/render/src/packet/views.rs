@@ -87,6 +87,17 @@ impl PacketContext {
         )
     }
 
+    /// When 附件1 lists only the first `ANNEX_ROWS_IN_SUMMARY` of `total` renamed folders: how
+    /// many, and where the rest are.
+    pub(crate) fn renamed_note(&self, total: usize) -> Option<String> {
+        self.annex_note(
+            "packet.renamed_more",
+            total.min(ANNEX_ROWS_IN_SUMMARY),
+            total,
+        )
+    }
+
+    /// `key`'s wording with `{shown}` and `{total}` filled in, when fewer are shown than there are.
     fn annex_note(&self, key: &str, shown: usize, total: usize) -> Option<String> {
         (shown < total).then(|| {
             crate::wording::lookup(&self.strings, key)
@@ -143,12 +154,11 @@ impl PacketContext {
 
     /// When the findings listed are fewer than there are: how many, and where the rest are.
     pub fn findings_note(&self) -> Option<String> {
-        (self.findings.len() < self.summary.findings).then(|| {
-            crate::wording::lookup(&self.strings, "packet.findings_more")
-                .unwrap_or("{shown} / {total}")
-                .replace("{shown}", &self.findings.len().to_string())
-                .replace("{total}", &self.summary.findings.to_string())
-        })
+        self.annex_note(
+            "packet.findings_more",
+            self.findings.len(),
+            self.summary.findings,
+        )
     }
 
     /// The departments the means chart shows, in department order: every one with projects, or
@@ -189,11 +199,12 @@ impl PacketContext {
             return ((0..self.departments.len()).collect(), None);
         }
         let shown = self.lowest_means(DEPARTMENTS_IN_REPORT);
-        let note = crate::wording::lookup(&self.strings, "packet.departments_lowest")
-            .unwrap_or("{shown} / {total}")
-            .replace("{total}", &self.departments.len().to_string())
-            .replace("{shown}", &shown.len().to_string());
-        (shown, Some(note))
+        let note = self.annex_note(
+            "packet.departments_lowest",
+            shown.len(),
+            self.departments.len(),
+        );
+        (shown, note)
     }
 
     /// The means chart's caption: says so when only the lowest are shown.

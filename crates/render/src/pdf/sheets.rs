@@ -69,10 +69,7 @@ pub(super) fn department_packets(doc: &mut Doc<'_>, p: &PacketContext) {
         rows: renamed,
         ..Table::default()
     });
-    if total > ANNEX_ROWS_IN_SUMMARY {
-        let note = s(p, "packet.renamed_more")
-            .replace("{shown}", &ANNEX_ROWS_IN_SUMMARY.to_string())
-            .replace("{total}", &total.to_string());
+    if let Some(note) = p.renamed_note(total) {
         doc.paragraph_styled(&note, 9.0, BLACK);
     }
 }
