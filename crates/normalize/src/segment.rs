@@ -220,10 +220,12 @@ pub(crate) fn is_elision(row: &PRow) -> bool {
     let dots = |s: &str| s.starts_with("...") || s.starts_with('…');
     (inner.len() < t.len() && dots(inner))
         || (!t.is_empty() && t.chars().all(|c| c == '…' || c == '.'))
-        || matches!(
-            fold_label(t).as_str(),
-            "(略)" | "略" | "(以下略)" | "以下略"
-        )
+        // Folded only when it could be one: most single cells are not.
+        || (t.contains('略')
+            && matches!(
+                fold_label(t).as_str(),
+                "(略)" | "略" | "(以下略)" | "以下略"
+            ))
 }
 
 /// Whether a section heading opens a department-overall narrative (`五、部门整体绩效目标`).

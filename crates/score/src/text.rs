@@ -62,9 +62,10 @@ pub(crate) fn meaningful(s: &str) -> String {
 
 /// Text as compared for copies: whitespace and trailing punctuation do not make a row different.
 pub(crate) fn copy_key(s: &str) -> String {
-    let m: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    m.trim_end_matches(['.', '。', '；', ';', '，', ','])
-        .to_string()
+    let mut m: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let kept = m.trim_end_matches(['.', '。', '；', ';', '，', ',']).len();
+    m.truncate(kept);
+    m
 }
 
 /// The vague words a value uses, in list order.
@@ -78,6 +79,10 @@ pub(crate) fn vague_hits<'w>(value: &str, words: &'w [String]) -> Vec<&'w str> {
 
 /// An unfilled 是/否 choice copied from the template (`是/否`, `□是□否`, `是或否`).
 pub(crate) fn is_yes_no_placeholder(value: &str) -> bool {
+    // Every spelling below names 否; most values do not, and are done without a copy.
+    if !value.contains('否') {
+        return false;
+    }
     let v: String = value
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '□' | '☐' | '（' | '）' | '(' | ')'))
