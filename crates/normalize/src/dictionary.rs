@@ -306,7 +306,16 @@ impl LabelDictionary {
                     });
                 }
             };
-            list.extend(words.iter().map(|w| fold_label(w)));
+            // A frame word may end in a colon that is part of it: `主办：` (a site's footer, `主办：某县
+            // 人民政府`) is not `主办` (`承办省市老领导调研绩效目标表` names a project).
+            let keeps_colon = key == "page_chrome";
+            list.extend(words.iter().map(|w| {
+                let mut folded = fold_label(w);
+                if keeps_colon && w.trim_end().ends_with([':', '：']) {
+                    folded.push(':');
+                }
+                folded
+            }));
         }
         for (key, synonyms) in &labels.funds {
             let role = match key.as_str() {

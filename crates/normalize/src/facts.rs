@@ -84,26 +84,43 @@ fn expenditure_total(rows: &[PRow], header: usize) -> Option<Sourced<f64>> {
 }
 
 /// Unit codes from a table of contents whose entries read `101001攀枝花市西区人民代表大会常务委员会办公室…… 1`
-/// (code, unit name, leader dots, page): unit name → code.
+/// (code, unit name, leader dots, page): unit name → code. An entry a narrow page wrapped
+/// (`101001攀枝花市…办公` / `室.....1`) is read across its two lines.
 pub(crate) fn unit_codes(rows: &[PRow]) -> BTreeMap<String, String> {
+    let first_text = |row: &PRow| row.filled().next().map(|c| c.text.trim().to_string());
     let mut codes = BTreeMap::new();
-    for row in rows {
-        let Some(first) = row.filled().next() else {
+    for (i, row) in rows.iter().enumerate() {
+        let Some(text) = first_text(row) else {
             continue;
         };
-        let text = first.text.trim();
         let code: String = text.chars().take_while(|c| c.is_ascii_digit()).collect();
         if code.len() < 3 || code.len() > 12 {
             continue;
         }
         let rest = &text[code.len()..];
-        let Some(dots) = rest.find("..").or_else(|| rest.find('…')) else {
-            continue;
+        let name = match leader(rest) {
+            Some(dots) => rest[..dots].trim().to_string(),
+            None => {
+                // The rest of the entry on the next line: no code of its own, then the dots.
+                let Some(next) = rows.get(i + 1).and_then(first_text) else {
+                    continue;
+                };
+                let Some(dots) =
+                    leader(&next).filter(|_| !next.starts_with(|c: char| c.is_ascii_digit()))
+                else {
+                    continue;
+                };
+                format!("{}{}", rest.trim(), next[..dots].trim())
+            }
         };
-        let name = rest[..dots].trim();
         if !name.is_empty() && !name.chars().any(|c| c.is_ascii_digit()) {
-            codes.insert(name.to_string(), code);
+            codes.insert(name, code);
         }
     }
     codes
+}
+
+/// Where the leader dots of a table-of-contents entry start.
+fn leader(text: &str) -> Option<usize> {
+    text.find("..").or_else(|| text.find('…'))
 }

@@ -104,7 +104,7 @@ fn drop_page_chrome(
     if dropped > 0 {
         diagnostics.push(Diagnostic::info(
             "normalize.page-furniture",
-            format!("skipped {dropped} lines of a web page's frame (扫一扫, 打印本页 …)"),
+            format!("skipped {dropped} lines of a web page's frame (扫一扫, 打印本页, the site's 主办 or 版权所有 footer …)"),
             None,
         ));
     }

@@ -5,9 +5,11 @@
 
 use jixiao_core::{Cell, Row};
 
+use super::ruled::{Table, find_tables, join_cut_row, push_part};
+
 /// How close two ruling-line positions must be to count as one grid line (double borders, lines
 /// drawn twice, rounding), in points.
-const SNAP: f64 = 3.0;
+pub(super) const SNAP: f64 = 3.0;
 
 /// One character as drawn: baseline start, advance width and font size, in points.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +22,7 @@ pub(crate) struct Glyph {
 }
 
 impl Glyph {
-    fn centre(&self) -> (f64, f64) {
+    pub(super) fn centre(&self) -> (f64, f64) {
         (self.x + self.width / 2.0, self.y + self.size * 0.3)
     }
 }
@@ -71,7 +73,7 @@ impl Segment {
         .collect()
     }
 
-    fn new(horizontal: bool, pos: f64, a: f64, b: f64) -> Segment {
+    pub(super) fn new(horizontal: bool, pos: f64, a: f64, b: f64) -> Segment {
         Segment {
             horizontal,
             pos,
@@ -80,11 +82,11 @@ impl Segment {
         }
     }
 
-    fn covers(&self, pos: f64, at: f64) -> bool {
+    pub(super) fn covers(&self, pos: f64, at: f64) -> bool {
         (self.pos - pos).abs() <= SNAP && self.from - SNAP <= at && at <= self.to + SNAP
     }
 
-    fn crosses(&self, other: &Segment) -> bool {
+    pub(super) fn crosses(&self, other: &Segment) -> bool {
         if self.horizontal == other.horizontal {
             return (self.pos - other.pos).abs() <= 1.0
                 && self.from <= other.to + SNAP
@@ -109,42 +111,6 @@ pub(crate) struct PageContent {
     pub segments: Vec<Segment>,
 }
 
-/// A table found on a page: its grid lines and the cells (regions) they enclose.
-#[derive(Debug)]
-struct Table {
-    /// Horizontal grid lines, top first.
-    ys: Vec<f64>,
-    /// Vertical grid lines, left first.
-    xs: Vec<f64>,
-    /// For each atom (band, column), the region it belongs to.
-    region: Vec<Vec<usize>>,
-    /// Each region's first band and column and its band and column count.
-    regions: Vec<(usize, usize, usize, usize)>,
-    texts: Vec<Vec<Glyph>>,
-}
-
-impl Table {
-    fn top(&self) -> f64 {
-        self.ys[0]
-    }
-
-    fn contains(&self, (x, y): (f64, f64)) -> bool {
-        let (Some(&left), Some(&right), Some(&bottom)) =
-            (self.xs.first(), self.xs.last(), self.ys.last())
-        else {
-            return false;
-        };
-        left <= x && x <= right && bottom <= y && y <= self.top()
-    }
-
-    /// The region at a point inside the table.
-    fn region_at(&self, (x, y): (f64, f64)) -> Option<usize> {
-        let band = self.ys.windows(2).position(|w| w[0] >= y && y >= w[1])?;
-        let col = self.xs.windows(2).position(|w| w[0] <= x && x <= w[1])?;
-        Some(self.region[band][col])
-    }
-}
-
 /// One thing on a page in reading order: a text line (cells split by wide gaps) or a table.
 enum Item {
     Line(f64, Vec<String>),
@@ -162,7 +128,24 @@ impl Item {
 
 /// All pages as rows, numbered in reading order.
 pub(crate) fn rows(pages: &[PageContent]) -> Vec<Row> {
-    let laid: Vec<Vec<Item>> = pages.iter().map(lay_out_page).collect();
+    let mut laid: Vec<Vec<Item>> = pages.iter().map(lay_out_page).collect();
+    // Cells a page break cut: their rests, in the next page's first table, join their first
+    // parts in the page's last table (lines around them, below an open table or above one, are
+    // the pages' running footers and heads).
+    for p in 1..laid.len() {
+        let (before, after) = laid.split_at_mut(p);
+        let above = before[p - 1].iter_mut().rev().find_map(|i| match i {
+            Item::Table(t) => Some(t),
+            Item::Line(..) => None,
+        });
+        let below = after[0].iter_mut().find_map(|i| match i {
+            Item::Table(t) => Some(t),
+            Item::Line(..) => None,
+        });
+        if let (Some(above), Some(below)) = (above, below) {
+            join_cut_row(above, below);
+        }
+    }
     let starts_with_table: Vec<bool> = laid
         .iter()
         .map(|items| matches!(items.first(), Some(Item::Table(_))))
@@ -232,7 +215,7 @@ fn table_rows(t: Table, page: u32, number: u32, line: &mut u32) -> Vec<Row> {
                     Cell {
                         col_span: nc as u32,
                         row_span: nb as u32,
-                        ..Cell::new(cell_text(&t.texts[r]), *line, column)
+                        ..Cell::new(t.text(r), *line, column)
                     }
                 } else {
                     Cell::covered(*line, column)
@@ -285,116 +268,6 @@ fn is_page_number(text: &str) -> bool {
         && t.chars().any(|c| c.is_ascii_digit())
         && t.chars()
             .all(|c| c.is_ascii_digit() || "-—/第页共".contains(c))
-}
-
-/// Groups ruling lines into tables: connected lines with at least two of each direction.
-fn find_tables(segments: &[Segment]) -> Vec<Table> {
-    let n = segments.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
-    for i in 0..n {
-        for j in i + 1..n {
-            if segments[i].crosses(&segments[j]) {
-                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                parent[a] = b;
-            }
-        }
-    }
-    let mut groups: std::collections::BTreeMap<usize, Vec<Segment>> = Default::default();
-    for (i, s) in segments.iter().enumerate() {
-        let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(*s);
-    }
-    groups
-        .into_values()
-        .filter_map(|g| table_from(&g))
-        .collect()
-}
-
-/// Positions within [`SNAP`] of each other made one (their mean), sorted ascending.
-fn snap(mut values: Vec<f64>) -> Vec<f64> {
-    values.sort_by(f64::total_cmp);
-    let mut out: Vec<(f64, usize)> = Vec::new();
-    for v in values {
-        match out.last_mut() {
-            Some((sum, k)) if v - *sum / *k as f64 <= SNAP => {
-                *sum += v;
-                *k += 1;
-            }
-            _ => out.push((v, 1)),
-        }
-    }
-    out.into_iter().map(|(s, k)| s / k as f64).collect()
-}
-
-fn table_from(lines: &[Segment]) -> Option<Table> {
-    let (h, v): (Vec<&Segment>, Vec<&Segment>) = lines.iter().partition(|s| s.horizontal);
-    let mut ys = snap(h.iter().map(|s| s.pos).collect());
-    ys.reverse();
-    let xs = snap(v.iter().map(|s| s.pos).collect());
-    if ys.len() < 2 || xs.len() < 2 {
-        return None;
-    }
-    let (bands, cols) = (ys.len() - 1, xs.len() - 1);
-    let mut parent: Vec<usize> = (0..bands * cols).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
-    for b in 0..bands {
-        let mid_y = (ys[b] + ys[b + 1]) / 2.0;
-        for c in 0..cols {
-            let mid_x = (xs[c] + xs[c + 1]) / 2.0;
-            let here = b * cols + c;
-            if c + 1 < cols && !v.iter().any(|s| s.covers(xs[c + 1], mid_y)) {
-                let (a, r) = (root(&mut parent, here), root(&mut parent, here + 1));
-                parent[a] = r;
-            }
-            if b + 1 < bands && !h.iter().any(|s| s.covers(ys[b + 1], mid_x)) {
-                let (a, r) = (root(&mut parent, here), root(&mut parent, here + cols));
-                parent[a] = r;
-            }
-        }
-    }
-    // Regions in reading order (by first atom), each with its bounding band/column range.
-    let mut index = std::collections::HashMap::new();
-    let mut regions: Vec<(usize, usize, usize, usize)> = Vec::new();
-    let mut region = vec![vec![0usize; cols]; bands];
-    for (b, band) in region.iter_mut().enumerate() {
-        for (c, slot) in band.iter_mut().enumerate() {
-            let r = root(&mut parent, b * cols + c);
-            let k = *index.entry(r).or_insert_with(|| {
-                regions.push((b, c, b, c));
-                regions.len() - 1
-            });
-            let e = &mut regions[k];
-            e.1 = e.1.min(c);
-            e.2 = e.2.max(b);
-            e.3 = e.3.max(c);
-            *slot = k;
-        }
-    }
-    let regions: Vec<_> = regions
-        .into_iter()
-        .map(|(b0, c0, b1, c1)| (b0, c0, b1 - b0 + 1, c1 - c0 + 1))
-        .collect();
-    let texts = vec![Vec::new(); regions.len()];
-    Some(Table {
-        ys,
-        xs,
-        region,
-        regions,
-        texts,
-    })
 }
 
 /// A line of glyphs sharing a baseline, left to right.
@@ -468,22 +341,10 @@ fn split_wide_gaps(line: &TextLine) -> Vec<String> {
 
 /// The text of a table cell: its lines joined; a space only between two Latin letters or digits
 /// that a line break separated.
-fn cell_text(glyphs: &[Glyph]) -> String {
+pub(super) fn cell_text(glyphs: &[Glyph]) -> String {
     let mut out = String::new();
     for l in text_lines(glyphs) {
-        let t = line_text(&l.glyphs, 1.0);
-        if t.is_empty() {
-            continue;
-        }
-        let joins_words = out
-            .chars()
-            .last()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-            && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-        if joins_words {
-            out.push(' ');
-        }
-        out.push_str(&t);
+        push_part(&mut out, &line_text(&l.glyphs, 1.0));
     }
     out
 }
@@ -561,6 +422,108 @@ mod tests {
         assert!(rows[3].cells[0].merged);
         assert_eq!(rows[2].page, Some(1));
         assert_eq!(rows[2].table, Some(1));
+    }
+
+    /// A page of `words` (x, y, text) and ruling lines: horizontal (y, x0, x1), vertical (x, y0, y1).
+    fn ruled(
+        words: &[(f64, f64, &str)],
+        h: &[(f64, f64, f64)],
+        v: &[(f64, f64, f64)],
+    ) -> PageContent {
+        PageContent {
+            glyphs: words.iter().flat_map(|&(x, y, t)| word(x, y, t)).collect(),
+            segments: h
+                .iter()
+                .map(|&(y, a, b)| hline(y, a, b))
+                .chain(v.iter().map(|&(x, a, b)| vline(x, a, b)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn rows_a_page_break_cut_stay_in_their_tables() {
+        // Page 1: a row whose bottom border the break left out (its columns run on to y = 60),
+        // then a running footer; page 2: the row's rest, whose top border is missing (the
+        // columns start at y = 200).
+        let words = [
+            (5.0, 145.0, "项目名称"),
+            (105.0, 145.0, "某项目"),
+            (5.0, 115.0, "社会效益"),
+        ];
+        let page1 = ruled(
+            &[
+                &words[..],
+                &[(105.0, 115.0, "视察调研"), (5.0, 40.0, "页脚之上")],
+            ]
+            .concat(),
+            &[(160.0, 0.0, 200.0), (130.0, 0.0, 200.0)],
+            &[
+                (0.0, 100.0, 160.0),
+                (0.0, 60.0, 100.0),
+                (100.0, 60.0, 160.0),
+                (200.0, 60.0, 160.0),
+            ],
+        );
+        let page2 = ruled(
+            &[(5.0, 185.0, "指标"), (5.0, 155.0, "满意度")],
+            &[(170.0, 0.0, 200.0), (140.0, 0.0, 200.0)],
+            &[
+                (0.0, 140.0, 200.0),
+                (100.0, 140.0, 200.0),
+                (200.0, 140.0, 201.0),
+            ],
+        );
+        let rows = rows(&[page1, page2]);
+        // The rest joins the row where it starts; the footer line between stays a line.
+        assert_eq!(
+            texts(&rows),
+            vec![
+                vec!["项目名称".to_string(), "某项目".into()],
+                vec!["社会效益指标".into(), "视察调研".into()],
+                vec!["页脚之上".into()],
+                vec!["满意度".into(), "".into()],
+            ]
+        );
+        assert_eq!(rows[1].table, Some(1), "the cut row is the table's");
+        assert_eq!(rows[3].table, Some(2));
+    }
+
+    #[test]
+    fn the_rest_of_a_cut_cell_alone_on_a_page_joins_it() {
+        // Page 2 holds only the rest of one cell: two sides and its bottom border.
+        let page1 = ruled(
+            &[(5.0, 145.0, "项目名称"), (5.0, 115.0, "满意度")],
+            &[(160.0, 0.0, 200.0), (130.0, 0.0, 200.0)],
+            &[
+                (0.0, 60.0, 160.0),
+                (100.0, 60.0, 160.0),
+                (200.0, 60.0, 160.0),
+            ],
+        );
+        let page2 = ruled(
+            &[(5.0, 185.0, "指标")],
+            &[(180.0, 0.0, 100.0)],
+            &[(0.0, 180.0, 200.0), (100.0, 180.0, 200.0)],
+        );
+        assert_eq!(
+            texts(&rows(&[page1, page2])),
+            vec![
+                vec!["项目名称".to_string(), "".into()],
+                vec!["满意度指标".into(), "".into()],
+            ]
+        );
+    }
+
+    #[test]
+    fn one_long_rule_does_not_extend_a_table() {
+        // A single vertical running down the page from the table's corner is no row's border.
+        let p = ruled(
+            &[(5.0, 145.0, "项目名称"), (5.0, 80.0, "表外文字")],
+            &[(160.0, 0.0, 200.0), (130.0, 0.0, 200.0)],
+            &[(0.0, 20.0, 160.0), (200.0, 130.0, 160.0)],
+        );
+        let rows = rows(&[p]);
+        assert_eq!(rows[1].table, None, "{:?}", texts(&rows));
     }
 
     #[test]

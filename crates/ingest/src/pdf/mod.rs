@@ -11,7 +11,11 @@
 //!
 //! Rows are numbered over all pages in reading order (top to bottom, page after page); a table
 //! that runs onto the next page continues without a gap, so the normaliser reads it as one table
-//! (a repeated header row is recognised there, as in text).
+//! (a repeated header row is recognised there, as in text). A row a page break cut in two (no
+//! border at the cut, as browsers print) is put back together where it starts ([`ruled`]).
+//!
+//! Before any page is read, CID fonts' widths are rewritten in the form pdf-extract reads right
+//! ([`widths`]): Chromium's PDFs write the other one, and their digits came out spaced.
 //!
 //! A document with no character on any page is a scan: [`ReadError::NoTextLayer`]. The parser runs
 //! under `catch_unwind`: a PDF that makes it panic is reported as damaged, never a crash; loops in
@@ -19,6 +23,8 @@
 
 mod guard;
 mod layout;
+mod ruled;
+mod widths;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -83,6 +89,8 @@ fn extract(bytes: &[u8], limits: &ReadLimits) -> Result<Extracted, ReadError> {
     let ids: Vec<_> = page_ids.values().copied().collect();
     guard::check(&doc, &ids, limits.max_nesting)?;
     let numbers: Vec<u32> = page_ids.keys().copied().collect();
+    // pdf-extract misreads one of the two forms of CID fonts' widths (Chromium's PDFs use it).
+    widths::repair_cid_widths(&mut doc);
     let doc = &doc;
     let read: Vec<Result<PageContent, String>> = numbers
         .par_iter()

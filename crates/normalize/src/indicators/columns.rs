@@ -148,6 +148,17 @@ impl ColumnMap {
             .map(|(col, _)| *col)
     }
 
+    /// The level (一级 or 二级) column `col` holds, in a block whose columns are known.
+    pub(super) fn level_at(&self, col: u32) -> Option<Column> {
+        if !self.positional {
+            return None;
+        }
+        self.cols
+            .iter()
+            .find(|(c, r)| *c == col && matches!(r, Column::Level1 | Column::Level2))
+            .map(|(_, r)| *r)
+    }
+
     /// The roles data cells can take, in column order.
     pub(super) fn data_roles(&self) -> Vec<(u32, Column)> {
         let roles: Vec<(u32, Column)> = self

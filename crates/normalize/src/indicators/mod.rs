@@ -116,6 +116,14 @@ impl IndicatorState {
             return;
         }
         let had_labels = labels.level1.is_some() || labels.level2.is_some();
+        if after_page_break
+            && !had_labels
+            && let [cell] = data
+            && let Some(level) = self.map.level_at(cell.col)
+            && self.join_level_fragment(level, &cell.text, row.line, dict, record)
+        {
+            return;
+        }
         // Tree and list layouts write `服务人数：≥300人` in one cell.
         if !self.map.positional
             && data.len() == 1
@@ -518,6 +526,57 @@ impl IndicatorState {
         });
         self.last_without_value_cell = without_value_cell;
         self.emitted += 1;
+    }
+}
+
+impl IndicatorState {
+    /// The rest of a 一级 or 二级 cell that a page break cut (`社会效益` / `指标`), alone in its
+    /// column on the first row after the break: joined to the indicator above (and to the level
+    /// being read, for the rows the merged cell still covers). Returns whether it was one.
+    fn join_level_fragment(
+        &mut self,
+        level: Column,
+        text: &str,
+        line: u32,
+        dict: &LabelDictionary,
+        record: &mut Record,
+    ) -> bool {
+        let Some(prev) = record.indicators.last_mut() else {
+            return false;
+        };
+        let first = level == Column::Level1;
+        let (raw, state_raw) = if first {
+            (&mut prev.level1_raw, &mut self.level1_raw)
+        } else {
+            (&mut prev.level2_raw, &mut self.level2_raw)
+        };
+        let Some(before) = raw.clone() else {
+            return false;
+        };
+        let joined = format!("{before}{text}");
+        if state_raw.as_deref() == Some(before.as_str()) {
+            *state_raw = Some(joined.clone());
+        }
+        *raw = Some(joined.clone());
+        if first {
+            if let Some(l) = dict.level1(&joined) {
+                prev.level1 = Some(l);
+                self.level1 = Some(l);
+            }
+        } else if let Some(l) = dict.level2(&joined) {
+            prev.level2 = Some(l);
+            self.level2 = Some(l);
+        }
+        record.diagnostics.push(Diagnostic::info(
+            "normalize.row-continued",
+            format!(
+                "{} fragment `{}` after a page break joined to the indicator above",
+                if first { "一级" } else { "二级" },
+                clip(text)
+            ),
+            Some(line),
+        ));
+        true
     }
 }
 

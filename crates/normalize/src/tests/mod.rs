@@ -363,6 +363,80 @@ fn a_value_cut_by_a_pdf_page_break_is_joined_and_a_new_row_is_not() {
     assert_eq!(recs[0].indicators.len(), 3);
 }
 
+#[test]
+fn a_level_cut_by_a_pdf_page_break_is_joined_to_its_level_not_to_the_name() {
+    // A browser's PDF cuts `社会效益指标` after `社会效益`; `指标` opens page 2 in the 二级 column.
+    let text = "部门（单位）预算项目支出绩效目标表\n\
+项目名称\t培训经费\t\t\n\
+总体绩效目标\t一级指标\t二级指标\t三级指标\t指标值\n\
+\t产出指标\t数量指标\t培训人次\t200人次\n\
+\t效益指标\t社会效益\t视察、调研\t解决群众困难\n\
+\t\t指标\t\t\n\
+\t\t可持续影响指标\t履职能力\t提高\n";
+    let mut d = doc(Layout::Grid, text);
+    for row in &mut d.rows {
+        row.page = Some(if row.line >= 6 { 2 } else { 1 });
+    }
+    let ctx = NormalizeContext::new(&Default::default(), Some(2024)).expect("dictionary");
+    let recs = normalize_document(d, &ctx).records;
+    let cut = &recs[0].indicators[1];
+    assert_eq!(cut.name, "视察、调研");
+    assert_eq!(cut.level2_raw.as_deref(), Some("社会效益指标"));
+    assert_eq!(cut.level2, Some(Level2::Social));
+    assert_eq!(recs[0].indicators.len(), 3);
+    assert!(
+        recs[0]
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "normalize.row-continued" && d.message.contains("二级"))
+    );
+}
+
+#[test]
+fn a_browsers_pdf_of_a_web_page_reads_like_the_page() {
+    // Radicals for ideographs (`⼈⼤`, `⻄区`), and the site's footer right under the table.
+    let text = "部门（单位）预算项目支出绩效目标表\n\
+项⽬名称\t⼈⼤业务经费\n\
+部门（单位）\t攀枝花市⻄区⼈⺠代表⼤会常务委员会办公室\n\
+⼀级指标\t⼆级指标\t三级指标\t指标值\n\
+产出指标\t数量指标\t⼈⼤代表\t230⼈\n\
+主办：某县⼈⺠政府办公室联系电话：0000-0000000\n";
+    let (recs, _) = records(Layout::Grid, text);
+    assert_eq!(recs[0].name.as_deref(), Some("人大业务经费"));
+    // A title naming a project that 承办 something is no footer.
+    let title = text.replace(
+        "部门（单位）预算项目支出绩效目标表",
+        "80、承办省市老领导调研绩效目标表",
+    );
+    let (titled, _) = records(Layout::Grid, &title);
+    assert_eq!(titled[0].lines[0], 1);
+    assert_eq!(
+        recs[0].unit.as_deref(),
+        Some("攀枝花市西区人民代表大会常务委员会办公室")
+    );
+    // The footer is no indicator.
+    let [only] = recs[0].indicators.as_slice() else {
+        panic!("one indicator: {:?}", triples(&recs[0]));
+    };
+    assert_eq!(
+        (only.name.as_str(), only.value.as_str()),
+        ("人大代表", "230人")
+    );
+}
+
+#[test]
+fn a_unit_code_is_read_from_a_contents_entry_a_narrow_page_wrapped() {
+    let text = "目录\n101001攀枝花市西区人民代表大会常务委员会办公\n室.....1\n102001某局.....4\n\
+部门（单位）预算项目支出绩效目标表\n项目名称\t人大业务经费\n\
+部门（单位）\t攀枝花市西区人民代表大会常务委员会办公室\n\
+一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t人大代表\t230人\n";
+    let (recs, _) = records(Layout::Tabbed, text);
+    assert_eq!(
+        recs[0].attributes.get("单位编码").map(String::as_str),
+        Some("101001")
+    );
+}
+
 /// Known misreadings of the samples (issue 12), each in its smallest form.
 mod sample_misreadings {
     use super::*;

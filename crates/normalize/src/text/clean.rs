@@ -2,10 +2,19 @@
 
 /// Cleans one cell for display and parsing: HTML tags dropped (block tags become a space), common
 /// entities decoded, LaTeX math residue made plain (`$\geq 85\%$` → `≥85%`), whitespace runs collapsed
-/// to one space, ends trimmed. Chinese punctuation and full-width characters stay as written.
+/// to one space, ends trimmed, radicals a PDF's font map put for ideographs made the ideographs
+/// ([`super::unify_radicals`]). Chinese punctuation and full-width characters stay as written.
 ///
 /// One left-to-right pass: decoded text is never rescanned, so `&lt;p&gt;` stays the literal `<p>`.
 pub(crate) fn clean_cell(text: &str) -> String {
+    match super::unify_radicals(text) {
+        Some(unified) => clean_unified(&unified),
+        None => clean_unified(text),
+    }
+}
+
+/// [`clean_cell`] of a text without radicals to unify.
+fn clean_unified(text: &str) -> String {
     // Most cells hold no markup at all (braces are LaTeX only beside a `$`): their whitespace is
     // all there is to clean, and most have none to collapse either.
     if !text.contains(['<', '&', '\\', '$']) {

@@ -33,9 +33,20 @@ pub(crate) fn half_width(c: char) -> char {
 /// The unified (simplified) ideograph for a radical code point or a traditional character that PDF
 /// extraction or a mixed-script source puts into a simplified table; other characters unchanged.
 pub(crate) fn fold_han(c: char) -> char {
-    let code = c as u32;
     // Kangxi radicals first map to their (possibly traditional) ideograph: ⾨ → 門 → 门.
-    let c = if (0x2F00..=0x2FD5).contains(&code) {
+    let c = unify_radical(c);
+    if has_simplified(c) {
+        tables::simplified(c).unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+/// The ideograph a Kangxi radical (U+2F00–U+2FD5, as NFKC maps it) or a CJK Radicals Supplement
+/// form (U+2E80–U+2EF3) stands for; any other character unchanged.
+fn unify_radical(c: char) -> char {
+    let code = c as u32;
+    if (0x2F00..=0x2FD5).contains(&code) {
         tables::KANGXI
             .chars()
             .nth((code - 0x2F00) as usize)
@@ -44,12 +55,24 @@ pub(crate) fn fold_han(c: char) -> char {
         tables::radical_supplement(c).unwrap_or(c)
     } else {
         c
-    };
-    if has_simplified(c) {
-        tables::simplified(c).unwrap_or(c)
-    } else {
-        c
     }
+}
+
+/// `text` with its radical code points made the ideographs they stand for (`⼈⼤` → `人大`,
+/// `攀枝花市⻄区` → `攀枝花市西区`), when it has any; `None` when there is nothing to change.
+///
+/// A CJK font draws 人 and the radical ⼈ with one glyph, and a PDF that maps the glyph back to
+/// text may name the radical (Chromium's "Save as PDF" does, for every character that has one): the
+/// text looks right and matches nothing, sorts apart and names another department. No budget table
+/// writes a radical on purpose. Traditional characters stay as written (that is [`fold_han`]'s
+/// business, for matching only).
+pub(crate) fn unify_radicals(text: &str) -> Option<String> {
+    // U+2E80..=U+2FDF are the UTF-8 sequences E2 BA 80 ..= E2 BF 9F.
+    let any = text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == 0xE2 && (0xBA..=0xBF).contains(&w[1]));
+    any.then(|| text.chars().map(unify_radical).collect())
 }
 
 /// Whether [`tables::simplified`] maps `c`: one bit per character of the CJK blocks, built once,
@@ -166,6 +189,19 @@ mod tests {
         assert_eq!(fold_char('：'), Some(':'));
         assert_eq!(fold_char('標'), Some('标'));
         assert_eq!(fold_char('项'), Some('项'));
+    }
+
+    #[test]
+    fn radicals_become_ideographs_and_nothing_else_changes() {
+        assert_eq!(
+            unify_radicals("攀枝花市⻄区⼈⺠代表⼤会").as_deref(),
+            Some("攀枝花市西区人民代表大会")
+        );
+        assert_eq!(unify_radicals("⾨⻔").as_deref(), Some("門门"));
+        // Nothing to change: no copy. Dashes, ≥ and quotes share the radicals' lead byte.
+        assert_eq!(unify_radicals("人大 — ≥95% “门”"), None);
+        // Description characters (U+2FF0…) are no radicals.
+        assert_eq!(unify_radicals("⿰").as_deref(), Some("⿰"));
     }
 
     #[test]
