@@ -24,6 +24,7 @@ mod format;
 mod grid;
 mod html;
 mod layouts;
+mod numfmt;
 mod pdf;
 mod workbook;
 mod xml;

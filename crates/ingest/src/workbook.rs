@@ -1,5 +1,7 @@
 //! Workbooks (xlsx / xlsm / xls / ods / et) via calamine: every sheet, every row with text, cached
-//! formula values; merged ranges kept as spans with covered cells, as every grid reader does.
+//! formula values; merged ranges kept as spans with covered cells, as every grid reader does. An
+//! xlsx number is read as its cell's number format shows it (`0%` → `95%`, [`crate::numfmt`]);
+//! calamine gives no formats for xls and ods, whose numbers stay plain.
 //!
 //! xlsx is read cell by cell (calamine's cell reader), so a sheet that declares or touches a huge
 //! range (`XFD1048576`) costs only the cells it really has; rows carry their own cells up to their
@@ -9,10 +11,11 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Dimensions, Reader, Sheets, open_workbook_auto_from_rs};
+use calamine::{Data, Dimensions, Reader, Sheets, Style, open_workbook_auto_from_rs};
 use jixiao_core::{Cell, Layout, ReadLimits, Row, civil_from_days};
 
 use crate::grid::{Grid, ReadError};
+use crate::numfmt::NumberFormats;
 
 /// Reads every sheet; rows keep their sheet name and 1-based sheet row and column numbers.
 pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError> {
@@ -78,11 +81,20 @@ fn xlsx_sheet<RS: std::io::Read + std::io::Seek>(
 ) -> Result<SparseSheet, ReadError> {
     let corrupt = |e: calamine::XlsxError| ReadError::Corrupt(format!("sheet `{name}`: {e}"));
     let mut sheet = SparseSheet::default();
+    // Number formats: a sheet whose styles cannot be read keeps its plain numbers.
+    let styles = book.worksheet_style(name).unwrap_or_default();
+    let mut formats = NumberFormats::default();
     {
         let mut cells = book.worksheet_cells_reader(name).map_err(corrupt)?;
         while let Some(cell) = cells.next_cell().map_err(corrupt)? {
             let (r, c) = cell.get_position();
-            sheet.put(r, c, text_of_ref(cell.get_value()), limits)?;
+            let value = Data::from(cell.get_value().clone());
+            let shown = match value {
+                Data::Float(f) => number_as_shown(f, styles.get((r, c)), &mut formats),
+                Data::Int(i) => number_as_shown(i as f64, styles.get((r, c)), &mut formats),
+                _ => None,
+            };
+            sheet.put(r, c, shown.unwrap_or_else(|| text_of(&value)), limits)?;
         }
     }
     sheet.merges = book.merge_cells_by_sheet_name(name).map_err(corrupt)?;
@@ -171,8 +183,15 @@ impl SparseSheet {
     }
 }
 
-fn text_of_ref(data: &DataRef<'_>) -> String {
-    text_of(&Data::from(data.clone()))
+/// A number under its cell's number format, as the sheet shows it (`0%` → `95%`); `None` for a
+/// General cell.
+fn number_as_shown(
+    value: f64,
+    style: Option<&Style>,
+    formats: &mut NumberFormats,
+) -> Option<String> {
+    let code = &style?.number_format.as_ref()?.format_code;
+    formats.display(value, code)
 }
 
 fn text_of(data: &Data) -> String {
@@ -216,6 +235,47 @@ mod tests {
         assert_eq!(number(40.0), "40");
         assert_eq!(number(0.5), "0.5");
         assert_eq!(serial_date(45292.0), "2024-01-01");
+    }
+
+    #[test]
+    fn xlsx_numbers_read_as_their_number_formats_show_them() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        let cells: [(f64, &str); 5] = [
+            (0.95, "0%"),
+            (0.9, "0.0%"),
+            (200.0, "0\"公里\""),
+            (0.6025, "0.00\"万元\""),
+            (12.5, "General"),
+        ];
+        for (row, (value, code)) in (0u32..).zip(cells) {
+            let format = Format::new().set_num_format(code);
+            sheet
+                .write_number_with_format(row, 0, value, &format)
+                .unwrap();
+        }
+        sheet.write_number(5, 0, 1048.5).unwrap();
+        let date = ExcelDateTime::from_ymd(2024, 12, 31).unwrap();
+        let format = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+        sheet
+            .write_datetime_with_format(6, 0, &date, &format)
+            .unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let grid = read(&bytes, &ReadLimits::default()).unwrap();
+        let texts: Vec<&str> = grid.rows.iter().map(|r| r.cells[0].text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "95%",
+                "90.0%",
+                "200公里",
+                "0.60万元",
+                "12.5",
+                "1048.5",
+                "2024-12-31"
+            ]
+        );
     }
 
     #[test]
