@@ -6,8 +6,8 @@
 //!   `continue` cells below it), so merged 一级/二级 cells leave covered cells below them, exactly as
 //!   "same as above" empty cells in TAB text.
 //! - The text of a cell is every run of every paragraph in it: runs are concatenated, paragraphs
-//!   and `w:br` become line breaks; deleted text (`w:del`), field codes and the fallback copy of
-//!   text boxes (`mc:Fallback`) are skipped. A table nested in a cell adds its text to that cell.
+//!   and `w:br` become line breaks; deleted text (`w:del`), field codes, hidden text (`w:vanish`)
+//!   and the fallback copy of text boxes (`mc:Fallback`) are skipped. A table nested in a cell adds its text to that cell.
 //! - A table used as a frame (it holds other tables and has at most [`FRAME_MAX_CELLS`] cells in
 //!   any row: a one-cell box around a form) is not a grid: its text is lines, and the tables inside
 //!   it are read as tables. A pre-pass over the XML finds such frames.
@@ -170,6 +170,9 @@ struct Body<'l> {
     skip_depth: u32,
     /// Inside `w:t`.
     in_t: bool,
+    /// Inside a run (`w:r`), and whether the run is hidden text (`w:vanish`: not shown, not printed).
+    in_run: bool,
+    run_hidden: bool,
     depth: u32,
 }
 
@@ -189,6 +192,8 @@ impl<'l> Body<'l> {
             para: String::new(),
             skip_depth: 0,
             in_t: false,
+            in_run: false,
+            run_hidden: false,
             depth: 0,
         }
     }
@@ -232,7 +237,7 @@ impl<'l> Body<'l> {
 
     /// Whether text events now are document text (inside `w:t`, not skipped).
     fn in_text(&self) -> bool {
-        self.skip_depth == 0 && self.in_t
+        self.skip_depth == 0 && self.in_t && !self.run_hidden
     }
 
     fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<(), ReadError> {
@@ -249,6 +254,15 @@ impl<'l> Body<'l> {
                 self.skip_depth = 1;
             }
             "t" => self.in_t = !empty,
+            "r" if !empty => {
+                self.in_run = true;
+                self.run_hidden = false;
+            }
+            // Hidden text (Home → Font → Hidden): `w:vanish` in the run's properties, unless
+            // switched off (`w:val="0"`).
+            "vanish" if self.in_run => {
+                self.run_hidden = !matches!(attr(e, "val").as_deref(), Some("0" | "false" | "off"));
+            }
             // A tab character in a run (a `w:tab` with `w:val` is a tab stop definition).
             "tab" if attr(e, "val").is_none() => self.para.push(' '),
             "br" | "cr" => self.para.push('\n'),
@@ -313,6 +327,10 @@ impl<'l> Body<'l> {
         }
         match name {
             "t" => self.in_t = false,
+            "r" => {
+                self.in_run = false;
+                self.run_hidden = false;
+            }
             "p" => self.end_paragraph(),
             "tc" if self.nested == 0 => {
                 if let (Some(c), Some(t)) = (self.cell.take(), &mut self.table)
@@ -457,5 +475,52 @@ fn resolve_vmerge(rows: &mut [(u32, Vec<TcState>)]) {
     for ((_, cells), remove) in rows.iter_mut().zip(remove) {
         let mut flags = remove.into_iter();
         cells.retain(|_| !flags.next().unwrap_or(false));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// A .docx holding `body` as the body of its `word/document.xml`.
+    fn docx(body: &str) -> Vec<u8> {
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+        );
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("zip entry");
+        zip.write_all(xml.as_bytes()).expect("zip write");
+        zip.finish().expect("zip").into_inner()
+    }
+
+    #[test]
+    fn hidden_text_is_not_read() {
+        let cell = |runs: &str| format!("<w:tc><w:p>{runs}</w:p></w:tc>");
+        let row = [
+            cell("<w:r><w:t>指标值</w:t></w:r>"),
+            cell(
+                "<w:r><w:t>200</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>999</w:t></w:r>\
+                 <w:r><w:t>公里</w:t></w:r>",
+            ),
+            // Switched off, and a hidden paragraph mark: both shown.
+            cell(
+                "<w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr>\
+                 <w:r><w:rPr><w:vanish w:val=\"0\"/></w:rPr><w:t>≥95%</w:t></w:r>",
+            ),
+        ]
+        .concat();
+        let grid = read(
+            &docx(&format!("<w:tbl><w:tr>{row}</w:tr></w:tbl>")),
+            &ReadLimits::default(),
+        )
+        .expect("a readable docx");
+        let texts: Vec<&str> = grid.rows[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["指标值", "200公里", "≥95%"]);
     }
 }

@@ -7,7 +7,8 @@
 //! - Text: whitespace runs (source line breaks, `&nbsp;`) collapse to one space; `<br>` and block
 //!   elements (`<p>`, `<div>` …) break lines. Inside a cell they separate the cell's paragraphs.
 //! - Lines: each block of text outside tables and each table row is one line, in document order.
-//!   Scripts, styles and the `<head>` are not text. A table nested in a cell adds its text to that
+//!   Scripts, styles, the `<head>` and what the page hides (`hidden`, an inline `display:none`)
+//!   are not text. A table nested in a cell adds its text to that
 //!   cell, as Word's nested tables do — except in a layout table (one that holds other tables and
 //!   has at most three cells in a row, as old government pages are built): its text is lines and
 //!   the tables inside it are the grids.
@@ -208,6 +209,23 @@ fn is_hidden(name: &str) -> bool {
     )
 }
 
+/// An element the page itself hides: the `hidden` attribute, or an inline style with
+/// `display: none` or `visibility: hidden` (a CMS's hidden copy of a table, a number kept for
+/// scripts). Hiding by a style sheet's class is not followed.
+fn hidden_by_markup(e: &scraper::node::Element) -> bool {
+    if e.attr("hidden").is_some() {
+        return true;
+    }
+    e.attr("style").is_some_and(|style| {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect();
+        style.contains("display:none") || style.contains("visibility:hidden")
+    })
+}
+
 /// Tables that frame other tables (page layout), not data: they hold a table and have at most
 /// [`crate::docx::FRAME_MAX_CELLS`] cells in any of their own rows.
 fn frame_tables(page: &Html) -> HashSet<NodeId> {
@@ -282,7 +300,7 @@ impl<'l> Walk<'l> {
                             return Err(ReadError::too_deep("markup", self.limits.max_nesting));
                         }
                         let name = e.name();
-                        if is_hidden(name) || self.hidden > 0 {
+                        if is_hidden(name) || self.hidden > 0 || hidden_by_markup(e) {
                             self.hidden += 1;
                             continue;
                         }
@@ -469,6 +487,15 @@ mod tests {
         assert_eq!(g.rows[2].table, Some(1));
         assert_eq!(g.rows[3].line, 4);
         assert_eq!(g.rows.len(), 5);
+    }
+
+    #[test]
+    fn what_the_page_hides_is_not_read() {
+        let page = r#"<html><body><div style="display:none">项目名称 隐藏的项目</div>
+<p hidden>旧版本</p><table><tr><td>指标值</td><td>200<span style="DISPLAY: None">999</span>公里</td>
+<td><span style="visibility:hidden">占位</span>≥95%</td></tr></table></body></html>"#;
+        let g = read(page.as_bytes(), None, &ReadLimits::default()).unwrap();
+        assert_eq!(cells(&g), vec![vec!["指标值", "200公里", "≥95%"]]);
     }
 
     #[test]
