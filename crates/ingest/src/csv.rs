@@ -1,16 +1,23 @@
 //! CSV through the `csv` crate (RFC 4180: quoted fields, doubled quotes, newlines inside quotes,
-//! rows of different lengths). A `;` separator is used when a file's first line has more of them
+//! rows of different lengths). A `;` separator is used when a file's first lines hold more of them
 //! than commas (European spreadsheet exports). A row and its cells carry the line the row starts on.
+//! Excel's tab-separated text exports quote the same way ([`read_delimited`] with a TAB).
 
 use jixiao_core::{Cell, Row};
 
+/// Lines looked at to choose the separator (a title line has none).
+const SNIFF_LINES: usize = 20;
+
 pub(crate) fn read(text: &str) -> Vec<Row> {
-    let first = text.lines().next().unwrap_or("");
-    let sep = if first.matches(';').count() > first.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
+    let head = text.lines().take(SNIFF_LINES);
+    let (semis, commas) = head.fold((0, 0), |(s, c), l| {
+        (s + l.matches(';').count(), c + l.matches(',').count())
+    });
+    read_delimited(text, if semis > commas { b';' } else { b',' })
+}
+
+/// Rows of `text` separated by `sep`, with CSV quoting.
+pub(crate) fn read_delimited(text: &str, sep: u8) -> Vec<Row> {
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -71,5 +78,9 @@ mod tests {
         assert_eq!(rows[1].cells.len(), 1);
         assert_eq!(rows[2].cells[2].text, "个");
         assert_eq!(rows[2].line, 4);
+        // A title line without separators does not decide.
+        let rows = super::read("项目支出绩效目标表\n项目名称;某项目\n指标值;\"≥95%;≥90%\"\n");
+        assert_eq!(rows[2].cells[1].text, "≥95%;≥90%");
+        assert_eq!(rows[1].cells.len(), 2);
     }
 }

@@ -38,7 +38,7 @@ pub fn detect(text: &str) -> Layout {
         if l.matches('|').count() >= 2 {
             pipe += 1;
         }
-        if tabs == 0 && l.matches(',').count() >= 2 {
+        if tabs == 0 && l.matches(',').count().max(l.matches(';').count()) >= 2 {
             comma += 1;
         }
         let blank = |j: Option<usize>| {
@@ -67,6 +67,9 @@ pub fn detect(text: &str) -> Layout {
 /// Reads `text` in `layout` (not `Spreadsheet`, which has its own reader).
 pub(crate) fn read(text: &str, layout: Layout) -> Vec<Row> {
     match layout {
+        // Excel's tab-separated exports ("Unicode Text", "Text (Tab delimited)") quote a cell
+        // holding a line break, CSV-style.
+        Layout::Tabbed if quoted_line_breaks(text) => crate::csv::read_delimited(text, b'\t'),
         Layout::Tabbed | Layout::Grid => split_lines(text, |l| l.split('\t').collect()),
         Layout::SpaceSeparated => split_lines(text, split_spaces),
         Layout::Pipe if pipe_cell_per_line(text) => pipe_cell_rows(text),
@@ -75,6 +78,17 @@ pub(crate) fn read(text: &str, layout: Layout) -> Vec<Row> {
         Layout::Paragraph => paragraphs(text),
         Layout::Csv | Layout::Spreadsheet => crate::csv::read(text),
     }
+}
+
+/// Whether a tab-separated text has a cell quoted over a line break: a field that opens with `"`
+/// and holds an odd number of them (its closing quote is on a later line). Text copied from a PDF
+/// has quotes in pairs; only a spreadsheet's export writes this.
+fn quoted_line_breaks(text: &str) -> bool {
+    text.contains('"')
+        && text.lines().any(|line| {
+            line.split('\t')
+                .any(|f| f.starts_with('"') && f.matches('"').count() % 2 == 1)
+        })
 }
 
 /// Cells of a space-aligned line: runs of spaces separate cells, except inside a bracket pair that
@@ -391,6 +405,26 @@ mod tests {
         assert_eq!(row.cells[1].text, "人大业务经费");
         assert_eq!(row.cells.len(), 5);
         assert_eq!(row.cells[1].column, 2);
+    }
+
+    #[test]
+    fn excel_tab_separated_exports_keep_quoted_line_breaks_in_their_cell() {
+        let text =
+            "项目名称\t农村公路养护\n年度目标\t\"完成养护\n200公里\"\n指标值\t\"\"\"优\"\"\"\n";
+        assert_eq!(detect(text), Layout::Tabbed);
+        let rows = read(text, Layout::Tabbed);
+        assert_eq!(
+            texts(&rows),
+            vec![
+                vec!["项目名称", "农村公路养护"],
+                vec!["年度目标", "完成养护\n200公里"],
+                vec!["指标值", "\"优\""],
+            ]
+        );
+        assert_eq!(rows[2].line, 4);
+        // Quotes in pairs (a PDF copy) stay as written.
+        let copied = read("指标值\t\"三公\"经费\n", Layout::Tabbed);
+        assert_eq!(texts(&copied), vec![vec!["指标值", "\"三公\"经费"]]);
     }
 
     #[test]
