@@ -19,6 +19,8 @@ pub(crate) struct Glyph {
     pub width: f64,
     pub size: f64,
     pub text: String,
+    /// Quarter turns (counter-clockwise) of the glyph's baseline: 0 for text left to right.
+    pub turn: u8,
 }
 
 impl Glyph {
@@ -236,6 +238,8 @@ fn table_rows(t: Table, page: u32, number: u32, line: &mut u32) -> Vec<Row> {
 
 /// Tables (from ruling lines) and text lines of one page, top to bottom.
 fn lay_out_page(page: &PageContent) -> Vec<Item> {
+    let page = super::upright::upright(page);
+    let page: &PageContent = &page;
     let mut tables = find_tables(&page.segments);
     let mut loose: Vec<&Glyph> = Vec::new();
     for g in &page.glyphs {
@@ -362,6 +366,7 @@ mod tests {
                 width: 10.0,
                 size: 10.0,
                 text: c.to_string(),
+                turn: 0,
             })
             .collect()
     }
@@ -524,6 +529,14 @@ mod tests {
         );
         let rows = rows(&[p]);
         assert_eq!(rows[1].table, None, "{:?}", texts(&rows));
+    }
+
+    #[test]
+    fn a_page_drawn_turned_reads_as_drawn_upright() {
+        // The same page turned a quarter counter-clockwise (its text runs upwards), as a viewer's
+        // `/Rotate` would show it upright: each glyph keeps its offsets along its own baseline.
+        let turned = super::super::upright::turned(&page(), |(x, y)| (-y, x), 1);
+        assert_eq!(texts(&rows(&[turned])), texts(&rows(&[page()])));
     }
 
     #[test]

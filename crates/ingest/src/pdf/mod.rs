@@ -14,7 +14,8 @@
 //! (a repeated header row is recognised there, as in text). A row a page break cut in two (no
 //! border at the cut, as browsers print) is put back together where it starts ([`ruled`]).
 //!
-//! Before any page is read, CID fonts' widths are rewritten in the form pdf-extract reads right
+//! A page whose text runs sideways (drawn turned, shown upright by `/Rotate`) is turned back
+//! first ([`upright`]). Before any page is read, CID fonts' widths are rewritten in the form pdf-extract reads right
 //! ([`widths`]): Chromium's PDFs write the other one, and their digits came out spaced.
 //!
 //! A document with no character on any page is a scan: [`ReadError::NoTextLayer`]. The parser runs
@@ -24,6 +25,7 @@
 mod guard;
 mod layout;
 mod ruled;
+mod upright;
 mod widths;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -225,6 +227,7 @@ impl OutputDev for Collector {
                 width: (width * size).max(0.0),
                 size: size.max(0.1),
                 text: char.to_string(),
+                turn: upright::quarter_turn(trm.m11, trm.m12),
             });
         }
         Ok(())
