@@ -66,6 +66,11 @@ pub const CODES: &[DiagnosticCode] = &[
         Severity::Error,
         "a Word document that cannot be read",
     ),
+    DiagnosticCode::new(
+        "ingest.hidden-sheet",
+        Severity::Warning,
+        "a hidden sheet of a workbook was not read",
+    ),
     DiagnosticCode::new("ingest.pdf", Severity::Error, "a PDF that cannot be read"),
     DiagnosticCode::new(
         "ingest.pdf-page",

@@ -84,6 +84,7 @@ fn every_diagnostic_code_is_documented_and_used() {
         include_str!("grid.rs"),
         include_str!("decode.rs"),
         include_str!("pdf/mod.rs"),
+        include_str!("workbook.rs"),
     ]
     .concat();
     for entry in crate::CODES {

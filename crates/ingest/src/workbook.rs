@@ -1,7 +1,8 @@
 //! Workbooks (xlsx / xlsm / xls / ods / et) via calamine: every sheet, every row with text, cached
 //! formula values; merged ranges kept as spans with covered cells, as every grid reader does. An
 //! xlsx number is read as its cell's number format shows it (`0%` → `95%`, [`crate::numfmt`]);
-//! calamine gives no formats for xls and ods, whose numbers stay plain.
+//! calamine gives no formats for xls and ods, whose numbers stay plain. Hidden sheets are not read
+//! (`ingest.hidden-sheet`).
 //!
 //! xlsx is read cell by cell (calamine's cell reader), so a sheet that declares or touches a huge
 //! range (`XFD1048576`) costs only the cells it really has; rows carry their own cells up to their
@@ -11,8 +12,8 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, Dimensions, Reader, Sheets, Style, open_workbook_auto_from_rs};
-use jixiao_core::{Cell, Layout, ReadLimits, Row, civil_from_days};
+use calamine::{Data, Dimensions, Reader, SheetVisible, Sheets, Style, open_workbook_auto_from_rs};
+use jixiao_core::{Cell, Diagnostic, Layout, ReadLimits, Row, civil_from_days};
 
 use crate::grid::{Grid, ReadError};
 use crate::numfmt::NumberFormats;
@@ -22,16 +23,28 @@ pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError>
     check_unpacked(bytes, limits)?;
     let book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| ReadError::Corrupt(e.to_string()))?;
+    // A hidden sheet (last year's copy, a lookup list, the blank template) is not what the
+    // department shows: not read, and named in a warning.
+    let hidden: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible != SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
     let mut rows = Vec::new();
     match book {
         Sheets::Xlsx(mut x) => {
-            for name in x.sheet_names() {
+            for name in x.sheet_names().into_iter().filter(|n| !hidden.contains(n)) {
                 let sheet = xlsx_sheet(&mut x, &name, limits)?;
                 rows.extend(sheet.into_rows(&name));
             }
         }
         mut other => {
-            for name in other.sheet_names() {
+            for name in other
+                .sheet_names()
+                .into_iter()
+                .filter(|n| !hidden.contains(n))
+            {
                 let range = other
                     .worksheet_range(&name)
                     .map_err(|e| ReadError::Corrupt(format!("sheet `{name}`: {e}")))?;
@@ -50,6 +63,16 @@ pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError>
     let mut grid = Grid::new("binary");
     grid.layout = Layout::Spreadsheet;
     grid.rows = rows;
+    for name in hidden {
+        grid.diagnostics.push(Diagnostic::warning(
+            "ingest.hidden-sheet",
+            format!(
+                "sheet `{name}` is hidden in the workbook and was not read; if it holds a table to \
+                 review, unhide it in Excel or WPS"
+            ),
+            None,
+        ));
+    }
     grid.enforce(limits)
 }
 
@@ -276,6 +299,24 @@ mod tests {
                 "2024-12-31"
             ]
         );
+    }
+
+    #[test]
+    fn hidden_sheets_are_named_not_read() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet()
+            .set_name("2024年")
+            .and_then(|s| s.write_string(0, 0, "养护里程 200公里"))
+            .unwrap();
+        let old = book.add_worksheet();
+        old.set_name("2023年").unwrap().set_hidden(true);
+        old.write_string(0, 0, "养护里程 150公里").unwrap();
+        let grid = read(&book.save_to_buffer().unwrap(), &ReadLimits::default()).unwrap();
+        let texts: Vec<&str> = grid.rows.iter().map(|r| r.cells[0].text.as_str()).collect();
+        assert_eq!(texts, ["养护里程 200公里"]);
+        let warned: Vec<&str> = grid.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(warned, ["ingest.hidden-sheet"]);
+        assert!(grid.diagnostics[0].message.contains("2023年"));
     }
 
     #[test]
