@@ -67,6 +67,11 @@ pub const CODES: &[DiagnosticCode] = &[
         "a Word document that cannot be read",
     ),
     DiagnosticCode::new(
+        "ingest.formula-not-computed",
+        Severity::Warning,
+        "formula cells of a workbook hold no computed value (read as empty)",
+    ),
+    DiagnosticCode::new(
         "ingest.hidden-sheet",
         Severity::Warning,
         "a hidden sheet of a workbook was not read",

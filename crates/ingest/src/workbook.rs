@@ -32,10 +32,16 @@ pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError>
         .map(|s| s.name.clone())
         .collect();
     let mut rows = Vec::new();
+    let mut notes = Vec::new();
     match book {
         Sheets::Xlsx(mut x) => {
             for name in x.sheet_names().into_iter().filter(|n| !hidden.contains(n)) {
-                let sheet = xlsx_sheet(&mut x, &name, limits)?;
+                let mut sheet = xlsx_sheet(&mut x, &name, limits)?;
+                if let Some(d) =
+                    uncomputed_diagnostic(&name, &std::mem::take(&mut sheet.uncomputed))
+                {
+                    notes.push(d);
+                }
                 rows.extend(sheet.into_rows(&name));
             }
         }
@@ -63,6 +69,7 @@ pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError>
     let mut grid = Grid::new("binary");
     grid.layout = Layout::Spreadsheet;
     grid.rows = rows;
+    grid.diagnostics.extend(notes);
     for name in hidden {
         grid.diagnostics.push(Diagnostic::warning(
             "ingest.hidden-sheet",
@@ -107,11 +114,16 @@ fn xlsx_sheet<RS: std::io::Read + std::io::Seek>(
     // Number formats: a sheet whose styles cannot be read keeps its plain numbers.
     let styles = book.worksheet_style(name).unwrap_or_default();
     let mut formats = NumberFormats::default();
+    // Positions that hold a value (an empty text a formula gave included).
+    let mut valued = std::collections::HashSet::new();
     {
         let mut cells = book.worksheet_cells_reader(name).map_err(corrupt)?;
         while let Some(cell) = cells.next_cell().map_err(corrupt)? {
             let (r, c) = cell.get_position();
             let value = Data::from(cell.get_value().clone());
+            if value != Data::Empty {
+                valued.insert((r, c));
+            }
             let shown = match value {
                 Data::Float(f) => number_as_shown(f, styles.get((r, c)), &mut formats),
                 Data::Int(i) => number_as_shown(i as f64, styles.get((r, c)), &mut formats),
@@ -121,7 +133,52 @@ fn xlsx_sheet<RS: std::io::Read + std::io::Seek>(
         }
     }
     sheet.merges = book.merge_cells_by_sheet_name(name).map_err(corrupt)?;
+    // Formulas a program wrote without computing them (Excel and WPS store each formula's value).
+    if let Ok(formulas) = book.worksheet_formula(name) {
+        let (r0, c0) = formulas.start().unwrap_or((0, 0));
+        for (r, c, formula) in formulas.used_cells() {
+            let at = (r0 + r as u32, c0 + c as u32);
+            if !formula.trim().is_empty() && !valued.contains(&at) {
+                sheet.uncomputed.push((at, formula.clone()));
+            }
+        }
+    }
     Ok(sheet)
+}
+
+/// A warning naming a sheet's formula cells that hold no computed value (the first few, A1-style).
+fn uncomputed_diagnostic(sheet: &str, cells: &[((u32, u32), String)]) -> Option<Diagnostic> {
+    const SHOWN: usize = 3;
+    let (first, _) = cells.first()?;
+    let examples: Vec<String> = cells
+        .iter()
+        .take(SHOWN)
+        .map(|(at, formula)| format!("{} `={}`", a1(*at), formula.trim_start_matches('=')))
+        .collect();
+    let more = if cells.len() > SHOWN { " …" } else { "" };
+    Some(Diagnostic::warning(
+        "ingest.formula-not-computed",
+        format!(
+            "sheet `{sheet}`: {} cell(s) hold a formula without a computed value ({}{more}), read as \
+             empty: the workbook was written by a program, not saved by Excel or WPS; open it there, \
+             save it and run again",
+            cells.len(),
+            examples.join(", ")
+        ),
+        Some(first.0 + 1),
+    ))
+}
+
+/// A 0-based (row, column) as Excel names it: (7, 3) → `D8`.
+fn a1((row, col): (u32, u32)) -> String {
+    let mut letters = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect::<String>() + &(row + 1).to_string()
 }
 
 /// The cells a sheet really has, by (row, column), 0-based, and its merged ranges.
@@ -129,6 +186,8 @@ fn xlsx_sheet<RS: std::io::Read + std::io::Seek>(
 struct SparseSheet {
     cells: BTreeMap<(u32, u32), String>,
     merges: Vec<Dimensions>,
+    /// Formula cells without a computed value, with their formulas.
+    uncomputed: Vec<((u32, u32), String)>,
 }
 
 impl SparseSheet {
@@ -317,6 +376,23 @@ mod tests {
         let warned: Vec<&str> = grid.diagnostics.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(warned, ["ingest.hidden-sheet"]);
         assert!(grid.diagnostics[0].message.contains("2023年"));
+    }
+
+    #[test]
+    fn formulas_with_their_values_are_read_by_them() {
+        assert_eq!(a1((7, 3)), "D8");
+        assert_eq!(a1((0, 26)), "AA1");
+        // As Excel saves them: a value, an empty text a formula gave. (A formula a program left
+        // uncomputed: tests/fixtures/formats/formula-not-computed.xlsx.)
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "养护里程").unwrap();
+        let with = |f: &str, v: &str| rust_xlsxwriter::Formula::new(f).set_result(v);
+        sheet.write_formula(0, 1, with("=100*2", "200")).unwrap();
+        sheet.write_formula(1, 1, with("=\"\"", "")).unwrap();
+        let grid = read(&book.save_to_buffer().unwrap(), &ReadLimits::default()).unwrap();
+        assert!(grid.diagnostics.is_empty(), "{:?}", grid.diagnostics);
+        assert_eq!(grid.rows[0].cells[1].text, "200");
     }
 
     #[test]
