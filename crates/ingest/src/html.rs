@@ -8,7 +8,8 @@
 //!   elements (`<p>`, `<div>` …) break lines. Inside a cell they separate the cell's paragraphs.
 //! - Lines: each block of text outside tables and each table row is one line, in document order.
 //!   Scripts, styles, the `<head>` and what the page hides (`hidden`, an inline `display:none`)
-//!   are not text. A table nested in a cell adds its text to that
+//!   are not text; a form's controls give what they show (a text field's value, a list's chosen
+//!   option). A table nested in a cell adds its text to that
 //!   cell, as Word's nested tables do — except in a layout table (one that holds other tables and
 //!   has at most three cells in a row, as old government pages are built): its text is lines and
 //!   the tables inside it are the grids.
@@ -209,6 +210,50 @@ fn is_hidden(name: &str) -> bool {
     )
 }
 
+/// What a form control shows: a text field's `value`, a list's chosen option (the first when none
+/// is marked `selected`, as a browser shows it). A page saved from a budget system's web form
+/// holds its values there, not in text. Hidden fields, buttons, check boxes and passwords show none.
+fn form_value(node: ego_tree::NodeRef<'_, Node>, e: &scraper::node::Element) -> Option<String> {
+    match e.name() {
+        "input" => {
+            let kind = e.attr("type").unwrap_or("text").to_ascii_lowercase();
+            let shown = !matches!(
+                kind.as_str(),
+                "hidden"
+                    | "checkbox"
+                    | "radio"
+                    | "button"
+                    | "submit"
+                    | "reset"
+                    | "image"
+                    | "file"
+                    | "password"
+            );
+            e.attr("value").filter(|_| shown).map(str::to_string)
+        }
+        "select" => {
+            let is_option = |n: &ego_tree::NodeRef<'_, Node>| {
+                n.value().as_element().is_some_and(|o| o.name() == "option")
+            };
+            let mut options = node.descendants().filter(is_option);
+            let first = options.clone().next()?;
+            let chosen = options
+                .find(|o| {
+                    o.value()
+                        .as_element()
+                        .is_some_and(|o| o.attr("selected").is_some())
+                })
+                .unwrap_or(first);
+            let text: String = chosen
+                .descendants()
+                .filter_map(|n| n.value().as_text().map(|t| t.to_string()))
+                .collect();
+            Some(text.trim().to_string())
+        }
+        _ => None,
+    }
+}
+
 /// An element the page itself hides: the `hidden` attribute, or an inline style with
 /// `display: none` or `visibility: hidden` (a CMS's hidden copy of a table, a number kept for
 /// scripts). Hiding by a style sheet's class is not followed.
@@ -300,6 +345,12 @@ impl<'l> Walk<'l> {
                             return Err(ReadError::too_deep("markup", self.limits.max_nesting));
                         }
                         let name = e.name();
+                        if self.hidden == 0
+                            && !hidden_by_markup(e)
+                            && let Some(value) = form_value(node, e)
+                        {
+                            push_collapsed(&mut self.buf, &value);
+                        }
                         if is_hidden(name) || self.hidden > 0 || hidden_by_markup(e) {
                             self.hidden += 1;
                             continue;
@@ -496,6 +547,26 @@ mod tests {
 <td><span style="visibility:hidden">占位</span>≥95%</td></tr></table></body></html>"#;
         let g = read(page.as_bytes(), None, &ReadLimits::default()).unwrap();
         assert_eq!(cells(&g), vec![vec!["指标值", "200公里", "≥95%"]]);
+    }
+
+    #[test]
+    fn a_saved_web_form_reads_by_what_its_controls_show() {
+        let page = r#"<html><body><table><tr><td><input value="养护里程"><input type="hidden" value="x1"></td>
+<td><input type="number" value="200"><span>公里</span></td>
+<td><select><option>质量指标</option><option selected>数量指标</option></select></td>
+<td><select><option>产出指标</option><option>效益指标</option></select></td>
+<td><input type="checkbox" value="on"><textarea>完成养护</textarea></td></tr></table></body></html>"#;
+        let g = read(page.as_bytes(), None, &ReadLimits::default()).unwrap();
+        assert_eq!(
+            cells(&g),
+            vec![vec![
+                "养护里程",
+                "200公里",
+                "数量指标",
+                "产出指标",
+                "完成养护"
+            ]]
+        );
     }
 
     #[test]
