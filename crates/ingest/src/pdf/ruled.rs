@@ -120,7 +120,8 @@ pub(super) fn push_part(out: &mut String, part: &str) {
     out.push_str(part);
 }
 
-/// Groups ruling lines into tables: connected lines with at least two of each direction.
+/// Groups ruling lines into tables: connected lines, at least two of each direction (one of the
+/// horizontal ones may be the border a page break left out, [`close_open_ends`]).
 pub(super) fn find_tables(segments: &[Segment]) -> Vec<Table> {
     let n = segments.len();
     let mut parent: Vec<usize> = (0..n).collect();
