@@ -83,6 +83,11 @@ pub const CODES: &[DiagnosticCode] = &[
         "one page of a PDF cannot be read; its tables are missing",
     ),
     DiagnosticCode::new(
+        "ingest.pdf-no-columns",
+        Severity::Warning,
+        "a PDF page draws a table's rows without column lines; its cells may be misread",
+    ),
+    DiagnosticCode::new(
         "ingest.html",
         Severity::Error,
         "a web page that cannot be read",

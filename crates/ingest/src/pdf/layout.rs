@@ -540,6 +540,27 @@ mod tests {
     }
 
     #[test]
+    fn rows_ruled_without_columns_are_told() {
+        use super::super::ruled::rows_without_columns;
+        let words = [
+            (5.0, 145.0, "项目名称 某项目"),
+            (5.0, 115.0, "产出指标 数量指标"),
+        ];
+        let rules = [
+            (160.0, 0.0, 300.0),
+            (130.0, 0.0, 300.0),
+            (100.0, 0.0, 300.0),
+        ];
+        assert!(rows_without_columns(&ruled(&words, &rules, &[])));
+        // Inside the table's own frame (one column) they still are.
+        let frame = [(0.0, 100.0, 160.0), (300.0, 100.0, 160.0)];
+        assert!(rows_without_columns(&ruled(&words, &rules, &frame)));
+        // A ruled table, or two rules (a title's underline and a signature line), are no such rows.
+        assert!(!rows_without_columns(&page()));
+        assert!(!rows_without_columns(&ruled(&words, &rules[..2], &[])));
+    }
+
+    #[test]
     fn text_without_rulings_splits_on_wide_gaps() {
         let mut glyphs = word(0.0, 100.0, "项目名称");
         glyphs.extend(word(100.0, 100.0, "某项目"));

@@ -63,6 +63,22 @@ pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError>
     if let Some(d) = suspicious(&pages) {
         grid.diagnostics.push(d);
     }
+    let unruled: Vec<String> = (1..)
+        .zip(&pages)
+        .filter(|(_, p)| ruled::rows_without_columns(p))
+        .map(|(n, _)| n.to_string())
+        .collect();
+    if !unruled.is_empty() {
+        grid.diagnostics.push(Diagnostic::warning(
+            "ingest.pdf-no-columns",
+            format!(
+                "page {} draws a table's rows without column lines: its cells are read as text \
+                 split at wide gaps and may be misread; ask for the Word or Excel file",
+                unruled.join(", ")
+            ),
+            None,
+        ));
+    }
     grid.enforce(limits)
 }
 

@@ -120,6 +120,25 @@ pub(super) fn push_part(out: &mut String, part: &str) {
     out.push_str(part);
 }
 
+/// Whether a page draws rows without columns: no table of ruling lines with two columns or more,
+/// but three horizontal rules or more across text (a table drawn with horizontal lines only, as a
+/// browser prints a web table whose cells have only a bottom border, perhaps inside the table's
+/// own frame). Its cells cannot be told apart by lines.
+pub(super) fn rows_without_columns(page: &super::layout::PageContent) -> bool {
+    /// A rule shorter than this (points) is an underline, not a row's border.
+    const RULE: f64 = 72.0;
+    if page.glyphs.is_empty() || find_tables(&page.segments).iter().any(|t| t.xs.len() > 2) {
+        return false;
+    }
+    let rules: Vec<f64> = page
+        .segments
+        .iter()
+        .filter(|s| s.horizontal && s.to - s.from >= RULE)
+        .map(|s| s.pos)
+        .collect();
+    snap(rules).len() >= 3
+}
+
 /// Groups ruling lines into tables: connected lines, at least two of each direction (one of the
 /// horizontal ones may be the border a page break left out, [`close_open_ends`]).
 pub(super) fn find_tables(segments: &[Segment]) -> Vec<Table> {
