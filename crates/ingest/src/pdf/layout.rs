@@ -540,6 +540,40 @@ mod tests {
     }
 
     #[test]
+    fn cells_with_only_a_bottom_border_inside_a_frame_make_a_grid() {
+        // A frame (top rule, two sides); row 1 `项目名称 | 某项目`, then `产出指标` spanning two rows
+        // beside `数量指标` and `质量指标`: each cell draws its bottom border only.
+        let words = [
+            (5.0, 145.0, "项目名称"),
+            (105.0, 145.0, "某项目"),
+            (5.0, 105.0, "产出指标"),
+            (105.0, 115.0, "数量指标"),
+            (105.0, 85.0, "质量指标"),
+        ];
+        let rules = [
+            (160.0, 0.0, 300.0),
+            (130.0, 0.0, 100.0),
+            (130.0, 100.0, 300.0),
+            (100.0, 100.0, 300.0),
+            (70.0, 0.0, 100.0),
+            (70.0, 100.0, 300.0),
+        ];
+        let page = ruled(&words, &rules, &[(0.0, 70.0, 160.0), (300.0, 70.0, 160.0)]);
+        let rows = rows(std::slice::from_ref(&page));
+        assert_eq!(
+            texts(&rows),
+            vec![
+                vec!["项目名称".to_string(), "某项目".into()],
+                vec!["产出指标".into(), "数量指标".into()],
+                vec!["".into(), "质量指标".into()],
+            ]
+        );
+        assert_eq!(rows[1].cells[0].row_span, 2);
+        // The columns are a guess: the page says so.
+        assert!(super::super::ruled::rows_without_columns(&page));
+    }
+
+    #[test]
     fn rows_ruled_without_columns_are_told() {
         use super::super::ruled::rows_without_columns;
         let words = [

@@ -72,8 +72,9 @@ pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError>
         grid.diagnostics.push(Diagnostic::warning(
             "ingest.pdf-no-columns",
             format!(
-                "page {} draws a table's rows without column lines: its cells are read as text \
-                 split at wide gaps and may be misread; ask for the Word or Excel file",
+                "page {} draws a table's rows without column lines: its columns are guessed (from \
+                 where its rules end, or from gaps between words) and may be misread; ask for the \
+                 Word or Excel file",
                 unruled.join(", ")
             ),
             None,

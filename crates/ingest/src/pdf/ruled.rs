@@ -26,6 +26,8 @@ pub(super) struct Table {
     carried: Vec<String>,
     /// Per region, whether its text went to the previous page's table.
     given: Vec<bool>,
+    /// The columns were guessed from where the rules end ([`cell_bounds_from_rule_ends`]).
+    inferred_columns: bool,
 }
 
 impl Table {
@@ -120,14 +122,21 @@ pub(super) fn push_part(out: &mut String, part: &str) {
     out.push_str(part);
 }
 
-/// Whether a page draws rows without columns: no table of ruling lines with two columns or more,
-/// but three horizontal rules or more across text (a table drawn with horizontal lines only, as a
-/// browser prints a web table whose cells have only a bottom border, perhaps inside the table's
-/// own frame). Its cells cannot be told apart by lines.
+/// Whether a page draws rows without columns: three horizontal rules or more across text and no
+/// table of ruling lines with two columns or more, or a table whose columns were guessed from
+/// where its rules end (a table drawn with horizontal lines only, as a browser prints a web table
+/// whose cells have only a bottom border). Its cells cannot be told apart by lines for sure.
 pub(super) fn rows_without_columns(page: &super::layout::PageContent) -> bool {
     /// A rule shorter than this (points) is an underline, not a row's border.
     const RULE: f64 = 72.0;
-    if page.glyphs.is_empty() || find_tables(&page.segments).iter().any(|t| t.xs.len() > 2) {
+    if page.glyphs.is_empty() {
+        return false;
+    }
+    let tables = find_tables(&page.segments);
+    if tables.iter().any(|t| t.inferred_columns) {
+        return true;
+    }
+    if tables.iter().any(|t| t.xs.len() > 2) {
         return false;
     }
     let rules: Vec<f64> = page
@@ -187,9 +196,9 @@ fn snap(mut values: Vec<f64>) -> Vec<f64> {
 }
 
 fn table_from(lines: &[Segment]) -> Option<Table> {
-    let (h, v): (Vec<&Segment>, Vec<&Segment>) = lines.iter().partition(|s| s.horizontal);
+    let (h, mut v): (Vec<&Segment>, Vec<&Segment>) = lines.iter().partition(|s| s.horizontal);
     let mut ys = snap(h.iter().map(|s| s.pos).collect());
-    let xs = snap(v.iter().map(|s| s.pos).collect());
+    let mut xs = snap(v.iter().map(|s| s.pos).collect());
     if ys.is_empty() || xs.len() < 2 {
         return None;
     }
@@ -197,6 +206,12 @@ fn table_from(lines: &[Segment]) -> Option<Table> {
     close_open_ends(&mut ys, &v);
     if ys.len() < 2 {
         return None;
+    }
+    let bounds = cell_bounds_from_rule_ends(&h, &ys, &xs);
+    let inferred_columns = !bounds.is_empty();
+    if inferred_columns {
+        v.extend(bounds.iter());
+        xs = snap(v.iter().map(|s| s.pos).collect());
     }
     ys.reverse();
     let (bands, cols) = (ys.len() - 1, xs.len() - 1);
@@ -268,7 +283,42 @@ fn table_from(lines: &[Segment]) -> Option<Table> {
         open_below,
         carried: vec![String::new(); n],
         given: vec![false; n],
+        inferred_columns,
     })
+}
+
+/// The column borders of a framed table whose cells draw only their bottom border (a browser's
+/// print of a web table styled so, inside the table's own frame): no vertical line inside the
+/// frame, but horizontal rules that end inside it. Each end is a side of the cell the rule closes,
+/// which runs up to the first rule above across that cell (the bottom of the cell above it; a cell
+/// spanning rows has no rule in between). `ys` ascending, `xs` the frame's sides; none for any
+/// other table.
+fn cell_bounds_from_rule_ends(h: &[&Segment], ys: &[f64], xs: &[f64]) -> Vec<Segment> {
+    let (Some(&left), Some(&right), Some(&top)) = (xs.first(), xs.last(), ys.last()) else {
+        return Vec::new();
+    };
+    if xs.len() != 2 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for s in h {
+        // Each end, with a point just inside the cell the rule closes.
+        for (end, inside) in [(s.from, s.from + 2.0 * SNAP), (s.to, s.to - 2.0 * SNAP)] {
+            if end <= left + SNAP || end >= right - SNAP {
+                continue;
+            }
+            let cell_top = ys
+                .iter()
+                .copied()
+                .filter(|&y| y > s.pos + SNAP)
+                .find(|&y| h.iter().any(|r| r.covers(y, inside)))
+                .unwrap_or(top);
+            if cell_top > s.pos + SNAP {
+                out.push(Segment::new(false, end, s.pos, cell_top));
+            }
+        }
+    }
+    out
 }
 
 /// Closes a table whose columns run on past its last (or before its first) horizontal line: a row
