@@ -71,6 +71,27 @@ mod tests {
         );
     }
 
+    /// Codes a hostile or broken workbook may hold: never a panic, never an empty text.
+    #[test]
+    fn random_codes_give_a_text_or_the_plain_number() {
+        let alphabet: Vec<char> = "0#?.,%\"E+-;@[]$*_\\人万元yMdhms/ Red".chars().collect();
+        let mut seed: u64 = 7;
+        let mut next = move |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut f = NumberFormats::default();
+        for _ in 0..3000 {
+            let code: String = (0..1 + next(12))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let value = [0.95, -12.5, 0.0, 1e12, 45292.5][next(5)];
+            assert_ne!(f.display(value, &code).as_deref(), Some(""), "{code:?}");
+        }
+    }
+
     #[test]
     fn general_text_and_unusable_codes_keep_the_plain_number() {
         let mut f = NumberFormats::default();

@@ -594,6 +594,45 @@ mod tests {
         assert!(!rows_without_columns(&ruled(&words, &rules[..2], &[])));
     }
 
+    /// Pages of random rules and glyphs (any direction, overlapping, cut, turned) never make the
+    /// layout panic: tables closed at a cut, joined across pages, rebuilt from rule ends.
+    #[test]
+    fn random_pages_never_panic() {
+        let mut seed: u64 = 0x5eed;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..2000 {
+            let mut pages = Vec::new();
+            for _ in 0..1 + next(3) {
+                let mut page = PageContent::default();
+                for _ in 0..next(40) {
+                    let (a, b, c) = (next(400) as f64, next(400) as f64, next(400) as f64);
+                    page.segments.push(Segment::new(next(2) == 0, a, b, c));
+                }
+                for i in 0..next(30) {
+                    page.glyphs.push(Glyph {
+                        x: next(400) as f64,
+                        y: next(400) as f64,
+                        width: next(12) as f64,
+                        size: 1.0 + next(12) as f64,
+                        text: ["指", "标", "1", " ", "值"][i as usize % 5].to_string(),
+                        turn: next(4) as u8,
+                    });
+                }
+                pages.push(page);
+            }
+            let _ = rows(&pages);
+            let _ = pages
+                .iter()
+                .map(super::super::ruled::rows_without_columns)
+                .count();
+        }
+    }
+
     #[test]
     fn text_without_rulings_splits_on_wide_gaps() {
         let mut glyphs = word(0.0, 100.0, "项目名称");
