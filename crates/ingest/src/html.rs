@@ -345,13 +345,11 @@ impl<'l> Walk<'l> {
                             return Err(ReadError::too_deep("markup", self.limits.max_nesting));
                         }
                         let name = e.name();
-                        if self.hidden == 0
-                            && !hidden_by_markup(e)
-                            && let Some(value) = form_value(node, e)
-                        {
+                        let hides = self.hidden > 0 || hidden_by_markup(e);
+                        if !hides && let Some(value) = form_value(node, e) {
                             push_collapsed(&mut self.buf, &value);
                         }
-                        if is_hidden(name) || self.hidden > 0 || hidden_by_markup(e) {
+                        if hides || is_hidden(name) {
                             self.hidden += 1;
                             continue;
                         }

@@ -114,15 +114,17 @@ fn xlsx_sheet<RS: std::io::Read + std::io::Seek>(
     // Number formats: a sheet whose styles cannot be read keeps its plain numbers.
     let styles = book.worksheet_style(name).unwrap_or_default();
     let mut formats = NumberFormats::default();
-    // Positions that hold a value (an empty text a formula gave included).
-    let mut valued = std::collections::HashSet::new();
     {
         let mut cells = book.worksheet_cells_reader(name).map_err(corrupt)?;
-        while let Some(cell) = cells.next_cell().map_err(corrupt)? {
-            let (r, c) = cell.get_position();
-            let value = Data::from(cell.get_value().clone());
-            if value != Data::Empty {
-                valued.insert((r, c));
+        while let Some(cell) = cells.next_cell_with_formula().map_err(corrupt)? {
+            let (r, c) = cell.pos;
+            let value = Data::from(cell.value);
+            // A formula a program wrote without computing it (Excel and WPS store each
+            // formula's value; an empty text a formula gave is a value).
+            if value == Data::Empty
+                && let Some(formula) = cell.formula.filter(|f| !f.trim().is_empty())
+            {
+                sheet.uncomputed.push(((r, c), formula));
             }
             let shown = match value {
                 Data::Float(f) => number_as_shown(f, styles.get((r, c)), &mut formats),
@@ -133,16 +135,6 @@ fn xlsx_sheet<RS: std::io::Read + std::io::Seek>(
         }
     }
     sheet.merges = book.merge_cells_by_sheet_name(name).map_err(corrupt)?;
-    // Formulas a program wrote without computing them (Excel and WPS store each formula's value).
-    if let Ok(formulas) = book.worksheet_formula(name) {
-        let (r0, c0) = formulas.start().unwrap_or((0, 0));
-        for (r, c, formula) in formulas.used_cells() {
-            let at = (r0 + r as u32, c0 + c as u32);
-            if !formula.trim().is_empty() && !valued.contains(&at) {
-                sheet.uncomputed.push((at, formula.clone()));
-            }
-        }
-    }
     Ok(sheet)
 }
 

@@ -87,7 +87,6 @@ fn expenditure_total(rows: &[PRow], header: usize) -> Option<Sourced<f64>> {
 /// (code, unit name, leader dots, page): unit name → code. An entry a narrow page wrapped
 /// (`101001攀枝花市…办公` / `室.....1`) is read across its two lines.
 pub(crate) fn unit_codes(rows: &[PRow]) -> BTreeMap<String, String> {
-    let first_text = |row: &PRow| row.filled().next().map(|c| c.text.trim().to_string());
     let mut codes = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
         let Some(text) = first_text(row) else {
@@ -106,7 +105,7 @@ pub(crate) fn unit_codes(rows: &[PRow]) -> BTreeMap<String, String> {
                     continue;
                 };
                 let Some(dots) =
-                    leader(&next).filter(|_| !next.starts_with(|c: char| c.is_ascii_digit()))
+                    leader(next).filter(|_| !next.starts_with(|c: char| c.is_ascii_digit()))
                 else {
                     continue;
                 };
@@ -118,6 +117,11 @@ pub(crate) fn unit_codes(rows: &[PRow]) -> BTreeMap<String, String> {
         }
     }
     codes
+}
+
+/// The trimmed text of a row's first filled cell.
+fn first_text(row: &PRow) -> Option<&str> {
+    row.filled().next().map(|c| c.text.trim())
 }
 
 /// Where the leader dots of a table-of-contents entry start.

@@ -5,7 +5,7 @@
 
 use jixiao_core::{Cell, Row};
 
-use super::ruled::{Table, find_tables, join_cut_row, push_part};
+use super::ruled::{Table, find_tables, join_cut_row, push_part, rows_without_columns};
 
 /// How close two ruling-line positions must be to count as one grid line (double borders, lines
 /// drawn twice, rounding), in points.
@@ -128,9 +128,23 @@ impl Item {
     }
 }
 
-/// All pages as rows, numbered in reading order.
-pub(crate) fn rows(pages: &[PageContent]) -> Vec<Row> {
-    let mut laid: Vec<Vec<Item>> = pages.iter().map(lay_out_page).collect();
+/// What the pages hold, as the grid gets it.
+pub(crate) struct PdfLayout {
+    /// All pages as rows, numbered in reading order.
+    pub rows: Vec<Row>,
+    /// Pages (1-based) that draw a table's rows without column lines
+    /// ([`super::ruled::rows_without_columns`]).
+    pub unruled_pages: Vec<u32>,
+}
+
+/// All pages as rows, numbered in reading order, and the pages whose columns are a guess.
+pub(crate) fn lay_out(pages: &[PageContent]) -> PdfLayout {
+    let (mut laid, unruled): (Vec<Vec<Item>>, Vec<bool>) = pages.iter().map(lay_out_page).unzip();
+    let unruled_pages = (1..)
+        .zip(unruled)
+        .filter(|(_, u)| *u)
+        .map(|(n, _)| n)
+        .collect();
     // Cells a page break cut: their rests, in the next page's first table, join their first
     // parts in the page's last table (lines around them, below an open table or above one, are
     // the pages' running footers and heads).
@@ -186,7 +200,10 @@ pub(crate) fn rows(pages: &[PageContent]) -> Vec<Row> {
             }
         }
     }
-    out
+    PdfLayout {
+        rows: out,
+        unruled_pages,
+    }
 }
 
 /// One row per band of the table: the regions the band crosses, left to right — a region that
@@ -236,11 +253,13 @@ fn table_rows(t: Table, page: u32, number: u32, line: &mut u32) -> Vec<Row> {
     out
 }
 
-/// Tables (from ruling lines) and text lines of one page, top to bottom.
-fn lay_out_page(page: &PageContent) -> Vec<Item> {
+/// Tables (from ruling lines) and text lines of one page, top to bottom, and whether its columns
+/// are a guess.
+fn lay_out_page(page: &PageContent) -> (Vec<Item>, bool) {
     let page = super::upright::upright(page);
     let page: &PageContent = &page;
     let mut tables = find_tables(&page.segments);
+    let unruled = rows_without_columns(page, &tables);
     let mut loose: Vec<&Glyph> = Vec::new();
     for g in &page.glyphs {
         let at = g.centre();
@@ -262,7 +281,7 @@ fn lay_out_page(page: &PageContent) -> Vec<Item> {
         }
     }
     items.sort_by(|a, b| b.top().total_cmp(&a.top()));
-    items
+    (items, unruled)
 }
 
 /// Page furniture: `3`, `- 3 -`, `第 3 页`, `3/12`, `第3页 共12页`.
@@ -377,6 +396,15 @@ mod tests {
 
     fn vline(x: f64, y0: f64, y1: f64) -> Segment {
         Segment::new(false, x, y0, y1)
+    }
+
+    fn rows(pages: &[PageContent]) -> Vec<Row> {
+        lay_out(pages).rows
+    }
+
+    /// Whether the page's columns are a guess.
+    fn unruled(page: &PageContent) -> bool {
+        lay_out(std::slice::from_ref(page)).unruled_pages == [1]
     }
 
     fn texts(rows: &[Row]) -> Vec<Vec<String>> {
@@ -569,13 +597,17 @@ mod tests {
             ]
         );
         assert_eq!(rows[1].cells[0].row_span, 2);
-        // The columns are a guess: the page says so.
-        assert!(super::super::ruled::rows_without_columns(&page));
+        // The columns are a guess: the page says so, drawn upright or turned.
+        assert!(unruled(&page));
+        assert!(unruled(&super::super::upright::turned(
+            &page,
+            |(x, y)| (-y, x),
+            1
+        )));
     }
 
     #[test]
     fn rows_ruled_without_columns_are_told() {
-        use super::super::ruled::rows_without_columns;
         let words = [
             (5.0, 145.0, "项目名称 某项目"),
             (5.0, 115.0, "产出指标 数量指标"),
@@ -585,13 +617,13 @@ mod tests {
             (130.0, 0.0, 300.0),
             (100.0, 0.0, 300.0),
         ];
-        assert!(rows_without_columns(&ruled(&words, &rules, &[])));
+        assert!(unruled(&ruled(&words, &rules, &[])));
         // Inside the table's own frame (one column) they still are.
         let frame = [(0.0, 100.0, 160.0), (300.0, 100.0, 160.0)];
-        assert!(rows_without_columns(&ruled(&words, &rules, &frame)));
+        assert!(unruled(&ruled(&words, &rules, &frame)));
         // A ruled table, or two rules (a title's underline and a signature line), are no such rows.
-        assert!(!rows_without_columns(&page()));
-        assert!(!rows_without_columns(&ruled(&words, &rules[..2], &[])));
+        assert!(!unruled(&page()));
+        assert!(!unruled(&ruled(&words, &rules[..2], &[])));
     }
 
     /// Pages of random rules and glyphs (any direction, overlapping, cut, turned) never make the
@@ -625,11 +657,7 @@ mod tests {
                 }
                 pages.push(page);
             }
-            let _ = rows(&pages);
-            let _ = pages
-                .iter()
-                .map(super::super::ruled::rows_without_columns)
-                .count();
+            let _ = lay_out(&pages);
         }
     }
 

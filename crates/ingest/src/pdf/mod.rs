@@ -52,7 +52,8 @@ pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError>
         });
     }
     let mut grid = Grid::new("binary");
-    grid.rows = layout::rows(&pages);
+    let laid = layout::lay_out(&pages);
+    grid.rows = laid.rows;
     for (page, why) in failed {
         grid.diagnostics.push(Diagnostic::warning(
             "ingest.pdf-page",
@@ -63,11 +64,7 @@ pub(crate) fn read(bytes: &[u8], limits: &ReadLimits) -> Result<Grid, ReadError>
     if let Some(d) = suspicious(&pages) {
         grid.diagnostics.push(d);
     }
-    let unruled: Vec<String> = (1..)
-        .zip(&pages)
-        .filter(|(_, p)| ruled::rows_without_columns(p))
-        .map(|(n, _)| n.to_string())
-        .collect();
+    let unruled: Vec<String> = laid.unruled_pages.iter().map(u32::to_string).collect();
     if !unruled.is_empty() {
         grid.diagnostics.push(Diagnostic::warning(
             "ingest.pdf-no-columns",

@@ -122,17 +122,16 @@ pub(super) fn push_part(out: &mut String, part: &str) {
     out.push_str(part);
 }
 
-/// Whether a page draws rows without columns: three horizontal rules or more across text and no
+/// Whether a page (turned upright, with the tables found on it) draws rows without columns: three horizontal rules or more across text and no
 /// table of ruling lines with two columns or more, or a table whose columns were guessed from
 /// where its rules end (a table drawn with horizontal lines only, as a browser prints a web table
 /// whose cells have only a bottom border). Its cells cannot be told apart by lines for sure.
-pub(super) fn rows_without_columns(page: &super::layout::PageContent) -> bool {
+pub(super) fn rows_without_columns(page: &super::layout::PageContent, tables: &[Table]) -> bool {
     /// A rule shorter than this (points) is an underline, not a row's border.
     const RULE: f64 = 72.0;
     if page.glyphs.is_empty() {
         return false;
     }
-    let tables = find_tables(&page.segments);
     if tables.iter().any(|t| t.inferred_columns) {
         return true;
     }
